@@ -27,9 +27,9 @@ _OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"
 
 def kernel(func: F) -> F:
     """Compile ``func`` as a serial numba kernel with the project's options."""
-    return numba.njit(**_OPTIONS)(func)  # type: ignore[no-any-return]
+    return numba.njit(**_OPTIONS)(func)
 
 
 def parallel_kernel(func: F) -> F:
     """Compile ``func`` with ``parallel=True`` (``prange`` over blocks of seasons only)."""
-    return numba.njit(parallel=True, **_OPTIONS)(func)  # type: ignore[no-any-return]
+    return numba.njit(parallel=True, **_OPTIONS)(func)

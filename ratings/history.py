@@ -1,0 +1,482 @@
+"""Match histories: reading a results CSV (and an altitude table) into flat arrays.
+
+A results CSV needs the columns ``date, home_team, away_team, home_score, away_score``.
+Optional columns are used when present:
+
+- ``home_score_90`` / ``away_score_90``: 90-minute scores, preferred over the plain scores
+  (the CONMEBOL club-cup file records extra time in ``home_score``);
+- ``neutral``: TRUE/FALSE (also true/false, yes/no, 1/0; empty means not neutral);
+- ``tournament`` (or ``competition``): sets the match importance (K factor);
+- ``season``: season label for the between-season regression (default: calendar year);
+- ``venue_altitude_m`` (or ``altitude_m``), ``home_altitude_m``, ``away_altitude_m``:
+  altitudes in metres, overriding the altitude table for that row.
+
+Extra columns are ignored. Every problem a user can cause raises
+:class:`ratings.errors.DataError` naming the file, the line and a hint.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from ratings.errors import DataError
+
+__all__ = [
+    "MatchHistory",
+    "parse_date",
+    "read_altitudes",
+    "read_results",
+    "to_day",
+]
+
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0", ""}
+
+# First name found wins: 90-minute scores beat scores after extra time.
+_SCORE_COLUMNS = (("home_score_90", "away_score_90"), ("home_score", "away_score"))
+_TOURNAMENT_COLUMNS = ("tournament", "competition")
+_VENUE_ALTITUDE_COLUMNS = ("venue_altitude_m", "venue_altitude", "altitude_m")
+
+
+# Fields of MatchHistory holding one value per match (selected together by ``take``).
+_PER_MATCH_FIELDS = (
+    "dates",
+    "home_team",
+    "away_team",
+    "home_goals",
+    "away_goals",
+    "neutral",
+    "tournament",
+    "season",
+    "climb_home_m",
+    "climb_away_m",
+    "venue_altitude_m",
+    "home_idx",
+    "away_idx",
+    "lines",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class MatchHistory:
+    """A chronologically sorted list of matches as flat arrays (length ``n`` each).
+
+    Attributes
+    ----------
+    source : where the matches came from (file path or a description).
+    dates : datetime64[D][n]; match dates, non-decreasing.
+    home_team, away_team : object[n] of str; club names as written in the file.
+    home_goals, away_goals : int64[n]; goals after 90 minutes where the file has them.
+    neutral : bool[n]; true for a neutral venue (no home advantage).
+    tournament : object[n] of str; competition name ("" when the file has none).
+    season : object[n] of str; season label (calendar year unless the file has a column).
+    climb_home_m, climb_away_m : float64[n]; metres each side climbs from its home city to
+        the venue (negative: descends). Zero when unknown (no altitude data, or a neutral
+        venue of unknown altitude).
+    venue_altitude_m : float64[n]; venue altitude, NaN when unknown.
+    has_altitude : whether altitudes were supplied at all.
+    clubs : tuple of the club names, sorted; ``home_idx``/``away_idx`` index into it.
+    home_idx, away_idx : int32[n].
+    lines : int64[n]; line of each match in the source file (for messages).
+    """
+
+    source: str
+    dates: np.ndarray
+    home_team: np.ndarray
+    away_team: np.ndarray
+    home_goals: np.ndarray
+    away_goals: np.ndarray
+    neutral: np.ndarray
+    tournament: np.ndarray
+    season: np.ndarray
+    climb_home_m: np.ndarray
+    climb_away_m: np.ndarray
+    venue_altitude_m: np.ndarray
+    has_altitude: bool
+    clubs: tuple[str, ...]
+    home_idx: np.ndarray
+    away_idx: np.ndarray
+    lines: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.dates.shape[0])
+
+    def outcome(self) -> np.ndarray:
+        """Observed outcome index per match: 0 home win, 1 draw, 2 away win (int64[n])."""
+        return np.where(
+            self.home_goals > self.away_goals, 0, np.where(self.home_goals == self.away_goals, 1, 2)
+        ).astype(np.int64)
+
+    def new_season(self) -> np.ndarray:
+        """bool[n]: true where a match opens a season other than the previous match's."""
+        flags = np.zeros(len(self), dtype=np.bool_)
+        if len(self) > 1:
+            flags[1:] = self.season[1:] != self.season[:-1]
+        return flags
+
+    def take(self, selection: np.ndarray | slice) -> MatchHistory:
+        """A history of the selected matches (bool mask, index array or slice).
+
+        The club list is kept, so ``home_idx``/``away_idx`` stay valid; select in date
+        order (a mask or slice does) to keep the history sorted.
+        """
+        arrays = {name: getattr(self, name)[selection] for name in _PER_MATCH_FIELDS}
+        return _replace(self, **arrays)
+
+    def without_altitude(self) -> MatchHistory:
+        """The same matches with every climb set to zero (the model "without altitude")."""
+        zeros = np.zeros(len(self), dtype=np.float64)
+        return _replace(self, climb_home_m=zeros, climb_away_m=zeros.copy(), has_altitude=False)
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, object]],
+        source: str = "<records>",
+    ) -> MatchHistory:
+        """Build a history from dicts with the CSV column names (used by tests and tools).
+
+        Each record needs ``date`` (ISO string or ``datetime.date``), ``home_team``,
+        ``away_team``, ``home_score``, ``away_score``; ``neutral``, ``tournament``,
+        ``season``, ``climb_home_m`` and ``climb_away_m`` are optional.
+        """
+        rows = list(records)
+        dates = np.array([np.datetime64(str(r["date"]), "D") for r in rows], dtype="datetime64[D]")
+        n = len(rows)
+        climb_home = np.array([float(r.get("climb_home_m", 0.0)) for r in rows])  # type: ignore[arg-type]
+        climb_away = np.array([float(r.get("climb_away_m", 0.0)) for r in rows])  # type: ignore[arg-type]
+        has_alt = any(("climb_home_m" in r) or ("climb_away_m" in r) for r in rows)
+        return _assemble(
+            source=source,
+            dates=dates,
+            home=[str(r["home_team"]) for r in rows],
+            away=[str(r["away_team"]) for r in rows],
+            home_goals=np.array([int(r["home_score"]) for r in rows], dtype=np.int64),  # type: ignore[call-overload]
+            away_goals=np.array([int(r["away_score"]) for r in rows], dtype=np.int64),  # type: ignore[call-overload]
+            neutral=np.array([bool(r.get("neutral", False)) for r in rows], dtype=np.bool_),
+            tournament=[str(r.get("tournament", "")) for r in rows],
+            season=[str(r["season"]) if "season" in r else "" for r in rows],
+            climb_home=climb_home if n else np.zeros(0),
+            climb_away=climb_away if n else np.zeros(0),
+            venue_alt=np.full(n, np.nan),
+            has_altitude=has_alt,
+            lines=np.arange(1, n + 1, dtype=np.int64),
+        )
+
+
+def _replace(history: MatchHistory, **changes: object) -> MatchHistory:
+    from dataclasses import replace
+
+    return replace(history, **changes)  # type: ignore[arg-type]
+
+
+def parse_date(text: str, what: str = "date") -> np.datetime64:
+    """Parse an ISO date (YYYY-MM-DD) into datetime64[D]; DataError with a hint otherwise."""
+    try:
+        return np.datetime64(dt.date.fromisoformat(text.strip()), "D")
+    except (ValueError, AttributeError):
+        raise DataError(
+            f"{what}: {text!r} is not a date; hint: write dates as YYYY-MM-DD, e.g. 2004-12-31"
+        ) from None
+
+
+def to_day(value: object, what: str = "date") -> np.datetime64:
+    """A date given as ISO text, ``datetime.date`` or datetime64, as datetime64[D]."""
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]")
+    if isinstance(value, dt.date):
+        return np.datetime64(value.isoformat(), "D")
+    return parse_date(str(value), what)
+
+
+def read_altitudes(path: str | Path) -> dict[str, float]:
+    """Read an altitude table with columns ``club,altitude_m`` (extra columns ignored).
+
+    Returns
+    -------
+    dict mapping club name to its home city's altitude in metres.
+    """
+    path = Path(path)
+    altitudes: dict[str, float] = {}
+    with _open(path) as handle:
+        reader = csv.DictReader(handle)
+        _require_columns(path, reader.fieldnames, ("club", "altitude_m"))
+        for row in reader:
+            line = reader.line_num
+            club = (row.get("club") or "").strip()
+            if not club:
+                raise DataError(f"{path}, line {line}: empty club name; hint: fill the club column")
+            text = (row.get("altitude_m") or "").strip()
+            try:
+                altitude = float(text)
+            except ValueError:
+                raise DataError(
+                    f"{path}, line {line}: altitude_m {text!r} of {club!r} is not a number; "
+                    "hint: give metres above sea level, e.g. 3640"
+                ) from None
+            if not -500.0 <= altitude <= 6000.0:
+                raise DataError(
+                    f"{path}, line {line}: altitude_m {altitude:g} of {club!r} is outside "
+                    "-500..6000 m; hint: give metres, not feet or kilometres"
+                )
+            if club in altitudes and altitudes[club] != altitude:
+                raise DataError(
+                    f"{path}, line {line}: club {club!r} is listed twice with different "
+                    "altitudes; hint: keep one row per club"
+                )
+            altitudes[club] = altitude
+    return altitudes
+
+
+def read_results(
+    path: str | Path,
+    altitudes: Mapping[str, float] | str | Path | None = None,
+) -> MatchHistory:
+    """Read a results CSV into a :class:`MatchHistory`, sorted by date (stable).
+
+    Parameters
+    ----------
+    path : the results CSV (see the module docstring for its columns).
+    altitudes : club -> altitude in metres, or the path of an altitude table. Without it
+        (and without altitude columns in the file) every climb is zero: no altitude effect.
+
+    Raises
+    ------
+    DataError : missing file, missing column, or a bad row (naming its line).
+    """
+    path = Path(path)
+    altitude_path: Path | None = None
+    if isinstance(altitudes, str | Path):
+        altitude_path = Path(altitudes)
+        altitudes = read_altitudes(altitude_path)
+
+    dates: list[np.datetime64] = []
+    home: list[str] = []
+    away: list[str] = []
+    home_goals: list[int] = []
+    away_goals: list[int] = []
+    neutral: list[bool] = []
+    tournament: list[str] = []
+    season: list[str] = []
+    lines: list[int] = []
+    alt_home: list[float] = []
+    alt_away: list[float] = []
+    alt_venue: list[float] = []
+
+    with _open(path) as handle:
+        reader = csv.DictReader(handle)
+        names = reader.fieldnames or []
+        _require_columns(path, names, ("date", "home_team", "away_team"))
+        score_cols = next((pair for pair in _SCORE_COLUMNS if set(pair) <= set(names)), None)
+        if score_cols is None:
+            raise DataError(
+                f"{path}, line 1: no score columns; hint: add home_score and away_score "
+                "(or home_score_90 and away_score_90)"
+            )
+        tournament_col = next((c for c in _TOURNAMENT_COLUMNS if c in names), None)
+        venue_col = next((c for c in _VENUE_ALTITUDE_COLUMNS if c in names), None)
+        has_season = "season" in names
+        has_neutral = "neutral" in names
+        for row in reader:
+            line = reader.line_num
+            where = f"{path}, line {line}"
+            if None in row:  # more fields than the header
+                raise DataError(f"{where}: more fields than the header has; hint: quote commas")
+            date_text = row["date"] or ""
+            try:
+                date = np.datetime64(dt.date.fromisoformat(date_text.strip()), "D")
+            except ValueError:
+                raise DataError(
+                    f"{where}: date {date_text!r} is not a date; hint: write YYYY-MM-DD"
+                ) from None
+            h = (row["home_team"] or "").strip()
+            a = (row["away_team"] or "").strip()
+            if not h or not a:
+                raise DataError(f"{where}: empty team name; hint: fill home_team and away_team")
+            if h == a:
+                raise DataError(f"{where}: {h!r} plays itself; hint: check the team names")
+            hg = _goals(row[score_cols[0]], where, score_cols[0])
+            ag = _goals(row[score_cols[1]], where, score_cols[1])
+            is_neutral = False
+            if has_neutral:
+                flag = (row["neutral"] or "").strip().lower()
+                if flag in _TRUE:
+                    is_neutral = True
+                elif flag not in _FALSE:
+                    raise DataError(
+                        f"{where}: neutral {row['neutral']!r} is not TRUE or FALSE; "
+                        "hint: write TRUE, FALSE or leave it empty"
+                    )
+            venue = np.nan
+            if venue_col is not None and (row[venue_col] or "").strip():
+                venue = _metres(row[venue_col], where, venue_col)
+            ha = np.nan
+            aa = np.nan
+            if "home_altitude_m" in names and (row["home_altitude_m"] or "").strip():
+                ha = _metres(row["home_altitude_m"], where, "home_altitude_m")
+            if "away_altitude_m" in names and (row["away_altitude_m"] or "").strip():
+                aa = _metres(row["away_altitude_m"], where, "away_altitude_m")
+            if altitudes is not None:
+                if np.isnan(ha):
+                    ha = _lookup(altitudes, h, where, altitude_path)
+                if np.isnan(aa):
+                    aa = _lookup(altitudes, a, where, altitude_path)
+            dates.append(date)
+            home.append(h)
+            away.append(a)
+            home_goals.append(hg)
+            away_goals.append(ag)
+            neutral.append(is_neutral)
+            tournament.append((row[tournament_col] or "").strip() if tournament_col else "")
+            season.append((row["season"] or "").strip() if has_season else "")
+            alt_home.append(ha)
+            alt_away.append(aa)
+            alt_venue.append(venue)
+            lines.append(line)
+
+    if not dates:
+        raise DataError(f"{path}: no matches; hint: the file has a header but no rows")
+
+    home_alt = np.array(alt_home, dtype=np.float64)
+    away_alt = np.array(alt_away, dtype=np.float64)
+    venue_alt = np.array(alt_venue, dtype=np.float64)
+    neutral_arr = np.array(neutral, dtype=np.bool_)
+    # A home match is played at the home club's city; a neutral venue's altitude is known
+    # only when the file gives it, otherwise neither side is assumed to climb.
+    venue_alt = np.where(np.isnan(venue_alt) & ~neutral_arr, home_alt, venue_alt)
+    climb_home = np.nan_to_num(venue_alt - home_alt, nan=0.0)
+    climb_away = np.nan_to_num(venue_alt - away_alt, nan=0.0)
+    has_altitude = bool(np.any(~np.isnan(home_alt)) or np.any(~np.isnan(venue_alt)))
+    return _assemble(
+        source=str(path),
+        dates=np.array(dates, dtype="datetime64[D]"),
+        home=home,
+        away=away,
+        home_goals=np.array(home_goals, dtype=np.int64),
+        away_goals=np.array(away_goals, dtype=np.int64),
+        neutral=neutral_arr,
+        tournament=tournament,
+        season=season,
+        climb_home=climb_home,
+        climb_away=climb_away,
+        venue_alt=venue_alt,
+        has_altitude=has_altitude,
+        lines=np.array(lines, dtype=np.int64),
+    )
+
+
+def _assemble(
+    *,
+    source: str,
+    dates: np.ndarray,
+    home: list[str],
+    away: list[str],
+    home_goals: np.ndarray,
+    away_goals: np.ndarray,
+    neutral: np.ndarray,
+    tournament: list[str],
+    season: list[str],
+    climb_home: np.ndarray,
+    climb_away: np.ndarray,
+    venue_alt: np.ndarray,
+    has_altitude: bool,
+    lines: np.ndarray,
+) -> MatchHistory:
+    """Sort by date (stable, so same-day matches keep file order) and index the clubs."""
+    order = np.argsort(dates, kind="stable")
+    home_arr = np.array(home, dtype=object)[order]
+    away_arr = np.array(away, dtype=object)[order]
+    dates = dates[order]
+    season_arr = np.array(season, dtype=object)[order]
+    # Calendar year is the default season, so regression happens every January.
+    missing = season_arr == ""
+    if np.any(missing):
+        years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+        season_arr[missing] = years[missing].astype(str)
+    clubs = tuple(sorted(set(home) | set(away)))
+    index = {club: i for i, club in enumerate(clubs)}
+    return MatchHistory(
+        source=source,
+        dates=dates,
+        home_team=home_arr,
+        away_team=away_arr,
+        home_goals=home_goals[order],
+        away_goals=away_goals[order],
+        neutral=neutral[order],
+        tournament=np.array(tournament, dtype=object)[order],
+        season=season_arr,
+        climb_home_m=np.ascontiguousarray(climb_home[order], dtype=np.float64),
+        climb_away_m=np.ascontiguousarray(climb_away[order], dtype=np.float64),
+        venue_altitude_m=venue_alt[order],
+        has_altitude=has_altitude,
+        clubs=clubs,
+        home_idx=np.array([index[c] for c in home_arr], dtype=np.int32),
+        away_idx=np.array([index[c] for c in away_arr], dtype=np.int32),
+        lines=lines[order],
+    )
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[TextIO]:
+    """Open a CSV for reading; turn every file-level failure into a DataError."""
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file; hint: check the path") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory; hint: give the CSV file itself") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror}); hint: check it") from None
+    with handle:
+        try:
+            yield handle
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: not UTF-8 text; hint: save the CSV as UTF-8") from None
+        except csv.Error as error:
+            raise DataError(f"{path}: malformed CSV ({error}); hint: check the quoting") from None
+
+
+def _require_columns(path: Path, names: Iterable[str] | None, required: Iterable[str]) -> None:
+    present = set(names or [])
+    missing = [c for c in required if c not in present]
+    if missing:
+        raise DataError(
+            f"{path}, line 1: missing column(s) {', '.join(missing)}; "
+            f"hint: the header has {', '.join(sorted(present)) or 'nothing'}"
+        )
+
+
+def _goals(text: str | None, where: str, column: str) -> int:
+    value = (text or "").strip()
+    if not value.isdigit():
+        raise DataError(
+            f"{where}: {column} {text!r} is not a number of goals; "
+            "hint: write a whole number 0 or more"
+        )
+    return int(value)
+
+
+def _metres(text: str | None, where: str, column: str) -> float:
+    try:
+        return float((text or "").strip())
+    except ValueError:
+        raise DataError(f"{where}: {column} {text!r} is not a number of metres") from None
+
+
+def _lookup(altitudes: Mapping[str, float], club: str, where: str, source: Path | None) -> float:
+    try:
+        return float(altitudes[club])
+    except KeyError:
+        table = f" {source}" if source is not None else ""
+        raise DataError(
+            f"{where}: club {club!r} has no altitude; hint: add a row for it to the "
+            f"altitude table{table}"
+        ) from None
