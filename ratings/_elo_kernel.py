@@ -85,6 +85,20 @@ def altitude_loss(climb_m: float, climb_points: float, descend_points: float) ->
 
 
 @kernel
+def _group_entry_rating(
+    club_group: np.ndarray, club: int, ratings: np.ndarray, matches_played: np.ndarray
+) -> float:
+    """Mean rating of the rated clubs in ``club``'s group (its own rating if none)."""
+    total = 0.0
+    count = 0
+    for c in range(ratings.shape[0]):
+        if club_group[c] == club_group[club] and matches_played[c] > 0:
+            total += ratings[c]
+            count += 1
+    return total / count if count > 0 else ratings[club]
+
+
+@kernel
 def run_elo(
     home_idx: np.ndarray,
     away_idx: np.ndarray,
@@ -103,6 +117,7 @@ def run_elo(
     mean_rating: float,
     provisional_matches: int,
     provisional_k_factor: float,
+    club_group: np.ndarray,
     ratings: np.ndarray,
     matches_played: np.ndarray,
     pre_home: np.ndarray,
@@ -131,6 +146,10 @@ def run_elo(
         ``provisional_matches`` matches played updates with K times the factor. Each side
         uses its own K, so the update is zero-sum only between established clubs; this
         lets a newcomer's rating move fast without disturbing its opponent's.
+    club_group : int32[n_clubs]; group of each club (e.g. its country), -1 for none. A club
+        of a group enters, at its first match, with the mean current rating of the group's
+        clubs that have already played (its starting rating when there are none), so a
+        newcomer from a weak league does not start at the mean of all clubs.
     ratings : float64[n_clubs]; starting ratings on input, final ratings on output.
     matches_played : int64[n_clubs]; matches already played on input, updated in place.
     pre_home, pre_away : float64[n]; output, ratings before each match (no look-ahead).
@@ -146,6 +165,10 @@ def run_elo(
                     ratings[c] = mean_rating + keep * (ratings[c] - mean_rating)
         h = home_idx[i]
         a = away_idx[i]
+        if matches_played[h] == 0 and club_group[h] >= 0:
+            ratings[h] = _group_entry_rating(club_group, h, ratings, matches_played)
+        if matches_played[a] == 0 and club_group[a] >= 0:
+            ratings[a] = _group_entry_rating(club_group, a, ratings, matches_played)
         rh = ratings[h]
         ra = ratings[a]
         pre_home[i] = rh

@@ -78,6 +78,11 @@ class EloParams:
     initial_rating : rating of a club's first match.
     provisional_matches : a club with fewer matches than this is provisional ...
     provisional_k_factor : ... and updates with K multiplied by this factor.
+    entry_by_country : a club's first match starts from the mean current rating of the
+        clubs of its country (league) that have already played, instead of
+        ``initial_rating`` (needs ``home_country``/``away_country`` in the history). In
+        continental club cups this keeps a newcomer from a weak league from starting at
+        the mean of all clubs; it uses only earlier matches.
     """
 
     k: Mapping[str, float] = field(default_factory=lambda: dict(WORLD_FOOTBALL_ELO_K))
@@ -88,6 +93,7 @@ class EloParams:
     initial_rating: float = 1500.0
     provisional_matches: int = 0
     provisional_k_factor: float = 1.0
+    entry_by_country: bool = False
 
     def __post_init__(self) -> None:
         if any(not value >= 0 for value in self.k.values()) or not self.k_default >= 0:
@@ -215,6 +221,7 @@ def run_history(
         float(params.initial_rating),
         int(params.provisional_matches),
         float(params.provisional_k_factor),
+        history.club_groups() if params.entry_by_country else np.full(n_clubs, -1, np.int32),
         ratings,
         played,
         pre_home,
@@ -337,6 +344,7 @@ def update_from_results(
         float(params.initial_rating),
         int(params.provisional_matches),
         float(params.provisional_k_factor),
+        np.full(len(clubs), -1, dtype=np.int32),
         current,
         played,
         np.empty(n),

@@ -172,6 +172,7 @@ class FitResult:
             "initial_rating": self.elo.initial_rating,
             "provisional_matches": self.elo.provisional_matches,
             "provisional_k_factor": self.elo.provisional_k_factor,
+            "entry_by_country": self.elo.entry_by_country,
         }
         return {
             "goal_model": gm,
@@ -209,6 +210,11 @@ class _Objective:
         self.k_base = k_per_match(history, start_elo)
         self.new_season = history.new_season()
         self.host_at_home = (~history.neutral).astype(np.float64)
+        self.club_group = (
+            history.club_groups()
+            if start_elo.entry_by_country
+            else np.full(len(history.clubs), -1, dtype=np.int32)
+        )
         n = len(history)
         self.pre_home = np.empty(n)
         self.pre_away = np.empty(n)
@@ -241,6 +247,7 @@ class _Objective:
             float(self.start_elo.initial_rating),
             int(self.start_elo.provisional_matches),
             float(p["provisional_k_factor"]),
+            self.club_group,
             ratings,
             played,
             self.pre_home,

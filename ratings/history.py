@@ -7,6 +7,8 @@ Optional columns are used when present:
   (the CONMEBOL club-cup file records extra time in ``home_score``);
 - ``neutral``: TRUE/FALSE (also true/false, yes/no, 1/0; empty means not neutral);
 - ``tournament`` (or ``competition``): sets the match importance (K factor);
+- ``home_country`` / ``away_country``: the league of each club (a new club may enter at
+  its league's current mean rating, see ``EloParams.entry_by_country``);
 - ``season``: season label for the between-season regression (default: calendar year);
 - ``venue_altitude_m`` (or ``altitude_m``), ``home_altitude_m``, ``away_altitude_m``:
   altitudes in metres, overriding the altitude table for that row.
@@ -86,6 +88,9 @@ class MatchHistory:
     clubs : tuple of the club names, sorted; ``home_idx``/``away_idx`` index into it.
     home_idx, away_idx : int32[n].
     lines : int64[n]; line of each match in the source file (for messages).
+    club_country : tuple of str, the country (league) of each club from the file's
+        ``home_country``/``away_country`` columns ("" when unknown); used to let a new club
+        enter at its league's rating (``EloParams.entry_by_country``).
     """
 
     source: str
@@ -105,6 +110,14 @@ class MatchHistory:
     home_idx: np.ndarray
     away_idx: np.ndarray
     lines: np.ndarray
+    club_country: tuple[str, ...] = ()
+
+    def club_groups(self) -> np.ndarray:
+        """int32[n_clubs]: index of each club's country, -1 when unknown."""
+        countries = self.club_country or ("",) * len(self.clubs)
+        names = sorted({c for c in countries if c})
+        index = {name: i for i, name in enumerate(names)}
+        return np.array([index.get(c, -1) for c in countries], dtype=np.int32)
 
     def __len__(self) -> int:
         return int(self.dates.shape[0])
@@ -146,7 +159,8 @@ class MatchHistory:
 
         Each record needs ``date`` (ISO string or ``datetime.date``), ``home_team``,
         ``away_team``, ``home_score``, ``away_score``; ``neutral``, ``tournament``,
-        ``season``, ``climb_home_m`` and ``climb_away_m`` are optional.
+        ``season``, ``climb_home_m``, ``climb_away_m``, ``home_country`` and
+        ``away_country`` are optional.
         """
         rows = list(records)
         dates = np.array([np.datetime64(str(r["date"]), "D") for r in rows], dtype="datetime64[D]")
@@ -169,6 +183,12 @@ class MatchHistory:
             venue_alt=np.full(n, np.nan),
             has_altitude=has_alt,
             lines=np.arange(1, n + 1, dtype=np.int64),
+            country={
+                str(r[side + "_team"]): str(r[side + "_country"])
+                for r in rows
+                for side in ("home", "away")
+                if side + "_country" in r
+            },
         )
 
 
@@ -267,6 +287,7 @@ def read_results(
     tournament: list[str] = []
     season: list[str] = []
     lines: list[int] = []
+    country: dict[str, str] = {}
     alt_home: list[float] = []
     alt_away: list[float] = []
     alt_venue: list[float] = []
@@ -285,6 +306,7 @@ def read_results(
         venue_col = next((c for c in _VENUE_ALTITUDE_COLUMNS if c in names), None)
         has_season = "season" in names
         has_neutral = "neutral" in names
+        has_country = "home_country" in names and "away_country" in names
         for row in reader:
             line = reader.line_num
             where = f"{path}, line {line}"
@@ -329,6 +351,11 @@ def read_results(
                     ha = _lookup(altitudes, h, where, altitude_path)
                 if np.isnan(aa):
                     aa = _lookup(altitudes, a, where, altitude_path)
+            if has_country:
+                for club, column in ((h, "home_country"), (a, "away_country")):
+                    text = (row[column] or "").strip()
+                    if text:
+                        country.setdefault(club, text)
             dates.append(date)
             home.append(h)
             away.append(a)
@@ -370,6 +397,7 @@ def read_results(
         venue_alt=venue_alt,
         has_altitude=has_altitude,
         lines=np.array(lines, dtype=np.int64),
+        country=country,
     )
 
 
@@ -389,6 +417,7 @@ def _assemble(
     venue_alt: np.ndarray,
     has_altitude: bool,
     lines: np.ndarray,
+    country: Mapping[str, str] | None = None,
 ) -> MatchHistory:
     """Sort by date (stable, so same-day matches keep file order) and index the clubs."""
     order = np.argsort(dates, kind="stable")
@@ -421,6 +450,7 @@ def _assemble(
         home_idx=np.array([index[c] for c in home_arr], dtype=np.int32),
         away_idx=np.array([index[c] for c in away_arr], dtype=np.int32),
         lines=lines[order],
+        club_country=tuple((country or {}).get(club, "") for club in clubs),
     )
 
 

@@ -1,0 +1,290 @@
+"""The ``ratings`` command group: ``fit``, ``backtest``, ``table`` (and ``make-defaults``).
+
+``forecast/cli.py`` calls :func:`register` so users type ``copa-forecast ratings fit ...``;
+``python -m ratings ...`` does the same on its own. Each sub-command sets
+``func=<callable(args) -> int>``. Heavy modules (numpy, numba, scipy) are imported inside
+the commands, so building the parser and ``--help`` compile nothing and start fast.
+User errors raise :class:`ratings.errors.DataError`; the caller prints them as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+_EPILOG_FORMAT = (
+    "HISTORY is a CSV with date, home_team, away_team, home_score, away_score and optional "
+    "neutral, tournament (or competition), season, home_country/away_country, *_score_90 "
+    "(preferred when present) and venue_altitude_m columns. The altitudes file has columns "
+    "club,altitude_m (extra columns ignored)."
+)
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``ratings`` sub-parser and its sub-commands to ``subparsers``."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "ratings",
+        help="fit, backtest and tabulate Elo ratings and the goal model",
+        description="Elo ratings with home advantage and altitude, a Dixon-Coles goal "
+        "model, fitted by maximum likelihood and scored on later matches.",
+        epilog=_EPILOG_FORMAT,
+    )
+    commands = parser.add_subparsers(dest="ratings_command", metavar="COMMAND", required=True)
+
+    fit = commands.add_parser(
+        "fit",
+        help="fit Elo and goal-model parameters on matches up to a date",
+        epilog=_EPILOG_FORMAT,
+    )
+    fit.add_argument("history", metavar="HISTORY.csv")
+    fit.add_argument("--until", metavar="DATE", help="last date fitted (default: all)")
+    _add_model_options(fit)
+    fit.add_argument("--out", metavar="PARAMS.toml", help="write the fitted parameters here")
+    fit.add_argument("--json", action="store_true", help="print the fit as one JSON object")
+    fit.set_defaults(func=_cmd_fit)
+
+    backtest = commands.add_parser(
+        "backtest",
+        help="fit up to --fit-until, then score later matches (RPS, log-loss, Brier)",
+        epilog=_EPILOG_FORMAT,
+    )
+    backtest.add_argument("history", metavar="HISTORY.csv")
+    backtest.add_argument("--fit-until", metavar="DATE", required=True)
+    backtest.add_argument(
+        "--from",
+        dest="score_from",
+        metavar="DATE",
+        help="first scored date (default: the day after --fit-until)",
+    )
+    _add_model_options(backtest)
+    backtest.add_argument("--json", action="store_true", help="print one JSON object")
+    backtest.set_defaults(func=_cmd_backtest)
+
+    table = commands.add_parser(
+        "table", help="ratings of every club as of a date", epilog=_EPILOG_FORMAT
+    )
+    table.add_argument("history", metavar="HISTORY.csv")
+    table.add_argument("--as-of", metavar="DATE", help="include matches up to this date")
+    table.add_argument("--altitudes", metavar="FILE", help="club,altitude_m table")
+    table.add_argument(
+        "--params",
+        metavar="PARAMS.toml",
+        help="parameter file from `ratings fit --out` (default: the shipped defaults)",
+    )
+    table.add_argument("--top", type=int, metavar="N", help="show only the best N clubs")
+    table.add_argument("--json", action="store_true", help="print the table as JSON")
+    table.set_defaults(func=_cmd_table)
+
+    defaults = commands.add_parser(
+        "make-defaults",
+        help="refit the shipped defaults (ratings/defaults.toml) on the shared data",
+    )
+    defaults.add_argument("data_dir", metavar="DATA_DIR")
+    defaults.add_argument("--out", metavar="FILE", help="default: ratings/defaults.toml")
+    defaults.set_defaults(func=_cmd_make_defaults)
+    return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--altitudes",
+        metavar="FILE",
+        help="club,altitude_m table; without it no altitude effect is used",
+    )
+    parser.add_argument(
+        "--fit-from",
+        metavar="DATE",
+        help="first date in the likelihood (Elo still runs from the start)",
+    )
+    parser.add_argument(
+        "--burn-in",
+        type=int,
+        default=10,
+        metavar="N",
+        help="leave out matches of clubs with fewer than N earlier matches (default 10)",
+    )
+    parser.add_argument(
+        "--provisional-matches",
+        type=int,
+        default=0,
+        metavar="N",
+        help="fit a larger K for each club's first N matches (default 0: off)",
+    )
+    parser.add_argument(
+        "--entry-by-country",
+        action="store_true",
+        help="a new club enters at its country's mean rating (needs *_country columns)",
+    )
+    parser.add_argument(
+        "--fix",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="hold a parameter fixed, e.g. --fix rho=-0.06 (repeatable)",
+    )
+
+
+def _model_setup(args: argparse.Namespace) -> dict[str, Any]:
+    from ratings.elo import EloParams
+    from ratings.errors import DataError
+    from ratings.fitting import FITTABLE
+
+    if args.burn_in < 0 or args.provisional_matches < 0:
+        raise DataError("--burn-in and --provisional-matches must be 0 or more")
+    fixed: dict[str, float] = {}
+    for item in args.fix:
+        name, _, value = item.partition("=")
+        if name not in FITTABLE:
+            raise DataError(f"--fix {item}: unknown parameter; hint: one of {', '.join(FITTABLE)}")
+        try:
+            fixed[name] = float(value)
+        except ValueError:
+            raise DataError(f"--fix {item}: {value!r} is not a number") from None
+    start = EloParams(
+        provisional_matches=args.provisional_matches,
+        provisional_k_factor=2.0 if args.provisional_matches else 1.0,
+        entry_by_country=args.entry_by_country,
+    )
+    options: dict[str, Any] = {
+        "start_elo": start,
+        "burn_in_matches": args.burn_in,
+        "fixed": fixed,
+    }
+    if args.fit_from:
+        options["fit_from"] = _date(args.fit_from, "--fit-from")
+    return options
+
+
+def _date(text: str, option: str) -> Any:
+    from ratings.history import parse_date
+
+    return parse_date(text, option)
+
+
+def _read(args: argparse.Namespace) -> Any:
+    from ratings.history import read_results
+
+    return read_results(args.history, args.altitudes)
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from ratings.defaults import fit_tables, write_defaults
+    from ratings.fitting import fit
+
+    until = _date(args.until, "--until") if args.until else None
+    options = _model_setup(args)
+    history = _read(args)
+    result = fit(history, until, **options)
+    if args.json:
+        print(json.dumps(result.parameters(), indent=2))
+    else:
+        _print_fit(result)
+    if args.out:
+        tables = fit_tables(result.elo, result.goal_model)
+        tables["standard_errors"] = {"estimates": _finite(result.standard_errors)}
+        tables["provenance"] = {
+            "data": f"{args.history}" + (f", altitudes {args.altitudes}" if args.altitudes else ""),
+            "window": f"up to {result.fit_until or 'the last match'}"
+            + (f", likelihood from {result.fit_from}" if result.fit_from else ""),
+            "n_fit": str(result.n_fit),
+            "log_likelihood": f"{result.log_likelihood:.2f}",
+            "method": result.method,
+            "command": " ".join(["copa-forecast", *sys.argv[1:]]),
+        }
+        write_defaults(args.out, tables, "Parameters fitted by `ratings fit`.")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _finite(values: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if v == v}
+
+
+def _print_fit(result: Any) -> None:
+    print(f"fitted on {result.n_fit} matches of {result.source} up to {result.fit_until}")
+    print(f"log-likelihood {result.log_likelihood:.2f}; converged: {result.converged}")
+    print(f"{'parameter':<22}{'estimate':>12}{'se':>12}{'robust se':>12}")
+    for name, value in result.estimates.items():
+        se = result.standard_errors[name]
+        robust = result.robust_standard_errors[name]
+        print(f"{name:<22}{value:>12.5g}{se:>12.3g}{robust:>12.3g}")
+    for name, value in result.fixed.items():
+        print(f"{name:<22}{value:>12.5g}{'fixed':>12}")
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from ratings.fitting import backtest
+
+    fit_until = _date(args.fit_until, "--fit-until")
+    score_from = _date(args.score_from, "--from") if args.score_from else None
+    options = _model_setup(args)
+    history = _read(args)
+    result = backtest(history, fit_until, score_from, **options)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+        return 0
+    print(
+        f"fitted on {result.fit.n_fit} matches up to {result.fit_until}; "
+        f"scored {result.n_scored} matches from {result.score_from}"
+    )
+    print(f"{'':<22}{'RPS':>18}{'log-loss':>18}{'Brier':>18}")
+    for label, s in (
+        ("model", result.model),
+        ("base-rate baseline", result.baseline),
+        ("model - baseline", result.difference),
+    ):
+        print(
+            f"{label:<22}{s.rps:>10.4f} ± {s.rps_se:<5.4f}{s.log_loss:>10.4f} ± "
+            f"{s.log_loss_se:<5.4f}{s.brier:>10.4f} ± {s.brier_se:<5.4f}"
+        )
+    print("reliability (all three outcomes pooled):")
+    print(f"{'forecast bin':<14}{'count':>7}{'forecast':>10}{'observed':>10}{'se':>8}")
+    for row in result.reliability:
+        print(
+            f"{row['bin_low']:.1f}-{row['bin_high']:.1f}{'':<7}{row['count']:>7}"
+            f"{row['forecast']:>10.3f}{row['observed']:>10.3f}{row['observed_se']:>8.3f}"
+        )
+    print()
+    _print_fit(result.fit)
+    return 0
+
+
+def _cmd_table(args: argparse.Namespace) -> int:
+    from ratings.defaults import load_defaults
+    from ratings.elo import ratings_table
+
+    as_of = _date(args.as_of, "--as-of") if args.as_of else None
+    defaults = load_defaults(args.params)
+    history = _read(args)
+    goal_model = defaults.goal_model if history.has_altitude else None
+    rows = ratings_table(history, defaults.elo, goal_model, as_of)
+    if args.top is not None:
+        rows = rows[: args.top]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    print(f"ratings as of {as_of or 'the last match'} ({len(rows)} clubs)")
+    print(f"{'rank':>5}  {'club':<40}{'rating':>9}{'matches':>9}  last match")
+    for row in rows:
+        print(
+            f"{row['rank']:>5}  {row['club']!s:<40}{row['rating']:>9.1f}"
+            f"{row['matches']:>9}  {row['last_match']}"
+        )
+    return 0
+
+
+def _cmd_make_defaults(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ratings.defaults import DEFAULTS_FILE, make_defaults, write_defaults
+
+    command = f"python -m ratings make-defaults {args.data_dir}"
+    tables, header = make_defaults(args.data_dir, command)
+    out = Path(args.out) if args.out else Path(__file__).with_name(DEFAULTS_FILE)
+    write_defaults(out, tables, header)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
