@@ -15,7 +15,7 @@ from ratings.errors import DataError
 
 def main(argv: list[str] | None = None) -> int:
     """Run one ratings command; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m ratings")
+    parser = argparse.ArgumentParser(prog="python -m")
     subparsers = parser.add_subparsers(dest="command", required=True)
     register(subparsers)
     args = parser.parse_args(["ratings", *(sys.argv[1:] if argv is None else argv)])
