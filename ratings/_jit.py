@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import numba
 
-__all__ = ["kernel", "parallel_kernel"]
+__all__ = ["inline_kernel", "kernel", "parallel_kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,3 +33,14 @@ def kernel(func: F) -> F:
 def parallel_kernel(func: F) -> F:
     """Compile ``func`` with ``parallel=True`` (``prange`` over blocks of seasons only)."""
     return numba.njit(parallel=True, **_OPTIONS)(func)
+
+
+def inline_kernel(func: F) -> F:
+    """Compile ``func`` to be inlined into its callers at numba's IR level.
+
+    For helpers that take the engine's Program (a named tuple of ~60 arrays): a real call
+    would incref and decref every array in it, about 0.6 microseconds a call as measured
+    here, which is 40 times the cost of drawing a scoreline.
+    """
+    return numba.njit(inline="always", **_OPTIONS)(func)  # type: ignore[no-any-return]
+

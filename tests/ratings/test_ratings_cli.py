@@ -1,0 +1,99 @@
+"""The ratings commands: fast --help, one-line errors, and the backtest JSON shape."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ratings.__main__ import main
+from ratings.defaults import load_defaults
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_help_and_import_compile_nothing() -> None:
+    code = (
+        "import sys, argparse, ratings.cli\n"
+        "p = argparse.ArgumentParser(); ratings.cli.register(p.add_subparsers())\n"
+        "assert 'numba' not in sys.modules and 'scipy' not in sys.modules, sorted(sys.modules)\n"
+    )
+    assert run("-c", code).returncode == 0
+    result = run("-m", "ratings", "backtest", "--help")
+    assert result.returncode == 0 and "--fit-until" in result.stdout
+
+
+def write_history(tmp_path: Path, seed: int = 1) -> Path:
+    rng = np.random.default_rng(seed)
+    clubs = [f"club{i}" for i in range(8)]
+    lines = ["date,home_team,away_team,home_score,away_score"]
+    day = np.datetime64("2000-01-01")
+    for _ in range(600):
+        h, a = rng.choice(8, 2, replace=False)
+        lines.append(f"{day},{clubs[h]},{clubs[a]},{rng.poisson(1.5)},{rng.poisson(1.0)}")
+        day += np.timedelta64(3, "D")
+    path = tmp_path / "history.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_backtest_json_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_history(tmp_path)
+    assert main(["backtest", str(path), "--fit-until", "2003-12-31", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    keys = {"rps", "rps_se", "log_loss", "log_loss_se", "brier", "brier_se"}
+    assert set(out["model"]) == keys and set(out["baseline"]) == keys
+    assert out["fit_until"] == "2003-12-31" and out["from"] == "2004-01-01"
+    assert out["n_scored"] > 0 and out["n_fit"] > 0 and "goal_model" in out["parameters"]
+
+
+def test_fit_writes_a_parameter_file_that_table_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_history(tmp_path)
+    params = tmp_path / "params.toml"
+    assert main(["fit", str(path), "--until", "2003-12-31", "--out", str(params)]) == 0
+    assert "log-likelihood" in capsys.readouterr().out
+    fitted = load_defaults(params)
+    assert fitted.provenance["window"] == "up to 2003-12-31"
+    assert main(["table", str(path), "--params", str(params), "--json", "--top", "3"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["rank"] for row in rows] == [1, 2, 3]
+    assert rows[0]["rating"] >= rows[1]["rating"] >= rows[2]["rating"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["backtest", "missing.csv", "--fit-until", "2004-12-31"], "missing.csv: no such file"),
+        (["backtest", "{h}", "--fit-until", "2004-12-32"], "--fit-until: '2004-12-32'"),
+        (["backtest", "{h}", "--fit-until", "2003-12-31", "--from", "2003-01-01"], "not after"),
+        (["table", "{h}", "--as-of", "yesterday"], "--as-of: 'yesterday'"),
+    ],
+)
+def test_user_errors_are_one_line_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+) -> None:
+    path = write_history(tmp_path)
+    code = main([a.replace("{h}", str(path)) for a in args])
+    err = capsys.readouterr().err
+    assert code == 2 and fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_shipped_defaults_load_with_provenance() -> None:
+    defaults = load_defaults()
+    for key in ("international_data", "club_data", "method", "date_fitted", "command"):
+        assert defaults.provenance[key]
+    assert defaults.goal_model.home_advantage == defaults.elo.home_advantage
+    assert defaults.copa_peru_prior.rating_sd > 0
+    assert "goal_model.altitude_climb" in defaults.standard_errors
