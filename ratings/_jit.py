@@ -42,5 +42,4 @@ def inline_kernel(func: F) -> F:
     would incref and decref every array in it, about 0.6 microseconds a call as measured
     here, which is 40 times the cost of drawing a scoreline.
     """
-    return numba.njit(inline="always", **_OPTIONS)(func)  # type: ignore[no-any-return]
-
+    return numba.njit(inline="always", **_OPTIONS)(func)
