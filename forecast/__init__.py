@@ -1,0 +1,47 @@
+"""copa-forecast: Monte Carlo forecasts for multi-stage promotion tournaments.
+
+``load`` reads and validates a season file; ``simulate`` plays it many times and returns a
+:class:`~forecast.results.Forecast`. Importing the package compiles no kernel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["Forecast", "InputError", "Tournament", "load", "simulate"]
+
+if TYPE_CHECKING:
+    from forecast.config import Tournament
+    from forecast.errors import InputError
+    from forecast.results import Forecast
+
+
+def load(path: Any, scenarios: Any = ()) -> Tournament:
+    """Read, validate and resolve a season file (see :func:`forecast.config.load`)."""
+    from forecast.config import load as _load
+
+    return _load(path, scenarios)
+
+
+def simulate(tournament: Tournament, n_sims: int = 100_000, seed: int = 2006,
+             **options: Any) -> Forecast:
+    """Simulate a loaded season (see :func:`forecast.engine.simulate`)."""
+    from forecast.engine import simulate as _simulate
+
+    return _simulate(tournament, n_sims, seed, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Tournament":
+        from forecast.config import Tournament
+
+        return Tournament
+    if name == "InputError":
+        from forecast.errors import InputError
+
+        return InputError
+    if name == "Forecast":
+        from forecast.results import Forecast
+
+        return Forecast
+    raise AttributeError(name)

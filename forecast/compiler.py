@@ -1,0 +1,499 @@
+"""Compile a loaded Tournament and its strengths into flat arrays (the engine's only input).
+
+Names become int32 indices here, once. Units keep the order in which every slot is filled
+before it is read. The match model becomes lookup tables over a grid of effective rating
+differences (:mod:`forecast._tables`), so the kernel never evaluates a goal-model formula.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+import numpy as np
+
+from forecast import spec as S
+from forecast._tables import build_scoreline_table
+from forecast.config import Tournament, Unit, draw_layout
+from ratings.goal_model import GoalModel
+
+__all__ = [
+    "RESOLUTION_CODES",
+    "TIEBREAK_CODES",
+    "CompiledTournament",
+    "Program",
+    "compile_tournament",
+    "resolve_goal_model",
+]
+
+TIEBREAK_CODES = {
+    "points": 0, "goal_difference": 1, "goals_for": 2, "wins": 3, "away_goals": 4,
+    "head_to_head": 5, "playoff": 6, "better_seed": 7, "lots": 8,
+}
+RESOLUTION_CODES = {
+    "aggregate_goals": 0, "aggregate_points": 1, "goal_difference": 2, "away_goals": 3,
+    "extra_time": 4, "penalties": 5, "better_seed": 6, "playoff": 7, "lots": 8,
+}
+UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
+HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
+DISTINCT_BITS = {"department": 1, "region": 2}
+#: Scorelines are tabulated up to this many goals a side (the rest is renormalised away).
+MAX_GOALS = 10
+#: Spacing of the effective-difference grid, in rating points. A rating point moves
+#: expected goals by about 0.2 %, so rounding to the nearest 2 points is far below the
+#: model's own uncertainty.
+D_STEP = 2.0
+
+
+class Program(NamedTuple):
+    """Everything the numba engine reads, as contiguous arrays (no strings, no objects).
+
+    Shapes use C clubs, S slots, U units, D draws, G groups, T ties, F group fixtures,
+    K known results, M milestones, O outcome slots, R grid rows, Q = (MAX_GOALS+1)**2.
+    """
+
+    # clubs
+    rating_mean: np.ndarray  # float64[C]
+    rating_sd: np.ndarray  # float64[C]
+    altitude: np.ndarray  # float64[C], metres
+    department: np.ndarray  # int32[C]
+    region: np.ndarray  # int32[C]
+    # slots
+    slot_initial: np.ndarray  # int32[S]; club index for a club's own slot, -1 for outputs
+    # units, in play order
+    unit_kind: np.ndarray  # int8[U]; 0 draw, 1 group, 2 tie
+    unit_param: np.ndarray  # int32[U]; row in the draw/group/tie tables
+    unit_key: np.ndarray  # uint64[U]; stable hash of the unit id (its random stream)
+    unit_in_ptr: np.ndarray  # int32[U+1]
+    unit_in: np.ndarray  # int32[...]; input slots
+    unit_out_ptr: np.ndarray  # int32[U+1]
+    unit_out: np.ndarray  # int32[...]; output slots (positions, or winner then loser)
+    unit_ms_ptr: np.ndarray  # int32[U+1]
+    unit_ms: np.ndarray  # int32[...]; milestones reached by entering the unit
+    unit_known_ptr: np.ndarray  # int32[U+1]
+    # known results (matches, or the winner of a tie)
+    known_home: np.ndarray  # int32[K]; club; for a tie winner: the winner
+    known_away: np.ndarray  # int32[K]; club; -1 for a tie winner
+    known_goals_home: np.ndarray  # int32[K]
+    known_goals_away: np.ndarray  # int32[K]
+    known_ordered: np.ndarray  # int8[K]; 1 when the host must match (the pair meets twice)
+    # draws
+    draw_pots: np.ndarray  # int32[D]
+    draw_buckets: np.ndarray  # int32[D]
+    draw_size: np.ndarray  # int32[D]
+    draw_distinct: np.ndarray  # int32[D]; bit 1 department, bit 2 region
+    # groups
+    group_fix_ptr: np.ndarray  # int32[G+1]
+    fix_home: np.ndarray  # int32[F]; local position of the host
+    fix_away: np.ndarray  # int32[F]
+    group_neutral: np.ndarray  # int8[G]; 1 when every match is at a neutral venue
+    group_venue_alt: np.ndarray  # float64[G]; neutral venue altitude, NaN = unknown
+    group_points: np.ndarray  # int32[G, 3]; win, draw, loss
+    group_chain_ptr: np.ndarray  # int32[G+1]
+    group_chain: np.ndarray  # int8[...]; TIEBREAK_CODES
+    group_playoff_ptr: np.ndarray  # int32[G+1]
+    group_playoff: np.ndarray  # int8[sum of group sizes]; 1 where a play-off decides
+    group_ded_ptr: np.ndarray  # int32[G+1]
+    ded_club: np.ndarray  # int32[...]
+    ded_points: np.ndarray  # int32[...]
+    # ties
+    tie_legs: np.ndarray  # int32[T]
+    tie_host: np.ndarray  # int8[T]; HOST_* of the only match (one leg) or of the second leg
+    tie_venue_alt: np.ndarray  # float64[T]; neutral one-match venue altitude, NaN = unknown
+    tie_playoff_alt: np.ndarray  # float64[T]; NaN = unknown altitude
+    tie_chain_ptr: np.ndarray  # int32[T+1]
+    tie_chain: np.ndarray  # int8[...]; RESOLUTION_CODES
+    # reporting
+    outcome_ptr: np.ndarray  # int32[n_outcomes+1]
+    outcome_slots: np.ndarray  # int32[O]
+    champion_slot: int
+    n_milestones: int
+    # match model
+    home_advantage: float
+    altitude_climb: float  # rating points per 1000 m climbed
+    altitude_descend: float
+    penalty_win_a: float
+    k_factor: float
+    in_season_updates: bool
+    d_min: float
+    d_step: float
+    score_threshold: np.ndarray  # uint32[R, Q]; alias-method acceptance thresholds
+    score_alias: np.ndarray  # int16[R, Q]
+    et_threshold: np.ndarray  # uint32[R, Q]; extra time
+    et_alias: np.ndarray  # int16[R, Q]
+    goals_a: np.ndarray  # int32[Q]; goals of side A in scoreline q
+    goals_b: np.ndarray  # int32[Q]
+
+
+@dataclass(frozen=True)
+class CompiledTournament:
+    """A Program plus the names needed to read its tallies back."""
+
+    program: Program
+    tournament: Tournament
+    goal_model: GoalModel
+    club_names: tuple[str, ...]
+    slot_names: tuple[str, ...]
+    unit_ids: tuple[str, ...]
+    milestone_ids: tuple[str, ...]
+    outcome_ids: tuple[str, ...]
+    max_group_size: int
+    max_group_fixtures: int
+    max_draw_size: int
+
+    @property
+    def n_columns(self) -> int:
+        """Tally columns per club: milestones, outcomes, then champion."""
+        return len(self.milestone_ids) + len(self.outcome_ids) + 1
+
+
+def resolve_goal_model(section: S.ModelSection) -> GoalModel:
+    """The shipped fitted defaults (or the built-in ones), with the file's overrides."""
+    base = GoalModel()
+    if section.defaults == "ratings":
+        base = _shipped_defaults()
+    overrides = {
+        name: getattr(section, name)
+        for name in GoalModel.field_names()
+        if getattr(section, name, None) is not None
+    }
+    return replace(base, **overrides)
+
+
+def _shipped_defaults() -> GoalModel:
+    try:
+        from ratings.defaults import load_defaults
+    except ImportError:  # the fitted defaults file is not there yet
+        return GoalModel()
+    return load_defaults().goal_model
+
+
+def compile_tournament(
+    tournament: Tournament,
+    goal_model: GoalModel | None = None,
+    ratings: dict[str, float] | None = None,
+) -> CompiledTournament:
+    """Flatten ``tournament`` into a :class:`Program`.
+
+    Parameters
+    ----------
+    tournament : a loaded season.
+    goal_model : the match model; by default the file's ``[model]`` over the shipped one.
+    ratings : mean ratings by club name overriding the file and the prior (e.g. after the
+        known results updated them).
+    """
+    spec = tournament.spec
+    model = goal_model or resolve_goal_model(spec.model)
+    clubs = spec.clubs
+    club_index = {c.name: i for i, c in enumerate(clubs)}
+    n_clubs = len(clubs)
+
+    rating_mean = np.array(
+        [c.rating if c.rating is not None else spec.prior.rating for c in clubs], dtype=np.float64
+    )
+    if ratings:
+        for name, value in ratings.items():
+            rating_mean[club_index[name]] = value
+    rating_sd = np.array(
+        [c.rating_sd if c.rating_sd is not None else spec.prior.rating_sd for c in clubs],
+        dtype=np.float64,
+    )
+    departments = sorted({c.department for c in clubs})
+    regions = sorted({c.region for c in clubs})
+
+    # Slots: each club's own slot first, then every unit output in play order.
+    slot_names: list[str] = [c.name for c in clubs]
+    for unit in tournament.units:
+        slot_names.extend(f"{unit.id}#{name}" for name in unit.output_names)
+    slot_index = {name: i for i, name in enumerate(slot_names)}
+    slot_initial = np.full(len(slot_names), -1, dtype=np.int32)
+    slot_initial[:n_clubs] = np.arange(n_clubs, dtype=np.int32)
+
+    venues = {v.name: v.altitude_m for v in spec.venues}
+    milestone_ids = tuple(m.id for m in spec.milestones)
+    outcome_ids = tuple(o.id for o in spec.outcomes)
+
+    b = _Builder()
+    known_by_unit = _known_results(tournament, club_index)
+    for unit in tournament.units:
+        b.unit_kind.append({"draw": UNIT_DRAW, "group": UNIT_GROUP, "tie": UNIT_TIE}[unit.kind])
+        b.unit_in.extend(slot_index[ref.text] for ref in unit.inputs)
+        b.unit_in_ptr.append(len(b.unit_in))
+        b.unit_out.extend(slot_index[f"{unit.id}#{n}"] for n in unit.output_names)
+        b.unit_out_ptr.append(len(b.unit_out))
+        b.unit_ms.extend(
+            i for i, m in enumerate(spec.milestones)
+            if any(fnmatch.fnmatchcase(unit.id, p) for p in m.units)
+        )
+        b.unit_ms_ptr.append(len(b.unit_ms))
+        for row in known_by_unit.get(unit.id, []):
+            b.known.append(row)
+        b.unit_known_ptr.append(len(b.known))
+        if unit.kind == "draw":
+            b.unit_param.append(len(b.draw_pots))
+            _add_draw(b, unit)
+        elif unit.kind == "group":
+            b.unit_param.append(len(b.group_neutral))
+            _add_group(b, unit, venues, club_index, spec)
+        else:
+            b.unit_param.append(len(b.tie_legs))
+            _add_tie(b, unit, venues)
+
+    outcome_ptr = [0]
+    outcome_slots: list[int] = []
+    for outcome in spec.outcomes:
+        outcome_slots.extend(slot_index[s] for s in outcome.slots)
+        outcome_ptr.append(len(outcome_slots))
+
+    table = build_scoreline_table(model, _d_range(rating_mean, rating_sd, clubs, model, spec),
+                                  D_STEP, MAX_GOALS)
+    known = np.array(b.known, dtype=np.int64).reshape(-1, 5)
+    i32 = np.int32
+    program = Program(
+        rating_mean=rating_mean,
+        rating_sd=rating_sd,
+        altitude=np.array([c.altitude_m for c in clubs], dtype=np.float64),
+        department=np.array([departments.index(c.department) for c in clubs], dtype=i32),
+        region=np.array([regions.index(c.region) for c in clubs], dtype=i32),
+        slot_initial=slot_initial,
+        unit_kind=np.array(b.unit_kind, dtype=np.int8),
+        unit_param=np.array(b.unit_param, dtype=i32),
+        unit_key=np.array([unit_key(u.id) for u in tournament.units], dtype=np.uint64),
+        unit_in_ptr=np.array(b.unit_in_ptr, dtype=i32),
+        unit_in=np.array(b.unit_in, dtype=i32),
+        unit_out_ptr=np.array(b.unit_out_ptr, dtype=i32),
+        unit_out=np.array(b.unit_out, dtype=i32),
+        unit_ms_ptr=np.array(b.unit_ms_ptr, dtype=i32),
+        unit_ms=np.array(b.unit_ms, dtype=i32),
+        unit_known_ptr=np.array(b.unit_known_ptr, dtype=i32),
+        known_home=known[:, 0].astype(i32),
+        known_away=known[:, 1].astype(i32),
+        known_goals_home=known[:, 2].astype(i32),
+        known_goals_away=known[:, 3].astype(i32),
+        known_ordered=known[:, 4].astype(np.int8),
+        draw_pots=np.array(b.draw_pots, dtype=i32),
+        draw_buckets=np.array(b.draw_buckets, dtype=i32),
+        draw_size=np.array(b.draw_size, dtype=i32),
+        draw_distinct=np.array(b.draw_distinct, dtype=i32),
+        group_fix_ptr=np.array(b.group_fix_ptr, dtype=i32),
+        fix_home=np.array(b.fix_home, dtype=i32),
+        fix_away=np.array(b.fix_away, dtype=i32),
+        group_neutral=np.array(b.group_neutral, dtype=np.int8),
+        group_venue_alt=np.array(b.group_venue_alt, dtype=np.float64),
+        group_points=np.array(b.group_points, dtype=i32).reshape(-1, 3),
+        group_chain_ptr=np.array(b.group_chain_ptr, dtype=i32),
+        group_chain=np.array(b.group_chain, dtype=np.int8),
+        group_playoff_ptr=np.array(b.group_playoff_ptr, dtype=i32),
+        group_playoff=np.array(b.group_playoff, dtype=np.int8),
+        group_ded_ptr=np.array(b.group_ded_ptr, dtype=i32),
+        ded_club=np.array(b.ded_club, dtype=i32),
+        ded_points=np.array(b.ded_points, dtype=i32),
+        tie_legs=np.array(b.tie_legs, dtype=i32),
+        tie_host=np.array(b.tie_host, dtype=np.int8),
+        tie_venue_alt=np.array(b.tie_venue_alt, dtype=np.float64),
+        tie_playoff_alt=np.array(b.tie_playoff_alt, dtype=np.float64),
+        tie_chain_ptr=np.array(b.tie_chain_ptr, dtype=i32),
+        tie_chain=np.array(b.tie_chain, dtype=np.int8),
+        outcome_ptr=np.array(outcome_ptr, dtype=i32),
+        outcome_slots=np.array(outcome_slots, dtype=i32),
+        champion_slot=slot_index[spec.season.champion],
+        n_milestones=len(milestone_ids),
+        home_advantage=float(model.home_advantage),
+        altitude_climb=float(model.altitude_climb),
+        altitude_descend=float(model.altitude_descend),
+        penalty_win_a=float(model.penalty_win_a),
+        k_factor=float(spec.model.k_factor),
+        in_season_updates=bool(spec.model.in_season_updates),
+        d_min=table.d_min,
+        d_step=table.d_step,
+        score_threshold=table.threshold,
+        score_alias=table.alias,
+        et_threshold=table.et_threshold,
+        et_alias=table.et_alias,
+        goals_a=table.goals_a,
+        goals_b=table.goals_b,
+    )
+    groups = [u for u in tournament.units if u.kind == "group"]
+    draws = [u for u in tournament.units if u.kind == "draw"]
+    fixtures = np.diff(program.group_fix_ptr) if len(groups) else np.zeros(1, dtype=i32)
+    return CompiledTournament(
+        program=program,
+        tournament=tournament,
+        goal_model=model,
+        club_names=tuple(c.name for c in clubs),
+        slot_names=tuple(slot_names),
+        unit_ids=tuple(u.id for u in tournament.units),
+        milestone_ids=milestone_ids,
+        outcome_ids=outcome_ids,
+        max_group_size=max([len(u.inputs) for u in groups] + [2]),
+        max_group_fixtures=int(max(fixtures.max(initial=1), 1)),
+        max_draw_size=max([len(u.inputs) for u in draws] + [1]),
+    )
+
+
+def unit_key(unit_id: str) -> int:
+    """A stable 64-bit key of a unit id: the unit's random stream within a season.
+
+    Keyed by the id (not the position) so a scenario that adds or replaces other units
+    leaves this unit's random numbers unchanged (common random numbers).
+    """
+    return int.from_bytes(hashlib.blake2b(unit_id.encode(), digest_size=8).digest(), "little")
+
+
+class _Builder:
+    """Growing Python lists that become the Program's arrays."""
+
+    def __init__(self) -> None:
+        self.unit_kind: list[int] = []
+        self.unit_param: list[int] = []
+        self.unit_in_ptr = [0]
+        self.unit_in: list[int] = []
+        self.unit_out_ptr = [0]
+        self.unit_out: list[int] = []
+        self.unit_ms_ptr = [0]
+        self.unit_ms: list[int] = []
+        self.unit_known_ptr = [0]
+        self.known: list[tuple[int, int, int, int, int]] = []
+        self.draw_pots: list[int] = []
+        self.draw_buckets: list[int] = []
+        self.draw_size: list[int] = []
+        self.draw_distinct: list[int] = []
+        self.group_fix_ptr = [0]
+        self.fix_home: list[int] = []
+        self.fix_away: list[int] = []
+        self.group_neutral: list[int] = []
+        self.group_venue_alt: list[float] = []
+        self.group_points: list[int] = []
+        self.group_chain_ptr = [0]
+        self.group_chain: list[int] = []
+        self.group_playoff_ptr = [0]
+        self.group_playoff: list[int] = []
+        self.group_ded_ptr = [0]
+        self.ded_club: list[int] = []
+        self.ded_points: list[int] = []
+        self.tie_legs: list[int] = []
+        self.tie_host: list[int] = []
+        self.tie_venue_alt: list[float] = []
+        self.tie_playoff_alt: list[float] = []
+        self.tie_chain_ptr = [0]
+        self.tie_chain: list[int] = []
+
+
+def _add_draw(b: _Builder, unit: Unit) -> None:
+    draw = unit.spec
+    assert isinstance(draw, S.Draw)
+    n_pots, n_buckets, size = draw_layout(draw, len(unit.inputs))
+    b.draw_pots.append(n_pots)
+    b.draw_buckets.append(n_buckets)
+    b.draw_size.append(size)
+    b.draw_distinct.append(sum(DISTINCT_BITS[a] for a in set(draw.distinct)))
+
+
+def round_robin(n: int, rounds: int) -> list[tuple[int, int]]:
+    """Fixtures (host, visitor) of a round-robin among positions 0..n-1.
+
+    Every pair meets ``rounds`` times; hosting alternates, the lower position hosting
+    first. The order of fixtures does not matter without in-season updates; with them,
+    fixtures are played pair by pair in this order.
+    """
+    fixtures = []
+    for r in range(rounds):
+        for i in range(n):
+            for j in range(i + 1, n):
+                fixtures.append((i, j) if r % 2 == 0 else (j, i))
+    return fixtures
+
+
+def _add_group(b: _Builder, unit: Unit, venues: dict[str, float],
+               club_index: dict[str, int], spec: S.TournamentSpec) -> None:
+    group = unit.spec
+    assert isinstance(group, S.Group)
+    n = len(group.clubs)
+    if group.fixtures is not None:
+        fixtures = [(h - 1, a - 1) for h, a in group.fixtures]
+    else:
+        fixtures = round_robin(n, group.rounds)
+    for home, away in fixtures:
+        b.fix_home.append(home)
+        b.fix_away.append(away)
+    b.group_fix_ptr.append(len(b.fix_home))
+    neutral = group.venue != "home"
+    b.group_neutral.append(int(neutral))
+    b.group_venue_alt.append(venues[group.venue] if neutral else np.nan)
+    b.group_points.extend([group.points.win, group.points.draw, group.points.loss])
+    b.group_chain.extend(TIEBREAK_CODES[c] for c in group.tiebreak)
+    b.group_chain_ptr.append(len(b.group_chain))
+    positions = set(group.playoff_positions or range(1, n + 1))
+    b.group_playoff.extend(int(p in positions) for p in range(1, n + 1))
+    b.group_playoff_ptr.append(len(b.group_playoff))
+    for d in spec.deductions:
+        if d.unit == unit.id:
+            b.ded_club.append(club_index[d.club])
+            b.ded_points.append(d.points)
+    b.group_ded_ptr.append(len(b.ded_club))
+
+
+def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float]) -> None:
+    tie = unit.spec
+    assert isinstance(tie, S.Tie)
+    b.tie_legs.append(tie.legs)
+    if tie.legs == 1:
+        host = {"a": HOST_A, "b": HOST_B, "neutral": HOST_NEUTRAL, "draw": HOST_DRAW}[tie.host]
+    else:
+        host = {"a": HOST_A, "b": HOST_B, "draw": HOST_DRAW}[tie.second_leg_host]
+    b.tie_host.append(host)
+    b.tie_venue_alt.append(venues[tie.venue] if tie.venue else np.nan)
+    b.tie_playoff_alt.append(venues[tie.playoff_venue] if tie.playoff_venue else np.nan)
+    b.tie_chain.extend(RESOLUTION_CODES[c] for c in tie.resolution)
+    b.tie_chain_ptr.append(len(b.tie_chain))
+
+
+def _known_results(
+    tournament: Tournament, club_index: dict[str, int]
+) -> dict[str, list[tuple[int, int, int, int, int]]]:
+    """Known results per unit as (home, away, home goals, away goals, ordered) rows.
+
+    A walkover or forfeit is 3-0 to the awarded club. ``ordered`` is 1 where the two clubs
+    meet more than once in the unit (double round-robin, two legs), so the host identifies
+    the match; elsewhere the result stands whoever was drawn to host. A tie's fixed winner
+    is the row (winner, -1, 0, 0, 0).
+    """
+    out: dict[str, list[tuple[int, int, int, int, int]]] = {}
+    for result in tournament.spec.results:
+        unit = tournament.unit(result.unit)
+        if result.winner is not None:
+            row = (club_index[result.winner], -1, 0, 0, 0)
+        else:
+            assert result.home is not None and result.away is not None
+            if result.score is not None:
+                goals = result.score
+            else:
+                goals = (3, 0) if result.awarded_to == result.home else (0, 3)
+            meets_twice = (
+                (unit.kind == "tie" and isinstance(unit.spec, S.Tie) and unit.spec.legs == 2)
+                or (unit.kind == "group" and isinstance(unit.spec, S.Group)
+                    and unit.spec.fixtures is None and unit.spec.rounds >= 2)
+            )
+            row = (club_index[result.home], club_index[result.away], goals[0], goals[1],
+                   int(meets_twice))
+        out.setdefault(unit.id, []).append(row)
+    return out
+
+
+def _d_range(rating_mean: np.ndarray, rating_sd: np.ndarray, clubs: list[S.Club],
+             model: GoalModel, spec: S.TournamentSpec) -> float:
+    """Half-width of the grid of effective differences that any match can need.
+
+    Ratings four standard deviations out, the home advantage, the largest altitude penalty
+    and 400 points of in-season drift when updates are on; at least 800 points.
+    """
+    hi = rating_mean + 4 * rating_sd
+    lo = rating_mean - 4 * rating_sd
+    spread = float(hi.max() - lo.min())
+    altitudes = [c.altitude_m for c in clubs] + [v.altitude_m for v in spec.venues]
+    climb = (max(altitudes) - min(altitudes)) / 1000.0
+    altitude = climb * (abs(model.altitude_climb) + abs(model.altitude_descend))
+    drift = 400.0 if spec.model.in_season_updates else 0.0
+    return max(800.0, spread + abs(model.home_advantage) + altitude + drift + 50.0)

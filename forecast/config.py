@@ -1,0 +1,629 @@
+"""Load a season file: parse the TOML, validate it, resolve every reference.
+
+The result is a frozen :class:`Tournament`: the validated spec, the units in an order in
+which every slot is filled before it is read, which clubs can possibly occupy each slot, and
+a sha256 of the resolved inputs. Every problem is raised as one :class:`InputError` naming
+the file, the key path and a hint, before anything is simulated.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import hashlib
+import itertools
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from forecast import spec as S
+from forecast.errors import InputError, close_match_hint
+
+__all__ = ["SlotRef", "Tournament", "Unit", "load", "parse_slot"]
+
+UnitKind = Literal["draw", "group", "tie"]
+_UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+@dataclass(frozen=True)
+class SlotRef:
+    """A parsed slot reference: a club by name, or output ``output`` of unit ``unit``."""
+
+    text: str
+    club: str | None = None
+    unit: str | None = None
+    output: int | str | None = None  # 1-based position, or "winner" / "loser"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A draw, group or tie with its parsed inputs and the place it came from."""
+
+    id: str
+    kind: UnitKind
+    stage: str
+    spec: S.Draw | S.Group | S.Tie
+    inputs: tuple[SlotRef, ...]
+    n_outputs: int
+    place: str  # key path in the file, for messages
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        if self.kind == "tie":
+            return ("winner", "loser")
+        return tuple(str(k) for k in range(1, self.n_outputs + 1))
+
+
+@dataclass(frozen=True)
+class Tournament:
+    """A loaded, validated and resolved season (what :func:`forecast.load` returns).
+
+    Attributes
+    ----------
+    spec : the validated file contents (with scenario overlays applied).
+    path : the season file.
+    scenarios : the scenario files laid over it, in order.
+    units : every unit, ordered so that each slot is filled before a unit reads it.
+    possible : for each slot text (``"VII-A#1"``, a club name), the clubs that can occupy it.
+    input_hash : sha256 of the resolved inputs (spec after overlays).
+    """
+
+    spec: S.TournamentSpec
+    path: Path
+    scenarios: tuple[Path, ...]
+    units: tuple[Unit, ...]
+    possible: dict[str, frozenset[str]] = field(repr=False)
+    input_hash: str = ""
+
+    @property
+    def clubs(self) -> tuple[S.Club, ...]:
+        return tuple(self.spec.clubs)
+
+    def unit(self, unit_id: str) -> Unit:
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        raise KeyError(unit_id)
+
+    def milestone_units(self, milestone: S.Milestone) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if _matches(u.id, milestone.units))
+
+    def milestone_places(self, milestone: S.Milestone) -> int:
+        """How many clubs reach ``milestone`` in every season.
+
+        Counts the input slots of the matching units that are not fed by another matching
+        unit: each holds a different club every season.
+        """
+        matched = self.milestone_units(milestone)
+        ids = {u.id for u in matched}
+        return sum(1 for u in matched for ref in u.inputs if ref.unit not in ids)
+
+
+def load(path: str | Path, scenarios: Sequence[str | Path] = ()) -> Tournament:
+    """Read, validate and resolve a season file and its scenario overlays.
+
+    Raises
+    ------
+    InputError
+        For any problem in the files, naming the file, the key path and a hint.
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    scenario_paths = tuple(Path(p) for p in scenarios)
+    for scenario in scenario_paths:
+        # Imported here: scenarios are optional and the overlay module is the only user.
+        from forecast.scenarios import apply_overlay
+
+        data = apply_overlay(data, _read_toml(scenario), scenario)
+    spec = _validate(data, str(path))
+    units, possible = _resolve(spec, str(path))
+    digest = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()
+    return Tournament(
+        spec=spec, path=path, scenarios=scenario_paths, units=units, possible=possible,
+        input_hash=digest,
+    )
+
+
+def parse_slot(text: str) -> SlotRef:
+    """Parse ``"Club name"``, ``"UNIT#3"``, ``"UNIT#winner"`` or ``"UNIT#loser"``."""
+    if "#" not in text:
+        return SlotRef(text=text, club=text)
+    unit, _, out = text.rpartition("#")
+    output: int | str = int(out) if out.isdigit() else out
+    return SlotRef(text=text, unit=unit, output=output)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path), hint="check the path") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start})", file=str(path),
+            hint="save the file as UTF-8",
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(
+            f"not valid TOML: {exc}", file=str(path),
+            hint="check quotes, brackets and '=' around that line",
+        ) from None
+
+
+# --------------------------------------------------------------------------- validation
+
+_DEFAULTABLE = {"group": S.Group, "tie": S.Tie}
+
+
+def _validate(data: dict[str, Any], file: str) -> S.TournamentSpec:
+    """Apply ``[defaults.group]``/``[defaults.tie]`` and validate the shape of the file."""
+    data = copy.deepcopy(data)
+    defaults = data.pop("defaults", {})
+    if not isinstance(defaults, dict):
+        raise InputError("'defaults' must be a table", file=file, place="defaults")
+    for kind, table in defaults.items():
+        if kind not in _DEFAULTABLE:
+            raise InputError(
+                f"unknown defaults table '{kind}'", file=file, place=f"defaults.{kind}",
+                hint=close_match_hint(kind, _DEFAULTABLE) or "use defaults.group or defaults.tie",
+            )
+        model = _DEFAULTABLE[kind]
+        allowed = set(model.model_fields) - {"id", "clubs", "a", "b", "note"}
+        for key in table:
+            if key not in allowed:
+                raise InputError(
+                    f"unknown key '{key}'", file=file, place=f"defaults.{kind}.{key}",
+                    hint=close_match_hint(key, allowed) or f"allowed: {', '.join(sorted(allowed))}",
+                )
+    for stage in data.get("stages", []) if isinstance(data.get("stages"), list) else []:
+        if not isinstance(stage, dict):
+            continue
+        for kind, plural in (("group", "groups"), ("tie", "ties")):
+            units = stage.get(plural)
+            if isinstance(units, list) and kind in defaults:
+                stage[plural] = [
+                    {**defaults[kind], **u} if isinstance(u, dict) else u for u in units
+                ]
+    try:
+        return S.TournamentSpec.model_validate(data)
+    except ValidationError as exc:
+        raise _from_pydantic(exc, data, file) from None
+
+
+def _from_pydantic(exc: ValidationError, data: dict[str, Any], file: str) -> InputError:
+    """Turn pydantic's first error into one message with a key path and a hint."""
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    message = str(err["msg"]).removeprefix("Value error, ")
+    hint = None
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _fields_at(S.TournamentSpec, loc[:-1])
+        message = f"unknown key '{key}'"
+        hint = close_match_hint(key, allowed) or (
+            f"allowed keys: {', '.join(sorted(allowed))}" if allowed else None
+        )
+    elif kind == "missing":
+        message = f"missing required key '{loc[-1]}'"
+    elif kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected) or re.findall(r"\b(\w+)\b", expected)
+        value = str(err.get("input"))
+        message = f"'{value}' is not one of the allowed names"
+        hint = close_match_hint(value, choices) or f"allowed: {expected}"
+    elif kind == "too_short" and loc and loc[-1] == "clubs":
+        message = "a group needs at least two clubs"
+    return InputError(message, file=file, place=_format_loc(loc, data), hint=hint)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found by walking ``loc`` down from ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _format_loc(loc: Iterable[Any], data: Any) -> str:
+    """``stages[3] (regional).groups[0] (I-A).tiebreak[2]`` from a pydantic location."""
+    text = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            label = node.get("id") or node.get("name") if isinstance(node, dict) else None
+            if isinstance(label, str):
+                text += f" ({label})"
+        else:
+            if not isinstance(part, str) or part.startswith(("function-", "tuple[", "list[")):
+                continue
+            text += f".{part}" if text else part
+            node = node.get(part) if isinstance(node, dict) else None
+    return text
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _resolve(
+    spec: S.TournamentSpec, file: str
+) -> tuple[tuple[Unit, ...], dict[str, frozenset[str]]]:
+    """Check every cross-reference; order the units; find who can occupy each slot."""
+
+    def fail(message: str, place: str, hint: str | None = None) -> InputError:
+        return InputError(message, file=file, place=place, hint=hint)
+
+    clubs: dict[str, S.Club] = {}
+    for i, club in enumerate(spec.clubs):
+        if club.name in clubs:
+            raise fail(f"club '{club.name}' is declared twice", f"clubs[{i}] ({club.name})",
+                       "give each club a unique name, e.g. with its town in brackets")
+        clubs[club.name] = club
+    venues = {v.name: v for v in spec.venues}
+
+    # Collect the units with their key paths.
+    raw_units: list[Unit] = []
+    for s_i, stage in enumerate(spec.stages):
+        if stage.completed and (stage.draws or stage.groups or stage.ties):
+            raise fail("a completed stage lists units", f"stages[{s_i}] ({stage.id})",
+                       "remove completed = true or move its units to a later stage")
+        for kind, items in (("draw", stage.draws), ("group", stage.groups), ("tie", stage.ties)):
+            for u_i, item in enumerate(items):
+                place = f"stages[{s_i}] ({stage.id}).{kind}s[{u_i}] ({item.id})"
+                raw_units.append(_make_unit(item, kind, stage.id, place, fail))  # type: ignore[arg-type]
+    by_id: dict[str, Unit] = {}
+    for unit in raw_units:
+        if not _UNIT_ID.match(unit.id):
+            raise fail(f"unit id '{unit.id}' has characters other than letters, digits, "
+                       "'-', '_' and '.'", unit.place)
+        if unit.id in by_id:
+            raise fail(f"unit id '{unit.id}' is used twice", unit.place,
+                       f"the first is at {by_id[unit.id].place}")
+        by_id[unit.id] = unit
+    if not by_id:
+        raise fail("no stage lists a draw, group or tie", "stages",
+                   "a season needs at least one unit to simulate")
+
+    def check_ref(ref: SlotRef, place: str) -> None:
+        if ref.club is not None:
+            if ref.club not in clubs:
+                raise fail(f"unknown club '{ref.club}'", place,
+                           close_match_hint(ref.club, clubs) or "declare it under [[clubs]]")
+            return
+        assert ref.unit is not None
+        if ref.unit not in by_id:
+            raise fail(f"slot '{ref.text}' names unknown unit '{ref.unit}'", place,
+                       close_match_hint(ref.unit, by_id, "unit"))
+        source = by_id[ref.unit]
+        if str(ref.output) not in source.output_names:
+            names = source.output_names
+            shown = f"{names[0]}..{names[-1]}" if source.kind != "tie" else "winner, loser"
+            raise fail(f"nothing fills slot '{ref.text}': {source.kind} '{source.id}' has "
+                       f"outputs {shown}", place, close_match_hint(str(ref.output), names))
+
+    # Every input reference exists, and each outcome feeds at most one place.
+    filled_by: dict[str, str] = {}
+    for unit in raw_units:
+        for j, ref in enumerate(unit.inputs):
+            place = f"{unit.place}.{_input_key(unit, j)}"
+            check_ref(ref, place)
+            if ref.text in filled_by:
+                raise fail(f"'{ref.text}' fills two places: here and in unit "
+                           f"'{filled_by[ref.text]}'", place,
+                           "a club can only be in one place at a time; use another slot")
+            filled_by[ref.text] = unit.id
+    for i, club in enumerate(spec.clubs):
+        if club.name not in filled_by:
+            raise fail(f"club '{club.name}' enters no unit", f"clubs[{i}] ({club.name})",
+                       "list it in a draw, group or tie, or remove it")
+
+    order = _topological_order(raw_units, by_id, fail)
+    possible = _possible_occupants(order, clubs)
+
+    # Per-unit semantic checks.
+    for unit in order:
+        if unit.kind == "group":
+            _check_group(unit, venues, fail)
+        elif unit.kind == "tie":
+            _check_tie(unit, venues, fail)
+        else:
+            _check_draw(unit, spec, possible, fail)
+
+    # Season-level references.
+    check_ref(parse_slot(spec.season.champion), "season.champion")
+    for i, outcome in enumerate(spec.outcomes):
+        for j, text in enumerate(outcome.slots):
+            check_ref(parse_slot(text), f"outcomes[{i}] ({outcome.id}).slots[{j}]")
+    for i, milestone in enumerate(spec.milestones):
+        for j, pattern in enumerate(milestone.units):
+            if not any(_matches(u, [pattern]) for u in by_id):
+                raise fail(f"pattern '{pattern}' matches no unit",
+                           f"milestones[{i}] ({milestone.id}).units[{j}]",
+                           close_match_hint(pattern, by_id, "unit"))
+    _check_unique([m.id for m in spec.milestones] + [o.id for o in spec.outcomes]
+                  + ["champion"], "milestones/outcomes", fail)
+    _check_results(spec, by_id, possible, clubs, fail)
+    return tuple(order), possible
+
+
+def _make_unit(item: Any, kind: UnitKind, stage: str, place: str, fail: Any) -> Unit:
+    if kind == "draw":
+        refs = item.entrants if item.entrants is not None else [t for pot in item.pots for t in pot]
+        n_out = len(refs)
+    elif kind == "group":
+        refs = item.clubs
+        n_out = len(refs)
+    else:
+        refs = [item.a, item.b]
+        n_out = 2
+    return Unit(id=item.id, kind=kind, stage=stage, spec=item,
+                inputs=tuple(parse_slot(r) for r in refs), n_outputs=n_out, place=place)
+
+
+def _input_key(unit: Unit, j: int) -> str:
+    if unit.kind == "tie":
+        return "ab"[j]
+    if unit.kind == "group":
+        return f"clubs[{j}]"
+    assert isinstance(unit.spec, S.Draw)
+    if unit.spec.entrants is not None:
+        return f"entrants[{j}]"
+    size = len(unit.spec.pots[0]) if unit.spec.pots else 1
+    return f"pots[{j // size}][{j % size}]"
+
+
+def _topological_order(units: list[Unit], by_id: dict[str, Unit], fail: Any) -> list[Unit]:
+    """Units ordered so that each is played after every unit feeding it (file order kept)."""
+    order: list[Unit] = []
+    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+
+    def visit(unit: Unit, chain: list[str]) -> None:
+        if state.get(unit.id) == 2:
+            return
+        if state.get(unit.id) == 1:
+            cycle = " -> ".join([*chain[chain.index(unit.id):], unit.id])
+            raise fail(f"units feed each other in a circle: {cycle}", unit.place,
+                       "a unit can only read outcomes of units played before it")
+        state[unit.id] = 1
+        for ref in unit.inputs:
+            if ref.unit is not None:
+                visit(by_id[ref.unit], [*chain, unit.id])
+        state[unit.id] = 2
+        order.append(unit)
+
+    for unit in units:
+        visit(unit, [])
+    return order
+
+
+def _possible_occupants(order: list[Unit], clubs: dict[str, S.Club]) -> dict[str, frozenset[str]]:
+    possible: dict[str, frozenset[str]] = {name: frozenset([name]) for name in clubs}
+    for unit in order:
+        entrants = frozenset().union(*(possible[r.text] for r in unit.inputs))
+        for name in unit.output_names:
+            possible[f"{unit.id}#{name}"] = entrants
+        possible[unit.id] = entrants
+    return possible
+
+
+def _check_group(unit: Unit, venues: dict[str, S.Venue], fail: Any) -> None:
+    group = unit.spec
+    assert isinstance(group, S.Group)
+    n = len(group.clubs)
+    if group.fixtures is not None:
+        for i, (home, away) in enumerate(group.fixtures):
+            if not (1 <= home <= n and 1 <= away <= n) or home == away:
+                raise fail(f"fixture {home} v {away} is not a match between two of the "
+                           f"group's {n} clubs", f"{unit.place}.fixtures[{i}]",
+                           f"number the clubs 1..{n} in the order of 'clubs'")
+    _check_chain(group.tiebreak, S.DECISIVE_TIEBREAKS, f"{unit.place}.tiebreak", fail,
+                 playoff_limited=group.playoff_positions is not None)
+    if group.playoff_positions is not None:
+        for i, pos in enumerate(group.playoff_positions):
+            if not 1 <= pos <= n:
+                raise fail(f"position {pos} does not exist in a group of {n}",
+                           f"{unit.place}.playoff_positions[{i}]")
+    if group.venue != "home" and group.venue not in venues:
+        raise fail(f"unknown venue '{group.venue}'", f"{unit.place}.venue",
+                   close_match_hint(group.venue, venues) or
+                   "use 'home' or declare it under [[venues]]")
+
+
+def _check_tie(unit: Unit, venues: dict[str, S.Venue], fail: Any) -> None:
+    tie = unit.spec
+    assert isinstance(tie, S.Tie)
+    _check_chain(tie.resolution, S.DECISIVE_RESOLUTIONS, f"{unit.place}.resolution", fail)
+    for key in ("venue", "playoff_venue"):
+        name = getattr(tie, key)
+        if name is not None and name not in venues:
+            raise fail(f"unknown venue '{name}'", f"{unit.place}.{key}",
+                       close_match_hint(name, venues) or "declare it under [[venues]]")
+
+
+def _check_chain(chain: Sequence[str], decisive: frozenset[str], place: str, fail: Any,
+                 playoff_limited: bool = False) -> None:
+    if not chain:
+        raise fail("the chain is empty", place, f"end it with one of {sorted(decisive)}")
+    last = chain[-1]
+    if last not in decisive or (last == "playoff" and playoff_limited):
+        raise fail(f"the chain can leave clubs level: it ends with '{last}'", place,
+                   f"end it with one of: {', '.join(sorted(decisive))}")
+    for i, name in enumerate(chain[:-1]):
+        if name in decisive and not (name == "playoff" and playoff_limited):
+            raise fail(f"'{name}' always decides, so '{chain[i + 1]}' after it is never used",
+                       f"{place}[{i + 1}]", "remove the criteria after it")
+
+
+def _check_draw(unit: Unit, spec: S.TournamentSpec, possible: dict[str, frozenset[str]],
+                fail: Any) -> None:
+    draw = unit.spec
+    assert isinstance(draw, S.Draw)
+    n = len(unit.inputs)
+    if draw.pots is not None:
+        sizes = {len(p) for p in draw.pots}
+        if len(sizes) != 1:
+            raise fail("pots have different sizes", f"{unit.place}.pots",
+                       "every bucket takes one club from each pot, so pots must be equal")
+        if draw.size is not None and draw.size != len(draw.pots):
+            raise fail(f"size {draw.size} differs from the number of pots ({len(draw.pots)})",
+                       f"{unit.place}.size", "with pots, a bucket holds one club of each pot")
+    elif draw.size is not None and n % draw.size:
+        raise fail(f"{n} entrants do not split into buckets of {draw.size}",
+                   f"{unit.place}.size")
+    if draw.distinct and not _draw_feasible(unit, spec, possible):
+        raise fail(f"no allocation satisfies distinct = {draw.distinct}", f"{unit.place}.distinct",
+                   "too many clubs share a department or region for the number of buckets")
+
+
+def draw_layout(draw: S.Draw, n: int) -> tuple[int, int, int]:
+    """(number of pots, buckets, bucket size) of a draw of ``n`` entrants."""
+    if draw.pots is not None:
+        return len(draw.pots), len(draw.pots[0]), len(draw.pots)
+    assert draw.size is not None
+    return 1, n // draw.size, draw.size
+
+
+def _draw_feasible(unit: Unit, spec: S.TournamentSpec,
+                   possible: dict[str, frozenset[str]]) -> bool:
+    """Whether some allocation meets the constraints, for every combination of entrants'
+    attribute values (exhaustive when there are at most 256 combinations, else the first 256).
+    """
+    draw = unit.spec
+    assert isinstance(draw, S.Draw)
+    clubs = {c.name: c for c in spec.clubs}
+    n = len(unit.inputs)
+    n_pots, n_buckets, size = draw_layout(draw, n)
+    options = []
+    for ref in unit.inputs:
+        values = {tuple(getattr(clubs[c], a) for a in draw.distinct) for c in possible[ref.text]}
+        options.append(sorted(values))
+    for combo in itertools.islice(itertools.product(*options), 256):
+        if not _allocate(list(combo), n_pots, n_buckets, size):
+            return False
+    return True
+
+
+def _allocate(values: list[tuple[str, ...]], n_pots: int, n_buckets: int, size: int) -> bool:
+    """Backtracking search for an allocation with no shared value inside a bucket."""
+    if n_pots > 1:
+        pots = [values[p * n_buckets:(p + 1) * n_buckets] for p in range(n_pots)]
+    else:
+        pots = [values]
+    buckets: list[list[tuple[str, ...]]] = [[] for _ in range(n_buckets)]
+
+    def clash(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        return any(x == y for x, y in zip(a, b, strict=True))
+
+    def place(p: int, i: int, used: list[bool]) -> bool:
+        if p == len(pots):
+            return True
+        if i == len(pots[p]):
+            return place(p + 1, 0, [False] * n_buckets)
+        item = pots[p][i]
+        for b in range(n_buckets):
+            cap = 1 if n_pots > 1 else size
+            if (used[b] if n_pots > 1 else len(buckets[b]) >= cap):
+                continue
+            if any(clash(item, other) for other in buckets[b]):
+                continue
+            buckets[b].append(item)
+            used[b] = True
+            if place(p, i + 1, used):
+                return True
+            buckets[b].pop()
+            used[b] = False
+        return False
+
+    return place(0, 0, [False] * n_buckets)
+
+
+def _check_unique(ids: list[str], what: str, fail: Any) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise fail(f"id '{i}' is used twice", what, "give each column a unique id")
+        seen.add(i)
+
+
+def _check_results(spec: S.TournamentSpec, by_id: dict[str, Unit],
+                   possible: dict[str, frozenset[str]], clubs: dict[str, S.Club],
+                   fail: Any) -> None:
+    def check_club(name: str, unit: Unit, place: str) -> None:
+        if name not in clubs:
+            raise fail(f"unknown club '{name}'", place, close_match_hint(name, clubs))
+        if name not in possible[unit.id]:
+            raise fail(f"club '{name}' can never play in {unit.kind} '{unit.id}'", place,
+                       "check the unit id or the club")
+
+    def find_unit(unit_id: str, place: str, kinds: tuple[str, ...]) -> Unit:
+        if unit_id not in by_id:
+            raise fail(f"unknown unit '{unit_id}'", place, close_match_hint(unit_id, by_id, "unit"))
+        unit = by_id[unit_id]
+        if unit.kind not in kinds:
+            raise fail(f"'{unit_id}' is a {unit.kind}; a result needs a "
+                       f"{' or '.join(kinds)}", place)
+        return unit
+
+    for i, result in enumerate(spec.results):
+        place = f"results[{i}]"
+        unit = find_unit(result.unit, f"{place}.unit", ("group", "tie"))
+        if result.winner is not None:
+            if unit.kind != "tie":
+                raise fail("'winner' can only fix the winner of a tie", f"{place}.winner")
+            check_club(result.winner, unit, f"{place}.winner")
+            continue
+        assert result.home is not None and result.away is not None
+        check_club(result.home, unit, f"{place}.home")
+        check_club(result.away, unit, f"{place}.away")
+        if result.home == result.away:
+            raise fail("a club cannot play itself", place)
+        if result.awarded_to is not None and result.awarded_to not in (result.home, result.away):
+            raise fail(f"'{result.awarded_to}' is neither the home nor the away club",
+                       f"{place}.awarded_to", "name the club that was awarded the match")
+    for i, deduction in enumerate(spec.deductions):
+        place = f"deductions[{i}]"
+        unit = find_unit(deduction.unit, f"{place}.unit", ("group",))
+        check_club(deduction.club, unit, f"{place}.club")
+
+
+def _matches(unit_id: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(unit_id, p) for p in patterns)
+
+
+def canonical_json(data: Any) -> str:
+    """Stable JSON text used for hashing inputs."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
