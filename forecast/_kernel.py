@@ -17,7 +17,7 @@ from numba import prange
 
 from forecast._rng import next_u64, normal, stream_key, uniform
 from ratings._elo_kernel import elo_delta
-from ratings._jit import inline_kernel, kernel, parallel_kernel
+from ratings._jit import hot_kernel, inlined_kernel, parallel_kernel
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -35,7 +35,7 @@ _S32 = np.uint64(32)
 # --------------------------------------------------------------------------- one match
 
 
-@inline_kernel
+@hot_kernel
 def altitude_penalty(p, climb_m):
     """Rating points lost by a side whose venue is ``climb_m`` metres above its home."""
     if climb_m > 0.0:
@@ -43,7 +43,7 @@ def altitude_penalty(p, climb_m):
     return -p.altitude_descend * climb_m / 1000.0
 
 
-@inline_kernel
+@hot_kernel
 def effective_difference(p, ratings, host, visitor, neutral, venue_alt):
     """d of ``host`` over ``visitor`` (club indices); ``neutral`` venues have no host edge.
 
@@ -59,7 +59,7 @@ def effective_difference(p, ratings, host, visitor, neutral, venue_alt):
     return d
 
 
-@kernel
+@hot_kernel
 def sample_scoreline(threshold, alias, d_min, d_step, d, state):
     """Index q of a scoreline drawn from the table row nearest to ``d``."""
     rows, width = threshold.shape
@@ -73,7 +73,7 @@ def sample_scoreline(threshold, alias, d_min, d_step, d, state):
     return np.int64(alias[row, col])
 
 
-@inline_kernel
+@hot_kernel
 def play_match(p, ratings, host, visitor, neutral, venue_alt, state):
     """Goals (host, visitor) of a simulated match; updates ratings when switched on."""
     d = effective_difference(p, ratings, host, visitor, neutral, venue_alt)
@@ -87,14 +87,14 @@ def play_match(p, ratings, host, visitor, neutral, venue_alt, state):
     return goals_host, goals_visitor
 
 
-@inline_kernel
+@hot_kernel
 def play_extra_time(p, ratings, host, visitor, neutral, venue_alt, state):
     d = effective_difference(p, ratings, host, visitor, neutral, venue_alt)
     q = sample_scoreline(p.et_threshold, p.et_alias, p.d_min, p.d_step, d, state)
     return p.goals_a[q], p.goals_b[q]
 
 
-@inline_kernel
+@hot_kernel
 def play_decider(p, ratings, x, y, venue_alt, state):
     """True if club ``x`` beats ``y`` in a one-off neutral play-off (extra time, penalties)."""
     gx, gy = play_match(p, ratings, x, y, True, venue_alt, state)
@@ -106,7 +106,7 @@ def play_decider(p, ratings, x, y, venue_alt, state):
     return uniform(state) < p.penalty_win_a
 
 
-@inline_kernel
+@hot_kernel
 def known_match(p, k_start, k_end, used, host, visitor):
     """Row of the known result for ``host`` v ``visitor`` in this unit, or -1.
 
@@ -124,7 +124,7 @@ def known_match(p, k_start, k_end, used, host, visitor):
     return -1
 
 
-@inline_kernel
+@hot_kernel
 def match_or_known(p, ratings, host, visitor, neutral, venue_alt, state, k_start, k_end,
                    used):
     """Goals (host, visitor): the known result if there is one, else simulated."""
@@ -140,7 +140,7 @@ def match_or_known(p, ratings, host, visitor, neutral, venue_alt, state, k_start
     return play_match(p, ratings, host, visitor, neutral, venue_alt, state)
 
 
-@inline_kernel
+@hot_kernel
 def all_used(p, k_start, k_end, used):
     for k in range(k_start, k_end):
         if p.known_away[k] >= 0 and not used[k - k_start]:
@@ -151,7 +151,7 @@ def all_used(p, k_start, k_end, used):
 # --------------------------------------------------------------------------- draws
 
 
-@kernel
+@hot_kernel
 def shuffle(values, start, n, state):
     """Fisher-Yates shuffle of values[start:start+n] in place."""
     for i in range(n - 1, 0, -1):
@@ -161,7 +161,7 @@ def shuffle(values, start, n, state):
         values[start + j] = tmp
 
 
-@inline_kernel
+@hot_kernel
 def bucket_clash(p, placed, start, size, distinct):
     for i in range(start, start + size):
         for j in range(i + 1, start + size):
@@ -174,7 +174,7 @@ def bucket_clash(p, placed, start, size, distinct):
     return False
 
 
-@inline_kernel
+@inlined_kernel
 def play_draw(p, d, in_start, out_start, n, occ, state, pool, placed):
     """Allocate the draw's entrants uniformly among the allocations that meet its rules.
 
@@ -213,7 +213,7 @@ def play_draw(p, d, in_start, out_start, n, occ, state, pool, placed):
 # --------------------------------------------------------------------------- groups
 
 
-@kernel
+@hot_kernel
 def sort_run(order, keys, s, e, brk):
     """Stable sort of order[s:e] by keys (descending); mark where the key changes."""
     for i in range(s + 1, e):
@@ -232,7 +232,7 @@ def sort_run(order, keys, s, e, brk):
     return split
 
 
-@kernel
+@hot_kernel
 def run_end(brk, s, k):
     e = s + 1
     while e < k and not brk[e]:
@@ -240,9 +240,9 @@ def run_end(brk, s, k):
     return e
 
 
-@kernel
+@hot_kernel
 def head_to_head(order, brk, s, e, fix_lo, fix_hi, fix_home, fix_away, goals_home, goals_away,
-                 points, keys, member, stack):
+                 win_pts, draw_pts, loss_pts, keys, member, stack):
     """Rank order[s:e] by the mini-table of their matches among themselves.
 
     Points, then goal difference, then goals scored, among the level clubs only. Where
@@ -261,17 +261,17 @@ def head_to_head(order, brk, s, e, fix_lo, fix_hi, fix_home, fix_away, goals_hom
         for i in range(s0, e0):
             keys[order[i]] = 0
         for f in range(fix_lo, fix_hi):
-            h = fix_home[f - fix_lo]
-            a = fix_away[f - fix_lo]
+            h = fix_home[f]
+            a = fix_away[f]
             if member[h] and member[a]:
                 gh = goals_home[f - fix_lo]
                 ga = goals_away[f - fix_lo]
                 if gh > ga:
-                    ph, pa = points[0], points[2]
+                    ph, pa = win_pts, loss_pts
                 elif gh == ga:
-                    ph, pa = points[1], points[1]
+                    ph, pa = draw_pts, draw_pts
                 else:
-                    ph, pa = points[2], points[0]
+                    ph, pa = loss_pts, win_pts
                 # key = points * 1e10 + (goal difference + 1e5) * 1e4 + goals for, summed
                 keys[h] += ph * 10_000_000_000 + (gh - ga) * 10_000 + gh
                 keys[a] += pa * 10_000_000_000 + (ga - gh) * 10_000 + ga
@@ -288,7 +288,7 @@ def head_to_head(order, brk, s, e, fix_lo, fix_hi, fix_home, fix_away, goals_hom
                 i = j
 
 
-@inline_kernel
+@inlined_kernel
 def play_group(p, g, u, occ, ratings, state, club, pts, gd, gf, wins, away, keys, order,
                brk, member, stack, goals_home, goals_away, used):
     """Play group ``g`` (unit ``u``), rank it and write its positions to the output slots."""
@@ -349,7 +349,7 @@ def play_group(p, g, u, occ, ratings, state, club, pts, gd, gf, wins, away, keys
     return OK
 
 
-@inline_kernel
+@inlined_kernel
 def rank_group(p, g, k, club, pts, gd, gf, wins, away, keys, order, brk, member, stack,
                goals_home, goals_away, ratings, state):
     """Order positions 0..k-1 (local indices in ``order``) by the group's tiebreak chain."""
@@ -360,8 +360,9 @@ def rank_group(p, g, k, club, pts, gd, gf, wins, away, keys, order, brk, member,
     brk[0] = 1
     fix_lo = p.group_fix_ptr[g]
     fix_hi = p.group_fix_ptr[g + 1]
-    n_fix = fix_hi - fix_lo
-    points = p.group_points[g]
+    win_pts = p.group_points[g, 0]
+    draw_pts = p.group_points[g, 1]
+    loss_pts = p.group_points[g, 2]
     playoff_base = p.group_playoff_ptr[g]
     for c in range(p.group_chain_ptr[g], p.group_chain_ptr[g + 1]):
         code = p.group_chain[c]
@@ -370,9 +371,9 @@ def rank_group(p, g, k, club, pts, gd, gf, wins, away, keys, order, brk, member,
             e = run_end(brk, s, k)
             if e - s > 1:
                 if code == TB_H2H:
-                    head_to_head(order, brk, s, e, fix_lo, fix_hi, p.fix_home[fix_lo:fix_hi],
-                                 p.fix_away[fix_lo:fix_hi], goals_home[:n_fix],
-                                 goals_away[:n_fix], points, keys, member, stack)
+                    head_to_head(order, brk, s, e, fix_lo, fix_hi, p.fix_home, p.fix_away,
+                                 goals_home, goals_away, win_pts, draw_pts, loss_pts, keys,
+                                 member, stack)
                 elif code == TB_PLAYOFF:
                     decides = False
                     for pos in range(s, e):
@@ -402,7 +403,7 @@ def rank_group(p, g, k, club, pts, gd, gf, wins, away, keys, order, brk, member,
             s = e
 
 
-@inline_kernel
+@hot_kernel
 def playoff_sort(p, order, club, s, e, brk, ratings, venue_alt, state):
     """Order the level clubs by one-off play-off matches (insertion sort: each comparison
     is a match at a neutral venue, with extra time and penalties if level)."""
@@ -421,7 +422,7 @@ def playoff_sort(p, order, club, s, e, brk, ratings, venue_alt, state):
 # --------------------------------------------------------------------------- ties
 
 
-@inline_kernel
+@inlined_kernel
 def play_tie(p, t, u, occ, ratings, state, used):
     """Play tie ``t`` (unit ``u``) and write its winner and loser."""
     in_start = p.unit_in_ptr[u]
@@ -500,7 +501,7 @@ def play_tie(p, t, u, occ, ratings, state, used):
     return OK
 
 
-@inline_kernel
+@inlined_kernel
 def decide_tie(p, t, ratings, state, club_a, club_b, goals_a, goals_b, away_a, away_b,
                points_a, points_b, neutral, venue_alt, a_hosts_last):
     """Apply the tie's resolution chain; True when side A goes through."""
@@ -542,11 +543,10 @@ def decide_tie(p, t, ratings, state, club_a, club_b, goals_a, goals_b, away_a, a
 # --------------------------------------------------------------------------- seasons
 
 
-@inline_kernel
-def play_season(p, season_key, occ, ratings, work_i, work_b, stack, goals_home, goals_away,
-                used, pool, placed, reached_club, reached_ms, mark, stamp):
+@hot_kernel
+def play_season(p, season_key, state, occ, ratings, work_i, work_b, stack, goals_home,
+                goals_away, used, pool, placed, reached_club, reached_ms, mark, stamp):
     """Play one season; returns (status, number of (club, milestone) pairs reached)."""
-    state = np.empty(1, dtype=np.uint64)
     state[0] = stream_key(season_key, _RATINGS_STREAM)
     n_clubs = ratings.shape[0]
     for c in range(n_clubs):
@@ -614,6 +614,7 @@ def run_blocks(p, block_seeds, block_sizes, max_group, max_fixtures, max_draw, m
     n_out = p.outcome_ptr.shape[0] - 1
     reach_cap = n_clubs * max(n_ms, 1)
     for b in prange(block_seeds.shape[0]):
+        state = np.zeros(1, dtype=np.uint64)
         occ = p.slot_initial.copy()
         ratings = np.empty(n_clubs)
         work_i = np.zeros((8, max_group), dtype=np.int64)
@@ -629,7 +630,7 @@ def run_blocks(p, block_seeds, block_sizes, max_group, max_fixtures, max_draw, m
         mark = np.full((n_clubs, max(n_ms, 1)), -1, dtype=np.int64)
         for s in range(block_sizes[b]):
             season_key = stream_key(block_seeds[b], np.uint64(s))
-            st, n_reached = play_season(p, season_key, occ, ratings, work_i, work_b, stack,
+            st, n_reached = play_season(p, season_key, state, occ, ratings, work_i, work_b, stack,
                                         goals_home, goals_away, used, pool, placed,
                                         reached_club, reached_ms, mark, s)
             if st == REJECTED:

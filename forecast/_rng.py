@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ratings._jit import kernel
+from ratings._jit import hot_kernel, kernel
 
 __all__ = ["mix64", "next_u64", "normal", "stream_key", "uniform"]
 
@@ -36,20 +36,20 @@ def mix64(z: np.uint64) -> np.uint64:
     return z ^ (z >> _S31)
 
 
-@kernel
+@hot_kernel
 def next_u64(state: np.ndarray) -> np.uint64:
     """The next 64 random bits of ``state`` (uint64[1])."""
     state[0] = state[0] + _GOLDEN
     return mix64(state[0])
 
 
-@kernel
+@hot_kernel
 def uniform(state: np.ndarray) -> float:
     """A float64 in [0, 1) with 53 random bits."""
     return float(next_u64(state) >> _S11) * _TO_UNIT
 
 
-@kernel
+@hot_kernel
 def normal(state: np.ndarray) -> float:
     """A standard normal deviate (Box-Muller, one of the pair)."""
     u1 = (float(next_u64(state) >> _S11) + 0.5) * _TO_UNIT

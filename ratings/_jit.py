@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import numba
 
-__all__ = ["inline_kernel", "kernel", "parallel_kernel"]
+__all__ = ["hot_kernel", "inlined_kernel", "kernel", "parallel_kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,11 +35,26 @@ def parallel_kernel(func: F) -> F:
     return numba.njit(parallel=True, **_OPTIONS)(func)
 
 
-def inline_kernel(func: F) -> F:
-    """Compile ``func`` to be inlined into its callers at numba's IR level.
+def hot_kernel(func: F) -> F:
+    """Compile ``func`` without reference counting (numba's ``_nrt=False``).
 
-    For helpers that take the engine's Program (a named tuple of ~60 arrays): a real call
-    would incref and decref every array in it, about 0.6 microseconds a call as measured
-    here, which is 40 times the cost of drawing a scoreline.
+    Exception to the shared options, for the engine's helpers that take the Program (a
+    named tuple of about 60 arrays) and are called per match or per unit: with reference
+    counting, every call increfs and decrefs each array in it, measured here at about
+    0.5 microseconds a call against 0.02 without (benchmarks/README.md). Such a kernel
+    must not allocate (numba refuses to compile one that does), so work buffers come from
+    the caller.
     """
-    return numba.njit(inline="always", **_OPTIONS)(func)
+    return numba.njit(_nrt=False, **_OPTIONS)(func)  # type: ignore[no-any-return]
+
+
+def inlined_kernel(func: F) -> F:
+    """Like :func:`hot_kernel`, but inlined into its caller at numba's IR level.
+
+    For the engine's per-unit functions (play a group, a tie, a draw), each called from one
+    place. A real call passes the Program (about 60 arrays) by value, measured here at about
+    0.25 microseconds a call; inlining removes it. Use it only for functions with one or two
+    call sites: every inlined copy is compiled again.
+    """
+    return numba.njit(_nrt=False, inline="always", **_OPTIONS)(func)  # type: ignore[no-any-return]
+

@@ -1,0 +1,70 @@
+"""The ``copa-forecast`` command line: one module per command group, wired here.
+
+Building the parser imports no numerical module and compiles no kernel, so ``--help`` and
+``--version`` answer at once. A user error (bad file, bad option) is printed as one line
+on stderr with exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["build_parser", "main"]
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("copa-forecast")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad option as one line with exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message} (hint: {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from forecast.cli import check, run
+    from ratings import cli as ratings_cli
+
+    parser = _Parser(
+        prog="copa-forecast",
+        description="Monte Carlo forecasts of multi-stage promotion tournaments (Copa Perú).",
+    )
+    parser.add_argument("--version", action="version", version=f"copa-forecast {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                     parser_class=_Parser)
+    check.register(commands)
+    run.register(commands)
+    ratings_cli.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``copa-forecast`` script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from forecast.errors import InputError
+    from ratings.errors import DataError
+
+    try:
+        status = args.func(args)
+    except (InputError, DataError) as exc:
+        sys.stderr.write(f"copa-forecast: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("copa-forecast: interrupted; nothing was written\n")
+        return 130
+    return int(status or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
