@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from forecast import spec as S
+from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
 from forecast.errors import InputError, close_match_hint
 
 __all__ = ["SlotRef", "Tournament", "Unit", "load", "parse_slot"]
@@ -118,14 +118,25 @@ def load(path: str | Path, scenarios: Sequence[str | Path] = ()) -> Tournament:
     scenario_paths = tuple(Path(p) for p in scenarios)
     for scenario in scenario_paths:
         # Imported here: scenarios are optional and the overlay module is the only user.
-        from forecast.scenarios import apply_overlay
-
+        try:
+            from forecast.scenarios import apply_overlay
+        except ImportError:
+            raise InputError(
+                "scenario overlays are not supported yet",
+                file=str(scenario),
+                place="--scenario",
+                hint="run without --scenario; overlays are coming",
+            ) from None
         data = apply_overlay(data, _read_toml(scenario), scenario)
     spec = _validate(data, str(path))
     units, possible = _resolve(spec, str(path))
     digest = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()
     return Tournament(
-        spec=spec, path=path, scenarios=scenario_paths, units=units, possible=possible,
+        spec=spec,
+        path=path,
+        scenarios=scenario_paths,
+        units=units,
+        possible=possible,
         input_hash=digest,
     )
 
@@ -153,19 +164,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte {exc.start})", file=str(path),
+            f"not UTF-8 text (byte {exc.start})",
+            file=str(path),
             hint="save the file as UTF-8",
         ) from None
     except tomllib.TOMLDecodeError as exc:
+        # tomllib ends its message with "(at line L, column C)": make that the place.
+        text = str(exc)
+        at = re.search(r"\s*\(at (line \d+, column \d+|end of document)\)$", text)
+        place = at.group(1) if at else None
+        reason = text[: at.start()] if at else text
         raise InputError(
-            f"not valid TOML: {exc}", file=str(path),
+            f"not valid TOML: {reason[:1].lower()}{reason[1:]}",
+            file=str(path),
+            place=place,
             hint="check quotes, brackets and '=' around that line",
         ) from None
 
 
 # --------------------------------------------------------------------------- validation
 
-_DEFAULTABLE = {"group": S.Group, "tie": S.Tie}
+_DEFAULTABLE: dict[str, type[BaseModel]] = {"group": S.Group, "tie": S.Tie}
 
 
 def _validate(data: dict[str, Any], file: str) -> S.TournamentSpec:
@@ -177,15 +196,26 @@ def _validate(data: dict[str, Any], file: str) -> S.TournamentSpec:
     for kind, table in defaults.items():
         if kind not in _DEFAULTABLE:
             raise InputError(
-                f"unknown defaults table '{kind}'", file=file, place=f"defaults.{kind}",
+                f"unknown defaults table '{kind}'",
+                file=file,
+                place=f"defaults.{kind}",
                 hint=close_match_hint(kind, _DEFAULTABLE) or "use defaults.group or defaults.tie",
+            )
+        if not isinstance(table, dict):
+            raise InputError(
+                f"'defaults.{kind}' must be a table",
+                file=file,
+                place=f"defaults.{kind}",
+                hint=f"write it as [defaults.{kind}]",
             )
         model = _DEFAULTABLE[kind]
         allowed = set(model.model_fields) - {"id", "clubs", "a", "b", "note"}
         for key in table:
             if key not in allowed:
                 raise InputError(
-                    f"unknown key '{key}'", file=file, place=f"defaults.{kind}.{key}",
+                    f"unknown key '{key}'",
+                    file=file,
+                    place=f"defaults.{kind}.{key}",
                     hint=close_match_hint(key, allowed) or f"allowed: {', '.join(sorted(allowed))}",
                 )
     for stage in data.get("stages", []) if isinstance(data.get("stages"), list) else []:
@@ -225,9 +255,49 @@ def _from_pydantic(exc: ValidationError, data: dict[str, Any], file: str) -> Inp
         value = str(err.get("input"))
         message = f"'{value}' is not one of the allowed names"
         hint = close_match_hint(value, choices) or f"allowed: {expected}"
-    elif kind == "too_short" and loc and loc[-1] == "clubs":
+    elif kind == "too_short" and len(loc) > 1 and loc[-1] == "clubs":
+        # Only a group's `clubs` sits below the top level; the top-level list is the roster.
         message = "a group needs at least two clubs"
+    elif kind == "too_short" and loc == ("clubs",):
+        message = "a season needs at least two [[clubs]]"
+    elif kind in _EXPECTED:
+        value = err.get("input")
+        message = f"expected {_EXPECTED[kind]}, got {_describe(value)}"
+        if isinstance(value, str) and kind in _NUMERIC_KINDS:
+            hint = "write the number without quotes"
     return InputError(message, file=file, place=_format_loc(loc, data), hint=hint)
+
+
+#: What a key of the wrong type should have held, by pydantic error type.
+_EXPECTED = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text in quotes",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list in brackets [...]",
+    "tuple_type": "a list in brackets [...]",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+}
+_NUMERIC_KINDS = {"float_type", "float_parsing", "int_type", "int_parsing"}
+
+
+def _describe(value: Any) -> str:
+    """A short description of a TOML value for messages ("the text 'high'", "a table")."""
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -289,67 +359,131 @@ def _resolve(
 
     clubs: dict[str, S.Club] = {}
     for i, club in enumerate(spec.clubs):
+        if "#" in club.name:
+            # "#" separates a unit from its output in slot references ("VII-A#1").
+            raise fail(
+                f"club name '{club.name}' contains '#'",
+                f"clubs[{i}] ({club.name})",
+                "'#' is reserved for slot references such as 'VII-A#1'; remove it",
+            )
         if club.name in clubs:
-            raise fail(f"club '{club.name}' is declared twice", f"clubs[{i}] ({club.name})",
-                       "give each club a unique name, e.g. with its town in brackets")
+            raise fail(
+                f"club '{club.name}' is declared twice",
+                f"clubs[{i}] ({club.name})",
+                "give each club a unique name, e.g. with its town in brackets",
+            )
         clubs[club.name] = club
-    venues = {v.name: v for v in spec.venues}
+    venues: dict[str, S.Venue] = {}
+    for i, venue in enumerate(spec.venues):
+        if venue.name in venues:
+            raise fail(
+                f"venue '{venue.name}' is declared twice",
+                f"venues[{i}] ({venue.name})",
+                "declare each venue once",
+            )
+        venues[venue.name] = venue
+    stage_ids: dict[str, int] = {}
+    for s_i, stage in enumerate(spec.stages):
+        if stage.id in stage_ids:
+            raise fail(
+                f"stage id '{stage.id}' is used twice",
+                f"stages[{s_i}] ({stage.id})",
+                f"the first is stages[{stage_ids[stage.id]}]; give each stage its own id",
+            )
+        stage_ids[stage.id] = s_i
 
     # Collect the units with their key paths.
     raw_units: list[Unit] = []
     for s_i, stage in enumerate(spec.stages):
         if stage.completed and (stage.draws or stage.groups or stage.ties):
-            raise fail("a completed stage lists units", f"stages[{s_i}] ({stage.id})",
-                       "remove completed = true or move its units to a later stage")
-        for kind, items in (("draw", stage.draws), ("group", stage.groups), ("tie", stage.ties)):
+            raise fail(
+                "a completed stage lists units",
+                f"stages[{s_i}] ({stage.id})",
+                "remove completed = true or move its units to a later stage",
+            )
+        stage_units: tuple[tuple[UnitKind, Sequence[S.Draw | S.Group | S.Tie]], ...] = (
+            ("draw", stage.draws),
+            ("group", stage.groups),
+            ("tie", stage.ties),
+        )
+        for kind, items in stage_units:
             for u_i, item in enumerate(items):
                 place = f"stages[{s_i}] ({stage.id}).{kind}s[{u_i}] ({item.id})"
-                raw_units.append(_make_unit(item, kind, stage.id, place, fail))  # type: ignore[arg-type]
+                raw_units.append(_make_unit(item, kind, stage.id, place, fail))
     by_id: dict[str, Unit] = {}
     for unit in raw_units:
         if not _UNIT_ID.match(unit.id):
-            raise fail(f"unit id '{unit.id}' has characters other than letters, digits, "
-                       "'-', '_' and '.'", unit.place)
+            raise fail(
+                f"unit id '{unit.id}' has characters other than letters, digits, '-', '_' and '.'",
+                unit.place,
+            )
         if unit.id in by_id:
-            raise fail(f"unit id '{unit.id}' is used twice", unit.place,
-                       f"the first is at {by_id[unit.id].place}")
+            raise fail(
+                f"unit id '{unit.id}' is used twice",
+                unit.place,
+                f"the first is at {by_id[unit.id].place}",
+            )
         by_id[unit.id] = unit
     if not by_id:
-        raise fail("no stage lists a draw, group or tie", "stages",
-                   "a season needs at least one unit to simulate")
+        raise fail(
+            "no stage lists a draw, group or tie",
+            "stages",
+            "a season needs at least one unit to simulate",
+        )
 
     def check_ref(ref: SlotRef, place: str) -> None:
         if ref.club is not None:
             if ref.club not in clubs:
-                raise fail(f"unknown club '{ref.club}'", place,
-                           close_match_hint(ref.club, clubs) or "declare it under [[clubs]]")
+                raise fail(
+                    f"unknown club '{ref.club}'",
+                    place,
+                    close_match_hint(ref.club, clubs) or "declare it under [[clubs]]",
+                )
             return
         assert ref.unit is not None
         if ref.unit not in by_id:
-            raise fail(f"slot '{ref.text}' names unknown unit '{ref.unit}'", place,
-                       close_match_hint(ref.unit, by_id, "unit"))
+            raise fail(
+                f"slot '{ref.text}' names unknown unit '{ref.unit}'",
+                place,
+                close_match_hint(ref.unit, by_id, "unit"),
+            )
         source = by_id[ref.unit]
         if str(ref.output) not in source.output_names:
             names = source.output_names
             shown = f"{names[0]}..{names[-1]}" if source.kind != "tie" else "winner, loser"
-            raise fail(f"nothing fills slot '{ref.text}': {source.kind} '{source.id}' has "
-                       f"outputs {shown}", place, close_match_hint(str(ref.output), names))
+            hint = close_match_hint(str(ref.output), names)
+            if hint is None:
+                hint = (
+                    f"use '{source.id}#winner' or '{source.id}#loser'"
+                    if source.kind == "tie"
+                    else f"use '{source.id}#1' to '{source.id}#{names[-1]}'"
+                )
+            raise fail(
+                f"nothing fills slot '{ref.text}': {source.kind} '{source.id}' has outputs {shown}",
+                place,
+                hint,
+            )
 
     # Every input reference exists, and each outcome feeds at most one place.
-    filled_by: dict[str, str] = {}
+    filled_by: dict[str, str] = {}  # slot text -> key path of the place it fills
     for unit in raw_units:
         for j, ref in enumerate(unit.inputs):
             place = f"{unit.place}.{_input_key(unit, j)}"
             check_ref(ref, place)
             if ref.text in filled_by:
-                raise fail(f"'{ref.text}' fills two places: here and in unit "
-                           f"'{filled_by[ref.text]}'", place,
-                           "a club can only be in one place at a time; use another slot")
-            filled_by[ref.text] = unit.id
+                raise fail(
+                    f"'{ref.text}' fills two places: here and {filled_by[ref.text]}",
+                    place,
+                    "a club can only be in one place at a time; use another slot",
+                )
+            filled_by[ref.text] = place
     for i, club in enumerate(spec.clubs):
         if club.name not in filled_by:
-            raise fail(f"club '{club.name}' enters no unit", f"clubs[{i}] ({club.name})",
-                       "list it in a draw, group or tie, or remove it")
+            raise fail(
+                f"club '{club.name}' enters no unit",
+                f"clubs[{i}] ({club.name})",
+                "list it in a draw, group or tie, or remove it",
+            )
 
     order = _topological_order(raw_units, by_id, fail)
     possible = _possible_occupants(order, clubs)
@@ -371,11 +505,16 @@ def _resolve(
     for i, milestone in enumerate(spec.milestones):
         for j, pattern in enumerate(milestone.units):
             if not any(_matches(u, [pattern]) for u in by_id):
-                raise fail(f"pattern '{pattern}' matches no unit",
-                           f"milestones[{i}] ({milestone.id}).units[{j}]",
-                           close_match_hint(pattern, by_id, "unit"))
-    _check_unique([m.id for m in spec.milestones] + [o.id for o in spec.outcomes]
-                  + ["champion"], "milestones/outcomes", fail)
+                raise fail(
+                    f"pattern '{pattern}' matches no unit",
+                    f"milestones[{i}] ({milestone.id}).units[{j}]",
+                    close_match_hint(pattern, by_id, "unit"),
+                )
+    _check_unique(
+        [m.id for m in spec.milestones] + [o.id for o in spec.outcomes] + ["champion"],
+        "milestones/outcomes",
+        fail,
+    )
     _check_results(spec, by_id, possible, clubs, fail)
     return tuple(order), possible
 
@@ -390,8 +529,15 @@ def _make_unit(item: Any, kind: UnitKind, stage: str, place: str, fail: Any) -> 
     else:
         refs = [item.a, item.b]
         n_out = 2
-    return Unit(id=item.id, kind=kind, stage=stage, spec=item,
-                inputs=tuple(parse_slot(r) for r in refs), n_outputs=n_out, place=place)
+    return Unit(
+        id=item.id,
+        kind=kind,
+        stage=stage,
+        spec=item,
+        inputs=tuple(parse_slot(r) for r in refs),
+        n_outputs=n_out,
+        place=place,
+    )
 
 
 def _input_key(unit: Unit, j: int) -> str:
@@ -415,9 +561,12 @@ def _topological_order(units: list[Unit], by_id: dict[str, Unit], fail: Any) -> 
         if state.get(unit.id) == 2:
             return
         if state.get(unit.id) == 1:
-            cycle = " -> ".join([*chain[chain.index(unit.id):], unit.id])
-            raise fail(f"units feed each other in a circle: {cycle}", unit.place,
-                       "a unit can only read outcomes of units played before it")
+            cycle = " -> ".join([*chain[chain.index(unit.id) :], unit.id])
+            raise fail(
+                f"units feed each other in a circle: {cycle}",
+                unit.place,
+                "a unit can only read outcomes of units played before it",
+            )
         state[unit.id] = 1
         for ref in unit.inputs:
             if ref.unit is not None:
@@ -447,66 +596,146 @@ def _check_group(unit: Unit, venues: dict[str, S.Venue], fail: Any) -> None:
     if group.fixtures is not None:
         for i, (home, away) in enumerate(group.fixtures):
             if not (1 <= home <= n and 1 <= away <= n) or home == away:
-                raise fail(f"fixture {home} v {away} is not a match between two of the "
-                           f"group's {n} clubs", f"{unit.place}.fixtures[{i}]",
-                           f"number the clubs 1..{n} in the order of 'clubs'")
-    _check_chain(group.tiebreak, S.DECISIVE_TIEBREAKS, f"{unit.place}.tiebreak", fail,
-                 playoff_limited=group.playoff_positions is not None)
+                raise fail(
+                    f"fixture {home} v {away} is not a match between two of the group's {n} clubs",
+                    f"{unit.place}.fixtures[{i}]",
+                    f"number the clubs 1..{n} in the order of 'clubs'",
+                )
+    _check_chain(
+        group.tiebreak,
+        S.DECISIVE_TIEBREAKS,
+        f"{unit.place}.tiebreak",
+        fail,
+        playoff_limited=group.playoff_positions is not None,
+    )
     if group.playoff_positions is not None:
+        if "playoff" not in group.tiebreak:
+            raise fail(
+                "'playoff_positions' is given but the tiebreak has no 'playoff'",
+                f"{unit.place}.playoff_positions",
+                "add 'playoff' to the tiebreak, or remove playoff_positions",
+            )
         for i, pos in enumerate(group.playoff_positions):
             if not 1 <= pos <= n:
-                raise fail(f"position {pos} does not exist in a group of {n}",
-                           f"{unit.place}.playoff_positions[{i}]")
+                raise fail(
+                    f"position {pos} does not exist in a group of {n}",
+                    f"{unit.place}.playoff_positions[{i}]",
+                    f"positions run from 1 to {n}",
+                )
     if group.venue != "home" and group.venue not in venues:
-        raise fail(f"unknown venue '{group.venue}'", f"{unit.place}.venue",
-                   close_match_hint(group.venue, venues) or
-                   "use 'home' or declare it under [[venues]]")
+        raise fail(
+            f"unknown venue '{group.venue}'",
+            f"{unit.place}.venue",
+            close_match_hint(group.venue, venues) or "use 'home' or declare it under [[venues]]",
+        )
 
 
 def _check_tie(unit: Unit, venues: dict[str, S.Venue], fail: Any) -> None:
     tie = unit.spec
     assert isinstance(tie, S.Tie)
     _check_chain(tie.resolution, S.DECISIVE_RESOLUTIONS, f"{unit.place}.resolution", fail)
+    if tie.legs == 2 and tie.host == "neutral":
+        # With two legs `host` is not read (second_leg_host is), so a neutral host would be
+        # silently ignored.
+        raise fail(
+            "host = 'neutral' needs a one-match tie",
+            f"{unit.place}.host",
+            "set legs = 1 (with venue = ...) or drop host; two legs are hosted by "
+            "the clubs, see second_leg_host",
+        )
     for key in ("venue", "playoff_venue"):
         name = getattr(tie, key)
         if name is not None and name not in venues:
-            raise fail(f"unknown venue '{name}'", f"{unit.place}.{key}",
-                       close_match_hint(name, venues) or "declare it under [[venues]]")
+            raise fail(
+                f"unknown venue '{name}'",
+                f"{unit.place}.{key}",
+                close_match_hint(name, venues) or "declare it under [[venues]]",
+            )
 
 
-def _check_chain(chain: Sequence[str], decisive: frozenset[str], place: str, fail: Any,
-                 playoff_limited: bool = False) -> None:
+def _check_chain(
+    chain: Sequence[str],
+    decisive: frozenset[str],
+    place: str,
+    fail: Any,
+    playoff_limited: bool = False,
+) -> None:
     if not chain:
         raise fail("the chain is empty", place, f"end it with one of {sorted(decisive)}")
     last = chain[-1]
-    if last not in decisive or (last == "playoff" and playoff_limited):
-        raise fail(f"the chain can leave clubs level: it ends with '{last}'", place,
-                   f"end it with one of: {', '.join(sorted(decisive))}")
+    if last == "playoff" and playoff_limited:
+        raise fail(
+            "the chain can leave clubs level: it ends with 'playoff', which only "
+            "decides the playoff_positions",
+            place,
+            "add 'lots' or 'better_seed' after it, or remove playoff_positions",
+        )
+    if last not in decisive:
+        raise fail(
+            f"the chain can leave clubs level: it ends with '{last}'",
+            place,
+            f"end it with one of: {', '.join(sorted(decisive))}",
+        )
     for i, name in enumerate(chain[:-1]):
         if name in decisive and not (name == "playoff" and playoff_limited):
-            raise fail(f"'{name}' always decides, so '{chain[i + 1]}' after it is never used",
-                       f"{place}[{i + 1}]", "remove the criteria after it")
+            raise fail(
+                f"'{name}' always decides, so '{chain[i + 1]}' after it is never used",
+                f"{place}[{i + 1}]",
+                "remove the criteria after it",
+            )
 
 
-def _check_draw(unit: Unit, spec: S.TournamentSpec, possible: dict[str, frozenset[str]],
-                fail: Any) -> None:
+def _check_draw(
+    unit: Unit, spec: S.TournamentSpec, possible: dict[str, frozenset[str]], fail: Any
+) -> None:
     draw = unit.spec
     assert isinstance(draw, S.Draw)
     n = len(unit.inputs)
     if draw.pots is not None:
         sizes = {len(p) for p in draw.pots}
         if len(sizes) != 1:
-            raise fail("pots have different sizes", f"{unit.place}.pots",
-                       "every bucket takes one club from each pot, so pots must be equal")
+            raise fail(
+                "pots have different sizes",
+                f"{unit.place}.pots",
+                "every bucket takes one club from each pot, so pots must be equal",
+            )
         if draw.size is not None and draw.size != len(draw.pots):
-            raise fail(f"size {draw.size} differs from the number of pots ({len(draw.pots)})",
-                       f"{unit.place}.size", "with pots, a bucket holds one club of each pot")
+            raise fail(
+                f"size {draw.size} differs from the number of pots ({len(draw.pots)})",
+                f"{unit.place}.size",
+                "with pots, a bucket holds one club of each pot",
+            )
     elif draw.size is not None and n % draw.size:
-        raise fail(f"{n} entrants do not split into buckets of {draw.size}",
-                   f"{unit.place}.size")
+        raise fail(f"{n} entrants do not split into buckets of {draw.size}", f"{unit.place}.size")
     if draw.distinct and not _draw_feasible(unit, spec, possible):
-        raise fail(f"no allocation satisfies distinct = {draw.distinct}", f"{unit.place}.distinct",
-                   "too many clubs share a department or region for the number of buckets")
+        raise fail(
+            f"no allocation satisfies distinct = {draw.distinct}",
+            f"{unit.place}.distinct",
+            _crowded_hint(unit, spec, possible),
+        )
+
+
+def _crowded_hint(unit: Unit, spec: S.TournamentSpec, possible: dict[str, frozenset[str]]) -> str:
+    """Name the value shared by more certain entrants than there are buckets, if any."""
+    draw = unit.spec
+    assert isinstance(draw, S.Draw)
+    _, n_buckets, _ = draw_layout(draw, len(unit.inputs))
+    clubs = {c.name: c for c in spec.clubs}
+    for attribute in draw.distinct:
+        counts: dict[str, int] = {}
+        for ref in unit.inputs:
+            values = {getattr(clubs[c], attribute) for c in possible[ref.text]}
+            if len(values) == 1:  # only entrants whose value is certain are counted
+                value = values.pop()
+                counts[value] = counts.get(value, 0) + 1
+        for value, count in counts.items():
+            if count > n_buckets:
+                return (
+                    f"{count} entrants share {attribute} '{value}' but there are only "
+                    f"{n_buckets} buckets; drop '{attribute}' from distinct or change "
+                    "the buckets"
+                )
+    return "too many clubs share a department or region for the number of buckets"
 
 
 def draw_layout(draw: S.Draw, n: int) -> tuple[int, int, int]:
@@ -517,8 +746,7 @@ def draw_layout(draw: S.Draw, n: int) -> tuple[int, int, int]:
     return 1, n // draw.size, draw.size
 
 
-def _draw_feasible(unit: Unit, spec: S.TournamentSpec,
-                   possible: dict[str, frozenset[str]]) -> bool:
+def _draw_feasible(unit: Unit, spec: S.TournamentSpec, possible: dict[str, frozenset[str]]) -> bool:
     """Whether some allocation meets the constraints, for every combination of entrants'
     attribute values (exhaustive when there are at most 256 combinations, else the first 256).
     """
@@ -540,7 +768,7 @@ def _draw_feasible(unit: Unit, spec: S.TournamentSpec,
 def _allocate(values: list[tuple[str, ...]], n_pots: int, n_buckets: int, size: int) -> bool:
     """Backtracking search for an allocation with no shared value inside a bucket."""
     if n_pots > 1:
-        pots = [values[p * n_buckets:(p + 1) * n_buckets] for p in range(n_pots)]
+        pots = [values[p * n_buckets : (p + 1) * n_buckets] for p in range(n_pots)]
     else:
         pots = [values]
     buckets: list[list[tuple[str, ...]]] = [[] for _ in range(n_buckets)]
@@ -556,7 +784,7 @@ def _allocate(values: list[tuple[str, ...]], n_pots: int, n_buckets: int, size: 
         item = pots[p][i]
         for b in range(n_buckets):
             cap = 1 if n_pots > 1 else size
-            if (used[b] if n_pots > 1 else len(buckets[b]) >= cap):
+            if used[b] if n_pots > 1 else len(buckets[b]) >= cap:
                 continue
             if any(clash(item, other) for other in buckets[b]):
                 continue
@@ -579,24 +807,44 @@ def _check_unique(ids: list[str], what: str, fail: Any) -> None:
         seen.add(i)
 
 
-def _check_results(spec: S.TournamentSpec, by_id: dict[str, Unit],
-                   possible: dict[str, frozenset[str]], clubs: dict[str, S.Club],
-                   fail: Any) -> None:
+def _check_results(
+    spec: S.TournamentSpec,
+    by_id: dict[str, Unit],
+    possible: dict[str, frozenset[str]],
+    clubs: dict[str, S.Club],
+    fail: Any,
+) -> None:
     def check_club(name: str, unit: Unit, place: str) -> None:
         if name not in clubs:
             raise fail(f"unknown club '{name}'", place, close_match_hint(name, clubs))
         if name not in possible[unit.id]:
-            raise fail(f"club '{name}' can never play in {unit.kind} '{unit.id}'", place,
-                       "check the unit id or the club")
+            raise fail(
+                f"club '{name}' can never play in {unit.kind} '{unit.id}'",
+                place,
+                "check the unit id or the club",
+            )
 
     def find_unit(unit_id: str, place: str, kinds: tuple[str, ...]) -> Unit:
         if unit_id not in by_id:
             raise fail(f"unknown unit '{unit_id}'", place, close_match_hint(unit_id, by_id, "unit"))
         unit = by_id[unit_id]
         if unit.kind not in kinds:
-            raise fail(f"'{unit_id}' is a {unit.kind}; a result needs a "
-                       f"{' or '.join(kinds)}", place)
+            raise fail(
+                f"'{unit_id}' is a {unit.kind}; a result needs a {' or '.join(kinds)}", place
+            )
         return unit
+
+    # The same match given twice would be applied twice (or contradict itself).
+    seen: dict[tuple[Any, ...], str] = {}
+
+    def check_once(key: tuple[Any, ...], place: str, what: str) -> None:
+        if key in seen:
+            raise fail(
+                f"{what} is already given at {seen[key]}",
+                place,
+                "give each match once; for a second meeting swap home and away",
+            )
+        seen[key] = place
 
     for i, result in enumerate(spec.results):
         place = f"results[{i}]"
@@ -605,6 +853,7 @@ def _check_results(spec: S.TournamentSpec, by_id: dict[str, Unit],
             if unit.kind != "tie":
                 raise fail("'winner' can only fix the winner of a tie", f"{place}.winner")
             check_club(result.winner, unit, f"{place}.winner")
+            check_once((unit.id, "winner"), place, f"the winner of tie '{unit.id}'")
             continue
         assert result.home is not None and result.away is not None
         check_club(result.home, unit, f"{place}.home")
@@ -612,12 +861,40 @@ def _check_results(spec: S.TournamentSpec, by_id: dict[str, Unit],
         if result.home == result.away:
             raise fail("a club cannot play itself", place)
         if result.awarded_to is not None and result.awarded_to not in (result.home, result.away):
-            raise fail(f"'{result.awarded_to}' is neither the home nor the away club",
-                       f"{place}.awarded_to", "name the club that was awarded the match")
+            raise fail(
+                f"'{result.awarded_to}' is neither the home nor the away club",
+                f"{place}.awarded_to",
+                "name the club that was awarded the match",
+            )
+        if _meets_once(unit):
+            pair: tuple[Any, ...] = (unit.id, frozenset((result.home, result.away)))
+            check_once(pair, place, f"the match {result.home} v {result.away}")
+        elif _meets_twice(unit):
+            check_once(
+                (unit.id, result.home, result.away),
+                place,
+                f"the match {result.home} (home) v {result.away}",
+            )
     for i, deduction in enumerate(spec.deductions):
         place = f"deductions[{i}]"
         unit = find_unit(deduction.unit, f"{place}.unit", ("group",))
         check_club(deduction.club, unit, f"{place}.club")
+
+
+def _meets_once(unit: Unit) -> bool:
+    """Two clubs of this unit meet at most once (one-match tie, single round-robin)."""
+    spec = unit.spec
+    if isinstance(spec, S.Tie):
+        return spec.legs == 1
+    return isinstance(spec, S.Group) and spec.fixtures is None and spec.rounds == 1
+
+
+def _meets_twice(unit: Unit) -> bool:
+    """Two clubs of this unit meet once at each ground (two legs, double round-robin)."""
+    spec = unit.spec
+    if isinstance(spec, S.Tie):
+        return spec.legs == 2
+    return isinstance(spec, S.Group) and spec.fixtures is None and spec.rounds == 2
 
 
 def _matches(unit_id: str, patterns: Iterable[str]) -> bool:

@@ -24,7 +24,11 @@ class InputError(Exception):
     """
 
     def __init__(
-        self, message: str, *, file: str | None = None, place: str | None = None,
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        place: str | None = None,
         hint: str | None = None,
     ) -> None:
         self.message = message
