@@ -1,0 +1,48 @@
+"""Reports of a Forecast: odds.csv, odds.json, report.md and the terminal table.
+
+One concern per module: :mod:`reports.tables` (DataFrames), :mod:`reports.data` (csv and
+json), :mod:`reports.markdown`, :mod:`reports.terminal`, :mod:`reports.writer` (the output
+directory) and :mod:`reports._atomic` (all-or-none file writing). Reports never simulate;
+importing this package imports nothing heavy until a name is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "OUTPUT_FILES",
+    "RunContext",
+    "champion_share",
+    "odds_csv",
+    "odds_json",
+    "odds_table",
+    "prepare_output_dir",
+    "report_files",
+    "report_markdown",
+    "terminal_table",
+    "write_reports",
+]
+
+_HOMES = {
+    "OUTPUT_FILES": "reports.writer",
+    "RunContext": "reports.context",
+    "champion_share": "reports.tables",
+    "odds_csv": "reports.data",
+    "odds_json": "reports.data",
+    "odds_table": "reports.tables",
+    "prepare_output_dir": "reports._atomic",
+    "report_files": "reports.writer",
+    "report_markdown": "reports.markdown",
+    "terminal_table": "reports.terminal",
+    "write_reports": "reports.writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that the CLI can import the package while building --help for free.
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'reports' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

@@ -1,25 +1,209 @@
-"""``copa-forecast run CONFIG``: simulate a season and write its report."""
+"""``copa-forecast run CONFIG``: simulate a season and write its report.
+
+The command only wires the steps together: validate the options, load the season, make sure
+the output directory can be written (before a long simulation, not after), simulate with a
+progress bar, print the ranked table and write odds.csv, odds.json and report.md all or none.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
-__all__ = ["register"]
+__all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out_dir", "register"]
+
+#: Exact number of seasons without --precision: every standard error is then at most
+#: 0.5/sqrt(200,000) ~ 0.0011, a tenth of a percentage point.
+DEFAULT_SIMS = 200_000
+#: The most seasons --precision may use when --sims is not given.
+DEFAULT_SIMS_CAP = 2_000_000
+#: --precision without a value: a tenth of a percentage point.
+DEFAULT_PRECISION = 0.001
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("run", help="simulate a season and write the odds report")
+    parser = commands.add_parser(
+        "run",
+        help="simulate a season and write the odds report",
+        description="Simulate the open part of a season and write odds.csv, odds.json and "
+        "report.md. Without --precision exactly --sims seasons are simulated; with it, blocks "
+        "of seasons are simulated until the largest standard error of any reported "
+        "probability is at most P, with --sims as the cap. The same seed gives the same "
+        "numbers for any --threads.",
+    )
     parser.add_argument("config", metavar="CONFIG", help="season TOML file")
-    parser.add_argument("--scenario", action="append", default=[], metavar="FILE")
-    parser.add_argument("--sims", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=2006)
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="scenario overlay (repeatable; later ones win)",
+    )
+    parser.add_argument(
+        "--sims",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=f"seasons to simulate (default {DEFAULT_SIMS:,}); with --precision, the most to "
+        f"simulate (default {DEFAULT_SIMS_CAP:,})",
+    )
+    parser.add_argument(
+        "--precision",
+        type=_positive_float,
+        nargs="?",
+        const=DEFAULT_PRECISION,
+        default=None,
+        metavar="P",
+        help="stop once every standard error is at most P (a probability, e.g. 0.002; "
+        f"P defaults to {DEFAULT_PRECISION} when the flag is given alone)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        default=2006,
+        metavar="S",
+        help="random seed (default 2006)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=None,
+        metavar="T",
+        help="worker threads (default: all cores; results do not depend on it)",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="output directory (default reports/<config name>/)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (no progress bar, no table)",
+    )
     parser.set_defaults(func=_cmd_run)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from forecast import load, simulate
+def default_out_dir(config: str) -> Path:
+    """``reports/<config file name without .toml>/``, relative to the working directory."""
+    return Path("reports") / Path(config).stem
 
-    forecast = simulate(load(args.config, args.scenario), args.sims, args.seed)
-    print(forecast.table().sort_values("champion", ascending=False).to_string())
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from forecast import load, simulate
+    from reports import RunContext, prepare_output_dir, terminal_table, write_reports
+    from reports._atomic import remove_created
+
+    started = time.perf_counter()
+    n_sims = args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP)
+    tournament = load(args.config, args.scenario)
+    out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
+    created = prepare_output_dir(out_dir)
+    try:
+        with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+            forecast = simulate(
+                tournament,
+                n_sims,
+                args.seed,
+                threads=args.threads,
+                precision=args.precision,
+                progress=progress,
+            )
+        season = tournament.spec.season
+        context = RunContext(
+            season_id=season.id,
+            season_name=season.name,
+            config=args.config,
+            generated_at=datetime.now().astimezone(),
+            assumptions=tuple(season.assumptions),
+            scenarios=tuple(args.scenario),
+            wall_seconds=round(time.perf_counter() - started, 3),
+            description=season.description,
+        )
+        written = write_reports(forecast, context, out_dir)
+    except BaseException:
+        # Leave no empty directory behind for a run that wrote nothing.
+        remove_created(created)
+        raise
+    if not args.quiet:
+        print(terminal_table(forecast))
+        names = ", ".join(p.name for p in written)
+        print(f"\nWrote {names} to {out_dir}{'' if str(out_dir).endswith('/') else '/'}")
     return 0
+
+
+class _Progress:
+    """A tqdm bar on stderr fed by the engine's ``progress(done, planned)`` callback.
+
+    Disabled, it is a no-op callable, so the engine's call site stays the same.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from tqdm import tqdm
+
+            # The bar starts before the engine's first call, which may compile for a while.
+            self._bar = tqdm(
+                total=None,
+                unit=" seasons",
+                unit_scale=True,
+                file=sys.stderr,
+                desc="simulating",
+                leave=False,
+                dynamic_ncols=True,
+            )
+        return self
+
+    def __call__(self, done: int, planned: int) -> None:
+        if self._bar is None:
+            return
+        if self._bar.total != planned:
+            self._bar.total = planned
+        self._bar.update(done - self._bar.n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _positive_int(text: str) -> int:
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (got {text})")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer (got {text})")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        # Accept 200_000 and 200,000 as people write them.
+        return int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a positive finite number (got {text})")
+    return value

@@ -1,0 +1,91 @@
+"""Tables built from a Forecast: the odds table, its ranking, and where the champion is from.
+
+Everything here is plain pandas on the Forecast's numbers; nothing is simulated or read from
+disk. The text formats (csv, json, Markdown, terminal) live in their own modules.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from forecast.results import Forecast
+
+__all__ = ["champion_share", "odds_table", "percent_with_error", "ranked", "sort_column"]
+
+
+def odds_table(forecast: Forecast) -> pd.DataFrame:
+    """One row per club in the order of the season file.
+
+    Columns: ``club``, ``department``, ``region``, then for every reported column (stage
+    milestones, ``champion``, outcomes) its probability and ``<column>_se`` beside it.
+    """
+    return forecast.table().reset_index()
+
+
+def sort_column(forecast: Forecast) -> str:
+    """The column clubs are ranked by: the first outcome (promotion), else ``champion``."""
+    return forecast.outcomes[0] if forecast.outcomes else "champion"
+
+
+def ranked(forecast: Forecast) -> pd.DataFrame:
+    """:func:`odds_table` sorted by :func:`sort_column`, best first.
+
+    Ties (common among long shots) are broken by the later columns, champion, then the
+    deepest milestone reached, so the order is stable and means something.
+    """
+    table = odds_table(forecast)
+    keys = [sort_column(forecast), "champion", *reversed(forecast.milestones)]
+    keys = list(dict.fromkeys(keys))  # champion twice when there are no outcomes
+    # A stable sort keeps the season file's order for exact ties.
+    return table.sort_values(keys, ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+def champion_share(forecast: Forecast, by: Literal["region", "department"]) -> pd.DataFrame:
+    """The chance that the champion comes from each region (or department).
+
+    The champion is one club a season, so "the champion is from region R" is a Bernoulli
+    variable per season: its probability is the sum over R's clubs and its standard error
+    is sqrt(p(1-p)/n), computed from the integer counts.
+
+    Returns
+    -------
+    DataFrame with columns ``by``, ``clubs`` (how many clubs it has), ``champion`` and
+    ``champion_se``, sorted by ``champion`` (best first; ties in the season file's order).
+    """
+    n = forecast.n_seasons
+    frame = pd.DataFrame(
+        {
+            by: forecast.clubs[by].to_numpy(),
+            "count": forecast.counts["champion"].to_numpy(dtype=np.int64),
+        }
+    )
+    grouped = frame.groupby(by, sort=False)["count"].agg(["size", "sum"]).reset_index()
+    p = grouped["sum"].to_numpy(dtype=float) / n
+    out = pd.DataFrame(
+        {
+            by: grouped[by],
+            "clubs": grouped["size"].astype(int),
+            "champion": p,
+            "champion_se": np.sqrt(p * (1 - p) / n),
+        }
+    )
+    return out.sort_values("champion", ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+def percent_with_error(p: float, se: float, sep: str = " ± ") -> str:
+    """``"12.3 ± 0.1"``: a probability and its standard error in percent, one decimal.
+
+    Certain outcomes read ``"100"`` and impossible ones ``"0"``: their error is exactly zero
+    and a reader should see that they are not rounded estimates.
+    """
+    if math.isnan(p):
+        return "n/a"
+    if p == 1.0 and se == 0.0:
+        return "100"
+    if p == 0.0:
+        return "0"
+    return f"{100 * p:.1f}{sep}{100 * se:.1f}"
