@@ -77,6 +77,14 @@ def write_atomically(out_dir: str | os.PathLike[str], files: Mapping[str, str]) 
         touched.
     """
     out = Path(out_dir)
+    # A rename can only fail after the first one succeeded if a target is in the way; look
+    # before writing, so the set of files stays all-or-none in practice.
+    for name in files:
+        if (out / name).is_dir():
+            raise InputError(
+                f"cannot write '{out / name}': a directory of that name is in the way",
+                place="--out",
+            )
     temporaries: dict[str, Path] = {}
     try:
         for name, text in files.items():

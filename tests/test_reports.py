@@ -1,0 +1,306 @@
+"""Reports built from a hand-made Forecast: no simulation, so these run in milliseconds.
+
+The Forecast below is built from integer counts exactly as the engine builds it (odds =
+counts / n, se = sqrt(p(1-p)/n)), so every expected number here is exact arithmetic.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.errors import InputError
+from forecast.results import Forecast
+from reports import RunContext, champion_share, odds_csv, odds_json, report_markdown
+from reports._atomic import prepare_output_dir, remove_created, write_atomically
+from reports.tables import odds_table, percent_with_error, ranked
+from reports.terminal import short_labels, terminal_table
+from reports.writer import OUTPUT_FILES, report_files, write_reports
+
+N = 1000
+CLUBS = [
+    # club, department, region, final, champion, promoted
+    ("Alpha", "Lima", "IV", 600, 400, 400),
+    ("Beta | Pipe", "Cusco", "VIII", 500, 300, 300),
+    ("Gamma", "Puno", "VIII", 500, 300, 300),
+    ("Delta", "Callao", "IV", 400, 0, 0),
+]
+
+
+def make_forecast(rows=CLUBS, n: int = N, n_rejected: int = 0, placeholder: str = "") -> Forecast:
+    names = [r[0] for r in rows]
+    index = pd.Index(names, name="club")
+    counts = pd.DataFrame(
+        [r[3:] for r in rows], index=index, columns=["final", "champion", "promoted"]
+    ).astype(np.int64)
+    odds = counts / n
+    se = np.sqrt(odds * (1 - odds) / n)
+    clubs = pd.DataFrame(
+        {
+            "department": [r[1] for r in rows],
+            "region": [r[2] for r in rows],
+            "home_city": "",
+            "altitude_m": 0.0,
+            "rating": 1500.0,
+            "rating_sd": 0.0,
+            "placeholder": [name == placeholder for name in names],
+        },
+        index=index,
+    )
+    return Forecast(
+        odds=odds,
+        se=se,
+        clubs=clubs,
+        slot_odds=pd.DataFrame(),
+        counts=counts,
+        n_seasons=n,
+        metadata={
+            "seed": 7,
+            "n_sims": n + n_rejected,
+            "n_seasons": n,
+            "n_rejected": n_rejected,
+            "threads": 2,
+            "version": "0.1.0",
+            "input_sha256": "ab" * 32,
+            "precision_target": None,
+            "seconds": 0.5,
+            "goal_model": {"base_goals": np.float64(1.1)},
+        },
+        milestones=("final",),
+        outcomes=("promoted",),
+        places={"final": 2, "champion": 1, "promoted": 1},
+        names={"final": "Final", "champion": "Champion", "promoted": "Promoted to Primera"},
+    )
+
+
+@pytest.fixture
+def context() -> RunContext:
+    return RunContext(
+        season_id="tiny",
+        season_name="Tiny Cup 2006",
+        config="configs/tiny.toml",
+        generated_at=datetime(2006, 12, 16, 12, 0, tzinfo=UTC),
+        assumptions=("All clubs are equal.", "Ties go to penalties."),
+        scenarios=("configs/scenarios/rule.toml",),
+        wall_seconds=1.25,
+    )
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def test_odds_table_columns_interleave_each_probability_with_its_error() -> None:
+    table = odds_table(make_forecast())
+    assert list(table.columns) == [
+        "club", "department", "region", "final", "final_se", "champion", "champion_se",
+        "promoted", "promoted_se",
+    ]  # fmt: skip
+    assert list(table["club"]) == [r[0] for r in CLUBS]  # the season file's order
+
+
+def test_ranked_sorts_by_promotion_then_champion_then_deepest_stage() -> None:
+    # Beta and Gamma tie on promotion and title: the stable sort keeps the file's order.
+    assert list(ranked(make_forecast())["club"]) == ["Alpha", "Beta | Pipe", "Gamma", "Delta"]
+    rows = [("A", "x", "r", 100, 0, 0), ("B", "x", "r", 900, 0, 0)]
+    assert list(ranked(make_forecast(rows))["club"]) == ["B", "A"]
+
+
+def test_champion_share_sums_counts_and_uses_the_bernoulli_error() -> None:
+    share = champion_share(make_forecast(), "region").set_index("region")
+    assert share.loc["VIII", "champion"] == pytest.approx(0.6)
+    assert share.loc["IV", "champion"] == pytest.approx(0.4)
+    assert share["champion"].sum() == pytest.approx(1.0)
+    assert share.loc["VIII", "champion_se"] == pytest.approx(math.sqrt(0.6 * 0.4 / N))
+    assert share.loc["VIII", "clubs"] == 2
+    assert list(share.index) == ["VIII", "IV"]  # best first
+    by_department = champion_share(make_forecast(), "department")
+    assert len(by_department) == 4
+    assert by_department["champion"].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("p", "se", "text"),
+    [(0.1234, 0.0012, "12.3 ± 0.1"), (1.0, 0.0, "100"), (0.0, 0.0, "0"),
+     (0.99996, 0.00001, "100.0 ± 0.0"), (float("nan"), 0.0, "n/a")],
+)  # fmt: skip
+def test_percent_with_error(p: float, se: float, text: str) -> None:
+    assert percent_with_error(p, se) == text
+
+
+# ------------------------------------------------------------------------------ csv / json
+
+
+def test_odds_csv_has_fixed_format_and_round_trips() -> None:
+    text = odds_csv(make_forecast())
+    assert text.splitlines()[0] == (
+        "club,department,region,final,final_se,champion,champion_se,promoted,promoted_se"
+    )
+    assert (
+        text.splitlines()[1]
+        == "Alpha,Lima,IV,0.600000,0.015492,0.400000,0.015492,0.400000,0.015492"
+    )
+    assert "\r" not in text
+    back = pd.read_csv(io.StringIO(text))
+    assert list(back["club"]) == [r[0] for r in CLUBS]  # the pipe survives quoting
+    assert back["champion"].sum() == pytest.approx(1.0, abs=1e-6)
+    assert back["final"].sum() == pytest.approx(2.0, abs=1e-6)
+    # Same tallies, same bytes: nothing in the csv depends on time or metadata.
+    other = make_forecast()
+    object.__setattr__(other, "metadata", {**other.metadata, "seconds": 99.0, "threads": 1})
+    assert odds_csv(other) == text
+
+
+def test_odds_json_has_metadata_columns_and_the_csv_numbers(context: RunContext) -> None:
+    forecast = make_forecast()
+    record = json.loads(odds_json(forecast, context))
+    assert set(record) == {"metadata", "columns", "clubs"}
+    meta = record["metadata"]
+    assert meta["seed"] == 7 and meta["n_sims"] == N and meta["version"] == "0.1.0"
+    assert meta["config"] == "configs/tiny.toml"
+    assert meta["scenarios"] == ["configs/scenarios/rule.toml"]
+    assert meta["input_sha256"] == "ab" * 32
+    assert meta["generated_at"] == "2006-12-16T12:00:00+00:00"
+    assert meta["goal_model"] == {"base_goals": 1.1}  # numpy scalar made plain
+    assert meta["assumptions"] == list(context.assumptions)
+    assert record["columns"] == [
+        {"id": "final", "name": "Final", "kind": "milestone", "places": 2},
+        {"id": "champion", "name": "Champion", "kind": "champion", "places": 1},
+        {"id": "promoted", "name": "Promoted to Primera", "kind": "outcome", "places": 1},
+    ]
+    csv = pd.read_csv(io.StringIO(odds_csv(forecast)))
+    for row, club in zip(csv.to_dict("records"), record["clubs"], strict=True):
+        for key, value in row.items():
+            assert club[key] == value
+    assert record["clubs"][0]["counts"] == {"final": 600, "champion": 400, "promoted": 400}
+
+
+# ------------------------------------------------------------------------------ markdown
+
+
+def test_report_markdown_sections(context: RunContext) -> None:
+    text = report_markdown(make_forecast(n_rejected=25), context)
+    assert text.startswith("# Tiny Cup 2006: forecast\n")
+    assert "Generated 2006-12-16" in text and "seed 7" in text and "`abababababababab`" in text
+    for heading in ("## Method", "## Assumptions", "## Odds", "### By region",
+                    "### By department"):  # fmt: skip
+        assert f"\n{heading}\n" in text
+    assert "- All clubs are equal.\n- Ties go to penalties." in text
+    assert "25 simulated seasons contradicted the known results" in text
+    assert "`configs/scenarios/rule.toml`" in text
+    assert "| Alpha | Lima | IV | 60.0 ± 1.5 | 40.0 ± 1.5 | 40.0 ± 1.5 |" in text
+    assert "| Beta \\| Pipe |" in text  # a pipe in a name does not break the table
+    assert "| Delta | Callao | IV | 40.0 ± 1.5 | 0 | 0 |" in text
+    assert "| VIII | 2 | 60.0 ± 1.5 |" in text
+    assert "| Cusco | VIII | 1 | 30.0 ± 1.4 |" in text
+    # Method: exactly three sentences.
+    method = text.split("## Method\n\n")[1].split("\n\n")[0]
+    assert method.count(". ") + method.endswith(".") == 3
+
+
+def test_report_markdown_marks_placeholders(context: RunContext) -> None:
+    text = report_markdown(make_forecast(placeholder="Gamma"), context)
+    assert "| Gamma† |" in text and "placeholder entrant" in text
+    assert "placeholder" not in report_markdown(make_forecast(), context)
+
+
+# ------------------------------------------------------------------------------ terminal
+
+
+def test_short_labels_are_distinct_and_fit() -> None:
+    columns = [
+        "regional_stage", "national_stage", "quarterfinal", "semifinal", "final", "champion",
+        "promoted_primera", "promoted_segunda", "promoted_primera_b",
+    ]  # fmt: skip
+    labels = short_labels(columns, 9)
+    assert len(set(labels.values())) == len(columns)
+    assert all(len(v) <= 9 for v in labels.values())
+    assert labels["final"] == "final" and labels["regional_stage"] == "regional"
+    assert labels["promoted_primera"] == "prom_prim"
+
+
+def test_terminal_table_fits_120_columns_for_a_wide_season() -> None:
+    long_rows = [
+        (f"Deportivo Municipal de Club {k}", "Madre de Dios", "VIII", 1000, 10 * k, 10 * k)
+        for k in range(5)
+    ]
+    rest = N - sum(r[4] for r in long_rows)
+    rows = [*long_rows, ("Rest", "Lima", "IV", 1000, rest, rest)]
+    forecast = make_forecast(rows)
+    # Eight probability columns, as in 2006.
+    extra = ["regional_stage", "national_stage", "quarterfinal", "semifinal", "promoted_segunda"]
+    for column in extra:
+        forecast.odds[column] = 0.5
+        forecast.se[column] = 0.0011
+    object.__setattr__(forecast, "milestones", (*extra[:4], "final"))
+    object.__setattr__(forecast, "outcomes", ("promoted", "promoted_segunda"))
+    text = terminal_table(forecast)
+    assert max(len(line) for line in text.splitlines()) <= 120
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["club", "department", "region"]
+    assert lines[1].startswith("Rest")  # ranked by promotion
+    assert "Deportivo Municipal d…" in text
+    assert "50.0±0.1" in text and "promoted = Promoted to Primera" in " ".join(lines)
+
+
+# ------------------------------------------------------------------------------ files
+
+
+def test_prepare_output_dir_creates_and_cleans(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b"
+    created = prepare_output_dir(out)
+    assert out.is_dir() and created == [tmp_path / "a", out]
+    assert list(out.iterdir()) == []  # the write probe is gone
+    remove_created(created)
+    assert not (tmp_path / "a").exists()
+
+
+def test_prepare_output_dir_under_a_file_is_an_input_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(InputError, match="cannot write to the output directory") as info:
+        prepare_output_dir(blocker / "out")
+    assert "\n" not in str(info.value)
+    with pytest.raises(InputError, match="not a directory"):
+        prepare_output_dir(blocker)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_write_atomically_replaces_all_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("old a")
+    paths = write_atomically(tmp_path, {"a.txt": "new a", "b.txt": "new b ñ"})
+    assert paths == [tmp_path / "a.txt", tmp_path / "b.txt"]
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "new b ñ"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_write_atomically_failure_leaves_earlier_outputs_and_no_temporaries(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text("old a")
+    (tmp_path / "b.txt").write_text("old b")
+    # A lone surrogate cannot be encoded: the second file fails while being written.
+    with pytest.raises(UnicodeEncodeError):
+        write_atomically(tmp_path, {"a.txt": "new a", "b.txt": "bad \udc80"})
+    assert (tmp_path / "a.txt").read_text() == "old a"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    # A directory where a file should go is refused before anything is written.
+    (tmp_path / "c.txt").mkdir()
+    with pytest.raises(InputError, match="directory of that name is in the way"):
+        write_atomically(tmp_path, {"a.txt": "new a", "c.txt": "c"})
+    assert (tmp_path / "a.txt").read_text() == "old a"
+
+
+def test_write_reports_writes_the_three_files(tmp_path: Path, context: RunContext) -> None:
+    forecast = make_forecast()
+    write_reports(forecast, context, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
+    files = report_files(forecast, context)
+    for name in OUTPUT_FILES:
+        assert (tmp_path / name).read_text(encoding="utf-8") == files[name]
