@@ -228,7 +228,12 @@ def _validate(data: dict[str, Any], file: str) -> S.TournamentSpec:
                     {**defaults[kind], **u} if isinstance(u, dict) else u for u in units
                 ]
     try:
-        return S.TournamentSpec.model_validate(data)
+        # Strict JSON-mode validation: TOML is typed, so a quoted number ("3399") is a slip to
+        # report, not to coerce; JSON mode still reads TOML arrays as tuples (scores,
+        # fixtures). TOML dates have no place in a season file; they become text and are then
+        # reported as the wrong type.
+        text = json.dumps(data, default=str, ensure_ascii=False)
+        return S.TournamentSpec.model_validate_json(text, strict=True)
     except ValidationError as exc:
         raise _from_pydantic(exc, data, file) from None
 
@@ -824,14 +829,12 @@ def _check_results(
                 "check the unit id or the club",
             )
 
-    def find_unit(unit_id: str, place: str, kinds: tuple[str, ...]) -> Unit:
+    def find_unit(unit_id: str, place: str, kinds: tuple[str, ...], what: str) -> Unit:
         if unit_id not in by_id:
             raise fail(f"unknown unit '{unit_id}'", place, close_match_hint(unit_id, by_id, "unit"))
         unit = by_id[unit_id]
         if unit.kind not in kinds:
-            raise fail(
-                f"'{unit_id}' is a {unit.kind}; a result needs a {' or '.join(kinds)}", place
-            )
+            raise fail(f"'{unit_id}' is a {unit.kind}; {what} needs a {' or '.join(kinds)}", place)
         return unit
 
     # The same match given twice would be applied twice (or contradict itself).
@@ -848,7 +851,7 @@ def _check_results(
 
     for i, result in enumerate(spec.results):
         place = f"results[{i}]"
-        unit = find_unit(result.unit, f"{place}.unit", ("group", "tie"))
+        unit = find_unit(result.unit, f"{place}.unit", ("group", "tie"), "a known result")
         if result.winner is not None:
             if unit.kind != "tie":
                 raise fail("'winner' can only fix the winner of a tie", f"{place}.winner")
@@ -877,7 +880,7 @@ def _check_results(
             )
     for i, deduction in enumerate(spec.deductions):
         place = f"deductions[{i}]"
-        unit = find_unit(deduction.unit, f"{place}.unit", ("group",))
+        unit = find_unit(deduction.unit, f"{place}.unit", ("group",), "a points deduction")
         check_club(deduction.club, unit, f"{place}.club")
 
 

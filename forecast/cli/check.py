@@ -13,10 +13,13 @@ import os
 import sys
 import textwrap
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
-from forecast.config import SlotRef, Tournament, Unit, draw_layout
+if TYPE_CHECKING:
+    # Only for annotations: building the CLI parser must not import the loader (pydantic),
+    # so `copa-forecast --help` stays instant. The loader is imported when a command runs.
+    from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
+    from forecast.config import SlotRef, Tournament, Unit
 
 __all__ = ["outline", "register"]
 
@@ -242,13 +245,12 @@ def _output_slots(unit: Unit) -> list[str]:
 def _unit_lines(
     unit: Unit, tournament: Tournament, destinations: dict[str, list[str]]
 ) -> list[str]:
-    if isinstance(unit.spec, S.Draw):
-        parts = _draw_parts(unit, unit.spec)
-    elif isinstance(unit.spec, S.Group):
-        parts = _group_parts(unit, unit.spec, tournament)
+    if unit.kind == "draw":
+        parts = _draw_parts(unit, cast("S.Draw", unit.spec))
+    elif unit.kind == "group":
+        parts = _group_parts(unit, cast("S.Group", unit.spec), tournament)
     else:
-        assert isinstance(unit.spec, S.Tie)
-        parts = _tie_parts(unit, unit.spec)
+        parts = _tie_parts(unit, cast("S.Tie", unit.spec))
     parts.append(_leaving(unit, destinations))
     head = f"{' ' * _UNIT_INDENT}{unit.kind:<6} {unit.id:<{_ID_WIDTH}} "
     return textwrap.wrap(
@@ -261,6 +263,8 @@ def _unit_lines(
 
 
 def _draw_parts(unit: Unit, draw: S.Draw) -> list[str]:
+    from forecast.config import draw_layout
+
     n = len(unit.inputs)
     n_pots, n_buckets, size = draw_layout(draw, n)
     entrants = f"{n} entrants" + (f" in {n_pots} pots of {n_buckets}" if n_pots > 1 else "")
