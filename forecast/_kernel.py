@@ -1,8 +1,11 @@
-"""The numba engine: plays blocks of seasons from a compiled Program and counts outcomes.
+"""The numba engine: plays blocks of seasons from a packed Program and counts outcomes.
 
 Rules (DESIGN.md section 4): only arrays and scalars come in; outputs are allocated by the
 caller; parallelism is over blocks of seasons (``prange``), each block writing its own rows
 of the tallies, which Python then adds up, so results are identical for any thread count.
+Every kernel reads the Program through the three packed arrays of :mod:`forecast._layout`
+(``I`` ints, ``F`` floats, ``T`` scoreline table); ``at(I, SECTION, i)`` is element ``i``
+of a section.
 
 Statuses returned by a season: ``OK`` (tally it), ``REJECTED`` (a known result could not
 happen in this season, e.g. its clubs did not both reach that unit: the season is dropped,
@@ -15,135 +18,214 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from forecast._rng import next_u64, normal, stream_key, uniform
+from forecast._layout import (
+    ALTITUDE,
+    ALTITUDE_CLIMB,
+    ALTITUDE_DESCEND,
+    ANY_UNCERTAINTY,
+    CHAMPION_SLOT,
+    D_MIN,
+    D_STEP,
+    DED_CLUB,
+    DED_POINTS,
+    DEPARTMENT,
+    DRAW_BUCKETS,
+    DRAW_DISTINCT,
+    DRAW_POTS,
+    DRAW_SIZE,
+    FIX_AWAY,
+    FIX_HOME,
+    GROUP_CHAIN,
+    GROUP_CHAIN_PTR,
+    GROUP_DED_PTR,
+    GROUP_FIX_PTR,
+    GROUP_NEUTRAL,
+    GROUP_PLAYOFF,
+    GROUP_PLAYOFF_PTR,
+    GROUP_POINTS,
+    GROUP_VENUE_ALT,
+    HOME_ADVANTAGE,
+    IN_SEASON,
+    K_FACTOR,
+    KNOWN_AWAY,
+    KNOWN_GOALS_AWAY,
+    KNOWN_GOALS_HOME,
+    KNOWN_HOME,
+    KNOWN_ORDERED,
+    N_CLUBS,
+    N_MILESTONES,
+    N_OUTCOMES,
+    N_SLOTS,
+    N_UNITS,
+    OUTCOME_PTR,
+    OUTCOME_SLOTS,
+    PENALTY_WIN_A,
+    RATING_MEAN,
+    RATING_SD,
+    REGION,
+    SIDE,
+    SLOT_INITIAL,
+    TABLE_ROWS,
+    TIE_CHAIN,
+    TIE_CHAIN_PTR,
+    TIE_HOST,
+    TIE_LEGS,
+    TIE_PLAYOFF_ALT,
+    TIE_VENUE_ALT,
+    UNIT_IN,
+    UNIT_IN_PTR,
+    UNIT_KEY,
+    UNIT_KIND,
+    UNIT_KNOWN_PTR,
+    UNIT_MS,
+    UNIT_MS_PTR,
+    UNIT_OUT,
+    UNIT_OUT_PTR,
+    UNIT_PARAM,
+)
+from forecast._rng import next_u64, normal_pair, stream_key, uniform
 from ratings._elo_kernel import elo_delta
-from ratings._jit import hot_kernel, inlined_kernel, parallel_kernel
+from ratings._jit import hot_kernel, parallel_kernel
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
 
-# Codes shared with forecast.compiler (kept as plain ints for numba).
+# Codes shared with forecast.compiler (plain ints for numba).
 UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
 HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
 TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS = range(9)
 RS_AGG, RS_POINTS, RS_GD, RS_AWAY, RS_ET, RS_PENS, RS_SEED, RS_PLAYOFF, RS_LOTS = range(9)
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
 _LOW32 = np.uint64(0xFFFFFFFF)
+_LOW16 = np.uint64(0xFFFF)
+_S16 = np.uint64(16)
 _S32 = np.uint64(32)
+# Rows of the integer work array (one row per per-club statistic of a group).
+W_CLUB, W_POINTS, W_GD, W_GF, W_WINS, W_AWAY, W_KEY, W_ORDER, W_BREAK, W_MEMBER = range(10)
+N_WORK_ROWS = 10
+
+
+@hot_kernel
+def at(I, section, i):
+    """Element ``i`` of integer section ``section``."""
+    return I[I[section] + i]
+
+
+@hot_kernel
+def fat(F, section, i):
+    """Element ``i`` of float section ``section``."""
+    return F[np.int64(F[section]) + i]
 
 
 # --------------------------------------------------------------------------- one match
 
 
 @hot_kernel
-def altitude_penalty(p, climb_m):
+def altitude_penalty(F, climb_m):
     """Rating points lost by a side whose venue is ``climb_m`` metres above its home."""
     if climb_m > 0.0:
-        return p.altitude_climb * climb_m / 1000.0
-    return -p.altitude_descend * climb_m / 1000.0
+        return F[ALTITUDE_CLIMB] * climb_m / 1000.0
+    return -F[ALTITUDE_DESCEND] * climb_m / 1000.0
 
 
 @hot_kernel
-def effective_difference(p, ratings, host, visitor, neutral, venue_alt):
-    """d of ``host`` over ``visitor`` (club indices); ``neutral`` venues have no host edge.
+def effective_difference(F, ratings, host, visitor, neutral, venue_alt):
+    """d of ``host`` over ``visitor`` (club indices); neutral venues have no host edge.
 
     A neutral venue of unknown altitude (NaN) has no altitude effect either.
     """
     d = ratings[host] - ratings[visitor]
     if neutral:
         if not np.isnan(venue_alt):
-            d += altitude_penalty(p, venue_alt - p.altitude[visitor])
-            d -= altitude_penalty(p, venue_alt - p.altitude[host])
+            d += altitude_penalty(F, venue_alt - fat(F, ALTITUDE, visitor))
+            d -= altitude_penalty(F, venue_alt - fat(F, ALTITUDE, host))
     else:
-        d += p.home_advantage + altitude_penalty(p, p.altitude[host] - p.altitude[visitor])
+        d += F[HOME_ADVANTAGE] + altitude_penalty(
+            F, fat(F, ALTITUDE, host) - fat(F, ALTITUDE, visitor)
+        )
     return d
 
 
 @hot_kernel
-def sample_scoreline(threshold, alias, d_min, d_step, d, state):
-    """Index q of a scoreline drawn from the table row nearest to ``d``."""
-    rows, width = threshold.shape
-    row = int((d - d_min) / d_step + 0.5)
+def sample_scoreline(I, F, T, d, extra_time, state):
+    """Index q of a scoreline drawn from the table row nearest to ``d`` (alias method)."""
+    rows = I[TABLE_ROWS]
+    row = np.int64((d - F[D_MIN]) / F[D_STEP] + 0.5)
     row = min(max(row, 0), rows - 1)
+    if extra_time:
+        row += rows
+    width = T.shape[1]
     x = next_u64(state)
     # numba unifies uint64 with int64 as float64, so convert explicitly to int64.
     col = np.int64(((x >> _S32) * np.uint64(width)) >> _S32)
-    if (x & _LOW32) < threshold[row, col]:
+    entry = T[row, col]
+    if (x & _LOW32) < (entry >> _S16):
         return col
-    return np.int64(alias[row, col])
+    return np.int64(entry & _LOW16)
 
 
 @hot_kernel
-def play_match(p, ratings, host, visitor, neutral, venue_alt, state):
+def play_match(I, F, T, ratings, host, visitor, neutral, venue_alt, state):
     """Goals (host, visitor) of a simulated match; updates ratings when switched on."""
-    d = effective_difference(p, ratings, host, visitor, neutral, venue_alt)
-    q = sample_scoreline(p.score_threshold, p.score_alias, p.d_min, p.d_step, d, state)
-    goals_host = p.goals_a[q]
-    goals_visitor = p.goals_b[q]
-    if p.in_season_updates:
-        delta = elo_delta(d, goals_host, goals_visitor, p.k_factor, True)
+    d = effective_difference(F, ratings, host, visitor, neutral, venue_alt)
+    q = sample_scoreline(I, F, T, d, False, state)
+    side = I[SIDE]
+    goals_host = q // side
+    goals_visitor = q - goals_host * side
+    if I[IN_SEASON]:
+        delta = elo_delta(d, goals_host, goals_visitor, F[K_FACTOR], True)
         ratings[host] += delta
         ratings[visitor] -= delta
     return goals_host, goals_visitor
 
 
 @hot_kernel
-def play_extra_time(p, ratings, host, visitor, neutral, venue_alt, state):
-    d = effective_difference(p, ratings, host, visitor, neutral, venue_alt)
-    q = sample_scoreline(p.et_threshold, p.et_alias, p.d_min, p.d_step, d, state)
-    return p.goals_a[q], p.goals_b[q]
+def play_extra_time(I, F, T, ratings, host, visitor, neutral, venue_alt, state):
+    """Goals (host, visitor) in 30 minutes of extra time."""
+    d = effective_difference(F, ratings, host, visitor, neutral, venue_alt)
+    q = sample_scoreline(I, F, T, d, True, state)
+    side = I[SIDE]
+    return q // side, q % side
 
 
 @hot_kernel
-def play_decider(p, ratings, x, y, venue_alt, state):
+def play_decider(I, F, T, ratings, x, y, venue_alt, state):
     """True if club ``x`` beats ``y`` in a one-off neutral play-off (extra time, penalties)."""
-    gx, gy = play_match(p, ratings, x, y, True, venue_alt, state)
+    gx, gy = play_match(I, F, T, ratings, x, y, True, venue_alt, state)
     if gx != gy:
         return gx > gy
-    ex, ey = play_extra_time(p, ratings, x, y, True, venue_alt, state)
+    ex, ey = play_extra_time(I, F, T, ratings, x, y, True, venue_alt, state)
     if ex != ey:
         return ex > ey
-    return uniform(state) < p.penalty_win_a
+    return uniform(state) < F[PENALTY_WIN_A]
 
 
 @hot_kernel
-def known_match(p, k_start, k_end, used, host, visitor):
-    """Row of the known result for ``host`` v ``visitor`` in this unit, or -1.
+def match_or_known(I, F, T, ratings, host, visitor, neutral, venue_alt, state, k_start, k_end,
+                   used):
+    """Goals (host, visitor): the known result if there is one, else simulated.
 
-    Matches the host exactly when the pair meets more than once (``known_ordered``),
-    else either way round. Returns ``row`` or ``-(row + 2)`` when the row's sides are
-    reversed relative to (host, visitor).
+    A known result matches the host exactly when the pair meets more than once in the
+    unit (``known_ordered``), else either way round.
     """
     for k in range(k_start, k_end):
-        if used[k - k_start] or p.known_away[k] < 0:
+        if used[k - k_start] or at(I, KNOWN_AWAY, k) < 0:
             continue
-        if p.known_home[k] == host and p.known_away[k] == visitor:
-            return k
-        if not p.known_ordered[k] and p.known_home[k] == visitor and p.known_away[k] == host:
-            return -(k + 2)
-    return -1
+        home = at(I, KNOWN_HOME, k)
+        away = at(I, KNOWN_AWAY, k)
+        if home == host and away == visitor:
+            used[k - k_start] = 1
+            return at(I, KNOWN_GOALS_HOME, k), at(I, KNOWN_GOALS_AWAY, k)
+        if home == visitor and away == host and not at(I, KNOWN_ORDERED, k):
+            used[k - k_start] = 1
+            return at(I, KNOWN_GOALS_AWAY, k), at(I, KNOWN_GOALS_HOME, k)
+    return play_match(I, F, T, ratings, host, visitor, neutral, venue_alt, state)
 
 
 @hot_kernel
-def match_or_known(p, ratings, host, visitor, neutral, venue_alt, state, k_start, k_end,
-                   used):
-    """Goals (host, visitor): the known result if there is one, else simulated."""
-    if k_end > k_start:
-        k = known_match(p, k_start, k_end, used, host, visitor)
-        if k >= 0:
-            used[k - k_start] = 1
-            return p.known_goals_home[k], p.known_goals_away[k]
-        if k < -1:
-            k = -(k + 2)
-            used[k - k_start] = 1
-            return p.known_goals_away[k], p.known_goals_home[k]
-    return play_match(p, ratings, host, visitor, neutral, venue_alt, state)
-
-
-@hot_kernel
-def all_used(p, k_start, k_end, used):
+def all_known_used(I, k_start, k_end, used):
     for k in range(k_start, k_end):
-        if p.known_away[k] >= 0 and not used[k - k_start]:
+        if at(I, KNOWN_AWAY, k) >= 0 and not used[k - k_start]:
             return False
     return True
 
@@ -155,39 +237,43 @@ def all_used(p, k_start, k_end, used):
 def shuffle(values, start, n, state):
     """Fisher-Yates shuffle of values[start:start+n] in place."""
     for i in range(n - 1, 0, -1):
-        j = int(uniform(state) * (i + 1))
+        j = np.int64(uniform(state) * (i + 1))
         tmp = values[start + i]
         values[start + i] = values[start + j]
         values[start + j] = tmp
 
 
 @hot_kernel
-def bucket_clash(p, placed, start, size, distinct):
+def bucket_clash(I, placed, start, size, distinct):
+    """Whether two clubs of bucket placed[start:start+size] share a department/region."""
     for i in range(start, start + size):
         for j in range(i + 1, start + size):
             a = placed[i]
             b = placed[j]
-            if (distinct & 1) and p.department[a] == p.department[b]:
+            if (distinct & 1) and at(I, DEPARTMENT, a) == at(I, DEPARTMENT, b):
                 return True
-            if (distinct & 2) and p.region[a] == p.region[b]:
+            if (distinct & 2) and at(I, REGION, a) == at(I, REGION, b):
                 return True
     return False
 
 
-@inlined_kernel
-def play_draw(p, d, in_start, out_start, n, occ, state, pool, placed):
+@hot_kernel
+def play_draw(I, d, u, occ, state, pool, placed):
     """Allocate the draw's entrants uniformly among the allocations that meet its rules.
 
     Rejection sampling: shuffle (each pot separately), keep the first allocation with no
     clash. Every valid allocation is equally likely.
     """
-    n_pots = p.draw_pots[d]
-    n_buckets = p.draw_buckets[d]
-    size = p.draw_size[d]
-    distinct = p.draw_distinct[d]
+    in_start = at(I, UNIT_IN_PTR, u)
+    out_start = at(I, UNIT_OUT_PTR, u)
+    n = at(I, UNIT_IN_PTR, u + 1) - in_start
+    n_pots = at(I, DRAW_POTS, d)
+    n_buckets = at(I, DRAW_BUCKETS, d)
+    size = at(I, DRAW_SIZE, d)
+    distinct = at(I, DRAW_DISTINCT, d)
     for _ in range(MAX_DRAW_TRIES):
         for i in range(n):
-            pool[i] = occ[p.unit_in[in_start + i]]
+            pool[i] = occ[at(I, UNIT_IN, in_start + i)]
         if n_pots == 1:
             shuffle(pool, 0, n, state)
             for i in range(n):
@@ -200,12 +286,12 @@ def play_draw(p, d, in_start, out_start, n, occ, state, pool, placed):
         ok = True
         if distinct != 0:
             for bucket in range(n_buckets):
-                if bucket_clash(p, placed, bucket * size, size, distinct):
+                if bucket_clash(I, placed, bucket * size, size, distinct):
                     ok = False
                     break
         if ok:
             for i in range(n):
-                occ[p.unit_out[out_start + i]] = placed[i]
+                occ[at(I, UNIT_OUT, out_start + i)] = placed[i]
             return OK
     return DRAW_FAILED
 
@@ -214,8 +300,15 @@ def play_draw(p, d, in_start, out_start, n, occ, state, pool, placed):
 
 
 @hot_kernel
-def sort_run(order, keys, s, e, brk):
-    """Stable sort of order[s:e] by keys (descending); mark where the key changes."""
+def sort_run(W, s, e):
+    """Stable sort of positions s..e-1 by key (descending); mark where the key changes.
+
+    Returns whether the run split. ``W[W_ORDER]`` holds local club indices in position
+    order, ``W[W_KEY]`` the key of each local club, ``W[W_BREAK][i] == 1`` where position
+    ``i`` starts a new set of level clubs.
+    """
+    order = W[W_ORDER]
+    keys = W[W_KEY]
     for i in range(s + 1, e):
         item = order[i]
         key = keys[item]
@@ -227,28 +320,36 @@ def sort_run(order, keys, s, e, brk):
     split = False
     for i in range(s + 1, e):
         if keys[order[i]] != keys[order[i - 1]]:
-            brk[i] = 1
+            W[W_BREAK, i] = 1
             split = True
     return split
 
 
 @hot_kernel
-def run_end(brk, s, k):
+def run_end(W, s, k):
+    """End (exclusive) of the set of level clubs starting at position ``s``."""
     e = s + 1
-    while e < k and not brk[e]:
+    while e < k and not W[W_BREAK, e]:
         e += 1
     return e
 
 
 @hot_kernel
-def head_to_head(order, brk, s, e, fix_lo, fix_hi, fix_home, fix_away, goals_home, goals_away,
-                 win_pts, draw_pts, loss_pts, keys, member, stack):
-    """Rank order[s:e] by the mini-table of their matches among themselves.
+def head_to_head(I, W, g, s, e, goals_home, goals_away, stack):
+    """Rank positions s..e-1 by the mini-table of the matches among those clubs.
 
     Points, then goal difference, then goals scored, among the level clubs only. Where
     that separates some but leaves a smaller set still level, it is applied again to that
     set alone, until nothing more separates.
     """
+    fix_lo = at(I, GROUP_FIX_PTR, g)
+    fix_hi = at(I, GROUP_FIX_PTR, g + 1)
+    win_pts = at(I, GROUP_POINTS, 3 * g)
+    draw_pts = at(I, GROUP_POINTS, 3 * g + 1)
+    loss_pts = at(I, GROUP_POINTS, 3 * g + 2)
+    order = W[W_ORDER]
+    keys = W[W_KEY]
+    member = W[W_MEMBER]
     stack[0] = s
     stack[1] = e
     top = 2
@@ -258,11 +359,10 @@ def head_to_head(order, brk, s, e, fix_lo, fix_hi, fix_home, fix_away, goals_hom
         top -= 2
         for i in range(s0, e0):
             member[order[i]] = 1
-        for i in range(s0, e0):
             keys[order[i]] = 0
         for f in range(fix_lo, fix_hi):
-            h = fix_home[f]
-            a = fix_away[f]
+            h = at(I, FIX_HOME, f)
+            a = at(I, FIX_AWAY, f)
             if member[h] and member[a]:
                 gh = goals_home[f - fix_lo]
                 ga = goals_away[f - fix_lo]
@@ -272,15 +372,15 @@ def head_to_head(order, brk, s, e, fix_lo, fix_hi, fix_home, fix_away, goals_hom
                     ph, pa = draw_pts, draw_pts
                 else:
                     ph, pa = loss_pts, win_pts
-                # key = points * 1e10 + (goal difference + 1e5) * 1e4 + goals for, summed
+                # One sortable key: points, then goal difference, then goals scored.
                 keys[h] += ph * 10_000_000_000 + (gh - ga) * 10_000 + gh
                 keys[a] += pa * 10_000_000_000 + (ga - gh) * 10_000 + ga
         for i in range(s0, e0):
             member[order[i]] = 0
-        if sort_run(order, keys, s0, e0, brk):
+        if sort_run(W, s0, e0):
             i = s0
             while i < e0:
-                j = run_end(brk, i, e0)
+                j = run_end(W, i, e0)
                 if j - i > 1:
                     stack[top] = i
                     stack[top + 1] = j
@@ -288,148 +388,144 @@ def head_to_head(order, brk, s, e, fix_lo, fix_hi, fix_home, fix_away, goals_hom
                 i = j
 
 
-@inlined_kernel
-def play_group(p, g, u, occ, ratings, state, club, pts, gd, gf, wins, away, keys, order,
-               brk, member, stack, goals_home, goals_away, used):
-    """Play group ``g`` (unit ``u``), rank it and write its positions to the output slots."""
-    in_start = p.unit_in_ptr[u]
-    k = p.unit_in_ptr[u + 1] - in_start
-    for i in range(k):
-        club[i] = occ[p.unit_in[in_start + i]]
-        pts[i] = 0
-        gd[i] = 0
-        gf[i] = 0
-        wins[i] = 0
-        away[i] = 0
-    k_start = p.unit_known_ptr[u]
-    k_end = p.unit_known_ptr[u + 1]
-    for i in range(k_end - k_start):
-        used[i] = 0
-    neutral = p.group_neutral[g] == 1
-    venue_alt = p.group_venue_alt[g]
-    win_pts = p.group_points[g, 0]
-    draw_pts = p.group_points[g, 1]
-    loss_pts = p.group_points[g, 2]
-    fix_lo = p.group_fix_ptr[g]
-    fix_hi = p.group_fix_ptr[g + 1]
-    for f in range(fix_lo, fix_hi):
-        h = p.fix_home[f]
-        a = p.fix_away[f]
-        gh, ga = match_or_known(p, ratings, club[h], club[a], neutral, venue_alt, state,
-                                k_start, k_end, used)
-        goals_home[f - fix_lo] = gh
-        goals_away[f - fix_lo] = ga
-        gf[h] += gh
-        gf[a] += ga
-        gd[h] += gh - ga
-        gd[a] += ga - gh
-        away[a] += ga
-        if gh > ga:
-            pts[h] += win_pts
-            pts[a] += loss_pts
-            wins[h] += 1
-        elif gh == ga:
-            pts[h] += draw_pts
-            pts[a] += draw_pts
-        else:
-            pts[h] += loss_pts
-            pts[a] += win_pts
-            wins[a] += 1
-    if not all_used(p, k_start, k_end, used):
-        return REJECTED
-    for x in range(p.group_ded_ptr[g], p.group_ded_ptr[g + 1]):
-        for i in range(k):
-            if club[i] == p.ded_club[x]:
-                pts[i] -= p.ded_points[x]
-    rank_group(p, g, k, club, pts, gd, gf, wins, away, keys, order, brk, member, stack,
-               goals_home, goals_away, ratings, state)
-    out_start = p.unit_out_ptr[u]
-    for i in range(k):
-        occ[p.unit_out[out_start + i]] = club[order[i]]
-    return OK
-
-
-@inlined_kernel
-def rank_group(p, g, k, club, pts, gd, gf, wins, away, keys, order, brk, member, stack,
-               goals_home, goals_away, ratings, state):
-    """Order positions 0..k-1 (local indices in ``order``) by the group's tiebreak chain."""
-    for i in range(k):
-        order[i] = i
-        brk[i] = 0
-        member[i] = 0
-    brk[0] = 1
-    fix_lo = p.group_fix_ptr[g]
-    fix_hi = p.group_fix_ptr[g + 1]
-    win_pts = p.group_points[g, 0]
-    draw_pts = p.group_points[g, 1]
-    loss_pts = p.group_points[g, 2]
-    playoff_base = p.group_playoff_ptr[g]
-    for c in range(p.group_chain_ptr[g], p.group_chain_ptr[g + 1]):
-        code = p.group_chain[c]
-        s = 0
-        while s < k:
-            e = run_end(brk, s, k)
-            if e - s > 1:
-                if code == TB_H2H:
-                    head_to_head(order, brk, s, e, fix_lo, fix_hi, p.fix_home, p.fix_away,
-                                 goals_home, goals_away, win_pts, draw_pts, loss_pts, keys,
-                                 member, stack)
-                elif code == TB_PLAYOFF:
-                    decides = False
-                    for pos in range(s, e):
-                        if p.group_playoff[playoff_base + pos]:
-                            decides = True
-                    if decides:
-                        playoff_sort(p, order, club, s, e, brk, ratings,
-                                     p.group_venue_alt[g], state)
-                else:
-                    for i in range(s, e):
-                        x = order[i]
-                        if code == TB_POINTS:
-                            keys[x] = pts[x]
-                        elif code == TB_GD:
-                            keys[x] = gd[x]
-                        elif code == TB_GF:
-                            keys[x] = gf[x]
-                        elif code == TB_WINS:
-                            keys[x] = wins[x]
-                        elif code == TB_AWAY:
-                            keys[x] = away[x]
-                        elif code == TB_SEED:
-                            keys[x] = -x
-                        else:  # TB_LOTS
-                            keys[x] = np.int64(next_u64(state) >> np.uint64(2))
-                    sort_run(order, keys, s, e, brk)
-            s = e
-
-
 @hot_kernel
-def playoff_sort(p, order, club, s, e, brk, ratings, venue_alt, state):
-    """Order the level clubs by one-off play-off matches (insertion sort: each comparison
-    is a match at a neutral venue, with extra time and penalties if level)."""
+def playoff_sort(I, F, T, W, s, e, ratings, venue_alt, state):
+    """Order the level clubs at positions s..e-1 by one-off play-off matches.
+
+    Insertion sort in which each comparison is a match at a neutral venue, with extra
+    time and penalties if level; afterwards every position is decided.
+    """
+    order = W[W_ORDER]
+    club = W[W_CLUB]
     for i in range(s + 1, e):
         item = order[i]
         j = i - 1
-        while j >= s and play_decider(p, ratings, club[item], club[order[j]], venue_alt,
+        while j >= s and play_decider(I, F, T, ratings, club[item], club[order[j]], venue_alt,
                                       state):
             order[j + 1] = order[j]
             j -= 1
         order[j + 1] = item
     for i in range(s + 1, e):
-        brk[i] = 1
+        W[W_BREAK, i] = 1
+
+
+@hot_kernel
+def rank_group(I, F, T, W, g, k, goals_home, goals_away, stack, ratings, state):
+    """Order positions 0..k-1 (local indices in ``W[W_ORDER]``) by the tiebreak chain."""
+    for i in range(k):
+        W[W_ORDER, i] = i
+        W[W_BREAK, i] = 0
+        W[W_MEMBER, i] = 0
+    W[W_BREAK, 0] = 1
+    playoff_base = at(I, GROUP_PLAYOFF_PTR, g)
+    for c in range(at(I, GROUP_CHAIN_PTR, g), at(I, GROUP_CHAIN_PTR, g + 1)):
+        code = at(I, GROUP_CHAIN, c)
+        s = 0
+        while s < k:
+            e = run_end(W, s, k)
+            if e - s > 1:
+                if code == TB_H2H:
+                    head_to_head(I, W, g, s, e, goals_home, goals_away, stack)
+                elif code == TB_PLAYOFF:
+                    decides = False
+                    for pos in range(s, e):
+                        if at(I, GROUP_PLAYOFF, playoff_base + pos):
+                            decides = True
+                    if decides:
+                        playoff_sort(I, F, T, W, s, e, ratings, fat(F, GROUP_VENUE_ALT, g),
+                                     state)
+                else:
+                    stat_row = W_POINTS
+                    if code == TB_GD:
+                        stat_row = W_GD
+                    elif code == TB_GF:
+                        stat_row = W_GF
+                    elif code == TB_WINS:
+                        stat_row = W_WINS
+                    elif code == TB_AWAY:
+                        stat_row = W_AWAY
+                    for i in range(s, e):
+                        x = W[W_ORDER, i]
+                        if code == TB_SEED:
+                            W[W_KEY, x] = -x
+                        elif code == TB_LOTS:
+                            W[W_KEY, x] = np.int64(next_u64(state) >> np.uint64(2))
+                        else:
+                            W[W_KEY, x] = W[stat_row, x]
+                    sort_run(W, s, e)
+            s = e
+
+
+@hot_kernel
+def play_group(I, F, T, g, u, occ, ratings, state, W, goals_home, goals_away, stack, used):
+    """Play group ``g`` (unit ``u``), rank it and write its positions to the output slots."""
+    in_start = at(I, UNIT_IN_PTR, u)
+    k = at(I, UNIT_IN_PTR, u + 1) - in_start
+    for i in range(k):
+        W[W_CLUB, i] = occ[at(I, UNIT_IN, in_start + i)]
+        W[W_POINTS, i] = 0
+        W[W_GD, i] = 0
+        W[W_GF, i] = 0
+        W[W_WINS, i] = 0
+        W[W_AWAY, i] = 0
+    k_start = at(I, UNIT_KNOWN_PTR, u)
+    k_end = at(I, UNIT_KNOWN_PTR, u + 1)
+    for i in range(k_end - k_start):
+        used[i] = 0
+    neutral = at(I, GROUP_NEUTRAL, g) == 1
+    venue_alt = fat(F, GROUP_VENUE_ALT, g)
+    win_pts = at(I, GROUP_POINTS, 3 * g)
+    draw_pts = at(I, GROUP_POINTS, 3 * g + 1)
+    loss_pts = at(I, GROUP_POINTS, 3 * g + 2)
+    fix_lo = at(I, GROUP_FIX_PTR, g)
+    fix_hi = at(I, GROUP_FIX_PTR, g + 1)
+    for f in range(fix_lo, fix_hi):
+        h = at(I, FIX_HOME, f)
+        a = at(I, FIX_AWAY, f)
+        gh, ga = match_or_known(I, F, T, ratings, W[W_CLUB, h], W[W_CLUB, a], neutral,
+                                venue_alt, state, k_start, k_end, used)
+        goals_home[f - fix_lo] = gh
+        goals_away[f - fix_lo] = ga
+        W[W_GF, h] += gh
+        W[W_GF, a] += ga
+        W[W_GD, h] += gh - ga
+        W[W_GD, a] += ga - gh
+        W[W_AWAY, a] += ga
+        if gh > ga:
+            W[W_POINTS, h] += win_pts
+            W[W_POINTS, a] += loss_pts
+            W[W_WINS, h] += 1
+        elif gh == ga:
+            W[W_POINTS, h] += draw_pts
+            W[W_POINTS, a] += draw_pts
+        else:
+            W[W_POINTS, h] += loss_pts
+            W[W_POINTS, a] += win_pts
+            W[W_WINS, a] += 1
+    if not all_known_used(I, k_start, k_end, used):
+        return REJECTED
+    for x in range(at(I, GROUP_DED_PTR, g), at(I, GROUP_DED_PTR, g + 1)):
+        for i in range(k):
+            if W[W_CLUB, i] == at(I, DED_CLUB, x):
+                W[W_POINTS, i] -= at(I, DED_POINTS, x)
+    rank_group(I, F, T, W, g, k, goals_home, goals_away, stack, ratings, state)
+    out_start = at(I, UNIT_OUT_PTR, u)
+    for i in range(k):
+        occ[at(I, UNIT_OUT, out_start + i)] = W[W_CLUB, W[W_ORDER, i]]
+    return OK
 
 
 # --------------------------------------------------------------------------- ties
 
 
-@inlined_kernel
-def play_tie(p, t, u, occ, ratings, state, used):
+@hot_kernel
+def play_tie(I, F, T, t, u, occ, ratings, state, used):
     """Play tie ``t`` (unit ``u``) and write its winner and loser."""
-    in_start = p.unit_in_ptr[u]
-    club_a = occ[p.unit_in[in_start]]
-    club_b = occ[p.unit_in[in_start + 1]]
-    k_start = p.unit_known_ptr[u]
-    k_end = p.unit_known_ptr[u + 1]
+    in_start = at(I, UNIT_IN_PTR, u)
+    club_a = occ[at(I, UNIT_IN, in_start)]
+    club_b = occ[at(I, UNIT_IN, in_start + 1)]
+    k_start = at(I, UNIT_KNOWN_PTR, u)
+    k_end = at(I, UNIT_KNOWN_PTR, u + 1)
     for i in range(k_end - k_start):
         used[i] = 0
     goals_a = 0
@@ -438,75 +534,58 @@ def play_tie(p, t, u, occ, ratings, state, used):
     away_b = 0
     points_a = 0
     points_b = 0
-    host = p.tie_host[t]
+    host = at(I, TIE_HOST, t)
     if host == HOST_DRAW:
         host = HOST_A if uniform(state) < 0.5 else HOST_B
-    neutral = False
-    venue_alt = np.nan
-    if p.tie_legs[t] == 1:
-        if host == HOST_NEUTRAL:
-            neutral = True
-            venue_alt = p.tie_venue_alt[t]
-            ga, gb = match_or_known(p, ratings, club_a, club_b, True, venue_alt, state,
-                                    k_start, k_end, used)
-        elif host == HOST_A:
-            ga, gb = match_or_known(p, ratings, club_a, club_b, False, venue_alt, state,
-                                    k_start, k_end, used)
-            away_b += gb
+    neutral = host == HOST_NEUTRAL
+    venue_alt = fat(F, TIE_VENUE_ALT, t) if neutral else np.nan
+    legs = at(I, TIE_LEGS, t)
+    for leg in range(legs):
+        # ``host`` hosts the only match, or the second leg; the other side the first.
+        if neutral:
+            a_hosts = True
+        elif legs == 1:
+            a_hosts = host == HOST_A
         else:
-            gb, ga = match_or_known(p, ratings, club_b, club_a, False, venue_alt, state,
+            a_hosts = (host == HOST_B) == (leg == 0)
+        if a_hosts:
+            ga, gb = match_or_known(I, F, T, ratings, club_a, club_b, neutral, venue_alt,
+                                    state, k_start, k_end, used)
+            if not neutral:
+                away_b += gb
+        else:
+            gb, ga = match_or_known(I, F, T, ratings, club_b, club_a, False, venue_alt, state,
                                     k_start, k_end, used)
             away_a += ga
         goals_a += ga
         goals_b += gb
         points_a += 3 if ga > gb else (1 if ga == gb else 0)
         points_b += 3 if gb > ga else (1 if ga == gb else 0)
-    else:
-        # host = who hosts the second leg; the other side hosts the first.
-        for leg in range(2):
-            a_hosts = (host == HOST_B) == (leg == 0)
-            if a_hosts:
-                ga, gb = match_or_known(p, ratings, club_a, club_b, False, venue_alt, state,
-                                        k_start, k_end, used)
-                away_b += gb
-            else:
-                gb, ga = match_or_known(p, ratings, club_b, club_a, False, venue_alt, state,
-                                        k_start, k_end, used)
-                away_a += ga
-            goals_a += ga
-            goals_b += gb
-            points_a += 3 if ga > gb else (1 if ga == gb else 0)
-            points_b += 3 if gb > ga else (1 if ga == gb else 0)
-    if not all_used(p, k_start, k_end, used):
+    if not all_known_used(I, k_start, k_end, used):
         return REJECTED
-    # The last match's venue hosts extra time.
-    a_hosts_last = host == HOST_A
-    a_wins = decide_tie(p, t, ratings, state, club_a, club_b, goals_a, goals_b, away_a, away_b,
-                        points_a, points_b, neutral, venue_alt, a_hosts_last)
+    a_wins = decide_tie(I, F, T, t, ratings, state, club_a, club_b, goals_a, goals_b, away_a,
+                        away_b, points_a, points_b, neutral, venue_alt, host == HOST_A)
     for k in range(k_start, k_end):
-        if p.known_away[k] < 0:  # a fixed winner (e.g. a shoot-out already played)
-            if p.known_home[k] == club_a:
+        if at(I, KNOWN_AWAY, k) < 0:  # a fixed winner (e.g. a shoot-out already played)
+            if at(I, KNOWN_HOME, k) == club_a:
                 a_wins = True
-            elif p.known_home[k] == club_b:
+            elif at(I, KNOWN_HOME, k) == club_b:
                 a_wins = False
             else:
                 return REJECTED
-    out_start = p.unit_out_ptr[u]
-    if a_wins:
-        occ[p.unit_out[out_start]] = club_a
-        occ[p.unit_out[out_start + 1]] = club_b
-    else:
-        occ[p.unit_out[out_start]] = club_b
-        occ[p.unit_out[out_start + 1]] = club_a
+    out_start = at(I, UNIT_OUT_PTR, u)
+    winner, loser = (club_a, club_b) if a_wins else (club_b, club_a)
+    occ[at(I, UNIT_OUT, out_start)] = winner
+    occ[at(I, UNIT_OUT, out_start + 1)] = loser
     return OK
 
 
-@inlined_kernel
-def decide_tie(p, t, ratings, state, club_a, club_b, goals_a, goals_b, away_a, away_b,
+@hot_kernel
+def decide_tie(I, F, T, t, ratings, state, club_a, club_b, goals_a, goals_b, away_a, away_b,
                points_a, points_b, neutral, venue_alt, a_hosts_last):
     """Apply the tie's resolution chain; True when side A goes through."""
-    for c in range(p.tie_chain_ptr[t], p.tie_chain_ptr[t + 1]):
-        code = p.tie_chain[c]
+    for c in range(at(I, TIE_CHAIN_PTR, t), at(I, TIE_CHAIN_PTR, t + 1)):
+        code = at(I, TIE_CHAIN, c)
         if code == RS_AGG or code == RS_GD:
             if goals_a != goals_b:
                 return goals_a > goals_b
@@ -517,90 +596,95 @@ def decide_tie(p, t, ratings, state, club_a, club_b, goals_a, goals_b, away_a, a
             if away_a != away_b:
                 return away_a > away_b
         elif code == RS_ET:
-            if neutral:
-                ea, eb = play_extra_time(p, ratings, club_a, club_b, True, venue_alt, state)
-            elif a_hosts_last:
-                ea, eb = play_extra_time(p, ratings, club_a, club_b, False, venue_alt, state)
-                away_b += eb
+            # Extra time is played at the last match's venue.
+            if neutral or a_hosts_last:
+                ea, eb = play_extra_time(I, F, T, ratings, club_a, club_b, neutral, venue_alt,
+                                         state)
+                if not neutral:
+                    away_b += eb
             else:
-                eb, ea = play_extra_time(p, ratings, club_b, club_a, False, venue_alt, state)
+                eb, ea = play_extra_time(I, F, T, ratings, club_b, club_a, False, venue_alt,
+                                         state)
                 away_a += ea
             goals_a += ea
             goals_b += eb
             if ea != eb:
                 return ea > eb
         elif code == RS_PENS:
-            return uniform(state) < p.penalty_win_a
+            return uniform(state) < F[PENALTY_WIN_A]
         elif code == RS_SEED:
             return True
         elif code == RS_PLAYOFF:
-            return play_decider(p, ratings, club_a, club_b, p.tie_playoff_alt[t], state)
+            return play_decider(I, F, T, ratings, club_a, club_b, fat(F, TIE_PLAYOFF_ALT, t),
+                                state)
         else:  # RS_LOTS
             return uniform(state) < 0.5
-    return True  # unreachable: the compiler requires a decisive last criterion
+    return True  # unreachable: the loader requires a decisive last criterion
 
 
 # --------------------------------------------------------------------------- seasons
 
 
 @hot_kernel
-def play_season(p, season_key, state, occ, ratings, work_i, work_b, stack, goals_home,
-                goals_away, used, pool, placed, reached_club, reached_ms, mark, stamp):
-    """Play one season; returns (status, number of (club, milestone) pairs reached)."""
-    state[0] = stream_key(season_key, _RATINGS_STREAM)
-    n_clubs = ratings.shape[0]
+def draw_ratings(I, F, season_key, ratings, state):
+    """Each club's strength this season: its mean, plus its uncertainty drawn once."""
+    n_clubs = I[N_CLUBS]
     for c in range(n_clubs):
-        ratings[c] = p.rating_mean[c]
-        if p.rating_sd[c] > 0.0:
-            ratings[c] += p.rating_sd[c] * normal(state)
-    club = work_i[0]
-    pts = work_i[1]
-    gd = work_i[2]
-    gf = work_i[3]
-    wins = work_i[4]
-    away = work_i[5]
-    keys = work_i[6]
-    order = work_i[7]
-    brk = work_b[0]
-    member = work_b[1]
+        ratings[c] = fat(F, RATING_MEAN, c)
+    if I[ANY_UNCERTAINTY]:
+        state[0] = stream_key(season_key, _RATINGS_STREAM)
+        for c in range(0, n_clubs, 2):
+            z0, z1 = normal_pair(state)
+            ratings[c] += fat(F, RATING_SD, c) * z0
+            if c + 1 < n_clubs:
+                ratings[c + 1] += fat(F, RATING_SD, c + 1) * z1
+
+
+@hot_kernel
+def play_season(I, F, T, season_key, state, occ, ratings, W, goals_home, goals_away, stack,
+                used, pool, placed, reached, mark, stamp):
+    """Play one season; returns (status, number of (club, milestone) pairs reached).
+
+    ``reached[0, i]``/``reached[1, i]`` list the (club, milestone) pairs reached this
+    season; ``mark[club, milestone] == stamp`` prevents counting a pair twice.
+    """
+    draw_ratings(I, F, season_key, ratings, state)
     n_reached = 0
-    for u in range(p.unit_kind.shape[0]):
+    for u in range(I[N_UNITS]):
         # Milestones: every entrant of this unit reaches them (once per season).
-        for m_i in range(p.unit_ms_ptr[u], p.unit_ms_ptr[u + 1]):
-            m = p.unit_ms[m_i]
-            for i in range(p.unit_in_ptr[u], p.unit_in_ptr[u + 1]):
-                c = occ[p.unit_in[i]]
+        for m_i in range(at(I, UNIT_MS_PTR, u), at(I, UNIT_MS_PTR, u + 1)):
+            m = at(I, UNIT_MS, m_i)
+            for i in range(at(I, UNIT_IN_PTR, u), at(I, UNIT_IN_PTR, u + 1)):
+                c = occ[at(I, UNIT_IN, i)]
                 if mark[c, m] != stamp:
                     mark[c, m] = stamp
-                    reached_club[n_reached] = c
-                    reached_ms[n_reached] = m
+                    reached[0, n_reached] = c
+                    reached[1, n_reached] = m
                     n_reached += 1
-        state[0] = stream_key(season_key, p.unit_key[u])
-        kind = p.unit_kind[u]
-        param = p.unit_param[u]
+        # Each unit draws from its own stream (common random numbers across scenarios).
+        state[0] = stream_key(season_key, np.uint64(at(I, UNIT_KEY, u)))
+        kind = at(I, UNIT_KIND, u)
+        param = at(I, UNIT_PARAM, u)
         if kind == UNIT_GROUP:
-            status = play_group(p, param, u, occ, ratings, state, club, pts, gd, gf, wins,
-                                away, keys, order, brk, member, stack, goals_home, goals_away,
-                                used)
+            status = play_group(I, F, T, param, u, occ, ratings, state, W, goals_home,
+                                goals_away, stack, used)
         elif kind == UNIT_TIE:
-            status = play_tie(p, param, u, occ, ratings, state, used)
+            status = play_tie(I, F, T, param, u, occ, ratings, state, used)
         else:
-            in_start = p.unit_in_ptr[u]
-            status = play_draw(p, param, in_start, p.unit_out_ptr[u],
-                               p.unit_in_ptr[u + 1] - in_start, occ, state, pool, placed)
+            status = play_draw(I, param, u, occ, state, pool, placed)
         if status != OK:
             return status, n_reached
     return OK, n_reached
 
 
 @parallel_kernel
-def run_blocks(p, block_seeds, block_sizes, max_group, max_fixtures, max_draw, max_known,
-               counts, slot_counts, rejected, status):
+def run_blocks(I, F, T, block_seeds, block_sizes, max_group, max_fixtures, max_draw,
+               max_known, counts, slot_counts, rejected, status):
     """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
 
     Parameters
     ----------
-    p : Program.
+    I, F, T : the packed Program (:func:`forecast._layout.pack`).
     block_seeds : uint64[B]; block_sizes : int64[B].
     max_group, max_fixtures, max_draw, max_known : sizes of the work buffers.
     counts : int64[B, C, n_columns], zeroed; milestones, then outcomes, then champion.
@@ -608,31 +692,30 @@ def run_blocks(p, block_seeds, block_sizes, max_group, max_fixtures, max_draw, m
     rejected : int64[B]; seasons dropped because a known result could not happen.
     status : int32[B]; DRAW_FAILED if a draw could not be made.
     """
-    n_clubs = p.rating_mean.shape[0]
-    n_slots = p.slot_initial.shape[0]
-    n_ms = p.n_milestones
-    n_out = p.outcome_ptr.shape[0] - 1
-    reach_cap = n_clubs * max(n_ms, 1)
+    n_clubs = I[N_CLUBS]
+    n_slots = I[N_SLOTS]
+    n_ms = I[N_MILESTONES]
+    n_out = I[N_OUTCOMES]
     for b in prange(block_seeds.shape[0]):
         state = np.zeros(1, dtype=np.uint64)
-        occ = p.slot_initial.copy()
+        occ = np.empty(n_slots, dtype=np.int64)
+        for s in range(n_slots):
+            occ[s] = at(I, SLOT_INITIAL, s)
         ratings = np.empty(n_clubs)
-        work_i = np.zeros((8, max_group), dtype=np.int64)
-        work_b = np.zeros((2, max_group + 1), dtype=np.int64)
+        W = np.zeros((N_WORK_ROWS, max_group + 1), dtype=np.int64)
         stack = np.zeros(2 * max_group + 2, dtype=np.int64)
         goals_home = np.zeros(max_fixtures, dtype=np.int64)
         goals_away = np.zeros(max_fixtures, dtype=np.int64)
         used = np.zeros(max(max_known, 1), dtype=np.int8)
-        pool = np.zeros(max_draw, dtype=np.int32)
-        placed = np.zeros(max_draw, dtype=np.int32)
-        reached_club = np.zeros(reach_cap, dtype=np.int64)
-        reached_ms = np.zeros(reach_cap, dtype=np.int64)
+        pool = np.zeros(max_draw, dtype=np.int64)
+        placed = np.zeros(max_draw, dtype=np.int64)
+        reached = np.zeros((2, n_clubs * max(n_ms, 1)), dtype=np.int64)
         mark = np.full((n_clubs, max(n_ms, 1)), -1, dtype=np.int64)
         for s in range(block_sizes[b]):
             season_key = stream_key(block_seeds[b], np.uint64(s))
-            st, n_reached = play_season(p, season_key, state, occ, ratings, work_i, work_b, stack,
-                                        goals_home, goals_away, used, pool, placed,
-                                        reached_club, reached_ms, mark, s)
+            st, n_reached = play_season(I, F, T, season_key, state, occ, ratings, W,
+                                        goals_home, goals_away, stack, used, pool, placed,
+                                        reached, mark, s)
             if st == REJECTED:
                 rejected[b] += 1
                 continue
@@ -640,10 +723,10 @@ def run_blocks(p, block_seeds, block_sizes, max_group, max_fixtures, max_draw, m
                 status[b] = DRAW_FAILED
                 break
             for i in range(n_reached):
-                counts[b, reached_club[i], reached_ms[i]] += 1
+                counts[b, reached[0, i], reached[1, i]] += 1
             for o in range(n_out):
-                for j in range(p.outcome_ptr[o], p.outcome_ptr[o + 1]):
-                    counts[b, occ[p.outcome_slots[j]], n_ms + o] += 1
-            counts[b, occ[p.champion_slot], n_ms + n_out] += 1
+                for j in range(at(I, OUTCOME_PTR, o), at(I, OUTCOME_PTR, o + 1)):
+                    counts[b, occ[at(I, OUTCOME_SLOTS, j)], n_ms + o] += 1
+            counts[b, occ[I[CHAMPION_SLOT]], n_ms + n_out] += 1
             for slot in range(n_clubs, n_slots):
                 slot_counts[b, slot, occ[slot]] += 1

@@ -100,6 +100,7 @@ def simulate_compiled(
     import numba
 
     from forecast import _kernel
+    from forecast._layout import pack
 
     if threads is not None:
         if not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
@@ -111,6 +112,7 @@ def simulate_compiled(
     used_threads = numba.get_num_threads()
 
     p = compiled.program
+    ints, floats, table = pack(p)
     n_clubs = len(compiled.club_names)
     n_slots = len(compiled.slot_names)
     n_blocks = -(-n_sims // block_size)
@@ -132,7 +134,7 @@ def simulate_compiled(
         rejected = np.zeros(n_now, dtype=np.int64)
         status = np.zeros(n_now, dtype=np.int32)
         _kernel.run_blocks(
-            p, block_seeds(seed, block, n_now), sizes, compiled.max_group_size,
+            ints, floats, table, block_seeds(seed, block, n_now), sizes, compiled.max_group_size,
             compiled.max_group_fixtures, compiled.max_draw_size, max_known,
             chunk_counts, chunk_slots, rejected, status,
         )

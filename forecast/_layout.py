@@ -1,0 +1,106 @@
+"""How a Program is packed into the three arrays the kernel reads.
+
+Why pack: a numba call that passes the Program named tuple (about 60 arrays) by value was
+measured here at about 0.25 microseconds, more than ten matches' worth of work. Packed,
+every kernel takes the same three arrays (``ints``, ``floats``, ``table``) and a call costs
+nanoseconds. The price is indirection: section ``X`` of ``ints`` starts at ``ints[X]``, so
+element ``i`` of it is ``ints[ints[X] + i]`` (the kernel's ``at(ints, X, i)``). Scalars sit
+directly in the header: ``ints[N_CLUBS]``, ``floats[HOME_ADVANTAGE]``.
+
+``table`` is uint64[2R, Q]: rows ``0..R-1`` hold the full-match scoreline alias tables,
+rows ``R..2R-1`` extra time; each entry is ``threshold << 16 | alias``. Scoreline ``q``
+means ``q // SIDE`` goals for side A and ``q % SIDE`` for side B.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from forecast.compiler import Program
+
+__all__ = ["INT_SECTIONS", "pack"]
+
+# Integer sections, in header order: the value of each constant is its header slot.
+(
+    UNIT_KIND, UNIT_PARAM, UNIT_KEY, UNIT_IN_PTR, UNIT_IN, UNIT_OUT_PTR, UNIT_OUT,
+    UNIT_MS_PTR, UNIT_MS, UNIT_KNOWN_PTR,
+    KNOWN_HOME, KNOWN_AWAY, KNOWN_GOALS_HOME, KNOWN_GOALS_AWAY, KNOWN_ORDERED,
+    DRAW_POTS, DRAW_BUCKETS, DRAW_SIZE, DRAW_DISTINCT,
+    GROUP_FIX_PTR, FIX_HOME, FIX_AWAY, GROUP_NEUTRAL, GROUP_POINTS, GROUP_CHAIN_PTR,
+    GROUP_CHAIN, GROUP_PLAYOFF_PTR, GROUP_PLAYOFF, GROUP_DED_PTR, DED_CLUB, DED_POINTS,
+    TIE_LEGS, TIE_HOST, TIE_CHAIN_PTR, TIE_CHAIN,
+    OUTCOME_PTR, OUTCOME_SLOTS, DEPARTMENT, REGION, SLOT_INITIAL,
+) = range(40)
+INT_SECTIONS = (
+    "unit_kind", "unit_param", "unit_key", "unit_in_ptr", "unit_in", "unit_out_ptr", "unit_out",
+    "unit_ms_ptr", "unit_ms", "unit_known_ptr",
+    "known_home", "known_away", "known_goals_home", "known_goals_away", "known_ordered",
+    "draw_pots", "draw_buckets", "draw_size", "draw_distinct",
+    "group_fix_ptr", "fix_home", "fix_away", "group_neutral", "group_points", "group_chain_ptr",
+    "group_chain", "group_playoff_ptr", "group_playoff", "group_ded_ptr", "ded_club",
+    "ded_points", "tie_legs", "tie_host", "tie_chain_ptr", "tie_chain",
+    "outcome_ptr", "outcome_slots", "department", "region", "slot_initial",
+)
+# Integer scalars, after the section offsets.
+N_CLUBS, N_SLOTS, N_UNITS, N_MILESTONES, N_OUTCOMES, CHAMPION_SLOT, IN_SEASON, SIDE, \
+    TABLE_ROWS, ANY_UNCERTAINTY, INT_HEADER = range(40, 51)
+
+# Float sections and scalars.
+RATING_MEAN, RATING_SD, ALTITUDE, GROUP_VENUE_ALT, TIE_VENUE_ALT, TIE_PLAYOFF_ALT = range(6)
+FLOAT_SECTIONS = (
+    "rating_mean", "rating_sd", "altitude", "group_venue_alt", "tie_venue_alt",
+    "tie_playoff_alt",
+)
+HOME_ADVANTAGE, ALTITUDE_CLIMB, ALTITUDE_DESCEND, PENALTY_WIN_A, K_FACTOR, D_MIN, D_STEP, \
+    FLOAT_HEADER = range(6, 14)
+
+
+def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ints int64[...], floats float64[...], table uint64[2R, Q]) for the kernel."""
+    header = np.zeros(INT_HEADER, dtype=np.int64)
+    parts = [header]
+    offset = INT_HEADER
+    for slot, name in enumerate(INT_SECTIONS):
+        values = np.asarray(getattr(p, name))
+        if name == "unit_key":  # 63 bits are plenty for a stream key and fit int64
+            values = (values.astype(np.uint64) >> np.uint64(1)).astype(np.int64)
+        values = values.astype(np.int64).ravel()
+        header[slot] = offset
+        parts.append(values)
+        offset += values.size
+    side = int(np.sqrt(p.score_threshold.shape[1]))
+    header[N_CLUBS] = p.rating_mean.shape[0]
+    header[N_SLOTS] = p.slot_initial.shape[0]
+    header[N_UNITS] = p.unit_kind.shape[0]
+    header[N_MILESTONES] = p.n_milestones
+    header[N_OUTCOMES] = p.outcome_ptr.shape[0] - 1
+    header[CHAMPION_SLOT] = p.champion_slot
+    header[IN_SEASON] = int(p.in_season_updates)
+    header[SIDE] = side
+    header[TABLE_ROWS] = p.score_threshold.shape[0]
+    header[ANY_UNCERTAINTY] = int(np.any(p.rating_sd > 0))
+    ints = np.concatenate(parts)
+
+    fheader = np.zeros(FLOAT_HEADER, dtype=np.float64)
+    fparts = [fheader]
+    foffset = FLOAT_HEADER
+    for slot, name in enumerate(FLOAT_SECTIONS):
+        values = np.asarray(getattr(p, name), dtype=np.float64).ravel()
+        fheader[slot] = foffset
+        fparts.append(values)
+        foffset += values.size
+    fheader[HOME_ADVANTAGE] = p.home_advantage
+    fheader[ALTITUDE_CLIMB] = p.altitude_climb
+    fheader[ALTITUDE_DESCEND] = p.altitude_descend
+    fheader[PENALTY_WIN_A] = p.penalty_win_a
+    fheader[K_FACTOR] = p.k_factor
+    fheader[D_MIN] = p.d_min
+    fheader[D_STEP] = p.d_step
+    floats = np.concatenate(fparts)
+
+    full = (p.score_threshold.astype(np.uint64) << np.uint64(16)) | p.score_alias.astype(
+        np.uint64
+    )
+    extra = (p.et_threshold.astype(np.uint64) << np.uint64(16)) | p.et_alias.astype(np.uint64)
+    table = np.ascontiguousarray(np.concatenate([full, extra]))
+    return ints, floats, table
