@@ -98,7 +98,7 @@ def _header(tournament: Tournament) -> list[str]:
     n_placeholders = sum(c.placeholder for c in clubs)
     departments = {c.department for c in clubs}
     regions = Counter(c.region for c in clubs)
-    lines = [season.name, f"Season id: {season.id}; file: {tournament.path}"]
+    lines = [season.name, f"Season id: {season.id}", f"File: {tournament.path}"]
     for scenario in tournament.scenarios:
         lines.append(f"Scenario: {scenario}")
     if season.description:
