@@ -22,37 +22,124 @@ __all__ = ["INT_SECTIONS", "pack"]
 
 # Integer sections, in header order: the value of each constant is its header slot.
 (
-    UNIT_KIND, UNIT_PARAM, UNIT_KEY, UNIT_IN_PTR, UNIT_IN, UNIT_OUT_PTR, UNIT_OUT,
-    UNIT_MS_PTR, UNIT_MS, UNIT_KNOWN_PTR,
-    KNOWN_HOME, KNOWN_AWAY, KNOWN_GOALS_HOME, KNOWN_GOALS_AWAY, KNOWN_ORDERED,
-    DRAW_POTS, DRAW_BUCKETS, DRAW_SIZE, DRAW_DISTINCT,
-    GROUP_FIX_PTR, FIX_HOME, FIX_AWAY, GROUP_NEUTRAL, GROUP_POINTS, GROUP_CHAIN_PTR,
-    GROUP_CHAIN, GROUP_PLAYOFF_PTR, GROUP_PLAYOFF, GROUP_DED_PTR, DED_CLUB, DED_POINTS,
-    TIE_LEGS, TIE_HOST, TIE_CHAIN_PTR, TIE_CHAIN,
-    OUTCOME_PTR, OUTCOME_SLOTS, DEPARTMENT, REGION, SLOT_INITIAL,
+    UNIT_KIND,
+    UNIT_PARAM,
+    UNIT_KEY,
+    UNIT_IN_PTR,
+    UNIT_IN,
+    UNIT_OUT_PTR,
+    UNIT_OUT,
+    UNIT_MS_PTR,
+    UNIT_MS,
+    UNIT_KNOWN_PTR,
+    KNOWN_HOME,
+    KNOWN_AWAY,
+    KNOWN_GOALS_HOME,
+    KNOWN_GOALS_AWAY,
+    KNOWN_ORDERED,
+    DRAW_POTS,
+    DRAW_BUCKETS,
+    DRAW_SIZE,
+    DRAW_DISTINCT,
+    GROUP_FIX_PTR,
+    FIX_HOME,
+    FIX_AWAY,
+    GROUP_NEUTRAL,
+    GROUP_POINTS,
+    GROUP_CHAIN_PTR,
+    GROUP_CHAIN,
+    GROUP_PLAYOFF_PTR,
+    GROUP_PLAYOFF,
+    GROUP_DED_PTR,
+    DED_CLUB,
+    DED_POINTS,
+    TIE_LEGS,
+    TIE_HOST,
+    TIE_CHAIN_PTR,
+    TIE_CHAIN,
+    OUTCOME_PTR,
+    OUTCOME_SLOTS,
+    DEPARTMENT,
+    REGION,
+    SLOT_INITIAL,
 ) = range(40)
 INT_SECTIONS = (
-    "unit_kind", "unit_param", "unit_key", "unit_in_ptr", "unit_in", "unit_out_ptr", "unit_out",
-    "unit_ms_ptr", "unit_ms", "unit_known_ptr",
-    "known_home", "known_away", "known_goals_home", "known_goals_away", "known_ordered",
-    "draw_pots", "draw_buckets", "draw_size", "draw_distinct",
-    "group_fix_ptr", "fix_home", "fix_away", "group_neutral", "group_points", "group_chain_ptr",
-    "group_chain", "group_playoff_ptr", "group_playoff", "group_ded_ptr", "ded_club",
-    "ded_points", "tie_legs", "tie_host", "tie_chain_ptr", "tie_chain",
-    "outcome_ptr", "outcome_slots", "department", "region", "slot_initial",
+    "unit_kind",
+    "unit_param",
+    "unit_key",
+    "unit_in_ptr",
+    "unit_in",
+    "unit_out_ptr",
+    "unit_out",
+    "unit_ms_ptr",
+    "unit_ms",
+    "unit_known_ptr",
+    "known_home",
+    "known_away",
+    "known_goals_home",
+    "known_goals_away",
+    "known_ordered",
+    "draw_pots",
+    "draw_buckets",
+    "draw_size",
+    "draw_distinct",
+    "group_fix_ptr",
+    "fix_home",
+    "fix_away",
+    "group_neutral",
+    "group_points",
+    "group_chain_ptr",
+    "group_chain",
+    "group_playoff_ptr",
+    "group_playoff",
+    "group_ded_ptr",
+    "ded_club",
+    "ded_points",
+    "tie_legs",
+    "tie_host",
+    "tie_chain_ptr",
+    "tie_chain",
+    "outcome_ptr",
+    "outcome_slots",
+    "department",
+    "region",
+    "slot_initial",
 )
 # Integer scalars, after the section offsets.
-N_CLUBS, N_SLOTS, N_UNITS, N_MILESTONES, N_OUTCOMES, CHAMPION_SLOT, IN_SEASON, SIDE, \
-    TABLE_ROWS, ANY_UNCERTAINTY, INT_HEADER = range(40, 51)
+(
+    N_CLUBS,
+    N_SLOTS,
+    N_UNITS,
+    N_MILESTONES,
+    N_OUTCOMES,
+    CHAMPION_SLOT,
+    IN_SEASON,
+    SIDE,
+    TABLE_ROWS,
+    ANY_UNCERTAINTY,
+    INT_HEADER,
+) = range(40, 51)
 
 # Float sections and scalars.
 RATING_MEAN, RATING_SD, ALTITUDE, GROUP_VENUE_ALT, TIE_VENUE_ALT, TIE_PLAYOFF_ALT = range(6)
 FLOAT_SECTIONS = (
-    "rating_mean", "rating_sd", "altitude", "group_venue_alt", "tie_venue_alt",
+    "rating_mean",
+    "rating_sd",
+    "altitude",
+    "group_venue_alt",
+    "tie_venue_alt",
     "tie_playoff_alt",
 )
-HOME_ADVANTAGE, ALTITUDE_CLIMB, ALTITUDE_DESCEND, PENALTY_WIN_A, K_FACTOR, D_MIN, D_STEP, \
-    FLOAT_HEADER = range(6, 14)
+(
+    HOME_ADVANTAGE,
+    ALTITUDE_CLIMB,
+    ALTITUDE_DESCEND,
+    PENALTY_WIN_A,
+    K_FACTOR,
+    D_MIN,
+    D_STEP,
+    FLOAT_HEADER,
+) = range(6, 14)
 
 
 def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,9 +185,7 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     fheader[D_STEP] = p.d_step
     floats = np.concatenate(fparts)
 
-    full = (p.score_threshold.astype(np.uint64) << np.uint64(16)) | p.score_alias.astype(
-        np.uint64
-    )
+    full = (p.score_threshold.astype(np.uint64) << np.uint64(16)) | p.score_alias.astype(np.uint64)
     extra = (p.et_threshold.astype(np.uint64) << np.uint64(16)) | p.et_alias.astype(np.uint64)
     table = np.ascontiguousarray(np.concatenate([full, extra]))
     return ints, floats, table

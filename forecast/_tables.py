@@ -54,10 +54,16 @@ def build_scoreline_table(
     et_threshold, et_alias = build_alias(extra)
     q = np.arange(side * side)
     return ScorelineTable(
-        d_min=float(d[0]), d_step=d_step,
-        threshold=threshold, alias=alias, et_threshold=et_threshold, et_alias=et_alias,
-        goals_a=(q // side).astype(np.int32), goals_b=(q % side).astype(np.int32),
-        probabilities=full, et_probabilities=extra,
+        d_min=float(d[0]),
+        d_step=d_step,
+        threshold=threshold,
+        alias=alias,
+        et_threshold=et_threshold,
+        et_alias=et_alias,
+        goals_a=(q // side).astype(np.int32),
+        goals_b=(q % side).astype(np.int32),
+        probabilities=full,
+        et_probabilities=extra,
     )
 
 

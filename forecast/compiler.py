@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from forecast import spec as S
+from forecast import spec as S  # noqa: N812 (S.Group reads like the file)
 from forecast._tables import build_scoreline_table
 from forecast.config import Tournament, Unit, draw_layout
 from ratings.goal_model import GoalModel
@@ -29,12 +29,26 @@ __all__ = [
 ]
 
 TIEBREAK_CODES = {
-    "points": 0, "goal_difference": 1, "goals_for": 2, "wins": 3, "away_goals": 4,
-    "head_to_head": 5, "playoff": 6, "better_seed": 7, "lots": 8,
+    "points": 0,
+    "goal_difference": 1,
+    "goals_for": 2,
+    "wins": 3,
+    "away_goals": 4,
+    "head_to_head": 5,
+    "playoff": 6,
+    "better_seed": 7,
+    "lots": 8,
 }
 RESOLUTION_CODES = {
-    "aggregate_goals": 0, "aggregate_points": 1, "goal_difference": 2, "away_goals": 3,
-    "extra_time": 4, "penalties": 5, "better_seed": 6, "playoff": 7, "lots": 8,
+    "aggregate_goals": 0,
+    "aggregate_points": 1,
+    "goal_difference": 2,
+    "away_goals": 3,
+    "extra_time": 4,
+    "penalties": 5,
+    "better_seed": 6,
+    "playoff": 7,
+    "lots": 8,
 }
 UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
 HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
@@ -163,10 +177,8 @@ def resolve_goal_model(section: S.ModelSection) -> GoalModel:
 
 
 def _shipped_defaults() -> GoalModel:
-    try:
-        from ratings.defaults import load_defaults
-    except ImportError:  # the fitted defaults file is not there yet
-        return GoalModel()
+    from ratings.defaults import load_defaults
+
     return load_defaults().goal_model
 
 
@@ -193,9 +205,10 @@ def compile_tournament(
     rating_mean = np.array(
         [c.rating if c.rating is not None else spec.prior.rating for c in clubs], dtype=np.float64
     )
-    if ratings:
-        for name, value in ratings.items():
-            rating_mean[club_index[name]] = value
+    if ratings is None:
+        ratings = ratings_after_results(tournament, model, rating_mean)
+    for name, value in ratings.items():
+        rating_mean[club_index[name]] = value
     rating_sd = np.array(
         [c.rating_sd if c.rating_sd is not None else spec.prior.rating_sd for c in clubs],
         dtype=np.float64,
@@ -224,7 +237,8 @@ def compile_tournament(
         b.unit_out.extend(slot_index[f"{unit.id}#{n}"] for n in unit.output_names)
         b.unit_out_ptr.append(len(b.unit_out))
         b.unit_ms.extend(
-            i for i, m in enumerate(spec.milestones)
+            i
+            for i, m in enumerate(spec.milestones)
             if any(fnmatch.fnmatchcase(unit.id, p) for p in m.units)
         )
         b.unit_ms_ptr.append(len(b.unit_ms))
@@ -247,8 +261,9 @@ def compile_tournament(
         outcome_slots.extend(slot_index[s] for s in outcome.slots)
         outcome_ptr.append(len(outcome_slots))
 
-    table = build_scoreline_table(model, _d_range(rating_mean, rating_sd, clubs, model, spec),
-                                  D_STEP, MAX_GOALS)
+    table = build_scoreline_table(
+        model, _d_range(rating_mean, rating_sd, clubs, model, spec), D_STEP, MAX_GOALS
+    )
     known = np.array(b.known, dtype=np.int64).reshape(-1, 5)
     i32 = np.int32
     program = Program(
@@ -406,8 +421,13 @@ def round_robin(n: int, rounds: int) -> list[tuple[int, int]]:
     return fixtures
 
 
-def _add_group(b: _Builder, unit: Unit, venues: dict[str, float],
-               club_index: dict[str, int], spec: S.TournamentSpec) -> None:
+def _add_group(
+    b: _Builder,
+    unit: Unit,
+    venues: dict[str, float],
+    club_index: dict[str, int],
+    spec: S.TournamentSpec,
+) -> None:
     group = unit.spec
     assert isinstance(group, S.Group)
     n = len(group.clubs)
@@ -472,18 +492,81 @@ def _known_results(
             else:
                 goals = (3, 0) if result.awarded_to == result.home else (0, 3)
             meets_twice = (
-                (unit.kind == "tie" and isinstance(unit.spec, S.Tie) and unit.spec.legs == 2)
-                or (unit.kind == "group" and isinstance(unit.spec, S.Group)
-                    and unit.spec.fixtures is None and unit.spec.rounds >= 2)
+                unit.kind == "tie" and isinstance(unit.spec, S.Tie) and unit.spec.legs == 2
+            ) or (
+                unit.kind == "group"
+                and isinstance(unit.spec, S.Group)
+                and unit.spec.fixtures is None
+                and unit.spec.rounds >= 2
             )
-            row = (club_index[result.home], club_index[result.away], goals[0], goals[1],
-                   int(meets_twice))
+            row = (
+                club_index[result.home],
+                club_index[result.away],
+                goals[0],
+                goals[1],
+                int(meets_twice),
+            )
         out.setdefault(unit.id, []).append(row)
     return out
 
 
-def _d_range(rating_mean: np.ndarray, rating_sd: np.ndarray, clubs: list[S.Club],
-             model: GoalModel, spec: S.TournamentSpec) -> float:
+def ratings_after_results(
+    tournament: Tournament, model: GoalModel, prior: np.ndarray
+) -> dict[str, float]:
+    """Club ratings after the played results of the file, in file order (Elo updates).
+
+    Walkovers, forfeits and fixed tie winners say nothing about strength and are skipped.
+    The Elo parameters are the shipped defaults (K with the provisional rule: every club
+    starts with no matches); ``d`` uses the match model's home advantage and altitude, so
+    an update agrees with the simulated matches. Returns {} when nothing was played.
+    """
+    spec = tournament.spec
+    played = [r for r in spec.results if r.score is not None]
+    if not played:
+        return {}
+    from ratings.defaults import load_defaults
+    from ratings.elo import PlayedMatch, update_from_results
+
+    clubs = {c.name: c for c in spec.clubs}
+    venues = {v.name: v.altitude_m for v in spec.venues}
+    matches = []
+    for result in played:
+        assert result.home is not None and result.away is not None and result.score
+        home, away = clubs[result.home], clubs[result.away]
+        venue_alt, neutral = _result_venue(tournament.unit(result.unit), venues)
+        if neutral:
+            climbs = (
+                (0.0, 0.0)
+                if venue_alt is None
+                else (venue_alt - home.altitude_m, venue_alt - away.altitude_m)
+            )
+        else:
+            climbs = (0.0, home.altitude_m - away.altitude_m)
+        matches.append(
+            PlayedMatch(
+                result.home, result.away, result.score[0], result.score[1], neutral, *climbs
+            )
+        )
+    start = {c.name: float(prior[i]) for i, c in enumerate(spec.clubs)}
+    return update_from_results(start, matches, load_defaults().elo, model)
+
+
+def _result_venue(unit: Unit, venues: dict[str, float]) -> tuple[float | None, bool]:
+    """(altitude of a neutral venue or None, whether the unit's matches are neutral)."""
+    if isinstance(unit.spec, S.Group) and unit.spec.venue != "home":
+        return venues[unit.spec.venue], True
+    if isinstance(unit.spec, S.Tie) and unit.spec.legs == 1 and unit.spec.host == "neutral":
+        return (venues[unit.spec.venue] if unit.spec.venue else None), True
+    return None, False
+
+
+def _d_range(
+    rating_mean: np.ndarray,
+    rating_sd: np.ndarray,
+    clubs: list[S.Club],
+    model: GoalModel,
+    spec: S.TournamentSpec,
+) -> float:
     """Half-width of the grid of effective differences that any match can need.
 
     Ratings four standard deviations out, the home advantage, the largest altitude penalty

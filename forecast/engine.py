@@ -43,9 +43,9 @@ def block_seeds(seed: int, first_block: int, n_blocks: int) -> np.ndarray:
     """uint64 seeds of blocks ``first_block .. first_block + n_blocks - 1``."""
     return np.array(
         [
-            np.random.SeedSequence(seed, spawn_key=(first_block + i,)).generate_state(
-                1, np.uint64
-            )[0]
+            np.random.SeedSequence(seed, spawn_key=(first_block + i,)).generate_state(1, np.uint64)[
+                0
+            ]
             for i in range(n_blocks)
         ],
         dtype=np.uint64,
@@ -75,8 +75,15 @@ def simulate(
     progress : called with (seasons done, seasons planned) after each chunk of blocks.
     """
     compiled = compile_tournament(tournament, goal_model=goal_model, ratings=ratings)
-    return simulate_compiled(compiled, n_sims, seed, threads=threads, precision=precision,
-                             block_size=block_size, progress=progress)
+    return simulate_compiled(
+        compiled,
+        n_sims,
+        seed,
+        threads=threads,
+        precision=precision,
+        block_size=block_size,
+        progress=progress,
+    )
 
 
 def simulate_compiled(
@@ -90,8 +97,9 @@ def simulate_compiled(
     progress: Callable[[int, int], None] | None = None,
 ) -> Forecast:
     if n_sims < 1:
-        raise InputError(f"the number of simulations must be at least 1 (got {n_sims})",
-                         place="--sims")
+        raise InputError(
+            f"the number of simulations must be at least 1 (got {n_sims})", place="--sims"
+        )
     if precision is not None and not precision > 0:
         raise InputError(f"precision must be positive (got {precision})", place="--precision")
     if seed < 0:
@@ -134,14 +142,25 @@ def simulate_compiled(
         rejected = np.zeros(n_now, dtype=np.int64)
         status = np.zeros(n_now, dtype=np.int32)
         _kernel.run_blocks(
-            ints, floats, table, block_seeds(seed, block, n_now), sizes, compiled.max_group_size,
-            compiled.max_group_fixtures, compiled.max_draw_size, max_known,
-            chunk_counts, chunk_slots, rejected, status,
+            ints,
+            floats,
+            table,
+            block_seeds(seed, block, n_now),
+            sizes,
+            compiled.max_group_size,
+            compiled.max_group_fixtures,
+            compiled.max_draw_size,
+            max_known,
+            chunk_counts,
+            chunk_slots,
+            rejected,
+            status,
         )
         if np.any(status == _kernel.DRAW_FAILED):
             raise InputError(
-                f"a constrained draw found no valid allocation in {_kernel.MAX_DRAW_TRIES} "
-                "tries", file=str(compiled.tournament.path), place="stages",
+                f"a constrained draw found no valid allocation in {_kernel.MAX_DRAW_TRIES} tries",
+                file=str(compiled.tournament.path),
+                place="stages",
                 hint="loosen the draw's 'distinct' rule or change its pots",
             )
         counts += chunk_counts.sum(axis=0)
@@ -158,25 +177,32 @@ def simulate_compiled(
     if n_seasons == 0:
         raise InputError(
             "no simulated season agrees with the known results",
-            file=str(compiled.tournament.path), place="results",
+            file=str(compiled.tournament.path),
+            place="results",
             hint="a known result names two clubs that cannot meet in that unit together",
         )
-    return _forecast(compiled, counts, slot_counts, n_seasons, {
-        "seed": seed,
-        "n_sims": n_done,
-        "n_sims_requested": n_sims,
-        "n_seasons": n_seasons,
-        "n_rejected": n_rejected,
-        "precision_target": precision,
-        "threads": used_threads,
-        "block_size": block_size,
-        "version": package_version(),
-        "input_sha256": input_hash(compiled),
-        "config": str(compiled.tournament.path),
-        "scenarios": [str(s) for s in compiled.tournament.scenarios],
-        "goal_model": asdict(compiled.goal_model),
-        "seconds": round(elapsed, 3),
-    })
+    return _forecast(
+        compiled,
+        counts,
+        slot_counts,
+        n_seasons,
+        {
+            "seed": seed,
+            "n_sims": n_done,
+            "n_sims_requested": n_sims,
+            "n_seasons": n_seasons,
+            "n_rejected": n_rejected,
+            "precision_target": precision,
+            "threads": used_threads,
+            "block_size": block_size,
+            "version": package_version(),
+            "input_sha256": input_hash(compiled),
+            "config": str(compiled.tournament.path),
+            "scenarios": [str(s) for s in compiled.tournament.scenarios],
+            "goal_model": asdict(compiled.goal_model),
+            "seconds": round(elapsed, 3),
+        },
+    )
 
 
 def input_hash(compiled: CompiledTournament) -> str:
@@ -197,8 +223,13 @@ def _max_se(counts: np.ndarray, n: int) -> float:
     return float(np.sqrt(np.max(p * (1 - p)) / n))
 
 
-def _forecast(compiled: CompiledTournament, counts: np.ndarray, slot_counts: np.ndarray,
-              n: int, meta: dict[str, object]) -> Forecast:
+def _forecast(
+    compiled: CompiledTournament,
+    counts: np.ndarray,
+    slot_counts: np.ndarray,
+    n: int,
+    meta: dict[str, object],
+) -> Forecast:
     spec = compiled.tournament.spec
     names = list(compiled.club_names)
     columns = [*compiled.milestone_ids, *compiled.outcome_ids, "champion"]
@@ -220,7 +251,8 @@ def _forecast(compiled: CompiledTournament, counts: np.ndarray, slot_counts: np.
     )
     n_clubs = len(names)
     slot_odds = pd.DataFrame(
-        slot_counts[n_clubs:] / n, index=pd.Index(compiled.slot_names[n_clubs:], name="slot"),
+        slot_counts[n_clubs:] / n,
+        index=pd.Index(compiled.slot_names[n_clubs:], name="slot"),
         columns=names,
     )
     places = {m.id: compiled.tournament.milestone_places(m) for m in spec.milestones}
@@ -230,7 +262,15 @@ def _forecast(compiled: CompiledTournament, counts: np.ndarray, slot_counts: np.
     display["champion"] = "Champion"
     display.update({o.id: o.name for o in spec.outcomes})
     return Forecast(
-        odds=odds, se=se, clubs=clubs, slot_odds=slot_odds, counts=count_df, n_seasons=n,
-        metadata=meta, milestones=compiled.milestone_ids, outcomes=compiled.outcome_ids,
-        places=places, names=display,
+        odds=odds,
+        se=se,
+        clubs=clubs,
+        slot_odds=slot_odds,
+        counts=count_df,
+        n_seasons=n,
+        metadata=meta,
+        milestones=compiled.milestone_ids,
+        outcomes=compiled.outcome_ids,
+        places=places,
+        names=display,
     )
