@@ -98,8 +98,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from forecast import load, simulate
-    from reports import RunContext, prepare_output_dir, terminal_table, write_reports
-    from reports._atomic import remove_created
+    from reports._atomic import prepare_output_dir, remove_created
 
     started = time.perf_counter()
     n_sims = args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP)
@@ -107,7 +106,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
     created = prepare_output_dir(out_dir)
     try:
-        with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        with _Progress(n_sims, enabled=not args.quiet and sys.stderr.isatty()) as progress:
             forecast = simulate(
                 tournament,
                 n_sims,
@@ -116,6 +115,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 precision=args.precision,
                 progress=progress,
             )
+        # Imported only now: a bad file or option fails before pandas is even loaded.
+        from reports import RunContext, terminal_table, write_reports
+
         season = tournament.spec.season
         context = RunContext(
             season_id=season.id,
@@ -145,7 +147,8 @@ class _Progress:
     Disabled, it is a no-op callable, so the engine's call site stays the same.
     """
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, planned: int, enabled: bool) -> None:
+        self.planned = planned
         self.enabled = enabled
         self._bar: Any = None
 
@@ -155,7 +158,7 @@ class _Progress:
 
             # The bar starts before the engine's first call, which may compile for a while.
             self._bar = tqdm(
-                total=None,
+                total=self.planned,
                 unit=" seasons",
                 unit_scale=True,
                 file=sys.stderr,
