@@ -8,6 +8,7 @@ on stderr with exit status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,6 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("copa-forecast: interrupted; nothing was written\n")
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`... | head`): not an error. Point stdout at devnull so
+        # that Python's final flush does not complain either (Python docs, signal notes).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return int(status or 0)
 
 

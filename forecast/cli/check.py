@@ -9,7 +9,6 @@ outcomes, the known results and the assumptions. Plain text, about 100 columns w
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import textwrap
 from collections import Counter
@@ -51,14 +50,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from forecast.config import load
 
     tournament = load(args.config, args.scenario)
-    text = outline(tournament)
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped early (`check ... | head`): not an error. Point stdout at devnull
-        # so that Python's final flush does not complain either (Python docs, signal notes).
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stdout.write(outline(tournament) + "\n")
+    sys.stdout.flush()  # a closed pipe surfaces here; main() treats it as a quiet stop
     return 0
 
 
