@@ -80,7 +80,8 @@ def percent_with_error(p: float, se: float, sep: str = " ± ") -> str:
     """``"12.3 ± 0.1"``: a probability and its standard error in percent, one decimal.
 
     Certain outcomes read ``"100"`` and impossible ones ``"0"``: their error is exactly zero
-    and a reader should see that they are not rounded estimates.
+    and a reader should see that they are not rounded estimates. An error too small for one
+    decimal reads ``"<0.1"``, never ``"0.0"``, which would claim an exact figure.
     """
     if math.isnan(p):
         return "n/a"
@@ -88,4 +89,7 @@ def percent_with_error(p: float, se: float, sep: str = " ± ") -> str:
         return "100"
     if p == 0.0:
         return "0"
-    return f"{100 * p:.1f}{sep}{100 * se:.1f}"
+    error = f"{100 * se:.1f}"
+    if error == "0.0":
+        error = "<0.1"
+    return f"{100 * p:.1f}{sep}{error}"

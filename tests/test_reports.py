@@ -128,7 +128,8 @@ def test_champion_share_sums_counts_and_uses_the_bernoulli_error() -> None:
 @pytest.mark.parametrize(
     ("p", "se", "text"),
     [(0.1234, 0.0012, "12.3 ± 0.1"), (1.0, 0.0, "100"), (0.0, 0.0, "0"),
-     (0.99996, 0.00001, "100.0 ± 0.0"), (float("nan"), 0.0, "n/a")],
+     (0.99996, 0.00001, "100.0 ± <0.1"), (0.032, 0.0004, "3.2 ± <0.1"),
+     (float("nan"), 0.0, "n/a")],
 )  # fmt: skip
 def test_percent_with_error(p: float, se: float, text: str) -> None:
     assert percent_with_error(p, se) == text
