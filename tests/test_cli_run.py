@@ -251,6 +251,7 @@ def test_precision_stops_at_the_first_checkpoint_below_target(workdir: Path) -> 
     ("args", "words"),
     [
         (["missing.toml"], ["missing.toml", "file not found"]),
+        (["tiny.toml", "--scenario", "nope.toml"], ["nope.toml"]),
         (["tiny.toml", "--sims", "-5"], ["--sims", "positive integer"]),
         (["tiny.toml", "--sims", "0"], ["--sims", "positive integer"]),
         (["tiny.toml", "--sims", "many"], ["--sims", "not an integer"]),
