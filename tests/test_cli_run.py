@@ -90,10 +90,12 @@ CHECKPOINT = 8 * 4096
 def run_cli(
     *args: str | Path | int, cwd: Path, threads: int = 2, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m forecast.cli ARGS`` in ``cwd``, with numba allowed ``threads`` threads."""
+    """``python -P -m forecast.cli ARGS`` in ``cwd``, with numba allowed ``threads`` threads."""
     env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "forecast.cli", *map(str, args)],
+        # -P: the working directory is not put on sys.path, as for the installed script;
+        # otherwise its "reports/" output folder would shadow the reports package.
+        [sys.executable, "-P", "-m", "forecast.cli", *map(str, args)],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -306,6 +308,20 @@ def test_failed_run_keeps_earlier_outputs(workdir: Path) -> None:
     assert result.returncode == 2
     assert sorted(p.name for p in out.iterdir()) == ["odds.csv"]
     assert (out / "odds.csv").read_text() == "earlier"
+
+
+def test_reports_folder_shadowing_the_package_is_a_one_line_error(tmp_path: Path) -> None:
+    # `python -m` (no -P) puts the working directory first on sys.path; an earlier run's
+    # reports/ folder there must not end in a traceback.
+    (tmp_path / "tiny.toml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "reports" / "tiny").mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "forecast.cli", "run", "tiny.toml", "--sims", "100"],
+        cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    if result.returncode == 0:
+        pytest.skip("the reports package is not shadowed here (not an editable install)")
+    assert_user_error(result, "hides the reports package", "copa-forecast")
 
 
 # ------------------------------------------------------------------------------ fast paths

@@ -11,7 +11,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from forecast.errors import InputError
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 __all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out_dir", "register"]
 
@@ -98,11 +103,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from forecast import load, simulate
-    from reports._atomic import prepare_output_dir, remove_created
 
     started = time.perf_counter()
     n_sims = args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP)
     tournament = load(args.config, args.scenario)
+    # Imported only now, so a bad file or option fails before pandas is loaded; but before
+    # the output directory exists (see _import_reports).
+    reports = _import_reports()
+    from reports._atomic import prepare_output_dir, remove_created
+
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
     created = prepare_output_dir(out_dir)
     try:
@@ -115,11 +124,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 precision=args.precision,
                 progress=progress,
             )
-        # Imported only now: a bad file or option fails before pandas is even loaded.
-        from reports import RunContext, terminal_table, write_reports
-
         season = tournament.spec.season
-        context = RunContext(
+        context = reports.RunContext(
             season_id=season.id,
             season_name=season.name,
             config=args.config,
@@ -129,16 +135,34 @@ def _cmd_run(args: argparse.Namespace) -> int:
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
         )
-        written = write_reports(forecast, context, out_dir)
+        written = reports.write_reports(forecast, context, out_dir)
     except BaseException:
         # Leave no empty directory behind for a run that wrote nothing.
         remove_created(created)
         raise
     if not args.quiet:
-        print(terminal_table(forecast))
+        print(reports.terminal_table(forecast))
         names = ", ".join(p.name for p in written)
         print(f"\nWrote {names} to {out_dir}{'' if str(out_dir).endswith('/') else '/'}")
     return 0
+
+
+def _import_reports() -> ModuleType:
+    """The reports package, or a one-line error if a folder hides it.
+
+    Under ``python -m`` the working directory comes first on sys.path, and with an editable
+    install an output folder ``reports/`` there (left by an earlier run) is taken for the
+    package. The ``copa-forecast`` script and ``python -P -m`` do not look there.
+    """
+    import reports
+
+    if getattr(reports, "__file__", None) is None:  # a bare folder: a namespace package
+        raise InputError(
+            "the folder 'reports/' in the working directory hides the reports package",
+            place="python -m forecast.cli",
+            hint="use the copa-forecast command, or python -P -m forecast.cli",
+        )
+    return reports
 
 
 class _Progress:
