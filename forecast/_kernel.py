@@ -4,7 +4,7 @@ Rules (DESIGN.md section 4): only arrays and scalars come in; outputs are alloca
 caller; parallelism is over blocks of seasons (``prange``), each block writing its own rows
 of the tallies, which Python then adds up, so results are identical for any thread count.
 Every kernel reads the Program through the three packed arrays of :mod:`forecast._layout`
-(``ints``, ``floats`` and the scoreline ``table``); ``at(ints, SECTION, i)`` is element
+(``ints``, ``floats`` and the scoreline ``table``); ``ints[ints[SECTION] + i]`` is element
 ``i`` of a section.
 
 Statuses returned by a season: ``OK`` (tally it), ``REJECTED`` (a known result could not
@@ -83,7 +83,7 @@ from forecast._layout import (
     UNIT_OUT_PTR,
     UNIT_PARAM,
 )
-from forecast._rng import next_u64, normal_pair, stream_key, uniform
+from forecast._rng import normal_pair, stream_key, uniform
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, parallel_kernel
 
@@ -105,128 +105,140 @@ W_CLUB, W_POINTS, W_GD, W_GF, W_WINS, W_AWAY, W_KEY, W_ORDER, W_BREAK, W_MEMBER 
 N_WORK_ROWS = 10
 
 
-@hot_kernel
-def at(ints, section, i):
-    """Element ``i`` of integer section ``section``."""
-    return ints[ints[section] + i]
+# --------------------------------------------------------------------------- matches
+
+# Rows of the fixture work array ``M`` (int64[4, max_fixtures + 1]): one column per match.
+M_HOST, M_VISITOR, M_GOALS_HOST, M_GOALS_VISITOR = range(4)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
 
 
 @hot_kernel
-def fat(floats, section, i):
-    """Element ``i`` of float section ``section``."""
-    return floats[np.int64(floats[section]) + i]
-
-
-# --------------------------------------------------------------------------- one match
-
-
-@hot_kernel
-def altitude_penalty(floats, climb_m):
-    """Rating points lost by a side whose venue is ``climb_m`` metres above its home."""
-    if climb_m > 0.0:
-        return floats[ALTITUDE_CLIMB] * climb_m / 1000.0
-    return -floats[ALTITUDE_DESCEND] * climb_m / 1000.0
-
-
-@hot_kernel
-def effective_difference(floats, ratings, host, visitor, neutral, venue_alt):
-    """d of ``host`` over ``visitor`` (club indices); neutral venues have no host edge.
-
-    A neutral venue of unknown altitude (NaN) has no altitude effect either.
-    """
-    d = ratings[host] - ratings[visitor]
-    if neutral:
-        if not np.isnan(venue_alt):
-            d += altitude_penalty(floats, venue_alt - fat(floats, ALTITUDE, visitor))
-            d -= altitude_penalty(floats, venue_alt - fat(floats, ALTITUDE, host))
-    else:
-        d += floats[HOME_ADVANTAGE] + altitude_penalty(
-            floats, fat(floats, ALTITUDE, host) - fat(floats, ALTITUDE, visitor)
-        )
-    return d
-
-
-@hot_kernel
-def sample_scoreline(ints, floats, table, d, extra_time, state):
-    """Index q of a scoreline drawn from the table row nearest to ``d`` (alias method)."""
-    rows = ints[TABLE_ROWS]
-    row = np.int64((d - floats[D_MIN]) / floats[D_STEP] + 0.5)
-    row = min(max(row, 0), rows - 1)
-    if extra_time:
-        row += rows
-    width = table.shape[1]
-    x = next_u64(state)
-    # numba unifies uint64 with int64 as float64, so convert explicitly to int64.
-    col = np.int64(((x >> _S32) * np.uint64(width)) >> _S32)
-    entry = table[row, col]
-    if (x & _LOW32) < (entry >> _S16):
-        return col
-    return np.int64(entry & _LOW16)
-
-
-@hot_kernel
-def play_match(ints, floats, table, ratings, host, visitor, neutral, venue_alt, state):
-    """Goals (host, visitor) of a simulated match; updates ratings when switched on."""
-    d = effective_difference(floats, ratings, host, visitor, neutral, venue_alt)
-    q = sample_scoreline(ints, floats, table, d, False, state)
-    side = ints[SIDE]
-    goals_host = q // side
-    goals_visitor = q - goals_host * side
-    if ints[IN_SEASON]:
-        delta = elo_delta(d, goals_host, goals_visitor, floats[K_FACTOR], True)
-        ratings[host] += delta
-        ratings[visitor] -= delta
-    return goals_host, goals_visitor
-
-
-@hot_kernel
-def play_extra_time(ints, floats, table, ratings, host, visitor, neutral, venue_alt, state):
-    """Goals (host, visitor) in 30 minutes of extra time."""
-    d = effective_difference(floats, ratings, host, visitor, neutral, venue_alt)
-    q = sample_scoreline(ints, floats, table, d, True, state)
-    side = ints[SIDE]
-    return q // side, q % side
-
-
-@hot_kernel
-def play_decider(ints, floats, table, ratings, x, y, venue_alt, state):
-    """True if club ``x`` beats ``y`` in a one-off neutral play-off (extra time, penalties)."""
-    gx, gy = play_match(ints, floats, table, ratings, x, y, True, venue_alt, state)
-    if gx != gy:
-        return gx > gy
-    ex, ey = play_extra_time(ints, floats, table, ratings, x, y, True, venue_alt, state)
-    if ex != ey:
-        return ex > ey
-    return uniform(state) < floats[PENALTY_WIN_A]
-
-
-@hot_kernel
-def match_or_known(
-    ints, floats, table, ratings, host, visitor, neutral, venue_alt, state, k_start, k_end, used
+def play_fixtures(
+    ints,
+    floats,
+    table,
+    ratings,
+    state,
+    M,
+    first,
+    n,
+    neutral,
+    venue_alt,
+    extra_time,
+    k_start,
+    k_end,
+    used,
 ):
-    """Goals (host, visitor): the known result if there is one, else simulated.
+    """Play the matches in columns first..first+n-1 of ``M`` and write their goals.
 
-    A known result matches the host exactly when the pair meets more than once in the
-    unit (``known_ordered``), else either way round.
+    ``M[M_HOST]``/``M[M_VISITOR]`` hold club indices. ``neutral`` venues give no home
+    advantage; at a neutral venue of unknown altitude (NaN) there is no altitude effect.
+    ``extra_time`` plays 30 minutes (the extra-time table) instead of a match. A known
+    result of the unit (rows ``k_start..k_end``, ``used`` marks those applied) replaces the
+    simulated match: it must match the host when the pair meets twice in the unit
+    (``known_ordered``), else it applies whoever hosts.
+
+    The match model is written out inside this one loop on purpose: a numba call costs
+    12-35 ns here (more than the match itself) and LLVM did not inline small helpers, so
+    every match of a group or tie is played by one call (benchmarks/README.md).
     """
-    for k in range(k_start, k_end):
-        if used[k - k_start] or at(ints, KNOWN_AWAY, k) < 0:
+    alt = np.int64(floats[ALTITUDE])
+    climb = floats[ALTITUDE_CLIMB] / 1000.0
+    descend = floats[ALTITUDE_DESCEND] / 1000.0
+    home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
+    d_min = floats[D_MIN]
+    d_step = floats[D_STEP]
+    rows = ints[TABLE_ROWS]
+    row_base = rows if extra_time else 0
+    width = np.uint64(table.shape[1])
+    side = ints[SIDE]
+    known_home = ints[KNOWN_HOME]
+    known_away = ints[KNOWN_AWAY]
+    x = state[0]
+    for f in range(first, first + n):
+        host = M[M_HOST, f]
+        visitor = M[M_VISITOR, f]
+        known = False
+        for k in range(k_start, k_end):
+            if used[k - k_start] or ints[known_away + k] < 0:
+                continue
+            home = ints[known_home + k]
+            away = ints[known_away + k]
+            if home == host and away == visitor:
+                M[M_GOALS_HOST, f] = ints[ints[KNOWN_GOALS_HOME] + k]
+                M[M_GOALS_VISITOR, f] = ints[ints[KNOWN_GOALS_AWAY] + k]
+            elif home == visitor and away == host and not ints[ints[KNOWN_ORDERED] + k]:
+                M[M_GOALS_HOST, f] = ints[ints[KNOWN_GOALS_AWAY] + k]
+                M[M_GOALS_VISITOR, f] = ints[ints[KNOWN_GOALS_HOME] + k]
+            else:
+                continue
+            used[k - k_start] = 1
+            known = True
+            break
+        if known:
             continue
-        home = at(ints, KNOWN_HOME, k)
-        away = at(ints, KNOWN_AWAY, k)
-        if home == host and away == visitor:
-            used[k - k_start] = 1
-            return at(ints, KNOWN_GOALS_HOME, k), at(ints, KNOWN_GOALS_AWAY, k)
-        if home == visitor and away == host and not at(ints, KNOWN_ORDERED, k):
-            used[k - k_start] = 1
-            return at(ints, KNOWN_GOALS_AWAY, k), at(ints, KNOWN_GOALS_HOME, k)
-    return play_match(ints, floats, table, ratings, host, visitor, neutral, venue_alt, state)
+        # Effective difference d: ratings, home advantage, altitude penalties.
+        d = ratings[host] - ratings[visitor] + home_advantage
+        if not neutral:
+            c = floats[alt + host] - floats[alt + visitor]  # the visitor climbs c metres
+            d += climb * c if c > 0.0 else -descend * c
+        elif not np.isnan(venue_alt):
+            c = venue_alt - floats[alt + visitor]
+            d += climb * c if c > 0.0 else -descend * c
+            c = venue_alt - floats[alt + host]
+            d -= climb * c if c > 0.0 else -descend * c
+        # Scoreline: the table row nearest to d, alias method on one SplitMix64 draw.
+        row = np.int64((d - d_min) / d_step + 0.5)
+        row = min(max(row, 0), rows - 1) + row_base
+        x += _GOLDEN
+        z = (x ^ (x >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        z = z ^ (z >> np.uint64(31))
+        # numba unifies uint64 with int64 as float64, so convert explicitly to int64.
+        col = np.int64(((z >> _S32) * width) >> _S32)
+        entry = table[row, col]
+        q = col if (z & _LOW32) < (entry >> _S16) else np.int64(entry & _LOW16)
+        goals_host = q // side
+        goals_visitor = q - goals_host * side
+        M[M_GOALS_HOST, f] = goals_host
+        M[M_GOALS_VISITOR, f] = goals_visitor
+        if ints[IN_SEASON] and not extra_time:
+            update_ratings(floats, ratings, host, visitor, d, goals_host, goals_visitor)
+    state[0] = x
+
+
+@hot_kernel
+def update_ratings(floats, ratings, host, visitor, d, goals_host, goals_visitor):
+    """In-season Elo update after a simulated match (World Football Elo, K from [model])."""
+    delta = elo_delta(d, goals_host, goals_visitor, floats[K_FACTOR], True)
+    ratings[host] += delta
+    ratings[visitor] -= delta
+
+
+@hot_kernel
+def play_decider(ints, floats, table, ratings, x, y, venue_alt, state, M, used):
+    """True if club ``x`` beats ``y`` in a one-off neutral play-off (extra time, penalties).
+
+    Uses the last column of ``M``, which no group or tie fixture occupies.
+    """
+    f = M.shape[1] - 1
+    M[M_HOST, f] = x
+    M[M_VISITOR, f] = y
+    play_fixtures(ints, floats, table, ratings, state, M, f, 1, True, venue_alt, False, 0, 0, used)
+    if M[M_GOALS_HOST, f] != M[M_GOALS_VISITOR, f]:
+        return M[M_GOALS_HOST, f] > M[M_GOALS_VISITOR, f]
+    play_fixtures(ints, floats, table, ratings, state, M, f, 1, True, venue_alt, True, 0, 0, used)
+    if M[M_GOALS_HOST, f] != M[M_GOALS_VISITOR, f]:
+        return M[M_GOALS_HOST, f] > M[M_GOALS_VISITOR, f]
+    return uniform(state) < floats[PENALTY_WIN_A]
 
 
 @hot_kernel
 def all_known_used(ints, k_start, k_end, used):
     for k in range(k_start, k_end):
-        if at(ints, KNOWN_AWAY, k) >= 0 and not used[k - k_start]:
+        if ints[ints[KNOWN_AWAY] + k] >= 0 and not used[k - k_start]:
             return False
     return True
 
@@ -237,11 +249,17 @@ def all_known_used(ints, k_start, k_end, used):
 @hot_kernel
 def shuffle(values, start, n, state):
     """Fisher-Yates shuffle of values[start:start+n] in place."""
+    x = state[0]
     for i in range(n - 1, 0, -1):
-        j = np.int64(uniform(state) * (i + 1))
+        x += _GOLDEN  # SplitMix64 written out (as in forecast._rng.uniform): no call per club
+        z = (x ^ (x >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        z = z ^ (z >> np.uint64(31))
+        j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
         tmp = values[start + i]
         values[start + i] = values[start + j]
         values[start + j] = tmp
+    state[0] = x
 
 
 @hot_kernel
@@ -251,9 +269,9 @@ def bucket_clash(ints, placed, start, size, distinct):
         for j in range(i + 1, start + size):
             a = placed[i]
             b = placed[j]
-            if (distinct & 1) and at(ints, DEPARTMENT, a) == at(ints, DEPARTMENT, b):
+            if (distinct & 1) and ints[ints[DEPARTMENT] + a] == ints[ints[DEPARTMENT] + b]:
                 return True
-            if (distinct & 2) and at(ints, REGION, a) == at(ints, REGION, b):
+            if (distinct & 2) and ints[ints[REGION] + a] == ints[ints[REGION] + b]:
                 return True
     return False
 
@@ -265,16 +283,16 @@ def play_draw(ints, d, u, occ, state, pool, placed):
     Rejection sampling: shuffle (each pot separately), keep the first allocation with no
     clash. Every valid allocation is equally likely.
     """
-    in_start = at(ints, UNIT_IN_PTR, u)
-    out_start = at(ints, UNIT_OUT_PTR, u)
-    n = at(ints, UNIT_IN_PTR, u + 1) - in_start
-    n_pots = at(ints, DRAW_POTS, d)
-    n_buckets = at(ints, DRAW_BUCKETS, d)
-    size = at(ints, DRAW_SIZE, d)
-    distinct = at(ints, DRAW_DISTINCT, d)
+    in_start = ints[ints[UNIT_IN_PTR] + u]
+    out_start = ints[ints[UNIT_OUT_PTR] + u]
+    n = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
+    n_pots = ints[ints[DRAW_POTS] + d]
+    n_buckets = ints[ints[DRAW_BUCKETS] + d]
+    size = ints[ints[DRAW_SIZE] + d]
+    distinct = ints[ints[DRAW_DISTINCT] + d]
     for _ in range(MAX_DRAW_TRIES):
         for i in range(n):
-            pool[i] = occ[at(ints, UNIT_IN, in_start + i)]
+            pool[i] = occ[ints[ints[UNIT_IN] + in_start + i]]
         if n_pots == 1:
             shuffle(pool, 0, n, state)
             for i in range(n):
@@ -292,7 +310,7 @@ def play_draw(ints, d, u, occ, state, pool, placed):
                     break
         if ok:
             for i in range(n):
-                occ[at(ints, UNIT_OUT, out_start + i)] = placed[i]
+                occ[ints[ints[UNIT_OUT] + out_start + i]] = placed[i]
             return OK
     return DRAW_FAILED
 
@@ -336,18 +354,19 @@ def run_end(W, s, k):
 
 
 @hot_kernel
-def head_to_head(ints, W, g, s, e, goals_home, goals_away, stack):
+def head_to_head(ints, W, M, g, s, e, stack):
     """Rank positions s..e-1 by the mini-table of the matches among those clubs.
 
     Points, then goal difference, then goals scored, among the level clubs only. Where
     that separates some but leaves a smaller set still level, it is applied again to that
-    set alone, until nothing more separates.
+    set alone, until nothing more separates. The group's goals are in ``M`` (column
+    ``f - fix_lo`` for fixture ``f``).
     """
-    fix_lo = at(ints, GROUP_FIX_PTR, g)
-    fix_hi = at(ints, GROUP_FIX_PTR, g + 1)
-    win_pts = at(ints, GROUP_POINTS, 3 * g)
-    draw_pts = at(ints, GROUP_POINTS, 3 * g + 1)
-    loss_pts = at(ints, GROUP_POINTS, 3 * g + 2)
+    fix_lo = ints[ints[GROUP_FIX_PTR] + g]
+    fix_hi = ints[ints[GROUP_FIX_PTR] + g + 1]
+    win_pts = ints[ints[GROUP_POINTS] + 3 * g]
+    draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
+    loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
     order = W[W_ORDER]
     keys = W[W_KEY]
     member = W[W_MEMBER]
@@ -362,11 +381,11 @@ def head_to_head(ints, W, g, s, e, goals_home, goals_away, stack):
             member[order[i]] = 1
             keys[order[i]] = 0
         for f in range(fix_lo, fix_hi):
-            h = at(ints, FIX_HOME, f)
-            a = at(ints, FIX_AWAY, f)
+            h = ints[ints[FIX_HOME] + f]
+            a = ints[ints[FIX_AWAY] + f]
             if member[h] and member[a]:
-                gh = goals_home[f - fix_lo]
-                ga = goals_away[f - fix_lo]
+                gh = M[M_GOALS_HOST, f - fix_lo]
+                ga = M[M_GOALS_VISITOR, f - fix_lo]
                 if gh > ga:
                     ph, pa = win_pts, loss_pts
                 elif gh == ga:
@@ -390,7 +409,7 @@ def head_to_head(ints, W, g, s, e, goals_home, goals_away, stack):
 
 
 @hot_kernel
-def playoff_sort(ints, floats, table, W, s, e, ratings, venue_alt, state):
+def playoff_sort(ints, floats, table, W, M, s, e, ratings, venue_alt, state, used):
     """Order the level clubs at positions s..e-1 by one-off play-off matches.
 
     Insertion sort in which each comparison is a match at a neutral venue, with extra
@@ -402,7 +421,7 @@ def playoff_sort(ints, floats, table, W, s, e, ratings, venue_alt, state):
         item = order[i]
         j = i - 1
         while j >= s and play_decider(
-            ints, floats, table, ratings, club[item], club[order[j]], venue_alt, state
+            ints, floats, table, ratings, club[item], club[order[j]], venue_alt, state, M, used
         ):
             order[j + 1] = order[j]
             j -= 1
@@ -412,105 +431,131 @@ def playoff_sort(ints, floats, table, W, s, e, ratings, venue_alt, state):
 
 
 @hot_kernel
-def rank_group(ints, floats, table, W, g, k, goals_home, goals_away, stack, ratings, state):
-    """Order positions 0..k-1 (local indices in ``W[W_ORDER]``) by the tiebreak chain."""
+def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
+    """Order positions 0..k-1 (local indices in ``W[W_ORDER]``) by the tiebreak chain.
+
+    The common criteria (totals, better seed, lots) are sorted in this loop itself rather
+    than through helper calls: a numba call costs more than sorting four clubs.
+    """
+    order = W[W_ORDER]
+    keys = W[W_KEY]
+    brk = W[W_BREAK]
     for i in range(k):
-        W[W_ORDER, i] = i
-        W[W_BREAK, i] = 0
+        order[i] = i
+        brk[i] = 0
         W[W_MEMBER, i] = 0
-    W[W_BREAK, 0] = 1
-    playoff_base = at(ints, GROUP_PLAYOFF_PTR, g)
-    for c in range(at(ints, GROUP_CHAIN_PTR, g), at(ints, GROUP_CHAIN_PTR, g + 1)):
-        code = at(ints, GROUP_CHAIN, c)
+    brk[0] = 1
+    playoff_base = ints[ints[GROUP_PLAYOFF_PTR] + g]
+    x = state[0]
+    for c in range(ints[ints[GROUP_CHAIN_PTR] + g], ints[ints[GROUP_CHAIN_PTR] + g + 1]):
+        code = ints[ints[GROUP_CHAIN] + c]
+        stat_row = W_POINTS
+        if code == TB_GD:
+            stat_row = W_GD
+        elif code == TB_GF:
+            stat_row = W_GF
+        elif code == TB_WINS:
+            stat_row = W_WINS
+        elif code == TB_AWAY:
+            stat_row = W_AWAY
         s = 0
         while s < k:
-            e = run_end(W, s, k)
+            e = s + 1
+            while e < k and not brk[e]:
+                e += 1
             if e - s > 1:
                 if code == TB_H2H:
-                    head_to_head(ints, W, g, s, e, goals_home, goals_away, stack)
+                    state[0] = x
+                    head_to_head(ints, W, M, g, s, e, stack)
                 elif code == TB_PLAYOFF:
                     decides = False
                     for pos in range(s, e):
-                        if at(ints, GROUP_PLAYOFF, playoff_base + pos):
+                        if ints[ints[GROUP_PLAYOFF] + playoff_base + pos]:
                             decides = True
                     if decides:
+                        state[0] = x
+                        venue_alt = floats[np.int64(floats[GROUP_VENUE_ALT]) + g]
                         playoff_sort(
-                            ints,
-                            floats,
-                            table,
-                            W,
-                            s,
-                            e,
-                            ratings,
-                            fat(floats, GROUP_VENUE_ALT, g),
-                            state,
+                            ints, floats, table, W, M, s, e, ratings, venue_alt, state, used
                         )
+                        x = state[0]
                 else:
-                    stat_row = W_POINTS
-                    if code == TB_GD:
-                        stat_row = W_GD
-                    elif code == TB_GF:
-                        stat_row = W_GF
-                    elif code == TB_WINS:
-                        stat_row = W_WINS
-                    elif code == TB_AWAY:
-                        stat_row = W_AWAY
                     for i in range(s, e):
-                        x = W[W_ORDER, i]
+                        club = order[i]
                         if code == TB_SEED:
-                            W[W_KEY, x] = -x
+                            keys[club] = -club
                         elif code == TB_LOTS:
-                            W[W_KEY, x] = np.int64(next_u64(state) >> np.uint64(2))
+                            x += _GOLDEN  # SplitMix64, as in forecast._rng.next_u64
+                            z = (x ^ (x >> np.uint64(30))) * _MIX1
+                            z = (z ^ (z >> np.uint64(27))) * _MIX2
+                            keys[club] = np.int64((z ^ (z >> np.uint64(31))) >> np.uint64(2))
                         else:
-                            W[W_KEY, x] = W[stat_row, x]
-                    sort_run(W, s, e)
+                            keys[club] = W[stat_row, club]
+                    # Stable insertion sort of positions s..e-1, higher key first.
+                    for i in range(s + 1, e):
+                        item = order[i]
+                        key = keys[item]
+                        j = i - 1
+                        while j >= s and keys[order[j]] < key:
+                            order[j + 1] = order[j]
+                            j -= 1
+                        order[j + 1] = item
+                    for i in range(s + 1, e):
+                        if keys[order[i]] != keys[order[i - 1]]:
+                            brk[i] = 1
             s = e
+    state[0] = x
 
 
 @hot_kernel
-def play_group(
-    ints, floats, table, g, u, occ, ratings, state, W, goals_home, goals_away, stack, used
-):
+def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used):
     """Play group ``g`` (unit ``u``), rank it and write its positions to the output slots."""
-    in_start = at(ints, UNIT_IN_PTR, u)
-    k = at(ints, UNIT_IN_PTR, u + 1) - in_start
+    in_start = ints[ints[UNIT_IN_PTR] + u]
+    k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
     for i in range(k):
-        W[W_CLUB, i] = occ[at(ints, UNIT_IN, in_start + i)]
+        W[W_CLUB, i] = occ[ints[ints[UNIT_IN] + in_start + i]]
         W[W_POINTS, i] = 0
         W[W_GD, i] = 0
         W[W_GF, i] = 0
         W[W_WINS, i] = 0
         W[W_AWAY, i] = 0
-    k_start = at(ints, UNIT_KNOWN_PTR, u)
-    k_end = at(ints, UNIT_KNOWN_PTR, u + 1)
+    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
     for i in range(k_end - k_start):
         used[i] = 0
-    neutral = at(ints, GROUP_NEUTRAL, g) == 1
-    venue_alt = fat(floats, GROUP_VENUE_ALT, g)
-    win_pts = at(ints, GROUP_POINTS, 3 * g)
-    draw_pts = at(ints, GROUP_POINTS, 3 * g + 1)
-    loss_pts = at(ints, GROUP_POINTS, 3 * g + 2)
-    fix_lo = at(ints, GROUP_FIX_PTR, g)
-    fix_hi = at(ints, GROUP_FIX_PTR, g + 1)
-    for f in range(fix_lo, fix_hi):
-        h = at(ints, FIX_HOME, f)
-        a = at(ints, FIX_AWAY, f)
-        gh, ga = match_or_known(
-            ints,
-            floats,
-            table,
-            ratings,
-            W[W_CLUB, h],
-            W[W_CLUB, a],
-            neutral,
-            venue_alt,
-            state,
-            k_start,
-            k_end,
-            used,
-        )
-        goals_home[f - fix_lo] = gh
-        goals_away[f - fix_lo] = ga
+    fix_lo = ints[ints[GROUP_FIX_PTR] + g]
+    n_fix = ints[ints[GROUP_FIX_PTR] + g + 1] - fix_lo
+    fix_home = ints[FIX_HOME] + fix_lo
+    fix_away = ints[FIX_AWAY] + fix_lo
+    for f in range(n_fix):
+        M[M_HOST, f] = W[W_CLUB, ints[fix_home + f]]
+        M[M_VISITOR, f] = W[W_CLUB, ints[fix_away + f]]
+    play_fixtures(
+        ints,
+        floats,
+        table,
+        ratings,
+        state,
+        M,
+        0,
+        n_fix,
+        ints[ints[GROUP_NEUTRAL] + g] == 1,
+        floats[np.int64(floats[GROUP_VENUE_ALT]) + g],
+        False,
+        k_start,
+        k_end,
+        used,
+    )
+    if not all_known_used(ints, k_start, k_end, used):
+        return REJECTED
+    win_pts = ints[ints[GROUP_POINTS] + 3 * g]
+    draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
+    loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
+    for f in range(n_fix):
+        h = ints[fix_home + f]
+        a = ints[fix_away + f]
+        gh = M[M_GOALS_HOST, f]
+        ga = M[M_GOALS_VISITOR, f]
         W[W_GF, h] += gh
         W[W_GF, a] += ga
         W[W_GD, h] += gh - ga
@@ -527,16 +572,14 @@ def play_group(
             W[W_POINTS, h] += loss_pts
             W[W_POINTS, a] += win_pts
             W[W_WINS, a] += 1
-    if not all_known_used(ints, k_start, k_end, used):
-        return REJECTED
-    for x in range(at(ints, GROUP_DED_PTR, g), at(ints, GROUP_DED_PTR, g + 1)):
+    for x in range(ints[ints[GROUP_DED_PTR] + g], ints[ints[GROUP_DED_PTR] + g + 1]):
         for i in range(k):
-            if W[W_CLUB, i] == at(ints, DED_CLUB, x):
-                W[W_POINTS, i] -= at(ints, DED_POINTS, x)
-    rank_group(ints, floats, table, W, g, k, goals_home, goals_away, stack, ratings, state)
-    out_start = at(ints, UNIT_OUT_PTR, u)
+            if W[W_CLUB, i] == ints[ints[DED_CLUB] + x]:
+                W[W_POINTS, i] -= ints[ints[DED_POINTS] + x]
+    rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used)
+    out_start = ints[ints[UNIT_OUT_PTR] + u]
     for i in range(k):
-        occ[at(ints, UNIT_OUT, out_start + i)] = W[W_CLUB, W[W_ORDER, i]]
+        occ[ints[ints[UNIT_OUT] + out_start + i]] = W[W_CLUB, W[W_ORDER, i]]
     return OK
 
 
@@ -544,168 +587,151 @@ def play_group(
 
 
 @hot_kernel
-def play_tie(ints, floats, table, t, u, occ, ratings, state, used):
-    """Play tie ``t`` (unit ``u``) and write its winner and loser."""
-    in_start = at(ints, UNIT_IN_PTR, u)
-    club_a = occ[at(ints, UNIT_IN, in_start)]
-    club_b = occ[at(ints, UNIT_IN, in_start + 1)]
-    k_start = at(ints, UNIT_KNOWN_PTR, u)
-    k_end = at(ints, UNIT_KNOWN_PTR, u + 1)
+def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used):
+    """Play tie ``t`` (unit ``u``): its legs, then its resolution chain if level.
+
+    Writes the winner and the loser to the tie's two output slots.
+    """
+    in_start = ints[ints[UNIT_IN_PTR] + u]
+    club_a = occ[ints[ints[UNIT_IN] + in_start]]
+    club_b = occ[ints[ints[UNIT_IN] + in_start + 1]]
+    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
     for i in range(k_end - k_start):
         used[i] = 0
+    host = ints[ints[TIE_HOST] + t]
+    if host == HOST_DRAW:
+        host = HOST_A if uniform(state) < 0.5 else HOST_B
+    neutral = host == HOST_NEUTRAL
+    venue_alt = floats[np.int64(floats[TIE_VENUE_ALT]) + t] if neutral else np.nan
+    legs = ints[ints[TIE_LEGS] + t]
+    # ``host`` hosts the only match, or the second leg (the other side hosts the first).
+    for leg in range(legs):
+        a_hosts = host != HOST_B if legs == 1 else (host == HOST_B) == (leg == 0)
+        M[M_HOST, leg] = club_a if a_hosts else club_b
+        M[M_VISITOR, leg] = club_b if a_hosts else club_a
+    play_fixtures(
+        ints,
+        floats,
+        table,
+        ratings,
+        state,
+        M,
+        0,
+        legs,
+        neutral,
+        venue_alt,
+        False,
+        k_start,
+        k_end,
+        used,
+    )
+    if not all_known_used(ints, k_start, k_end, used):
+        return REJECTED
+    # Aggregates from side A's point of view: goals, goals away from home, points.
     goals_a = 0
     goals_b = 0
     away_a = 0
     away_b = 0
     points_a = 0
     points_b = 0
-    host = at(ints, TIE_HOST, t)
-    if host == HOST_DRAW:
-        host = HOST_A if uniform(state) < 0.5 else HOST_B
-    neutral = host == HOST_NEUTRAL
-    venue_alt = fat(floats, TIE_VENUE_ALT, t) if neutral else np.nan
-    legs = at(ints, TIE_LEGS, t)
     for leg in range(legs):
-        # ``host`` hosts the only match, or the second leg; the other side the first.
-        if neutral:
-            a_hosts = True
-        elif legs == 1:
-            a_hosts = host == HOST_A
-        else:
-            a_hosts = (host == HOST_B) == (leg == 0)
-        if a_hosts:
-            ga, gb = match_or_known(
-                ints,
-                floats,
-                table,
-                ratings,
-                club_a,
-                club_b,
-                neutral,
-                venue_alt,
-                state,
-                k_start,
-                k_end,
-                used,
-            )
-            if not neutral:
-                away_b += gb
-        else:
-            gb, ga = match_or_known(
-                ints,
-                floats,
-                table,
-                ratings,
-                club_b,
-                club_a,
-                False,
-                venue_alt,
-                state,
-                k_start,
-                k_end,
-                used,
-            )
-            away_a += ga
+        a_hosts = M[M_HOST, leg] == club_a
+        ga = M[M_GOALS_HOST, leg] if a_hosts else M[M_GOALS_VISITOR, leg]
+        gb = M[M_GOALS_VISITOR, leg] if a_hosts else M[M_GOALS_HOST, leg]
         goals_a += ga
         goals_b += gb
+        if not neutral:
+            if a_hosts:
+                away_b += gb
+            else:
+                away_a += ga
         points_a += 3 if ga > gb else (1 if ga == gb else 0)
         points_b += 3 if gb > ga else (1 if ga == gb else 0)
-    if not all_known_used(ints, k_start, k_end, used):
-        return REJECTED
-    a_wins = decide_tie(
-        ints,
-        floats,
-        table,
-        t,
-        ratings,
-        state,
-        club_a,
-        club_b,
-        goals_a,
-        goals_b,
-        away_a,
-        away_b,
-        points_a,
-        points_b,
-        neutral,
-        venue_alt,
-        host == HOST_A,
-    )
+    a_wins = True
+    for c in range(ints[ints[TIE_CHAIN_PTR] + t], ints[ints[TIE_CHAIN_PTR] + t + 1]):
+        code = ints[ints[TIE_CHAIN] + c]
+        if code == RS_AGG or code == RS_GD:  # noqa: SIM109 (numba: plain comparisons)
+            if goals_a != goals_b:
+                a_wins = goals_a > goals_b
+                break
+        elif code == RS_POINTS:
+            if points_a != points_b:
+                a_wins = points_a > points_b
+                break
+        elif code == RS_AWAY:
+            if away_a != away_b:
+                a_wins = away_a > away_b
+                break
+        elif code == RS_ET:
+            # 30 minutes at the last match's venue; the host of that match hosts them.
+            last = legs - 1
+            M[M_HOST, legs] = M[M_HOST, last]
+            M[M_VISITOR, legs] = M[M_VISITOR, last]
+            play_fixtures(
+                ints,
+                floats,
+                table,
+                ratings,
+                state,
+                M,
+                legs,
+                1,
+                neutral,
+                venue_alt,
+                True,
+                0,
+                0,
+                used,
+            )
+            a_hosts = M[M_HOST, legs] == club_a
+            ea = M[M_GOALS_HOST, legs] if a_hosts else M[M_GOALS_VISITOR, legs]
+            eb = M[M_GOALS_VISITOR, legs] if a_hosts else M[M_GOALS_HOST, legs]
+            goals_a += ea
+            goals_b += eb
+            if not neutral:
+                if a_hosts:
+                    away_b += eb
+                else:
+                    away_a += ea
+            if ea != eb:
+                a_wins = ea > eb
+                break
+        elif code == RS_PENS:
+            a_wins = uniform(state) < floats[PENALTY_WIN_A]
+            break
+        elif code == RS_SEED:
+            a_wins = True
+            break
+        elif code == RS_PLAYOFF:
+            a_wins = play_decider(
+                ints,
+                floats,
+                table,
+                ratings,
+                club_a,
+                club_b,
+                floats[np.int64(floats[TIE_PLAYOFF_ALT]) + t],
+                state,
+                M,
+                used,
+            )
+            break
+        else:  # RS_LOTS
+            a_wins = uniform(state) < 0.5
+            break
     for k in range(k_start, k_end):
-        if at(ints, KNOWN_AWAY, k) < 0:  # a fixed winner (e.g. a shoot-out already played)
-            if at(ints, KNOWN_HOME, k) == club_a:
+        if ints[ints[KNOWN_AWAY] + k] < 0:  # a fixed winner (e.g. a shoot-out already played)
+            if ints[ints[KNOWN_HOME] + k] == club_a:
                 a_wins = True
-            elif at(ints, KNOWN_HOME, k) == club_b:
+            elif ints[ints[KNOWN_HOME] + k] == club_b:
                 a_wins = False
             else:
                 return REJECTED
-    out_start = at(ints, UNIT_OUT_PTR, u)
-    winner, loser = (club_a, club_b) if a_wins else (club_b, club_a)
-    occ[at(ints, UNIT_OUT, out_start)] = winner
-    occ[at(ints, UNIT_OUT, out_start + 1)] = loser
+    out_start = ints[ints[UNIT_OUT_PTR] + u]
+    occ[ints[ints[UNIT_OUT] + out_start]] = club_a if a_wins else club_b
+    occ[ints[ints[UNIT_OUT] + out_start + 1]] = club_b if a_wins else club_a
     return OK
-
-
-@hot_kernel
-def decide_tie(
-    ints,
-    floats,
-    table,
-    t,
-    ratings,
-    state,
-    club_a,
-    club_b,
-    goals_a,
-    goals_b,
-    away_a,
-    away_b,
-    points_a,
-    points_b,
-    neutral,
-    venue_alt,
-    a_hosts_last,
-):
-    """Apply the tie's resolution chain; True when side A goes through."""
-    for c in range(at(ints, TIE_CHAIN_PTR, t), at(ints, TIE_CHAIN_PTR, t + 1)):
-        code = at(ints, TIE_CHAIN, c)
-        if code == RS_AGG or code == RS_GD:  # noqa: SIM109 (numba: plain comparisons)
-            if goals_a != goals_b:
-                return goals_a > goals_b
-        elif code == RS_POINTS:
-            if points_a != points_b:
-                return points_a > points_b
-        elif code == RS_AWAY:
-            if away_a != away_b:
-                return away_a > away_b
-        elif code == RS_ET:
-            # Extra time is played at the last match's venue.
-            if neutral or a_hosts_last:
-                ea, eb = play_extra_time(
-                    ints, floats, table, ratings, club_a, club_b, neutral, venue_alt, state
-                )
-                if not neutral:
-                    away_b += eb
-            else:
-                eb, ea = play_extra_time(
-                    ints, floats, table, ratings, club_b, club_a, False, venue_alt, state
-                )
-                away_a += ea
-            goals_a += ea
-            goals_b += eb
-            if ea != eb:
-                return ea > eb
-        elif code == RS_PENS:
-            return uniform(state) < floats[PENALTY_WIN_A]
-        elif code == RS_SEED:
-            return True
-        elif code == RS_PLAYOFF:
-            return play_decider(
-                ints, floats, table, ratings, club_a, club_b, fat(floats, TIE_PLAYOFF_ALT, t), state
-            )
-        else:  # RS_LOTS
-            return uniform(state) < 0.5
-    return True  # unreachable: the loader requires a decisive last criterion
 
 
 # --------------------------------------------------------------------------- seasons
@@ -716,14 +742,14 @@ def draw_ratings(ints, floats, season_key, ratings, state):
     """Each club's strength this season: its mean, plus its uncertainty drawn once."""
     n_clubs = ints[N_CLUBS]
     for c in range(n_clubs):
-        ratings[c] = fat(floats, RATING_MEAN, c)
+        ratings[c] = floats[np.int64(floats[RATING_MEAN]) + c]
     if ints[ANY_UNCERTAINTY]:
         state[0] = stream_key(season_key, _RATINGS_STREAM)
         for c in range(0, n_clubs, 2):
             z0, z1 = normal_pair(state)
-            ratings[c] += fat(floats, RATING_SD, c) * z0
+            ratings[c] += floats[np.int64(floats[RATING_SD]) + c] * z0
             if c + 1 < n_clubs:
-                ratings[c + 1] += fat(floats, RATING_SD, c + 1) * z1
+                ratings[c + 1] += floats[np.int64(floats[RATING_SD]) + c + 1] * z1
 
 
 @hot_kernel
@@ -736,8 +762,7 @@ def play_season(
     occ,
     ratings,
     W,
-    goals_home,
-    goals_away,
+    M,
     stack,
     used,
     pool,
@@ -755,37 +780,25 @@ def play_season(
     n_reached = 0
     for u in range(ints[N_UNITS]):
         # Milestones: every entrant of this unit reaches them (once per season).
-        for m_i in range(at(ints, UNIT_MS_PTR, u), at(ints, UNIT_MS_PTR, u + 1)):
-            m = at(ints, UNIT_MS, m_i)
-            for i in range(at(ints, UNIT_IN_PTR, u), at(ints, UNIT_IN_PTR, u + 1)):
-                c = occ[at(ints, UNIT_IN, i)]
+        for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
+            m = ints[ints[UNIT_MS] + m_i]
+            for i in range(ints[ints[UNIT_IN_PTR] + u], ints[ints[UNIT_IN_PTR] + u + 1]):
+                c = occ[ints[ints[UNIT_IN] + i]]
                 if mark[c, m] != stamp:
                     mark[c, m] = stamp
                     reached[0, n_reached] = c
                     reached[1, n_reached] = m
                     n_reached += 1
         # Each unit draws from its own stream (common random numbers across scenarios).
-        state[0] = stream_key(season_key, np.uint64(at(ints, UNIT_KEY, u)))
-        kind = at(ints, UNIT_KIND, u)
-        param = at(ints, UNIT_PARAM, u)
+        state[0] = stream_key(season_key, np.uint64(ints[ints[UNIT_KEY] + u]))
+        kind = ints[ints[UNIT_KIND] + u]
+        param = ints[ints[UNIT_PARAM] + u]
         if kind == UNIT_GROUP:
             status = play_group(
-                ints,
-                floats,
-                table,
-                param,
-                u,
-                occ,
-                ratings,
-                state,
-                W,
-                goals_home,
-                goals_away,
-                stack,
-                used,
+                ints, floats, table, param, u, occ, ratings, state, W, M, stack, used
             )
         elif kind == UNIT_TIE:
-            status = play_tie(ints, floats, table, param, u, occ, ratings, state, used)
+            status = play_tie(ints, floats, table, param, u, occ, ratings, state, M, used)
         else:
             status = play_draw(ints, param, u, occ, state, pool, placed)
         if status != OK:
@@ -829,12 +842,12 @@ def run_blocks(
         state = np.zeros(1, dtype=np.uint64)
         occ = np.empty(n_slots, dtype=np.int64)
         for s in range(n_slots):
-            occ[s] = at(ints, SLOT_INITIAL, s)
+            occ[s] = ints[ints[SLOT_INITIAL] + s]
         ratings = np.empty(n_clubs)
         W = np.zeros((N_WORK_ROWS, max_group + 1), dtype=np.int64)
+        # Fixture columns: a group's matches or a tie's legs, extra time, one play-off.
+        M = np.zeros((4, max(max_fixtures, 2) + 2), dtype=np.int64)
         stack = np.zeros(2 * max_group + 2, dtype=np.int64)
-        goals_home = np.zeros(max_fixtures, dtype=np.int64)
-        goals_away = np.zeros(max_fixtures, dtype=np.int64)
         used = np.zeros(max(max_known, 1), dtype=np.int8)
         pool = np.zeros(max_draw, dtype=np.int64)
         placed = np.zeros(max_draw, dtype=np.int64)
@@ -851,8 +864,7 @@ def run_blocks(
                 occ,
                 ratings,
                 W,
-                goals_home,
-                goals_away,
+                M,
                 stack,
                 used,
                 pool,
@@ -870,8 +882,8 @@ def run_blocks(
             for i in range(n_reached):
                 counts[b, reached[0, i], reached[1, i]] += 1
             for o in range(n_out):
-                for j in range(at(ints, OUTCOME_PTR, o), at(ints, OUTCOME_PTR, o + 1)):
-                    counts[b, occ[at(ints, OUTCOME_SLOTS, j)], n_ms + o] += 1
+                for j in range(ints[ints[OUTCOME_PTR] + o], ints[ints[OUTCOME_PTR] + o + 1]):
+                    counts[b, occ[ints[ints[OUTCOME_SLOTS] + j]], n_ms + o] += 1
             counts[b, occ[ints[CHAMPION_SLOT]], n_ms + n_out] += 1
             for slot in range(n_clubs, n_slots):
                 slot_counts[b, slot, occ[slot]] += 1
