@@ -22,6 +22,7 @@ from forecast._layout import (
     ALTITUDE,
     ALTITUDE_CLIMB,
     ALTITUDE_DESCEND,
+    ANY_EXCLUDED,
     ANY_UNCERTAINTY,
     CHAMPION_SLOT,
     D_MIN,
@@ -33,6 +34,7 @@ from forecast._layout import (
     DRAW_DISTINCT,
     DRAW_POTS,
     DRAW_SIZE,
+    EXCLUDED,
     FIX_AWAY,
     FIX_HOME,
     GROUP_CHAIN,
@@ -135,7 +137,8 @@ def play_fixtures(
 
     ``M[M_HOST]``/``M[M_VISITOR]`` hold club indices. ``neutral`` venues give no home
     advantage; at a neutral venue of unknown altitude (NaN) there is no altitude effect.
-    ``extra_time`` plays 30 minutes (the extra-time table) instead of a match. A known
+    ``extra_time`` plays 30 minutes (the extra-time table) instead of a match. A withdrawn
+    (excluded) club loses 0-3. A known
     result of the unit (rows ``k_start..k_end``, ``used`` marks those applied) replaces the
     simulated match: it must match the host when the pair meets twice in the unit
     (``known_ordered``), else it applies whoever hosts.
@@ -179,6 +182,15 @@ def play_fixtures(
             break
         if known:
             continue
+        if ints[ANY_EXCLUDED]:
+            # A withdrawn club loses every match 0-3 (both withdrawn: 0-0); no draw is
+            # taken from the stream, so the other matches keep their random numbers.
+            host_out = ints[ints[EXCLUDED] + host]
+            visitor_out = ints[ints[EXCLUDED] + visitor]
+            if host_out or visitor_out:
+                M[M_GOALS_HOST, f] = 0 if host_out else 3
+                M[M_GOALS_VISITOR, f] = 0 if visitor_out else 3
+                continue
         # Effective difference d: ratings, home advantage, altitude penalties.
         d = ratings[host] - ratings[visitor] + home_advantage
         if not neutral:

@@ -62,7 +62,8 @@ __all__ = ["INT_SECTIONS", "pack"]
     DEPARTMENT,
     REGION,
     SLOT_INITIAL,
-) = range(40)
+    EXCLUDED,
+) = range(41)
 INT_SECTIONS = (
     "unit_kind",
     "unit_param",
@@ -104,6 +105,7 @@ INT_SECTIONS = (
     "department",
     "region",
     "slot_initial",
+    "excluded",
 )
 # Integer scalars, after the section offsets.
 (
@@ -117,8 +119,9 @@ INT_SECTIONS = (
     SIDE,
     TABLE_ROWS,
     ANY_UNCERTAINTY,
+    ANY_EXCLUDED,
     INT_HEADER,
-) = range(40, 51)
+) = range(41, 53)
 
 # Float sections and scalars.
 RATING_MEAN, RATING_SD, ALTITUDE, GROUP_VENUE_ALT, TIE_VENUE_ALT, TIE_PLAYOFF_ALT = range(6)
@@ -166,6 +169,7 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     header[SIDE] = side
     header[TABLE_ROWS] = p.score_threshold.shape[0]
     header[ANY_UNCERTAINTY] = int(np.any(p.rating_sd > 0))
+    header[ANY_EXCLUDED] = int(np.any(p.excluded))
     ints = np.concatenate(parts)
 
     fheader = np.zeros(FLOAT_HEADER, dtype=np.float64)

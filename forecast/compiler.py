@@ -74,6 +74,7 @@ class Program(NamedTuple):
     altitude: np.ndarray  # float64[C], metres
     department: np.ndarray  # int32[C]
     region: np.ndarray  # int32[C]
+    excluded: np.ndarray  # int8[C]; 1 for a withdrawn club (every match a 0-3 walkover)
     # slots
     slot_initial: np.ndarray  # int32[S]; club index for a club's own slot, -1 for outputs
     # units, in play order
@@ -114,7 +115,7 @@ class Program(NamedTuple):
     ded_points: np.ndarray  # int32[...]
     # ties
     tie_legs: np.ndarray  # int32[T]
-    tie_host: np.ndarray  # int8[T]; HOST_* of the only match (one leg) or of the second leg
+    tie_host: np.ndarray  # int8[T]; HOST_* of the only match or of the second leg (NEUTRAL: all)
     tie_venue_alt: np.ndarray  # float64[T]; neutral one-match venue altitude, NaN = unknown
     tie_playoff_alt: np.ndarray  # float64[T]; NaN = unknown altitude
     tie_chain_ptr: np.ndarray  # int32[T+1]
@@ -272,6 +273,7 @@ def compile_tournament(
         altitude=np.array([c.altitude_m for c in clubs], dtype=np.float64),
         department=np.array([departments.index(c.department) for c in clubs], dtype=i32),
         region=np.array([regions.index(c.region) for c in clubs], dtype=i32),
+        excluded=np.array([c.excluded for c in clubs], dtype=np.int8),
         slot_initial=slot_initial,
         unit_kind=np.array(b.unit_kind, dtype=np.int8),
         unit_param=np.array(b.unit_param, dtype=i32),
@@ -459,8 +461,10 @@ def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float]) -> None:
     tie = unit.spec
     assert isinstance(tie, S.Tie)
     b.tie_legs.append(tie.legs)
-    if tie.legs == 1:
-        host = {"a": HOST_A, "b": HOST_B, "neutral": HOST_NEUTRAL, "draw": HOST_DRAW}[tie.host]
+    if tie.host == "neutral":  # every match of the tie at the neutral venue
+        host = HOST_NEUTRAL
+    elif tie.legs == 1:
+        host = {"a": HOST_A, "b": HOST_B, "draw": HOST_DRAW}[tie.host]
     else:
         host = {"a": HOST_A, "b": HOST_B, "draw": HOST_DRAW}[tie.second_leg_host]
     b.tie_host.append(host)

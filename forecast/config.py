@@ -639,15 +639,6 @@ def _check_tie(unit: Unit, venues: dict[str, S.Venue], fail: Any) -> None:
     tie = unit.spec
     assert isinstance(tie, S.Tie)
     _check_chain(tie.resolution, S.DECISIVE_RESOLUTIONS, f"{unit.place}.resolution", fail)
-    if tie.legs == 2 and tie.host == "neutral":
-        # With two legs `host` is not read (second_leg_host is), so a neutral host would be
-        # silently ignored.
-        raise fail(
-            "host = 'neutral' needs a one-match tie",
-            f"{unit.place}.host",
-            "set legs = 1 (with venue = ...) or drop host; two legs are hosted by "
-            "the clubs, see second_leg_host",
-        )
     for key in ("venue", "playoff_venue"):
         name = getattr(tie, key)
         if name is not None and name not in venues:

@@ -70,7 +70,11 @@ class _Spec(BaseModel):
 
 
 class Club(_Spec):
-    """A club (or a placeholder entrant such as "the Arequipa champion")."""
+    """A club (or a placeholder entrant such as "the Arequipa champion").
+
+    ``excluded`` withdraws the club: it keeps its places in the draws and tables, but
+    every match it would play is a walkover against it (0-3).
+    """
 
     name: str = Field(min_length=1)
     department: str
@@ -80,6 +84,7 @@ class Club(_Spec):
     rating: float | None = None
     rating_sd: float | None = Field(default=None, ge=0)
     placeholder: bool = False
+    excluded: bool = False
     home_city_confidence: Literal["confident", "uncertain"] = "confident"
     note: str = ""
 
@@ -136,7 +141,12 @@ class Group(_Spec):
 
 
 class Tie(_Spec):
-    """A knockout tie between slots ``a`` and ``b``: one match or two legs."""
+    """A knockout tie between slots ``a`` and ``b``: one match or two legs.
+
+    ``host`` says who hosts a one-match tie; ``host = "neutral"`` plays every match of the
+    tie (one or two legs) at the neutral ``venue`` (or one of unknown altitude). Two legs
+    between the clubs are hosted as ``second_leg_host`` says.
+    """
 
     id: str
     a: str
@@ -151,8 +161,8 @@ class Tie(_Spec):
 
     @model_validator(mode="after")
     def _venue_only_when_neutral(self) -> Tie:
-        if self.venue is not None and not (self.legs == 1 and self.host == "neutral"):
-            raise ValueError("'venue' names the ground of a one-match tie with host = 'neutral'")
+        if self.venue is not None and self.host != "neutral":
+            raise ValueError("'venue' names the neutral ground of a tie with host = 'neutral'")
         return self
 
 
