@@ -1,0 +1,100 @@
+"""Reproducibility of the engine (DESIGN.md section 4, rules 3 and 6).
+
+Same seed, same counts: run after run, for one thread or two, however the blocks are
+grouped into kernel calls, and when a precision target stops the run early. Every block's
+tallies depend only on its own seed, so a longer run extends a shorter one block by block.
+All checks are exact equalities of integer counts (no tolerance).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast import engine
+from forecast.results import Forecast
+
+BLOCK = engine.DEFAULT_BLOCK_SIZE
+#: Ten blocks and a partial one: more blocks than one kernel call takes (BLOCKS_PER_CALL).
+N_SIMS = 10 * BLOCK + 1234
+SEED = 424_242
+
+
+@pytest.fixture(scope="module")
+def season_2006(repo: Path) -> forecast.Tournament:
+    return forecast.load(repo / "configs" / "copa_peru_2006.toml")
+
+
+@pytest.fixture(scope="module")
+def baseline(season_2006: forecast.Tournament) -> Forecast:
+    return forecast.simulate(season_2006, N_SIMS, SEED, threads=2)
+
+
+def assert_same(a: Forecast, b: Forecast) -> None:
+    pd.testing.assert_frame_equal(a.counts, b.counts)
+    pd.testing.assert_frame_equal(a.slot_odds, b.slot_odds)
+    assert a.n_seasons == b.n_seasons
+
+
+def test_same_seed_same_counts(season_2006: forecast.Tournament, baseline: Forecast) -> None:
+    assert_same(baseline, forecast.simulate(season_2006, N_SIMS, SEED, threads=2))
+
+
+def test_thread_count_does_not_matter(season_2006: forecast.Tournament, baseline: Forecast) -> None:
+    one = forecast.simulate(season_2006, N_SIMS, SEED, threads=1)
+    assert one.metadata["threads"] == 1 and baseline.metadata["threads"] == 2
+    assert_same(baseline, one)
+
+
+def test_grouping_of_blocks_does_not_matter(
+    season_2006: forecast.Tournament, baseline: Forecast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks run 3 (or 1) per kernel call instead of the default: same counts."""
+    for per_call in (1, 3):
+        monkeypatch.setattr(engine, "BLOCKS_PER_CALL", per_call)
+        assert_same(baseline, forecast.simulate(season_2006, N_SIMS, SEED, threads=2))
+
+
+def test_longer_run_extends_shorter(season_2006: forecast.Tournament, baseline: Forecast) -> None:
+    """Blocks 0..k-1 are the same in any run of at least k blocks, so the difference of
+    two runs is a valid tally of the extra blocks: non-negative, with each column summing
+    to ``places`` times the extra seasons."""
+    short = forecast.simulate(season_2006, 4 * BLOCK, SEED, threads=2)
+    extra = baseline.counts - short.counts
+    assert (extra.to_numpy() >= 0).all()
+    n_extra = N_SIMS - 4 * BLOCK
+    for column in extra.columns:
+        assert int(extra[column].sum()) == baseline.places[column] * n_extra
+    slots = (baseline.slot_odds * baseline.n_seasons).round() - (
+        short.slot_odds * short.n_seasons
+    ).round()
+    assert (slots.to_numpy() >= 0).all()
+    assert np.allclose(slots.sum(axis=1), n_extra)
+
+
+def test_precision_stop_matches_fixed_run(season_2006: forecast.Tournament) -> None:
+    """A run stopped by ``precision`` equals a fixed run of the seasons it simulated."""
+    stopped = forecast.simulate(season_2006, 40 * BLOCK, SEED, precision=0.004)
+    n_done = stopped.metadata["n_sims"]
+    assert n_done < 40 * BLOCK and stopped.max_se() <= 0.004
+    assert_same(stopped, forecast.simulate(season_2006, n_done, SEED))
+
+
+def test_different_seeds_differ(season_2006: forecast.Tournament, baseline: Forecast) -> None:
+    other = forecast.simulate(season_2006, N_SIMS, SEED + 1, threads=2)
+    assert not baseline.counts.equals(other.counts)
+    # ... but agree statistically: champion odds within 5 SE of the difference (a loose
+    # check that the second seed is not a broken stream).
+    diff = (baseline.odds["champion"] - other.odds["champion"]).abs()
+    se = np.sqrt(baseline.se["champion"] ** 2 + other.se["champion"] ** 2)
+    assert (diff <= 5 * se + 1e-12).all()
+
+
+def test_metadata_records_the_run(baseline: Forecast) -> None:
+    meta = baseline.metadata
+    assert meta["seed"] == SEED and meta["n_sims"] == N_SIMS
+    assert meta["block_size"] == BLOCK and len(meta["input_sha256"]) == 64
