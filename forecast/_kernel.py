@@ -833,6 +833,9 @@ def run_blocks(
     slot_counts,
     rejected,
     status,
+    record_rows,
+    records,
+    accepted,
 ):
     """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
 
@@ -845,6 +848,9 @@ def run_blocks(
     slot_counts : int64[B, S, C], zeroed; how often each club occupied each slot.
     rejected : int64[B]; seasons dropped because a known result could not happen.
     status : int32[B]; DRAW_FAILED if a draw could not be made.
+    record_rows : int64[B]; first row of block ``b`` in ``records``, or -1 to keep nothing.
+    records : int16[R, S - C]; per season, the club in every output slot (when kept).
+    accepted : int8[R]; 1 for a kept season that agrees with the known results.
     """
     n_clubs = ints[N_CLUBS]
     n_slots = ints[N_SLOTS]
@@ -885,6 +891,11 @@ def run_blocks(
                 mark,
                 s,
             )
+            if record_rows[b] >= 0:
+                row = record_rows[b] + s
+                accepted[row] = 1 if st == OK else 0
+                for slot in range(n_clubs, n_slots):
+                    records[row, slot - n_clubs] = occ[slot]
             if st == REJECTED:
                 rejected[b] += 1
                 continue

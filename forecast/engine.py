@@ -21,7 +21,7 @@ import pandas as pd
 from forecast.compiler import CompiledTournament, compile_tournament
 from forecast.config import Tournament
 from forecast.errors import InputError
-from forecast.results import Forecast
+from forecast.results import Forecast, SeasonRecords
 from ratings.goal_model import GoalModel
 
 __all__ = ["DEFAULT_BLOCK_SIZE", "block_seeds", "simulate", "simulate_compiled"]
@@ -63,6 +63,7 @@ def simulate(
     goal_model: GoalModel | None = None,
     ratings: dict[str, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep_seasons: bool = False,
 ) -> Forecast:
     """Simulate the open part of ``tournament`` and return the Forecast.
 
@@ -73,6 +74,7 @@ def simulate(
     threads : worker threads (default: numba's default, all cores).
     precision : stop once the largest standard error of any probability is at most this.
     progress : called with (seasons done, seasons planned) after each chunk of blocks.
+    keep_seasons : keep who occupied every slot in every season (for ``Forecast.given``).
     """
     compiled = compile_tournament(tournament, goal_model=goal_model, ratings=ratings)
     return simulate_compiled(
@@ -83,6 +85,7 @@ def simulate(
         precision=precision,
         block_size=block_size,
         progress=progress,
+        keep_seasons=keep_seasons,
     )
 
 
@@ -95,7 +98,14 @@ def simulate_compiled(
     precision: float | None = None,
     block_size: int = DEFAULT_BLOCK_SIZE,
     progress: Callable[[int, int], None] | None = None,
+    keep_seasons: bool = False,
 ) -> Forecast:
+    """Simulate a compiled season (see :func:`simulate`).
+
+    ``keep_seasons`` also keeps, for every season that agrees with the known results, the
+    club in every slot (int16, about 2 bytes per slot per season), so conditional
+    questions can be answered afterwards (:meth:`Forecast.given`).
+    """
     if n_sims < 1:
         raise InputError(
             f"the number of simulations must be at least 1 (got {n_sims})", place="--sims"
@@ -129,6 +139,8 @@ def simulate_compiled(
     slot_counts = np.zeros((n_slots, n_clubs), dtype=np.int64)
     n_done = 0
     n_rejected = 0
+    kept: list[np.ndarray] = []
+    n_outputs = n_slots - n_clubs
     started = time.perf_counter()
     block = 0
     while block < n_blocks:
@@ -141,6 +153,13 @@ def simulate_compiled(
         chunk_slots = np.zeros((n_now, n_slots, n_clubs), dtype=np.int64)
         rejected = np.zeros(n_now, dtype=np.int64)
         status = np.zeros(n_now, dtype=np.int32)
+        if keep_seasons:
+            record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
+        else:
+            record_rows = np.full(n_now, -1, dtype=np.int64)
+            records = np.zeros((0, n_outputs), dtype=np.int16)
+        accepted = np.zeros(records.shape[0], dtype=np.int8)
         _kernel.run_blocks(
             ints,
             floats,
@@ -155,7 +174,12 @@ def simulate_compiled(
             chunk_slots,
             rejected,
             status,
+            record_rows,
+            records,
+            accepted,
         )
+        if keep_seasons:
+            kept.append(records[accepted == 1])
         if np.any(status == _kernel.DRAW_FAILED):
             raise InputError(
                 f"a constrained draw found no valid allocation in {_kernel.MAX_DRAW_TRIES} tries",
@@ -181,11 +205,15 @@ def simulate_compiled(
             place="results",
             hint="a known result names two clubs that cannot meet in that unit together",
         )
+    seasons = None
+    if keep_seasons:
+        seasons = SeasonRecords.from_compiled(compiled, np.concatenate(kept))
     return _forecast(
         compiled,
         counts,
         slot_counts,
         n_seasons,
+        seasons,
         {
             "seed": seed,
             "n_sims": n_done,
@@ -228,6 +256,7 @@ def _forecast(
     counts: np.ndarray,
     slot_counts: np.ndarray,
     n: int,
+    seasons: SeasonRecords | None,
     meta: dict[str, object],
 ) -> Forecast:
     spec = compiled.tournament.spec
@@ -273,4 +302,5 @@ def _forecast(
         outcomes=compiled.outcome_ids,
         places=places,
         names=display,
+        seasons=seasons,
     )

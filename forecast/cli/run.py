@@ -80,6 +80,15 @@ def register(commands: Any) -> None:
         help="worker threads (default: all cores; results do not depend on it)",
     )
     parser.add_argument(
+        "--given",
+        action="append",
+        default=[],
+        metavar="CONDITION",
+        help="report odds conditional on CONDITION (repeatable: all must hold), e.g. "
+        "'Total Clean wins VII-F', 'Senati tops VII-A', 'CNI finishes 2 in III-A', "
+        "'Olimpia reaches final', 'Total Clean is champion'; prefix 'not' to negate",
+    )
+    parser.add_argument(
         "--out",
         default=None,
         metavar="DIR",
@@ -123,6 +132,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 threads=args.threads,
                 precision=args.precision,
                 progress=progress,
+                keep_seasons=bool(args.given),
+            )
+        assumptions = tuple(tournament.spec.season.assumptions)
+        if args.given:
+            simulated = forecast.n_seasons
+            forecast = forecast.given(*args.given)
+            assumptions += (
+                f"Conditional forecast: given {' and '.join(args.given)} "
+                f"({forecast.n_seasons:,} of {simulated:,} simulated seasons).",
             )
         season = tournament.spec.season
         context = reports.RunContext(
@@ -130,7 +148,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             season_name=season.name,
             config=args.config,
             generated_at=datetime.now().astimezone(),
-            assumptions=tuple(season.assumptions),
+            assumptions=assumptions,
             scenarios=tuple(args.scenario),
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
