@@ -383,7 +383,7 @@ def test_known_results_leave_ratings_alone(tmp_path: Path) -> None:
     K1 (1500) beat K2 (1540) 5-0 in a known single round-robin match, so K1 tops G; they
     meet again in a neutral one-match tie decided by goals then lots. Exact answer:
     P(K1 wins) = P(win) + P(draw) / 2 at d = -40 (ratings only) = 0.4614. Tolerance 4 SE
-    of 200,000 seasons (0.0045). Seen with the kernels of 26737e2 and 5de9d59: about 0.56
+    of 200,000 seasons (0.0045). Seen with the kernels of 26737e2, 5de9d59, c84b826: about 0.56
     for 5-0 and 0.51 for 1-0, whatever [model] k_factor says (0 or 40): an Elo-like update
     with a goal-difference multiplier (K about 45-50 points) carried into the tie.
     """
