@@ -141,6 +141,9 @@ def simulate_compiled(
     n_rejected = 0
     kept: list[np.ndarray] = []
     n_outputs = n_slots - n_clubs
+    # Cumulative tallies after each kernel call: the convergence of every estimate.
+    history_n: list[int] = []
+    history_counts: list[np.ndarray] = []
     started = time.perf_counter()
     block = 0
     while block < n_blocks:
@@ -191,6 +194,8 @@ def simulate_compiled(
         slot_counts += chunk_slots.sum(axis=0)
         n_done += int(sizes.sum())
         n_rejected += int(rejected.sum())
+        history_n.append(n_done - n_rejected)
+        history_counts.append(counts.copy())
         block += n_now
         if progress is not None:
             progress(n_done, n_sims)
@@ -205,6 +210,7 @@ def simulate_compiled(
             place="results",
             hint="a known result names two clubs that cannot meet in that unit together",
         )
+    history = _history(compiled, history_n, history_counts)
     seasons = None
     if keep_seasons:
         seasons = SeasonRecords.from_compiled(compiled, np.concatenate(kept))
@@ -214,6 +220,7 @@ def simulate_compiled(
         slot_counts,
         n_seasons,
         seasons,
+        history,
         {
             "seed": seed,
             "n_sims": n_done,
@@ -257,6 +264,7 @@ def _forecast(
     slot_counts: np.ndarray,
     n: int,
     seasons: SeasonRecords | None,
+    history: pd.DataFrame,
     meta: dict[str, object],
 ) -> Forecast:
     spec = compiled.tournament.spec
@@ -303,4 +311,30 @@ def _forecast(
         places=places,
         names=display,
         seasons=seasons,
+        history=history,
     )
+
+
+def _history(
+    compiled: CompiledTournament, n_seasons: list[int], counts: list[np.ndarray]
+) -> pd.DataFrame:
+    """Long table of the estimates after each kernel call (for convergence charts).
+
+    Columns: ``n_seasons``, ``club``, ``column``, ``p``, ``se``; one row per checkpoint,
+    club and odds column.
+    """
+    columns = [*compiled.milestone_ids, *compiled.outcome_ids, "champion"]
+    frames = []
+    for n, tally in zip(n_seasons, counts, strict=True):
+        if n <= 0:
+            continue
+        p = tally / n
+        frame = pd.DataFrame(p, index=list(compiled.club_names), columns=columns)
+        long = frame.stack().rename("p").reset_index()
+        long.columns = ["club", "column", "p"]
+        long.insert(0, "n_seasons", n)
+        long["se"] = np.sqrt(long["p"] * (1 - long["p"]) / n)
+        frames.append(long)
+    if not frames:
+        return pd.DataFrame(columns=["n_seasons", "club", "column", "p", "se"])
+    return pd.concat(frames, ignore_index=True)

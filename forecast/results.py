@@ -90,6 +90,10 @@ class Forecast:
     metadata : seed, sims, threads, version, input hash, model, timing, files.
     milestones, outcomes : ids in column order; ``places`` maps each column to the number
         of clubs that reach it every season (its probabilities sum to that number).
+    names : display name of each column.
+    seasons : who occupied every slot in every season, when kept (``keep_seasons=True``).
+    history : the estimates after each checkpoint of the run (n_seasons, club, column, p,
+        se), for convergence charts.
     """
 
     odds: pd.DataFrame
@@ -104,6 +108,7 @@ class Forecast:
     places: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     seasons: SeasonRecords | None = field(default=None, repr=False)
+    history: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def columns(self) -> tuple[str, ...]:
