@@ -116,20 +116,20 @@ def load(path: str | Path, scenarios: Sequence[str | Path] = ()) -> Tournament:
     path = Path(path)
     data = _read_toml(path)
     scenario_paths = tuple(Path(p) for p in scenarios)
-    for scenario in scenario_paths:
-        # Imported here: scenarios are optional and the overlay module is the only user.
-        try:
-            from forecast.scenarios import apply_overlay
-        except ImportError:
-            raise InputError(
-                "scenario overlays are not supported yet",
-                file=str(scenario),
-                place="--scenario",
-                hint="run without --scenario; overlays are coming",
-            ) from None
-        data = apply_overlay(data, _read_toml(scenario), scenario)
-    spec = _validate(data, str(path))
-    units, possible = _resolve(spec, str(path))
+    file = str(path)
+    if scenario_paths:
+        from forecast.scenarios import apply_overlay
+
+        # The base alone first, so that a mistake in it is reported as the base's, not as
+        # the scenario's that happened to touch it.
+        _resolve(_validate(data, file), file)
+        for scenario in scenario_paths:
+            data = apply_overlay(data, _read_toml(scenario), scenario, config=path)
+        # What is still wrong comes from the combination (e.g. a result in a unit that a
+        # scenario removed): name the season file with its scenarios.
+        file = f"{path} with scenario {', '.join(map(str, scenario_paths))}"
+    spec = _validate(data, file)
+    units, possible = _resolve(spec, file)
     digest = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()
     return Tournament(
         spec=spec,
@@ -238,8 +238,16 @@ def _validate(data: dict[str, Any], file: str) -> S.TournamentSpec:
         raise _from_pydantic(exc, data, file) from None
 
 
-def _from_pydantic(exc: ValidationError, data: dict[str, Any], file: str) -> InputError:
-    """Turn pydantic's first error into one message with a key path and a hint."""
+def _from_pydantic(
+    exc: ValidationError,
+    data: dict[str, Any],
+    file: str,
+    root: type[BaseModel] = S.TournamentSpec,
+) -> InputError:
+    """Turn pydantic's first error into one message with a key path and a hint.
+
+    ``data`` is what was validated as ``root`` (a whole file, or one table of a scenario).
+    """
     err = exc.errors()[0]
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -247,7 +255,7 @@ def _from_pydantic(exc: ValidationError, data: dict[str, Any], file: str) -> Inp
     hint = None
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        allowed = _fields_at(S.TournamentSpec, loc[:-1])
+        allowed = _fields_at(root, loc[:-1])
         message = f"unknown key '{key}'"
         hint = close_match_hint(key, allowed) or (
             f"allowed keys: {', '.join(sorted(allowed))}" if allowed else None
@@ -260,10 +268,10 @@ def _from_pydantic(exc: ValidationError, data: dict[str, Any], file: str) -> Inp
         value = str(err.get("input"))
         message = f"'{value}' is not one of the allowed names"
         hint = close_match_hint(value, choices) or f"allowed: {expected}"
-    elif kind == "too_short" and len(loc) > 1 and loc[-1] == "clubs":
+    elif kind == "too_short" and loc[-1:] == ("clubs",) and (len(loc) > 1 or root is S.Group):
         # Only a group's `clubs` sits below the top level; the top-level list is the roster.
         message = "a group needs at least two clubs"
-    elif kind == "too_short" and loc == ("clubs",):
+    elif kind == "too_short" and loc == ("clubs",) and root is S.TournamentSpec:
         message = "a season needs at least two [[clubs]]"
     elif kind in _EXPECTED:
         value = err.get("input")

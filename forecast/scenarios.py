@@ -1,0 +1,871 @@
+"""What-if scenarios: overlay files laid over a season file, and comparisons with common
+random numbers.
+
+A scenario file (``configs/scenarios/*.toml``) names the season file it was written for and
+changes some of it: results, strengths, the match model, the format. :func:`apply_overlay`
+lays one over the raw TOML data of a season, before ``[defaults.*]`` are merged and before
+validation; :func:`forecast.config.load` applies each ``--scenario`` in order, later ones
+winning, then validates and resolves the merged data as it would a season file. Every name
+a scenario refers to (a club, a unit id or pattern) must exist in what it is laid over, and
+every mistake is one :class:`~forecast.errors.InputError` naming the scenario file, the key
+path in it and a hint. ``docs/format.md`` (section "Scenario overlays") is the reference.
+
+:func:`compare` simulates a baseline and each scenario with the *same* seeds. The engine
+gives every unit of every season its own random stream keyed by (seed, block, season, unit
+id), so the two runs share their random numbers and every unit a scenario leaves alone plays
+out identically: differences are the scenario's effect, not noise (common random numbers).
+The standard error of a difference comes from batch means: the seasons are split into
+``batches`` independent batches with seeds derived from the user's seed, each batch is run
+for the baseline and every scenario, and the spread of the per-batch differences gives the
+error.
+
+Loading a season imports this module, so the overlay part imports only the standard library
+and the spec; numpy and the engine are imported by the comparison functions when they run.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import json
+import math
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
+from forecast.errors import InputError, close_match_hint
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from forecast.config import Tournament
+    from forecast.results import Forecast
+
+__all__ = [
+    "DEFAULT_BATCHES",
+    "OVERLAY_KEYS",
+    "BatchedRun",
+    "Comparison",
+    "ScenarioInfo",
+    "ScenarioRun",
+    "apply_overlay",
+    "batch_seeds",
+    "compare",
+    "read_scenario",
+    "simulate_batches",
+]
+
+#: Top-level keys a scenario file may have, in the order they are applied.
+OVERLAY_KEYS = (
+    "scenario",
+    "season",
+    "model",
+    "prior",
+    "defaults",
+    "venues",
+    "clubs",
+    "stages",
+    "units",
+    "results",
+    "deductions",
+    "milestones",
+    "outcomes",
+)
+_SCENARIO_KEYS = ("name", "description", "base")
+_CLUB_KEYS = (*S.Club.model_fields, "rating_shift")
+_UNIT_MODELS: dict[str, type[BaseModel]] = {"draws": S.Draw, "groups": S.Group, "ties": S.Tie}
+_DEFAULTABLE: dict[str, tuple[str, type[BaseModel]]] = {
+    "group": ("groups", S.Group),
+    "tie": ("ties", S.Tie),
+}
+#: Keys of a unit that [defaults.*] may not set (the loader's rule).
+_NOT_DEFAULTABLE = {"id", "clubs", "a", "b", "note"}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A scenario file's ``[scenario]`` table.
+
+    Attributes
+    ----------
+    path : the scenario file as given.
+    name : short title ("No altitude effect").
+    description : the question it answers, one paragraph.
+    base : the season file it was written for, resolved against the scenario's folder, or
+        None when the file does not say.
+    """
+
+    path: Path
+    name: str
+    description: str = ""
+    base: Path | None = None
+
+    @property
+    def label(self) -> str:
+        """The file name without ``.toml``: names the scenario's columns in comparisons."""
+        return self.path.stem
+
+
+def read_scenario(path: str | Path) -> ScenarioInfo:
+    """Read the ``[scenario]`` table of a scenario file (without applying it).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, is not TOML, or its ``[scenario]`` table is missing or
+        malformed.
+    """
+    from forecast.config import _read_toml
+
+    path = Path(path)
+    return _scenario_info(_read_toml(path), path)
+
+
+def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
+    file = str(path)
+    table = overlay.get("scenario")
+    if table is None:
+        raise InputError(
+            "a scenario file needs a [scenario] table",
+            file=file,
+            place="scenario",
+            hint='start it with [scenario] and name = "..."; a season file is not a '
+            "scenario (give it as CONFIG instead)",
+        )
+    if not isinstance(table, dict):
+        raise InputError("'scenario' must be a table", file=file, place="scenario")
+    for key in table:
+        if key not in _SCENARIO_KEYS:
+            raise InputError(
+                f"unknown key '{key}'",
+                file=file,
+                place=f"scenario.{key}",
+                hint=close_match_hint(key, _SCENARIO_KEYS)
+                or f"allowed: {', '.join(_SCENARIO_KEYS)}",
+            )
+        if not isinstance(table[key], str):
+            raise InputError(
+                f"expected text in quotes, got {_describe(table[key])}",
+                file=file,
+                place=f"scenario.{key}",
+            )
+    if not table.get("name", "").strip():
+        raise InputError(
+            "missing required key 'name'",
+            file=file,
+            place="scenario.name",
+            hint='a short title that reports print, e.g. name = "No altitude effect"',
+        )
+    base = table.get("base")
+    return ScenarioInfo(
+        path=path,
+        name=" ".join(table["name"].split()),
+        description=" ".join(table.get("description", "").split()),
+        base=(path.parent / base) if base else None,
+    )
+
+
+# --------------------------------------------------------------------------- overlays
+
+
+def apply_overlay(
+    base: Mapping[str, Any],
+    overlay: Mapping[str, Any],
+    path: Path,
+    *,
+    config: Path | None = None,
+) -> dict[str, Any]:
+    """Lay the scenario ``overlay`` (read from ``path``) over the raw season data ``base``.
+
+    Parameters
+    ----------
+    base : the season file's TOML as a dict (possibly with earlier overlays applied), before
+        ``[defaults.*]`` are merged or anything is validated.
+    overlay : the scenario file's TOML as a dict.
+    path : the scenario file, for messages and to resolve ``[scenario].base``.
+    config : the season file being loaded; when given and the scenario names a ``base``,
+        the two must be the same file.
+
+    Returns
+    -------
+    dict
+        New merged data; neither input is modified. ``[season].assumptions`` gains the
+        scenario's name and description (so that reports state them), then the scenario's
+        own assumptions.
+
+    Raises
+    ------
+    InputError
+        Naming ``path``, the key path in the scenario file and a hint: an unknown key, a
+        value of the wrong type, a club or unit the base does not have, a scenario written
+        for another season file.
+    """
+    file = str(path)
+    for key in overlay:
+        if key not in OVERLAY_KEYS:
+            raise InputError(
+                f"unknown key '{key}'",
+                file=file,
+                place=key,
+                hint=close_match_hint(key, OVERLAY_KEYS)
+                or f"a scenario may set: {', '.join(OVERLAY_KEYS)}",
+            )
+    info = _scenario_info(overlay, path)
+    if config is not None and info.base is not None and not _same_file(info.base, config):
+        raise InputError(
+            f"this scenario was written for '{info.base}', not for '{config}'",
+            file=file,
+            place="scenario.base",
+            hint=f"lay it over {info.base}, or change [scenario].base",
+        )
+    data = copy.deepcopy(dict(base))
+    overlay = copy.deepcopy(dict(overlay))
+    where = _Where(file)
+
+    _merge_season(data, overlay.get("season"), info, where)
+    sections: tuple[tuple[str, type[BaseModel]], ...] = (
+        ("model", S.ModelSection),
+        ("prior", S.Prior),
+    )
+    for key, model in sections:
+        if key in overlay:
+            table = where.table(overlay[key], key)
+            where.known_keys(table, model.model_fields, key)
+            data[key] = {**where.base_table(data, key), **table}
+            where.shape(model, data[key], key)
+    defaults_changed = _merge_defaults(data, overlay.get("defaults"), where)
+    _merge_venues(data, overlay.get("venues"), where)
+    _merge_clubs(data, overlay.get("clubs"), where)
+    _replace_stages(data, overlay.get("stages"), where)
+    _change_units(data, overlay.get("units"), where)
+    if defaults_changed:
+        # New defaults reach every group and tie: check them all now, while the scenario can
+        # still be named as the cause.
+        _check_all_units(data, where, "defaults")
+    _append_known(data, overlay, where)
+    reporting: tuple[tuple[str, type[BaseModel]], ...] = (
+        ("milestones", S.Milestone),
+        ("outcomes", S.Outcome),
+    )
+    for key, model in reporting:
+        if key in overlay:
+            # Replaced whole: a new format has new milestones and destinations.
+            items = where.array(overlay[key], key)
+            for i, item in enumerate(items):
+                where.shape(model, item, f"{key}[{i}]{_label(item)}")
+            data[key] = items
+    return data
+
+
+class _Where:
+    """Builds errors that name the scenario file; shared checks of tables and arrays."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def error(self, message: str, place: str, hint: str | None = None) -> InputError:
+        return InputError(message, file=self.file, place=place, hint=hint)
+
+    def table(self, value: Any, place: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.error(
+                f"expected a table, got {_describe(value)}", place, f"write it as [{place}]"
+            )
+        return value
+
+    def array(self, value: Any, place: str) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.error(
+                f"expected an array of tables, got {_describe(value)}",
+                place,
+                f"write each entry as [[{place}]]",
+            )
+        return value
+
+    def base_table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        return value if isinstance(value, dict) else {}
+
+    def known_keys(self, table: Mapping[str, Any], allowed: Collection[str], place: str) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.error(
+                    f"unknown key '{key}'",
+                    f"{place}.{key}",
+                    close_match_hint(key, allowed) or f"allowed: {', '.join(sorted(allowed))}",
+                )
+
+    def name(self, value: Any, place: str) -> str:
+        if not isinstance(value, str):
+            raise self.error(f"expected text in quotes, got {_describe(value)}", place)
+        return value
+
+    def shape(self, model: type[BaseModel], value: Any, place: str) -> None:
+        """Validate ``value`` as ``model`` (types, allowed names) with the loader's messages."""
+        from forecast.config import _from_pydantic
+
+        try:
+            text = json.dumps(value, default=str, ensure_ascii=False)
+            model.model_validate_json(text, strict=True)
+        except ValidationError as exc:
+            inner = _from_pydantic(exc, value, self.file, root=model)
+            sub = inner.place or ""
+            full = place + (sub if sub.startswith("[") or not sub else f".{sub}")
+            raise self.error(inner.message, full, inner.hint) from None
+
+
+def _merge_season(data: dict[str, Any], table: Any, info: ScenarioInfo, where: _Where) -> None:
+    season = dict(where.base_table(data, "season"))
+    base_assumptions = season.get("assumptions", [])
+    assumptions = list(base_assumptions) if isinstance(base_assumptions, list) else []
+    statement = f"Scenario '{info.name}' ({info.path.name})"
+    assumptions.append(f"{statement}: {info.description}" if info.description else statement)
+    if table is not None:
+        table = where.table(table, "season")
+        where.known_keys(table, S.Season.model_fields, "season")
+        extra = table.pop("assumptions", [])
+        if not isinstance(extra, list) or not all(isinstance(a, str) for a in extra):
+            raise where.error(
+                f"expected a list of texts, got {_describe(extra)}", "season.assumptions"
+            )
+        season.update(table)
+        assumptions += extra
+    season["assumptions"] = assumptions
+    data["season"] = season
+    where.shape(S.Season, season, "season")
+
+
+def _merge_defaults(data: dict[str, Any], table: Any, where: _Where) -> bool:
+    if table is None:
+        return False
+    table = where.table(table, "defaults")
+    merged = dict(where.base_table(data, "defaults"))
+    for kind, values in table.items():
+        if kind not in _DEFAULTABLE:
+            raise where.error(
+                f"unknown defaults table '{kind}'",
+                f"defaults.{kind}",
+                close_match_hint(kind, _DEFAULTABLE) or "use defaults.group or defaults.tie",
+            )
+        values = where.table(values, f"defaults.{kind}")
+        model = _DEFAULTABLE[kind][1]
+        allowed = [k for k in model.model_fields if k not in _NOT_DEFAULTABLE]
+        where.known_keys(values, allowed, f"defaults.{kind}")
+        old = merged.get(kind, {})
+        merged[kind] = {**(old if isinstance(old, dict) else {}), **values}
+    data["defaults"] = merged
+    return True
+
+
+def _merge_venues(data: dict[str, Any], items: Any, where: _Where) -> None:
+    if items is None:
+        return
+    venues = [dict(v) for v in data.get("venues", []) if isinstance(v, dict)]
+    for i, item in enumerate(where.array(items, "venues")):
+        place = f"venues[{i}]{_label(item)}"
+        where.known_keys(item, S.Venue.model_fields, place)
+        name = item.get("name")
+        same = [v for v in venues if v.get("name") == name]
+        if same:
+            # A venue the base already has is changed (e.g. its altitude), not declared twice.
+            same[0].update(item)
+            where.shape(S.Venue, same[0], place)
+        else:
+            where.shape(S.Venue, item, place)
+            venues.append(item)
+    data["venues"] = venues
+
+
+def _merge_clubs(data: dict[str, Any], items: Any, where: _Where) -> None:
+    if items is None:
+        return
+    clubs = [dict(c) if isinstance(c, dict) else c for c in data.get("clubs", [])]
+    by_name = {c.get("name"): c for c in clubs if isinstance(c, dict)}
+    prior = where.base_table(data, "prior")
+    prior_rating = prior.get("rating", S.Prior.model_fields["rating"].default)
+    for i, item in enumerate(where.array(items, "clubs")):
+        place = f"clubs[{i}]{_label(item)}"
+        if "name" not in item:
+            raise where.error(
+                "missing required key 'name'",
+                f"clubs[{i}]",
+                "a [[clubs]] entry changes the club of that name in the base",
+            )
+        name = where.name(item["name"], f"{place}.name")
+        where.known_keys(item, _CLUB_KEYS, place)
+        club = by_name.get(name)
+        if club is None:
+            raise where.error(
+                f"unknown club '{name}'",
+                f"{place}.name",
+                close_match_hint(name, [n for n in by_name if isinstance(n, str)])
+                or "a scenario changes the base's clubs; it cannot add one",
+            )
+        changes = dict(item)
+        shift = changes.pop("rating_shift", None)
+        if shift is not None:
+            if isinstance(shift, bool) or not isinstance(shift, int | float):
+                raise where.error(
+                    f"expected a number, got {_describe(shift)}", f"{place}.rating_shift"
+                )
+            if "rating" in changes:
+                raise where.error(
+                    "give 'rating' or 'rating_shift', not both",
+                    f"{place}.rating_shift",
+                    "rating sets the rating; rating_shift adds points to it",
+                )
+            current = club.get("rating")
+            if current is None:
+                current = prior_rating
+            if isinstance(current, int | float) and not isinstance(current, bool):
+                changes["rating"] = float(current) + float(shift)
+        club.update(changes)
+        where.shape(S.Club, club, place)
+    data["clubs"] = clubs
+
+
+def _replace_stages(data: dict[str, Any], items: Any, where: _Where) -> None:
+    if items is None:
+        return
+    stages = list(data.get("stages", []))
+    defaults = where.base_table(data, "defaults")
+    for i, item in enumerate(where.array(items, "stages")):
+        place = f"stages[{i}]{_label(item)}"
+        stage_id = where.name(item.get("id"), f"{place}.id") if "id" in item else None
+        if stage_id is None:
+            raise where.error(
+                "missing required key 'id'",
+                f"stages[{i}]",
+                "a [[stages]] entry replaces the base's stage of that id, or adds a new one",
+            )
+        where.shape(S.Stage, _with_defaults(item, defaults), place)
+        for s_i, stage in enumerate(stages):
+            if isinstance(stage, dict) and stage.get("id") == stage_id:
+                stages[s_i] = item
+                break
+        else:
+            stages.append(item)
+    data["stages"] = stages
+
+
+def _change_units(data: dict[str, Any], items: Any, where: _Where) -> None:
+    if items is None:
+        return
+    defaults = where.base_table(data, "defaults")
+    # Every unit of every stage as (id, plural, the dict to change); data is already a copy.
+    units = _units_of(data)
+    ids = [unit_id for unit_id, _, _ in units]
+    for i, item in enumerate(where.array(items, "units")):
+        place = f"units[{i}]{_label(item)}"
+        if "id" not in item:
+            raise where.error(
+                "missing required key 'id'",
+                f"units[{i}]",
+                "name the unit to change, or a pattern such as 'R16-*'",
+            )
+        pattern = where.name(item["id"], f"{place}.id")
+        matched = [(p, u) for unit_id, p, u in units if fnmatch.fnmatchcase(str(unit_id), pattern)]
+        if not matched:
+            raise where.error(
+                f"'{pattern}' matches no draw, group or tie",
+                f"{place}.id",
+                close_match_hint(pattern, ids, "unit") or "unit ids are matched shell-style",
+            )
+        changes = {k: v for k, v in item.items() if k != "id"}
+        kinds = {p for p, _ in matched}
+        for key in changes:
+            if not any(key in _UNIT_MODELS[p].model_fields for p in kinds):
+                allowed = sorted({f for p in kinds for f in _UNIT_MODELS[p].model_fields} - {"id"})
+                raise where.error(
+                    f"unknown key '{key}' for the {' and '.join(sorted(kinds))} it matches",
+                    f"{place}.{key}",
+                    close_match_hint(key, allowed) or f"allowed: {', '.join(allowed)}",
+                )
+        for plural, unit in matched:
+            # A key applies to the matched units that have it: `id = "*"` with `resolution`
+            # changes every tie and leaves draws and groups alone.
+            fields = _UNIT_MODELS[plural].model_fields
+            unit.update({k: v for k, v in changes.items() if k in fields})
+            kind = plural[:-1]
+            merged = {**defaults.get(kind, {}), **unit} if kind in defaults else unit
+            where.shape(_UNIT_MODELS[plural], merged, f"{place} -> {unit.get('id')}")
+
+
+def _units_of(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(id, "draws"/"groups"/"ties", unit dict) of every unit of every stage, in file order."""
+    units = []
+    for stage in data.get("stages", []):
+        if not isinstance(stage, dict):
+            continue
+        for plural in _UNIT_MODELS:
+            listed = stage.get(plural)
+            if isinstance(listed, list):
+                units += [
+                    (u["id"], plural, u)
+                    for u in listed
+                    if isinstance(u, dict) and isinstance(u.get("id"), str)
+                ]
+    return units
+
+
+def _check_all_units(data: dict[str, Any], where: _Where, place: str) -> None:
+    defaults = where.base_table(data, "defaults")
+    for stage in data.get("stages", []):
+        if not isinstance(stage, dict):
+            continue
+        for kind, (plural, model) in _DEFAULTABLE.items():
+            for unit in stage.get(plural, []) if isinstance(stage.get(plural), list) else []:
+                if isinstance(unit, dict) and kind in defaults:
+                    where.shape(
+                        model, {**defaults[kind], **unit}, f"{place}.{kind} -> {unit.get('id')}"
+                    )
+
+
+def _append_known(data: dict[str, Any], overlay: Mapping[str, Any], where: _Where) -> None:
+    """Append ``[[results]]`` and ``[[deductions]]``, checking the names they use."""
+    clubs = [c.get("name") for c in data.get("clubs", []) if isinstance(c, dict)]
+    unit_ids = [unit_id for unit_id, _, _ in _units_of(data)]
+    for key, model, club_keys in (
+        ("results", S.Result, ("home", "away", "awarded_to", "winner")),
+        ("deductions", S.Deduction, ("club",)),
+    ):
+        if key not in overlay:
+            continue
+        items = where.array(overlay[key], key)
+        for i, item in enumerate(items):
+            place = f"{key}[{i}]"
+            where.shape(model, item, place)
+            if item["unit"] not in unit_ids:
+                raise where.error(
+                    f"unknown unit '{item['unit']}'",
+                    f"{place}.unit",
+                    close_match_hint(item["unit"], [u for u in unit_ids if isinstance(u, str)])
+                    or "name a group or tie of the season",
+                )
+            for club_key in club_keys:
+                name = item.get(club_key)
+                if name is not None and name not in clubs:
+                    raise where.error(
+                        f"unknown club '{name}'",
+                        f"{place}.{club_key}",
+                        close_match_hint(name, [c for c in clubs if isinstance(c, str)]),
+                    )
+        base_items = data.get(key, [])
+        data[key] = [*(base_items if isinstance(base_items, list) else []), *items]
+
+
+def _with_defaults(stage: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(stage)
+    for kind, (plural, _) in _DEFAULTABLE.items():
+        units = out.get(plural)
+        if isinstance(units, list) and isinstance(defaults.get(kind), dict):
+            out[plural] = [{**defaults[kind], **u} if isinstance(u, dict) else u for u in units]
+    return out
+
+
+def _label(item: Any) -> str:
+    """`` (name)`` for key paths, from an entry's ``id`` or ``name``."""
+    if isinstance(item, dict):
+        label = item.get("id", item.get("name"))
+        if isinstance(label, str):
+            return f" ({label})"
+    return ""
+
+
+def _describe(value: Any) -> str:
+    from forecast.config import _describe as describe
+
+    return describe(value)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+# --------------------------------------------------------------------------- comparison
+
+#: Batches of the batch-means standard error: enough degrees of freedom (15) for a stable
+#: error, few enough that each batch holds thousands of seasons.
+DEFAULT_BATCHES = 16
+
+
+def batch_seeds(seed: int, batches: int) -> list[int]:
+    """Independent 63-bit seeds of ``batches`` batches, derived from the user's ``seed``.
+
+    Spawned by numpy's SeedSequence (a separate spawn tree from the engine's block seeds,
+    which hash (seed, block)), so batches never share a stream.
+    """
+    import numpy as np
+
+    children = np.random.SeedSequence(seed, spawn_key=(0xBA7C,)).spawn(batches)
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+@dataclass(frozen=True)
+class BatchedRun:
+    """A season simulated in independent batches.
+
+    Attributes
+    ----------
+    forecast : the Forecast of all batches together (tallies added).
+    batch_counts : int64[B, C, K] tallies of each batch (clubs in ``forecast.odds`` order,
+        columns in ``forecast.columns`` order).
+    batch_seasons : int64[B] seasons kept in each batch (after dropping those that disagree
+        with known results).
+    seeds : the batch seeds.
+    """
+
+    forecast: Forecast
+    batch_counts: np.ndarray = field(repr=False)
+    batch_seasons: np.ndarray
+    seeds: tuple[int, ...]
+
+    def batch_odds(self) -> np.ndarray:
+        """float64[B, C, K]: each batch's probabilities."""
+        return self.batch_counts / self.batch_seasons[:, None, None]
+
+
+def simulate_batches(
+    tournament: Tournament,
+    n_sims: int,
+    seed: int,
+    batches: int = DEFAULT_BATCHES,
+    *,
+    seeds: Sequence[int] | None = None,
+    threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchedRun:
+    """Simulate ``n_sims`` seasons of ``tournament`` as ``batches`` independent batches.
+
+    Parameters
+    ----------
+    n_sims : seasons in all (batch sizes differ by at most one).
+    seed : the user's seed; batch seeds come from :func:`batch_seeds` unless ``seeds``.
+    seeds : explicit batch seeds (one per batch), e.g. to measure independent runs.
+    progress : called with the number of seasons just finished, after each batch chunk.
+
+    Raises
+    ------
+    InputError
+        For bad numbers, or when a batch keeps no season (known results that rarely occur).
+    """
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from forecast.compiler import compile_tournament
+    from forecast.engine import simulate_compiled
+
+    if batches < 2:
+        raise InputError(f"at least 2 batches are needed (got {batches})", place="--batches")
+    if n_sims < batches:
+        raise InputError(
+            f"{n_sims} seasons cannot fill {batches} batches", place="--sims", hint="raise --sims"
+        )
+    seeds = list(seeds) if seeds is not None else batch_seeds(seed, batches)
+    if len(seeds) != batches:
+        raise ValueError(f"{len(seeds)} seeds for {batches} batches")
+    compiled = compile_tournament(tournament)
+    sizes = [n_sims // batches + (1 if i < n_sims % batches else 0) for i in range(batches)]
+    runs: list[Forecast] = []
+    for i, (batch_seed, size) in enumerate(zip(seeds, sizes, strict=True)):
+        last = [0]
+
+        def step(done: int, _planned: int, last: list[int] = last) -> None:
+            if progress is not None:
+                progress(done - last[0])
+            last[0] = done
+
+        try:
+            runs.append(simulate_compiled(compiled, size, batch_seed, threads=threads,
+                                          progress=step))  # fmt: skip
+        except InputError as exc:
+            if exc.place != "results":
+                raise
+            raise InputError(
+                f"batch {i + 1} of {batches} kept no season: {exc.message}",
+                file=exc.file,
+                place=exc.place,
+                hint="raise --sims (or lower --batches): few seasons agree with the known results",
+            ) from None
+    columns = list(runs[0].columns)
+    batch_counts = np.stack([r.counts[columns].to_numpy(dtype=np.int64) for r in runs])
+    batch_seasons = np.array([r.n_seasons for r in runs], dtype=np.int64)
+    n = int(batch_seasons.sum())
+    total = batch_counts.sum(axis=0)
+    counts = pd.DataFrame(total, index=runs[0].counts.index, columns=columns)
+    odds = counts / n
+    meta = dict(runs[0].metadata)
+    meta.update(
+        {
+            "seed": seed,
+            "batch_seeds": list(seeds),
+            "batches": batches,
+            "n_sims": sum(int(r.metadata["n_sims"]) for r in runs),
+            "n_sims_requested": n_sims,
+            "n_seasons": n,
+            "n_rejected": sum(int(r.metadata["n_rejected"]) for r in runs),
+            "seconds": round(sum(float(r.metadata["seconds"]) for r in runs), 3),
+        }
+    )
+    slot_odds = runs[0].slot_odds * (runs[0].n_seasons / n)
+    for r in runs[1:]:
+        slot_odds = slot_odds + r.slot_odds * (r.n_seasons / n)
+    forecast = dataclasses.replace(
+        runs[0],
+        odds=odds,
+        se=np.sqrt(odds * (1 - odds) / n),
+        counts=counts,
+        slot_odds=slot_odds,
+        n_seasons=n,
+        metadata=meta,
+    )
+    return BatchedRun(forecast, batch_counts, batch_seasons, tuple(seeds))
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One scenario of a comparison: what it is, and its batched run."""
+
+    info: ScenarioInfo
+    label: str
+    run: BatchedRun
+    input_sha256: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A baseline and scenarios simulated with common random numbers.
+
+    Attributes
+    ----------
+    base : the baseline's batched run (same batch seeds and sizes as every scenario).
+    scenarios : each scenario, in the order given.
+    config : the season file.
+    base_sha256 : the baseline's input hash.
+    seed, n_sims, batches : as requested.
+    """
+
+    base: BatchedRun
+    scenarios: tuple[ScenarioRun, ...]
+    config: Path
+    base_sha256: str
+    seed: int
+    n_sims: int
+    batches: int
+
+    def columns(self, scenario: ScenarioRun) -> list[str]:
+        """The probability columns of the baseline, then any the scenario adds."""
+        base = list(self.base.forecast.columns)
+        return base + [c for c in scenario.run.forecast.columns if c not in base]
+
+    def difference(self, scenario: ScenarioRun) -> pd.DataFrame:
+        """Per club, for every column: ``<c>_base``, ``<c>_scenario``, ``<c>_diff``,
+        ``<c>_diff_se``.
+
+        ``diff`` is scenario minus baseline over all seasons; ``diff_se`` is the batch-means
+        standard error, the standard deviation of the per-batch differences over sqrt(B).
+        A column that only one run has (a replaced format) is NaN in the other and in the
+        difference.
+        """
+        import numpy as np
+        import pandas as pd
+
+        clubs = self.base.forecast.odds.index
+        out: dict[str, Any] = {}
+        base_batches = self.base.batch_odds()
+        scen_batches = scenario.run.batch_odds()
+        base_cols = list(self.base.forecast.columns)
+        scen_cols = list(scenario.run.forecast.columns)
+        nan = np.full(len(clubs), np.nan)
+        for column in self.columns(scenario):
+            in_base, in_scen = column in base_cols, column in scen_cols
+            base = self.base.forecast.odds[column].to_numpy() if in_base else nan
+            scen = scenario.run.forecast.odds[column].reindex(clubs).to_numpy() if in_scen else nan
+            if in_base and in_scen:
+                d = (
+                    scen_batches[:, :, scen_cols.index(column)]
+                    - base_batches[:, :, base_cols.index(column)]
+                )
+                se = d.std(axis=0, ddof=1) / math.sqrt(d.shape[0])
+            else:
+                se = nan
+            out[f"{column}_base"] = base
+            out[f"{column}_scenario"] = scen
+            out[f"{column}_diff"] = scen - base
+            out[f"{column}_diff_se"] = se
+        return pd.DataFrame(out, index=clubs)
+
+
+def compare(
+    config: str | Path,
+    scenarios: Sequence[str | Path],
+    n_sims: int,
+    seed: int,
+    batches: int = DEFAULT_BATCHES,
+    *,
+    threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Simulate ``config`` and ``config`` + each scenario with common random numbers.
+
+    Every run uses the same batch seeds and batch sizes, so a season of a scenario replays
+    the same season of the baseline wherever the scenario changes nothing.
+
+    Parameters
+    ----------
+    config : the season file.
+    scenarios : scenario files, each compared with the baseline on its own (not stacked).
+    n_sims : seasons per run.
+    progress : called with seasons just finished (all runs together: ``(1 + S) * n_sims``).
+    """
+    from forecast.config import load
+
+    config = Path(config)
+    base = load(config)
+    # Load every scenario before the first simulation: a bad file fails at once.
+    loaded = [(Path(s), load(config, [s])) for s in scenarios]
+    labels = _labels([p for p, _ in loaded])
+    seeds = batch_seeds(seed, batches)
+    base_run = simulate_batches(base, n_sims, seed, batches, seeds=seeds, threads=threads,
+                                progress=progress)  # fmt: skip
+    runs = []
+    for (path, tournament), label in zip(loaded, labels, strict=True):
+        run = simulate_batches(tournament, n_sims, seed, batches, seeds=seeds, threads=threads,
+                               progress=progress)  # fmt: skip
+        runs.append(
+            ScenarioRun(read_scenario(path), label, run, str(run.forecast.metadata["input_sha256"]))
+        )
+    return Comparison(
+        base=base_run,
+        scenarios=tuple(runs),
+        config=config,
+        base_sha256=str(base_run.forecast.metadata["input_sha256"]),
+        seed=seed,
+        n_sims=n_sims,
+        batches=batches,
+    )
+
+
+def _labels(paths: Sequence[Path]) -> list[str]:
+    """File stems, made unique with ``-2``, ``-3`` when two files share a name."""
+    labels: list[str] = []
+    for path in paths:
+        label, k = path.stem, 2
+        while label in labels:
+            label = f"{path.stem}-{k}"
+            k += 1
+        labels.append(label)
+    return labels
