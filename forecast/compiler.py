@@ -519,14 +519,15 @@ def ratings_after_results(
 ) -> dict[str, float]:
     """Club ratings after the played results of the file, in file order (Elo updates).
 
-    Walkovers, forfeits and fixed tie winners say nothing about strength and are skipped.
+    Only when ``[model] update_ratings_from_results`` is on (the default). Walkovers,
+    forfeits and fixed tie winners say nothing about strength and are skipped.
     The Elo parameters are the shipped defaults (K with the provisional rule: every club
     starts with no matches); ``d`` uses the match model's home advantage and altitude, so
     an update agrees with the simulated matches. Returns {} when nothing was played.
     """
     spec = tournament.spec
     played = [r for r in spec.results if r.score is not None]
-    if not played:
+    if not played or not spec.model.update_ratings_from_results:
         return {}
     from ratings.defaults import load_defaults
     from ratings.elo import PlayedMatch, update_from_results

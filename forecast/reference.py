@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.compiler import resolve_goal_model, round_robin
+from forecast.compiler import ratings_after_results, resolve_goal_model, round_robin
 from forecast.config import Tournament, Unit
 from forecast.spec import Deduction, Draw, Group, Points, Result, Tie
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
@@ -601,7 +601,8 @@ def simulate_reference(
     seed : seed of the numpy Generator driving every random choice.
     goal_model : the match model; by default the file's ``[model]`` over the shipped one
         (:func:`forecast.compiler.resolve_goal_model`, as the engine does).
-    ratings : mean ratings by club name overriding the file and the prior.
+    ratings : mean ratings by club name overriding the file and the prior; by default the
+        prior after the played results (``[model] update_ratings_from_results``).
 
     Returns
     -------
@@ -613,6 +614,17 @@ def simulate_reference(
     if tournament.spec.model.in_season_updates:
         raise NotImplementedError("the reference simulator does not model in-season updates")
     model = goal_model or resolve_goal_model(tournament.spec.model)
+    if ratings is None:
+        # Played results move the prior ratings before the season starts (Elo, the ratings
+        # module's tested update), exactly as the engine's compiler does; the simulation
+        # rules below are this module's own.
+        prior = np.array(
+            [
+                c.rating if c.rating is not None else tournament.spec.prior.rating
+                for c in tournament.spec.clubs
+            ]
+        )
+        ratings = ratings_after_results(tournament, model, prior)
     sim = _Simulator(tournament, model, ratings, np.random.default_rng(seed))
     accepted = sum(sim.season() for _ in range(n_sims))
     names = [c.name for c in tournament.spec.clubs]

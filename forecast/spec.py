@@ -237,7 +237,13 @@ class Deduction(_Spec):
 
 
 class ModelSection(_Spec):
-    """The match model: the shipped fitted defaults, with any field overridden here."""
+    """The match model: the shipped fitted defaults, with any field overridden here.
+
+    ``update_ratings_from_results``: played results listed under ``[[results]]`` update the
+    clubs' prior ratings (Elo, the ratings module's defaults) before the season is
+    simulated, so a club that won its played matches is stronger in the open ones.
+    ``in_season_updates``: simulated matches update ratings too, with ``k_factor``.
+    """
 
     defaults: Literal["ratings", "none"] = "ratings"
     base_goals: float | None = Field(default=None, gt=0)
@@ -248,6 +254,7 @@ class ModelSection(_Spec):
     rho: float | None = None
     extra_time_fraction: float | None = Field(default=None, gt=0, le=1)
     penalty_win_a: float | None = Field(default=None, ge=0, le=1)
+    update_ratings_from_results: bool = True
     in_season_updates: bool = False
     k_factor: float = Field(default=40.0, ge=0)
     note: str = ""

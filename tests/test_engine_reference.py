@@ -240,24 +240,6 @@ def results_format() -> str:
 
 FORMATS = {"groups": groups_format, "knockout": knockout_format, "results": results_format}
 
-#: The engine moves ratings after known results (see test_known_results_leave_ratings_alone);
-#: in the results format that shifts RT (K1 after its known RA results) and RC (after the
-#: known L3-L1 match), hence also the share of rejected seasons.
-RATINGS_MOVED = (
-    "engine bug: known results update ratings within the season although "
-    "[model] in_season_updates = false"
-)
-
-
-def formats_marked() -> list[object]:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=RATINGS_MOVED))
-        if name == "results"
-        else name
-        for name in FORMATS
-    ]
-
-
 # --------------------------------------------------------------------------- runs
 
 
@@ -303,7 +285,7 @@ def engine_slot_counts(engine: Forecast) -> pd.DataFrame:
     return (engine.slot_odds * engine.n_seasons).round().astype(np.int64)
 
 
-@pytest.mark.parametrize("name", formats_marked())
+@pytest.mark.parametrize("name", list(FORMATS))
 def test_odds_agree(
     runs: dict[str, tuple[Tournament, Forecast, ReferenceResult]], name: str
 ) -> None:
@@ -314,7 +296,7 @@ def test_odds_agree(
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("name", formats_marked())
+@pytest.mark.parametrize("name", list(FORMATS))
 def test_slot_odds_agree(
     runs: dict[str, tuple[Tournament, Forecast, ReferenceResult]], name: str
 ) -> None:
@@ -326,7 +308,7 @@ def test_slot_odds_agree(
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("name", formats_marked())
+@pytest.mark.parametrize("name", list(FORMATS))
 def test_rejection_rates_agree(
     runs: dict[str, tuple[Tournament, Forecast, ReferenceResult]], name: str
 ) -> None:
@@ -375,17 +357,16 @@ def test_draw_constraints_hold(
         assert result.loc["GD#5", "Y1"] == pytest.approx(result.loc["GD#1", "X1"], abs=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=RATINGS_MOVED)
-def test_known_results_leave_ratings_alone(tmp_path: Path) -> None:
-    """A known result fixes its match and nothing else: with in-season updates off, the
-    clubs' later matches use the drawn ratings.
+@pytest.mark.parametrize("update", [False, True])
+def test_known_results_move_ratings_only_when_asked(tmp_path: Path, update: bool) -> None:
+    """A known result fixes its match; it moves the clubs' ratings only through the Elo
+    update of ``[model] update_ratings_from_results`` (on by default), never in-season.
 
     K1 (1500) beat K2 (1540) 5-0 in a known single round-robin match, so K1 tops G; they
     meet again in a neutral one-match tie decided by goals then lots. Exact answer:
-    P(K1 wins) = P(win) + P(draw) / 2 at d = -40 (ratings only) = 0.4614. Tolerance 4 SE
-    of 200,000 seasons (0.0045). Seen with the kernels of 26737e2, 5de9d59, c84b826: about 0.56
-    for 5-0 and 0.51 for 1-0, whatever [model] k_factor says (0 or 40): an Elo-like update
-    with a goal-difference multiplier (K about 45-50 points) carried into the tie.
+    P(K1 wins) = P(win) + P(draw) / 2 at d = the rating difference: -40 without the update,
+    and the Elo-updated difference (ratings.elo.update_from_results) with it. The grid
+    rounds d to a multiple of 2, as the engine does. Tolerance 4 SE of 200,000 seasons.
     """
     text = season_toml(
         champion="T#winner",
@@ -402,11 +383,26 @@ def test_known_results_leave_ratings_alone(tmp_path: Path) -> None:
             }
         ],
         results=[{"unit": "G", "home": "K1", "away": "K2", "score": [5, 0]}],
-        model={"k_factor": 0.0},
+        model={"k_factor": 0.0, "update_ratings_from_results": update},
     )
     tournament = load_text(tmp_path, "known", text)
     assert not tournament.spec.model.in_season_updates
-    g = grid(-40.0)
+    d = -40.0
+    if update:
+        from forecast.compiler import resolve_goal_model
+        from ratings.defaults import load_defaults
+        from ratings.elo import update_from_results
+
+        model = resolve_goal_model(tournament.spec.model)
+        moved = update_from_results(
+            {"K1": 1500.0, "K2": 1540.0},
+            [("K1", "K2", 5, 0, False, 0.0, 0.0)],
+            load_defaults().elo,
+            model,
+        )
+        assert moved["K1"] > 1500.0 and moved["K2"] < 1540.0
+        d = 2.0 * np.floor((moved["K1"] - moved["K2"]) / 2.0 + 0.5)
+    g = grid(d)
     exact = float(np.tril(g, -1).sum() + 0.5 * np.trace(g))
     n = 200_000
     run = forecast.simulate(tournament, n, 7)
