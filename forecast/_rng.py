@@ -16,7 +16,7 @@ import numpy as np
 
 from ratings._jit import hot_kernel, kernel
 
-__all__ = ["mix64", "next_u64", "normal", "normal_pair", "stream_key", "uniform"]
+__all__ = ["mix64", "next_u64", "normal_pair", "stream_key", "uniform"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -47,14 +47,6 @@ def next_u64(state: np.ndarray) -> np.uint64:
 def uniform(state: np.ndarray) -> float:
     """A float64 in [0, 1) with 53 random bits."""
     return float(next_u64(state) >> _S11) * _TO_UNIT
-
-
-@hot_kernel
-def normal(state: np.ndarray) -> float:
-    """A standard normal deviate (Box-Muller, one of the pair)."""
-    u1 = (float(next_u64(state) >> _S11) + 0.5) * _TO_UNIT
-    u2 = float(next_u64(state) >> _S11) * _TO_UNIT
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
 
 
 @hot_kernel
