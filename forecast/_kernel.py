@@ -37,6 +37,7 @@ from forecast._layout import (
     EXCLUDED,
     FIX_AWAY,
     FIX_HOME,
+    FIX_TRACK,
     GROUP_CHAIN,
     GROUP_CHAIN_PTR,
     GROUP_DED_PTR,
@@ -58,6 +59,7 @@ from forecast._layout import (
     N_MILESTONES,
     N_OUTCOMES,
     N_SLOTS,
+    N_TRACKED,
     N_UNITS,
     OUTCOME_PTR,
     OUTCOME_SLOTS,
@@ -73,6 +75,7 @@ from forecast._layout import (
     TIE_HOST,
     TIE_LEGS,
     TIE_PLAYOFF_ALT,
+    TIE_TRACK,
     TIE_VENUE_ALT,
     UNIT_IN,
     UNIT_IN_PTR,
@@ -327,6 +330,14 @@ def play_draw(ints, d, u, occ, state, pool, placed):
     return DRAW_FAILED
 
 
+@hot_kernel
+def match_result(goals_first, goals_second):
+    """0 when the first club won, 1 for a draw, 2 when the second club won."""
+    if goals_first > goals_second:
+        return 0
+    return 1 if goals_first == goals_second else 2
+
+
 # --------------------------------------------------------------------------- groups
 
 
@@ -520,8 +531,12 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
 
 
 @hot_kernel
-def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used):
-    """Play group ``g`` (unit ``u``), rank it and write its positions to the output slots."""
+def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used, results):
+    """Play group ``g`` (unit ``u``), rank it and write its positions to the output slots.
+
+    ``results`` (int8[N_TRACKED]) receives the result of each tracked match: 0 host win,
+    1 draw, 2 visitor win.
+    """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
     for i in range(k):
@@ -563,7 +578,11 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
     win_pts = ints[ints[GROUP_POINTS] + 3 * g]
     draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
     loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
+    fix_track = ints[FIX_TRACK] + fix_lo
     for f in range(n_fix):
+        column = ints[fix_track + f]
+        if column >= 0:
+            results[column] = match_result(M[M_GOALS_HOST, f], M[M_GOALS_VISITOR, f])
         h = ints[fix_home + f]
         a = ints[fix_away + f]
         gh = M[M_GOALS_HOST, f]
@@ -599,7 +618,7 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
 
 
 @hot_kernel
-def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used):
+def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
     """Play tie ``t`` (unit ``u``): its legs, then its resolution chain if level.
 
     Writes the winner and the loser to the tie's two output slots.
@@ -640,6 +659,12 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used):
     )
     if not all_known_used(ints, k_start, k_end, used):
         return REJECTED
+    column = ints[ints[TIE_TRACK] + t]
+    if column >= 0:  # the first leg, from side A's point of view
+        first = M[M_HOST, 0] == club_a
+        goals_a = M[M_GOALS_HOST, 0] if first else M[M_GOALS_VISITOR, 0]
+        goals_b = M[M_GOALS_VISITOR, 0] if first else M[M_GOALS_HOST, 0]
+        results[column] = match_result(goals_a, goals_b)
     # Aggregates from side A's point of view: goals, goals away from home, points.
     goals_a = 0
     goals_b = 0
@@ -782,11 +807,13 @@ def play_season(
     reached,
     mark,
     stamp,
+    results,
 ):
     """Play one season; returns (status, number of (club, milestone) pairs reached).
 
     ``reached[0, i]``/``reached[1, i]`` list the (club, milestone) pairs reached this
     season; ``mark[club, milestone] == stamp`` prevents counting a pair twice.
+    ``results`` receives the tracked matches' results (see :func:`play_group`).
     """
     draw_ratings(ints, floats, season_key, ratings, state)
     n_reached = 0
@@ -807,10 +834,10 @@ def play_season(
         param = ints[ints[UNIT_PARAM] + u]
         if kind == UNIT_GROUP:
             status = play_group(
-                ints, floats, table, param, u, occ, ratings, state, W, M, stack, used
+                ints, floats, table, param, u, occ, ratings, state, W, M, stack, used, results
             )
         elif kind == UNIT_TIE:
-            status = play_tie(ints, floats, table, param, u, occ, ratings, state, M, used)
+            status = play_tie(ints, floats, table, param, u, occ, ratings, state, M, used, results)
         else:
             status = play_draw(ints, param, u, occ, state, pool, placed)
         if status != OK:
@@ -836,6 +863,7 @@ def run_blocks(
     record_rows,
     records,
     accepted,
+    match_records,
 ):
     """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
 
@@ -851,6 +879,7 @@ def run_blocks(
     record_rows : int64[B]; first row of block ``b`` in ``records``, or -1 to keep nothing.
     records : int16[R, S - C]; per season, the club in every output slot (when kept).
     accepted : int8[R]; 1 for a kept season that agrees with the known results.
+    match_records : int8[R, N_TRACKED]; per kept season, each tracked match's result.
     """
     n_clubs = ints[N_CLUBS]
     n_slots = ints[N_SLOTS]
@@ -871,6 +900,7 @@ def run_blocks(
         placed = np.zeros(max_draw, dtype=np.int64)
         reached = np.zeros((2, n_clubs * max(n_ms, 1)), dtype=np.int64)
         mark = np.full((n_clubs, max(n_ms, 1)), -1, dtype=np.int64)
+        results = np.zeros(max(ints[N_TRACKED], 1), dtype=np.int8)
         for s in range(block_sizes[b]):
             season_key = stream_key(block_seeds[b], np.uint64(s))
             st, n_reached = play_season(
@@ -890,12 +920,15 @@ def run_blocks(
                 reached,
                 mark,
                 s,
+                results,
             )
             if record_rows[b] >= 0:
                 row = record_rows[b] + s
                 accepted[row] = 1 if st == OK else 0
                 for slot in range(n_clubs, n_slots):
                     records[row, slot - n_clubs] = occ[slot]
+                for j in range(ints[N_TRACKED]):
+                    match_records[row, j] = results[j]
             if st == REJECTED:
                 rejected[b] += 1
                 continue

@@ -63,7 +63,9 @@ __all__ = ["INT_SECTIONS", "pack"]
     REGION,
     SLOT_INITIAL,
     EXCLUDED,
-) = range(41)
+    FIX_TRACK,
+    TIE_TRACK,
+) = range(43)
 INT_SECTIONS = (
     "unit_kind",
     "unit_param",
@@ -106,6 +108,8 @@ INT_SECTIONS = (
     "region",
     "slot_initial",
     "excluded",
+    "fix_track",
+    "tie_track",
 )
 # Integer scalars, after the section offsets.
 (
@@ -120,8 +124,9 @@ INT_SECTIONS = (
     TABLE_ROWS,
     ANY_UNCERTAINTY,
     ANY_EXCLUDED,
+    N_TRACKED,
     INT_HEADER,
-) = range(41, 53)
+) = range(43, 56)
 
 # Float sections and scalars.
 RATING_MEAN, RATING_SD, ALTITUDE, GROUP_VENUE_ALT, TIE_VENUE_ALT, TIE_PLAYOFF_ALT = range(6)
@@ -170,6 +175,7 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     header[TABLE_ROWS] = p.score_threshold.shape[0]
     header[ANY_UNCERTAINTY] = int(np.any(p.rating_sd > 0))
     header[ANY_EXCLUDED] = int(np.any(p.excluded))
+    header[N_TRACKED] = int(max(p.fix_track.max(initial=-1), p.tie_track.max(initial=-1)) + 1)
     ints = np.concatenate(parts)
 
     fheader = np.zeros(FLOAT_HEADER, dtype=np.float64)

@@ -101,6 +101,7 @@ class Program(NamedTuple):
     draw_distinct: np.ndarray  # int32[D]; bit 1 department, bit 2 region
     # groups
     group_fix_ptr: np.ndarray  # int32[G+1]
+    fix_track: np.ndarray  # int32[F]; column of the match in the per-season match records, -1
     fix_home: np.ndarray  # int32[F]; local position of the host
     fix_away: np.ndarray  # int32[F]
     group_neutral: np.ndarray  # int8[G]; 1 when every match is at a neutral venue
@@ -115,6 +116,7 @@ class Program(NamedTuple):
     ded_points: np.ndarray  # int32[...]
     # ties
     tie_legs: np.ndarray  # int32[T]
+    tie_track: np.ndarray  # int32[T]; match-record column of the first leg, -1
     tie_host: np.ndarray  # int8[T]; HOST_* of the only match or of the second leg (NEUTRAL: all)
     tie_venue_alt: np.ndarray  # float64[T]; neutral one-match venue altitude, NaN = unknown
     tie_playoff_alt: np.ndarray  # float64[T]; NaN = unknown altitude
@@ -143,6 +145,21 @@ class Program(NamedTuple):
 
 
 @dataclass(frozen=True)
+class TrackedMatch:
+    """An upcoming match whose clubs are known before the season is simulated.
+
+    Its result (first club's win, draw, second club's win) is kept per season when
+    seasons are kept, for match importance. For a tie it is the first leg; ``first`` is
+    side a (the host of the first leg, unless that is drawn by lot).
+    """
+
+    unit: str
+    first: str
+    second: str
+    label: str
+
+
+@dataclass(frozen=True)
 class CompiledTournament:
     """A Program plus the names needed to read its tallies back."""
 
@@ -157,6 +174,7 @@ class CompiledTournament:
     max_group_size: int
     max_group_fixtures: int
     max_draw_size: int
+    tracked_matches: tuple[TrackedMatch, ...] = ()
 
     @property
     def n_columns(self) -> int:
@@ -254,7 +272,7 @@ def compile_tournament(
             _add_group(b, unit, venues, club_index, spec)
         else:
             b.unit_param.append(len(b.tie_legs))
-            _add_tie(b, unit, venues)
+            _add_tie(b, unit, venues, spec)
 
     outcome_ptr = [0]
     outcome_slots: list[int] = []
@@ -295,6 +313,7 @@ def compile_tournament(
         draw_size=np.array(b.draw_size, dtype=i32),
         draw_distinct=np.array(b.draw_distinct, dtype=i32),
         group_fix_ptr=np.array(b.group_fix_ptr, dtype=i32),
+        fix_track=np.array(b.fix_track, dtype=i32),
         fix_home=np.array(b.fix_home, dtype=i32),
         fix_away=np.array(b.fix_away, dtype=i32),
         group_neutral=np.array(b.group_neutral, dtype=np.int8),
@@ -308,6 +327,7 @@ def compile_tournament(
         ded_club=np.array(b.ded_club, dtype=i32),
         ded_points=np.array(b.ded_points, dtype=i32),
         tie_legs=np.array(b.tie_legs, dtype=i32),
+        tie_track=np.array(b.tie_track, dtype=i32),
         tie_host=np.array(b.tie_host, dtype=np.int8),
         tie_venue_alt=np.array(b.tie_venue_alt, dtype=np.float64),
         tie_playoff_alt=np.array(b.tie_playoff_alt, dtype=np.float64),
@@ -347,6 +367,7 @@ def compile_tournament(
         max_group_size=max([len(u.inputs) for u in groups] + [2]),
         max_group_fixtures=int(max(fixtures.max(initial=1), 1)),
         max_draw_size=max([len(u.inputs) for u in draws] + [1]),
+        tracked_matches=tuple(b.tracked),
     )
 
 
@@ -379,6 +400,9 @@ class _Builder:
         self.draw_distinct: list[int] = []
         self.group_fix_ptr = [0]
         self.fix_home: list[int] = []
+        self.fix_track: list[int] = []
+        self.tie_track: list[int] = []
+        self.tracked: list[TrackedMatch] = []
         self.fix_away: list[int] = []
         self.group_neutral: list[int] = []
         self.group_venue_alt: list[float] = []
@@ -437,9 +461,21 @@ def _add_group(
         fixtures = [(h - 1, a - 1) for h, a in group.fixtures]
     else:
         fixtures = round_robin(n, group.rounds)
+    known = _known_pairs(spec, unit.id)
+    if group.fixtures is not None or group.rounds < 2:  # the pair meets once: any host
+        known |= {(away, home) for home, away in known}
     for home, away in fixtures:
         b.fix_home.append(home)
         b.fix_away.append(away)
+        first, second = unit.inputs[home].club, unit.inputs[away].club
+        if first is not None and second is not None and (first, second) not in known:
+            b.fix_track.append(len(b.tracked))
+            venue = f" at {group.venue}" if group.venue != "home" else ""
+            b.tracked.append(
+                TrackedMatch(unit.id, first, second, f"{unit.id}: {first} v {second}{venue}")
+            )
+        else:
+            b.fix_track.append(-1)
     b.group_fix_ptr.append(len(b.fix_home))
     neutral = group.venue != "home"
     b.group_neutral.append(int(neutral))
@@ -457,10 +493,33 @@ def _add_group(
     b.group_ded_ptr.append(len(b.ded_club))
 
 
-def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float]) -> None:
+def _known_pairs(spec: S.TournamentSpec, unit_id: str) -> set[tuple[str, str]]:
+    """(home, away) of every known match of a unit; ("", "") for a fixed tie winner."""
+    pairs: set[tuple[str, str]] = set()
+    for r in spec.results:
+        if r.unit == unit_id:
+            if r.home is not None and r.away is not None:
+                pairs.add((r.home, r.away))
+            else:
+                pairs.add(("", ""))  # a fixed tie winner: the tie is decided
+    return pairs
+
+
+def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float], spec: S.TournamentSpec) -> None:
     tie = unit.spec
     assert isinstance(tie, S.Tie)
     b.tie_legs.append(tie.legs)
+    first, second = unit.inputs[0].club, unit.inputs[1].club
+    if first is not None and second is not None and not _known_pairs(spec, unit.id):
+        b.tie_track.append(len(b.tracked))
+        leg = "first leg, " if tie.legs == 2 else ""
+        b.tracked.append(
+            TrackedMatch(
+                unit.id, first, second, f"{unit.id}: {first} v {second} ({leg}side a first)"
+            )
+        )
+    else:
+        b.tie_track.append(-1)
     if tie.host == "neutral":  # every match of the tie at the neutral venue
         host = HOST_NEUTRAL
     elif tie.legs == 1:

@@ -80,12 +80,10 @@ def conditional_forecast(forecast: Forecast, conditions: Sequence[str]) -> Forec
     count_df = pd.DataFrame(counts, index=forecast.odds.index, columns=columns)
     odds = count_df / n
     se = np.sqrt(odds * (1 - odds) / n)
-    kept = SeasonRecords(
+    kept = replace(
+        records,
         occupants=records.occupants[mask],
-        slot_names=records.slot_names,
-        club_names=records.club_names,
-        milestone_slots=records.milestone_slots,
-        outcome_slots=records.outcome_slots,
+        match_results=None if records.match_results is None else records.match_results[mask],
     )
     meta = dict(forecast.metadata)
     meta["given"] = list(conditions)

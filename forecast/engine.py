@@ -140,7 +140,9 @@ def simulate_compiled(
     n_done = 0
     n_rejected = 0
     kept: list[np.ndarray] = []
+    kept_matches: list[np.ndarray] = []
     n_outputs = n_slots - n_clubs
+    n_tracked = len(compiled.tracked_matches)
     # Cumulative tallies after each kernel call: the convergence of every estimate.
     history_n: list[int] = []
     history_counts: list[np.ndarray] = []
@@ -163,6 +165,7 @@ def simulate_compiled(
             record_rows = np.full(n_now, -1, dtype=np.int64)
             records = np.zeros((0, n_outputs), dtype=np.int16)
         accepted = np.zeros(records.shape[0], dtype=np.int8)
+        match_records = np.zeros((records.shape[0], n_tracked), dtype=np.int8)
         _kernel.run_blocks(
             ints,
             floats,
@@ -180,9 +183,11 @@ def simulate_compiled(
             record_rows,
             records,
             accepted,
+            match_records,
         )
         if keep_seasons:
             kept.append(records[accepted == 1])
+            kept_matches.append(match_records[accepted == 1])
         if np.any(status == _kernel.DRAW_FAILED):
             raise InputError(
                 f"a constrained draw found no valid allocation in {_kernel.MAX_DRAW_TRIES} tries",
@@ -213,7 +218,9 @@ def simulate_compiled(
     history = _history(compiled, history_n, history_counts)
     seasons = None
     if keep_seasons:
-        seasons = SeasonRecords.from_compiled(compiled, np.concatenate(kept))
+        seasons = SeasonRecords.from_compiled(
+            compiled, np.concatenate(kept), np.concatenate(kept_matches)
+        )
     return _forecast(
         compiled,
         counts,

@@ -23,6 +23,9 @@ class SeasonRecords:
     milestone_slots : milestone id -> int64 slot indices; a club reaches the milestone in a
         season when it occupies any of them (the input slots of the milestone's units).
     outcome_slots : outcome id -> int64 slot indices, plus ``"champion"``.
+    match_results : int8[n_seasons, n_tracked]; each tracked match's result (0 the first
+        club won, 1 draw, 2 the second club won); see ``tracked_matches``.
+    tracked_matches : the upcoming matches whose clubs are known (compiler.TrackedMatch).
     """
 
     occupants: np.ndarray
@@ -30,10 +33,14 @@ class SeasonRecords:
     club_names: tuple[str, ...]
     milestone_slots: dict[str, np.ndarray]
     outcome_slots: dict[str, np.ndarray]
+    match_results: np.ndarray | None = None
+    tracked_matches: tuple[Any, ...] = ()
 
     @classmethod
-    def from_compiled(cls, compiled: Any, outputs: np.ndarray) -> SeasonRecords:
-        """Records from the kernel's output-slot rows (int16[n, S - C])."""
+    def from_compiled(
+        cls, compiled: Any, outputs: np.ndarray, match_results: np.ndarray | None = None
+    ) -> SeasonRecords:
+        """Records from the kernel's rows: output slots int16[n, S - C], results int8."""
         p = compiled.program
         n_clubs = len(compiled.club_names)
         clubs = np.broadcast_to(np.arange(n_clubs, dtype=np.int16), (outputs.shape[0], n_clubs))
@@ -55,6 +62,8 @@ class SeasonRecords:
             club_names=compiled.club_names,
             milestone_slots={m: np.unique(v).astype(np.int64) for m, v in milestone_slots.items()},
             outcome_slots=outcome_slots,
+            match_results=match_results,
+            tracked_matches=tuple(compiled.tracked_matches),
         )
 
     @property
