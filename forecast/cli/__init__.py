@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from forecast.cli import check, run
+    from forecast.cli import check, compare, run
     from ratings import cli as ratings_cli
 
     parser = _Parser(
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      parser_class=_Parser)
     check.register(commands)
     run.register(commands)
+    compare.register(commands)
     ratings_cli.register(commands)
     return parser
 
