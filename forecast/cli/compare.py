@@ -1,0 +1,163 @@
+"""``copa-forecast compare CONFIG --scenario FILE [...]``: what each scenario changes.
+
+The command only wires the steps together: check the options, load the season and every
+scenario (a bad file fails before anything is simulated), make sure the output directory can
+be written, simulate the baseline and each scenario with common random numbers
+(:func:`forecast.scenarios.compare`), print the clubs that move most and write compare.csv,
+compare.json and compare.md all or none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from forecast.cli.run import (
+    DEFAULT_SIMS,
+    _import_reports,
+    _non_negative_int,
+    _positive_int,
+    _Progress,
+    default_out_dir,
+)
+
+__all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
+
+#: Batches of the batch-means standard error (see forecast.scenarios.DEFAULT_BATCHES; kept
+#: here as a literal so that building the parser imports no loader).
+DEFAULT_BATCHES = 16
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "compare",
+        help="compare scenarios with the baseline (common random numbers)",
+        description="Simulate a season and each scenario laid over it with the same random "
+        "numbers, and write per club the baseline, the scenario, the difference and its "
+        "standard error (batch means) to compare.csv, compare.json and compare.md. Each "
+        "--scenario is compared with the baseline on its own.",
+    )
+    parser.add_argument("config", metavar="CONFIG", help="season TOML file")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="scenario overlay to compare (repeatable: one comparison each)",
+    )
+    parser.add_argument(
+        "--sims",
+        type=_positive_int,
+        default=DEFAULT_SIMS,
+        metavar="N",
+        help=f"seasons per run (default {DEFAULT_SIMS:,}); the baseline and every scenario "
+        "run this many",
+    )
+    parser.add_argument(
+        "--batches",
+        type=_positive_int,
+        default=DEFAULT_BATCHES,
+        metavar="B",
+        help=f"independent batches for the standard errors (default {DEFAULT_BATCHES})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        default=2006,
+        metavar="S",
+        help="random seed (default 2006)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=None,
+        metavar="T",
+        help="worker threads (default: all cores; results do not depend on it)",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="output directory (default reports/<config name>/compare/)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (no progress bar, no summary)",
+    )
+    parser.set_defaults(func=_cmd_compare)
+
+
+def default_compare_dir(config: str) -> Path:
+    """``reports/<config file name without .toml>/compare/``."""
+    return default_out_dir(config) / "compare"
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from forecast.config import load
+    from forecast.errors import InputError
+    from forecast.scenarios import compare
+
+    started = time.perf_counter()
+    if args.batches < 2:
+        raise InputError(f"at least 2 batches are needed (got {args.batches})", place="--batches")
+    if args.sims < args.batches:
+        raise InputError(
+            f"{args.sims} seasons cannot fill {args.batches} batches",
+            place="--sims",
+            hint="raise --sims or lower --batches",
+        )
+    # Every file is read before the output directory is made: a bad scenario is one line.
+    base = load(args.config)
+    for scenario in args.scenario:
+        load(args.config, [scenario])
+    reports = _import_reports()
+    from reports._atomic import prepare_output_dir, remove_created
+    from reports.compare import compare_terminal, write_compare
+
+    out_dir = Path(args.out) if args.out is not None else default_compare_dir(args.config)
+    created = prepare_output_dir(out_dir)
+    planned = args.sims * (1 + len(args.scenario))
+    try:
+        with _Progress(planned, enabled=not args.quiet and sys.stderr.isatty()) as bar:
+            done = [0]
+
+            def progress(seasons: int) -> None:
+                done[0] += seasons
+                bar(done[0], planned)
+
+            comparison = compare(
+                args.config,
+                args.scenario,
+                args.sims,
+                args.seed,
+                args.batches,
+                threads=args.threads,
+                progress=progress,
+            )
+        season = base.spec.season
+        context = reports.RunContext(
+            season_id=season.id,
+            season_name=season.name,
+            config=args.config,
+            generated_at=datetime.now().astimezone(),
+            assumptions=tuple(season.assumptions),
+            scenarios=tuple(args.scenario),
+            wall_seconds=round(time.perf_counter() - started, 3),
+            description=season.description,
+        )
+        written = write_compare(comparison, context, out_dir)
+    except BaseException:
+        remove_created(created)
+        raise
+    if not args.quiet:
+        print(compare_terminal(comparison))
+        names = ", ".join(p.name for p in written)
+        print(f"\nWrote {names} to {out_dir}{'' if str(out_dir).endswith('/') else '/'}")
+    return 0

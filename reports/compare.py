@@ -1,0 +1,333 @@
+"""Reports of a scenario comparison: compare.csv, compare.json, compare.md and a terminal summary.
+
+A :class:`~forecast.scenarios.Comparison` holds a baseline and scenarios simulated with
+common random numbers. For every club and every probability column of odds.csv these
+reports give the baseline, the scenario, the difference (scenario minus baseline) and the
+batch-means standard error of the difference. Nothing here simulates.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecast.scenarios import Comparison, ScenarioRun
+from reports._atomic import write_atomically
+from reports.context import RunContext
+from reports.data import FLOAT_FORMAT
+
+__all__ = [
+    "COMPARE_FILES",
+    "compare_csv",
+    "compare_files",
+    "compare_json",
+    "compare_markdown",
+    "compare_record",
+    "compare_table",
+    "compare_terminal",
+    "key_column",
+    "write_compare",
+]
+
+COMPARE_FILES = ("compare.csv", "compare.json", "compare.md")
+_DECIMALS = 6
+#: The four numbers of a probability column in a scenario's block, in csv order.
+_PARTS = ("base", "scenario", "diff", "diff_se")
+
+
+def key_column(comparison: Comparison, scenario: ScenarioRun) -> str:
+    """The column clubs are ranked by: the baseline's first outcome (promotion) when the
+    scenario has it too, else ``champion``."""
+    outcomes = comparison.base.forecast.outcomes
+    if outcomes and outcomes[0] in scenario.run.forecast.columns:
+        return outcomes[0]
+    return "champion"
+
+
+def compare_table(comparison: Comparison) -> pd.DataFrame:
+    """One row per club (season file order): ``club``, ``department``, ``region``, then one
+    block per scenario of ``<column>_base``, ``<column>_scenario``, ``<column>_diff`` and
+    ``<column>_diff_se`` for every probability column.
+
+    With several scenarios each block's names start with the scenario's label (its file
+    name without ``.toml``) and a colon: ``no_altitude:champion_diff``.
+    """
+    clubs = comparison.base.forecast.clubs
+    out = pd.DataFrame(
+        {
+            "club": clubs.index,
+            "department": clubs["department"].to_numpy(),
+            "region": clubs["region"].to_numpy(),
+        }
+    )
+    prefixed = len(comparison.scenarios) > 1
+    for scenario in comparison.scenarios:
+        block = comparison.difference(scenario)
+        prefix = f"{scenario.label}:" if prefixed else ""
+        for name in block.columns:
+            out[prefix + name] = block[name].to_numpy()
+    return out
+
+
+def compare_csv(comparison: Comparison) -> str:
+    """compare.csv as text (see :func:`compare_table`); an absent column is left empty."""
+    text: str = compare_table(comparison).to_csv(
+        index=False, float_format=FLOAT_FORMAT, lineterminator="\n"
+    )
+    return text
+
+
+def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any]:
+    """compare.json's content: ``metadata``, ``base``, ``scenarios`` and ``clubs``.
+
+    ``clubs`` holds per club one object per scenario label with the same numbers as
+    compare.csv (NaN, for a column only one run has, becomes null).
+    """
+    base_meta = comparison.base.forecast.metadata
+    metadata = {
+        "season_id": context.season_id,
+        "season_name": context.season_name,
+        "config": context.config,
+        "scenarios": list(context.scenarios),
+        "seed": comparison.seed,
+        "n_sims": comparison.n_sims,
+        "batches": comparison.batches,
+        "batch_seeds": list(comparison.base.seeds),
+        "method": "common random numbers; standard error of a difference by batch means",
+        "version": base_meta.get("version"),
+        "threads": base_meta.get("threads"),
+        "input_sha256": comparison.base_sha256,
+        "generated_at": context.generated_at.isoformat(timespec="seconds"),
+        "wall_seconds": context.wall_seconds,
+    }
+    base = {
+        "input_sha256": comparison.base_sha256,
+        "columns": list(comparison.base.forecast.columns),
+        **_run_numbers(base_meta),
+    }
+    scenarios = []
+    for scenario in comparison.scenarios:
+        meta = scenario.run.forecast.metadata
+        scenarios.append(
+            {
+                "label": scenario.label,
+                "file": str(scenario.info.path),
+                "name": scenario.info.name,
+                "description": scenario.info.description,
+                "input_sha256": scenario.input_sha256,
+                "columns": comparison.columns(scenario),
+                "key_column": key_column(comparison, scenario),
+                **_run_numbers(meta),
+            }
+        )
+    blocks = {s.label: comparison.difference(s) for s in comparison.scenarios}
+    clubs_frame = comparison.base.forecast.clubs
+    clubs = []
+    for club in clubs_frame.index:
+        entry: dict[str, Any] = {
+            "club": club,
+            "department": clubs_frame.at[club, "department"],
+            "region": clubs_frame.at[club, "region"],
+        }
+        for label, block in blocks.items():
+            entry[label] = {name: _number(block.at[club, name]) for name in block.columns}
+        clubs.append(entry)
+    return {"metadata": metadata, "base": base, "scenarios": scenarios, "clubs": clubs}
+
+
+def compare_json(comparison: Comparison, context: RunContext) -> str:
+    """compare.json as text (see :func:`compare_record`)."""
+    record = compare_record(comparison, context)
+    return json.dumps(record, ensure_ascii=False, indent=2, default=_jsonable) + "\n"
+
+
+def compare_markdown(comparison: Comparison, context: RunContext) -> str:
+    """compare.md: the method, then per scenario its question and two tables.
+
+    The first table ranks clubs by the absolute change in the key column (promotion, else
+    champion) and shows baseline, scenario and change ± 2 standard errors for it and for
+    the champion; the second gives the change in every column.
+    """
+    meta = comparison.base.forecast.metadata
+    parts = [
+        f"# {context.season_name}: scenarios compared",
+        (
+            f"Season file `{context.config}`; {comparison.n_sims:,} seasons per run in "
+            f"{comparison.batches} batches; seed {comparison.seed}; copa-forecast "
+            f"{meta.get('version', '?')}; input hash {comparison.base_sha256[:12]}; "
+            f"{context.generated_at:%Y-%m-%d %H:%M}."
+        ),
+        "## Method",
+        (
+            "The baseline and every scenario are simulated with common random numbers: the "
+            "same seeds, and in every simulated season each draw, group and tie takes its "
+            "random numbers from its own stream, so whatever a scenario does not change plays "
+            "out exactly as in the baseline and the differences below are the scenario's "
+            "effect, not two runs' noise. Matches whose scoring rates a scenario changes "
+            "(another strength, venue or altitude) are drawn afresh, so the gain is largest "
+            "far from what the scenario touches. The standard error of a difference comes "
+            f"from batch means: the seasons are split into {comparison.batches} independent "
+            "batches with seeds derived from the seed above, each batch is run for the "
+            "baseline and every scenario, and the error is the standard deviation of the "
+            f"per-batch differences divided by √{comparison.batches}. Changes are in "
+            "percentage points, ± two standard errors."
+        ),
+    ]
+    for scenario in comparison.scenarios:
+        parts += _scenario_section(comparison, scenario)
+    return "\n\n".join(parts) + "\n"
+
+
+def compare_terminal(comparison: Comparison, top: int = 5) -> str:
+    """A compact summary: per scenario the ``top`` clubs whose key column moved most."""
+    lines: list[str] = []
+    for scenario in comparison.scenarios:
+        key = key_column(comparison, scenario)
+        block = comparison.difference(scenario)
+        meta = scenario.run.forecast.metadata
+        if lines:
+            lines.append("")
+        lines.append(f"{scenario.label}: {scenario.info.name}")
+        lines.append(f"  {_seasons_line(meta)}.")
+        lines.append(f"  Biggest changes in {key} (percent, change ± 2 se):")
+        order = _by_change(block, key)
+        width = max([4, *(len(str(c)) for c in order[:top])])
+        for club in order[:top]:
+            base, scen = block.at[club, f"{key}_base"], block.at[club, f"{key}_scenario"]
+            change = _change(block.at[club, f"{key}_diff"], block.at[club, f"{key}_diff_se"])
+            lines.append(f"  {club:<{width}}  {_pct(base):>5} -> {_pct(scen):>5}  ({change})")
+    return "\n".join(lines)
+
+
+def compare_files(comparison: Comparison, context: RunContext) -> dict[str, str]:
+    """File name -> text for every file in :data:`COMPARE_FILES`."""
+    return {
+        "compare.csv": compare_csv(comparison),
+        "compare.json": compare_json(comparison, context),
+        "compare.md": compare_markdown(comparison, context),
+    }
+
+
+def write_compare(
+    comparison: Comparison, context: RunContext, out_dir: str | os.PathLike[str]
+) -> list[Path]:
+    """Write compare.csv, compare.json and compare.md into ``out_dir``, all or none."""
+    return write_atomically(out_dir, compare_files(comparison, context))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _scenario_section(comparison: Comparison, scenario: ScenarioRun) -> list[str]:
+    block = comparison.difference(scenario)
+    key = key_column(comparison, scenario)
+    names = {**comparison.base.forecast.names, **scenario.run.forecast.names}
+    meta = scenario.run.forecast.metadata
+    prefix = f" (columns `{scenario.label}:…`)" if len(comparison.scenarios) > 1 else ""
+    parts = [
+        f"## {scenario.info.name}",
+        f"File `{scenario.info.path}`{prefix}; input hash {scenario.input_sha256[:12]}; "
+        f"{_seasons_line(meta)}.",
+    ]
+    if scenario.info.description:
+        parts.append(scenario.info.description)
+    headline = list(dict.fromkeys([key, "champion"]))
+    order = _by_change(block, key)
+    header = ["Club", "Department"]
+    for column in headline:
+        title = names.get(column, column)
+        header += [f"{title}: base", "scenario", "change"]
+    rows = []
+    for club in order:
+        row = [_escape(str(club)), str(comparison.base.forecast.clubs.at[club, "department"])]
+        for column in headline:
+            row += [
+                _pct(block.at[club, f"{column}_base"]),
+                _pct(block.at[club, f"{column}_scenario"]),
+                _change(block.at[club, f"{column}_diff"], block.at[club, f"{column}_diff_se"]),
+            ]
+        rows.append(row)
+    parts.append(
+        f"Clubs ranked by the size of the change in “{names.get(key, key)}”; "
+        "probabilities in percent, changes in percentage points ± two standard errors."
+    )
+    parts.append(_table(header, rows, right_from=2))
+    columns = comparison.columns(scenario)
+    every = [
+        [_escape(str(club))]
+        + [_change(block.at[club, f"{c}_diff"], block.at[club, f"{c}_diff_se"]) for c in columns]
+        for club in order
+    ]
+    parts.append(
+        "### Change in every column\n\nPercentage points ± two standard errors; `n/a` where "
+        "only one of the two runs has the column."
+    )
+    parts.append(_table(["Club", *(names.get(c, c) for c in columns)], every, right_from=1))
+    return parts
+
+
+def _by_change(block: pd.DataFrame, key: str) -> list[Any]:
+    """Clubs by the absolute change in ``key`` (largest first); exact ties keep file order."""
+    size = block[f"{key}_diff"].abs().fillna(-1.0)
+    return list(size.sort_values(ascending=False, kind="mergesort").index)
+
+
+def _seasons_line(meta: dict[str, Any]) -> str:
+    kept = int(meta.get("n_seasons", 0))
+    dropped = int(meta.get("n_rejected", 0))
+    text = f"{kept:,} seasons"
+    if dropped:
+        text += f" kept, {dropped:,} dropped as they disagree with the known results"
+    return text
+
+
+def _pct(p: float) -> str:
+    if p is None or math.isnan(p):
+        return "n/a"
+    return f"{100 * p:.1f}"
+
+
+def _change(diff: float, se: float) -> str:
+    """``+3.2 ± 0.4`` in percentage points with two standard errors; ``0`` for no change."""
+    if diff is None or math.isnan(diff):
+        return "n/a"
+    if diff == 0.0 and se == 0.0:
+        return "0"
+    error = f"{200 * se:.1f}"
+    if error == "0.0" and se > 0:
+        error = "<0.1"
+    return f"{100 * diff:+.1f} ± {error}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int) -> str:
+    align = ["---" if i < right_from else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _run_numbers(meta: dict[str, Any]) -> dict[str, Any]:
+    return {k: meta.get(k) for k in ("n_sims", "n_seasons", "n_rejected", "seconds")}
+
+
+def _number(value: Any) -> float | None:
+    value = float(value)
+    return round(value, _DECIMALS) if math.isfinite(value) else None
+
+
+def _jsonable(value: Any) -> Any:
+    # numpy scalars and paths sneak into metadata; json knows neither.
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
