@@ -12,12 +12,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from forecast.config import Tournament
 from forecast.errors import InputError
 from forecast.results import Forecast
 
-__all__ = ["default_column", "match_importance", "matches_that_matter"]
+__all__ = ["default_column", "has_upcoming_matches", "match_importance", "matches_that_matter"]
 
 RESULTS = ("first_wins", "draw", "second_wins")
+
+
+def has_upcoming_matches(tournament: Tournament) -> bool:
+    """Whether some group or tie has all its clubs known before the season is simulated."""
+    return any(
+        unit.kind != "draw" and all(ref.club is not None for ref in unit.inputs)
+        for unit in tournament.units
+    )
 
 
 def default_column(forecast: Forecast) -> str:

@@ -54,7 +54,46 @@ def report_markdown(forecast: Forecast, context: RunContext) -> str:
         "### By department",
         _share_table(forecast, "department"),
     ]
+    parts += ["## Matches that matter most", _importance(forecast)]
     return "\n\n".join(parts) + "\n"
+
+
+def _importance(forecast: Forecast) -> str:
+    """The upcoming matches whose result moves promotion the most (from kept seasons)."""
+    from forecast.importance import default_column, matches_that_matter
+
+    records = forecast.seasons
+    if records is None or not records.tracked_matches:
+        return (
+            "No upcoming match has both its clubs known yet (they depend on draws or on "
+            "earlier results), so no match can be ranked by importance."
+        )
+    column = default_column(forecast)
+    ranked = matches_that_matter(forecast, column)
+    name = forecast.names.get(column, column)
+    rows = [
+        [
+            _cell(row.match),
+            f"{row.importance:.2f}",
+            _cell(row.most_affected),
+            f"{100 * row.swing:+.1f}",
+            f"{row.n_first_wins:,} / {row.n_draw:,} / {row.n_second_wins:,}",
+        ]
+        for row in ranked.itertuples()
+    ]
+    intro = (
+        f'For each upcoming match whose clubs are known: how many places in "{name}" '
+        "change hands between a win for the first-named club and a win for the second "
+        "(importance), and the club whose chance moves most (in points of percent). Counted "
+        "in the simulated seasons themselves, split by that match's result (seasons behind "
+        "each result: first win / draw / second win)."
+    )
+    table = _markdown_table(
+        ["Match", "Importance", "Most affected", "Swing", "Seasons"],
+        ["---", "---:", "---", "---:", "---:"],
+        rows,
+    )
+    return intro + "\n\n" + table
 
 
 def _run_line(forecast: Forecast, context: RunContext) -> str:

@@ -119,3 +119,22 @@ def test_matches_that_matter_ranks_by_swing(kept: forecast.Forecast) -> None:
     table = match_importance(kept)
     own = table[table["club"] == table["first"]]
     assert (own["swing"] > 0).all()
+
+
+def test_report_ranks_matches_that_matter(tmp_path: Path) -> None:
+    """run keeps seasons when some match has known clubs and report.md ranks them."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "imp.toml"
+    path.write_text(SEASON, encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-P", "-m", "forecast.cli", "run", str(path), "--sims", "20000",
+         "--quiet", "--out", str(out)],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    report = (out / "report.md").read_text(encoding="utf-8")
+    section = report.split("## Matches that matter most", 1)[1]
+    assert section.count("| G: ") == 6

@@ -29,6 +29,10 @@ DEFAULT_SIMS_CAP = 2_000_000
 DEFAULT_PRECISION = 0.001
 
 
+#: The most seasons whose outcomes are kept for match importance (memory: ~2 bytes a slot).
+KEEP_SEASONS_MAX = 1_000_000
+
+
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "run",
@@ -119,8 +123,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # Imported only now, so a bad file or option fails before pandas is loaded; but before
     # the output directory exists (see _import_reports).
     reports = _import_reports()
+    from forecast.importance import has_upcoming_matches
     from reports._atomic import prepare_output_dir, remove_created
 
+    # Match importance needs every season's outcome (about 2 bytes a slot a season): kept
+    # only when some match has known clubs, and not beyond a million seasons.
+    keep_for_importance = has_upcoming_matches(tournament) and n_sims <= KEEP_SEASONS_MAX
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
     created = prepare_output_dir(out_dir)
     try:
@@ -132,7 +140,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 threads=args.threads,
                 precision=args.precision,
                 progress=progress,
-                keep_seasons=bool(args.given),
+                keep_seasons=bool(args.given) or keep_for_importance,
             )
         assumptions = tuple(tournament.spec.season.assumptions)
         if args.given:
