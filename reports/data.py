@@ -12,11 +12,21 @@ import json
 import math
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from forecast.results import Forecast
 from reports.context import RunContext
 from reports.tables import odds_table
 
-__all__ = ["FLOAT_FORMAT", "odds_csv", "odds_json", "odds_record"]
+__all__ = [
+    "FLOAT_FORMAT",
+    "history_from_record",
+    "history_record",
+    "odds_csv",
+    "odds_json",
+    "odds_record",
+]
 
 #: Six decimals: finer than any standard error a run can reach (1e-6 would need ~10^11
 #: seasons), so rounding never hides information.
@@ -50,6 +60,11 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
             entry[f"{column}_se"] = _round(values[f"{column}_se"])
         entry["counts"] = {c: int(counts.at[club, c]) for c in forecast.columns}
         entry["placeholder"] = bool(forecast.clubs.at[club, "placeholder"])
+        # Where the club plays, so that the altitude chart can be redrawn from this file.
+        for key in ("home_city", "altitude_m"):
+            if key in forecast.clubs:
+                value = forecast.clubs.at[club, key]
+                entry[key] = float(value) if key == "altitude_m" else str(value)
         clubs.append(entry)
     kinds = {m: "milestone" for m in forecast.milestones}
     kinds["champion"] = "champion"
@@ -75,7 +90,13 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
             "wall_seconds": context.wall_seconds,
         }
     )
-    return {"metadata": metadata, "columns": columns, "clubs": clubs}
+    record: dict[str, Any] = {"metadata": metadata, "columns": columns, "clubs": clubs}
+    # The estimates after each checkpoint, so `copa-forecast plot --chart convergence` can
+    # redraw the convergence chart without simulating again.
+    history = history_record(forecast.history)
+    if history is not None:
+        record["history"] = history
+    return record
 
 
 def odds_json(forecast: Forecast, context: RunContext) -> str:
@@ -85,12 +106,57 @@ def odds_json(forecast: Forecast, context: RunContext) -> str:
     version, input_sha256, goal_model, seconds, ...) plus the season, the files as the user
     named them, the assumptions, the finishing time and the whole run's wall time.
     ``columns`` gives each probability column's display name, kind and places per season.
-    ``clubs`` has one object per club: the same numbers as odds.csv and their counts.
+    ``clubs`` has one object per club: the same numbers as odds.csv and their counts, plus
+    its home city and altitude. ``history`` (when the run kept one) has the estimates after
+    each checkpoint: ``{"n_seasons": [...], "p": {column: {club: [...]}}}``.
     """
     return (
         json.dumps(odds_record(forecast, context), ensure_ascii=False, indent=2, default=_jsonable)
         + "\n"
     )
+
+
+def history_record(history: pd.DataFrame | None) -> dict[str, Any] | None:
+    """odds.json's ``history``: ``{"n_seasons": [...], "p": {column: {club: [...]}}}``.
+
+    Only the probabilities are kept: every standard error is sqrt(p(1-p)/n) at its
+    checkpoint, so storing both would double the file for nothing.
+    """
+    if history is None or history.empty:
+        return None
+    checkpoints = sorted(int(n) for n in history["n_seasons"].unique())
+    wide = history.pivot_table(
+        index=["column", "club"], columns="n_seasons", values="p", sort=False
+    )
+    p: dict[str, dict[str, list[float]]] = {}
+    for (column, club), values in wide.iterrows():
+        p.setdefault(str(column), {})[str(club)] = [round(float(values[n]), 6) for n in checkpoints]
+    return {"n_seasons": checkpoints, "p": p}
+
+
+def history_from_record(record: dict[str, Any] | None) -> pd.DataFrame | None:
+    """The long history DataFrame back from :func:`history_record`'s output."""
+    if not record:
+        return None
+    n = np.asarray(record["n_seasons"], dtype=float)
+    frames = []
+    for column, by_club in record["p"].items():
+        for club, values in by_club.items():
+            p = np.asarray(values, dtype=float)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "n_seasons": n.astype(np.int64),
+                        "club": club,
+                        "column": column,
+                        "p": p,
+                        "se": np.sqrt(p * (1 - p) / n),
+                    }
+                )
+            )
+    if not frames:
+        return None
+    return pd.concat(frames, ignore_index=True)
 
 
 def _round(value: float) -> float:

@@ -1,0 +1,68 @@
+"""Matplotlib charts of a forecast: functions that draw on an Axes and return the artists.
+
+No pyplot state is used anywhere: figures are :class:`matplotlib.figure.Figure` objects
+saved through the Agg/SVG canvases, so the charts work on any backend and in threads.
+
+Chart functions (each takes an Axes first and plain DataFrames):
+
+- :func:`promotion_bars` (promotion or champion bars, sorted, 95% intervals, region colours)
+- :func:`stage_heatmap` (club x stage, numbers in cells)
+- :func:`comparison_chart` (scenario against baseline, dumbbells)
+- :func:`convergence_chart` (estimates against simulated seasons, 95% bands)
+- :func:`format_flow` (departments -> stages -> outcomes, from the loaded format)
+- :func:`altitude_chart` (home altitude against probability)
+
+Figure builders (``*_figure``) size a figure for the number of clubs and add the title and
+the caption (config, seed, seasons); :func:`load_odds_json` rebuilds their input from a saved
+odds.json, which is how ``copa-forecast plot`` redraws a chart without simulating.
+"""
+
+from __future__ import annotations
+
+from reports.charts._data import ChartData, load_odds_json
+from reports.charts._figures import (
+    CHARTS,
+    altitude_figure,
+    champion_figure,
+    comparison_figure,
+    convergence_figure,
+    figure_bytes,
+    format_figure,
+    promotion_figure,
+    run_figures,
+    save_figure,
+    stages_figure,
+)
+from reports.charts._style import caption_text, region_colors
+from reports.charts.convergence import convergence_chart
+from reports.charts.format import FlowGraph, format_flow, format_graph
+from reports.charts.odds import altitude_chart, promotion_bars, stage_heatmap
+from reports.charts.scenario import Dumbbells, comparison_chart, comparison_frame
+
+__all__ = [
+    "CHARTS",
+    "ChartData",
+    "Dumbbells",
+    "FlowGraph",
+    "altitude_chart",
+    "altitude_figure",
+    "caption_text",
+    "champion_figure",
+    "comparison_chart",
+    "comparison_figure",
+    "comparison_frame",
+    "convergence_chart",
+    "convergence_figure",
+    "figure_bytes",
+    "format_figure",
+    "format_flow",
+    "format_graph",
+    "load_odds_json",
+    "promotion_bars",
+    "promotion_figure",
+    "region_colors",
+    "run_figures",
+    "save_figure",
+    "stage_heatmap",
+    "stages_figure",
+]

@@ -1,0 +1,132 @@
+"""The numbers charts need, from a Forecast or from a saved odds.json (no simulation)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from forecast.errors import InputError
+from reports.data import history_from_record
+
+if TYPE_CHECKING:
+    from forecast.results import Forecast
+    from reports.context import RunContext
+
+__all__ = ["ChartData", "load_odds_json"]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Plain DataFrames for the chart functions.
+
+    Attributes
+    ----------
+    odds, se : DataFrame club x column (milestones, ``champion``, outcomes).
+    clubs : DataFrame indexed by club: department, region, home_city, altitude_m,
+        placeholder (missing ones are NaN).
+    milestones, outcomes : column ids in order.
+    names : display name of each column.
+    metadata : seed, n_sims, n_seasons, version, input_sha256, config, scenarios,
+        season_name, ... (as in odds.json).
+    history : long DataFrame n_seasons/club/column/p/se, or None.
+    """
+
+    odds: pd.DataFrame
+    se: pd.DataFrame
+    clubs: pd.DataFrame
+    milestones: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    names: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    history: pd.DataFrame | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.milestones, "champion", *self.outcomes)
+
+    @property
+    def main_column(self) -> str:
+        """The column the report ranks by: the first outcome (promotion), else champion."""
+        return self.outcomes[0] if self.outcomes else "champion"
+
+    @classmethod
+    def from_forecast(cls, forecast: Forecast, context: RunContext | None = None) -> ChartData:
+        meta = dict(forecast.metadata)
+        meta.setdefault("n_seasons", forecast.n_seasons)
+        if context is not None:
+            meta.update(
+                {
+                    "season_id": context.season_id,
+                    "season_name": context.season_name,
+                    "config": context.config,
+                    "scenarios": list(context.scenarios),
+                }
+            )
+        return cls(
+            odds=forecast.odds,
+            se=forecast.se,
+            clubs=forecast.clubs,
+            milestones=tuple(forecast.milestones),
+            outcomes=tuple(forecast.outcomes),
+            names={c: forecast.names.get(c, c) for c in forecast.columns},
+            metadata=meta,
+            history=forecast.history,
+        )
+
+
+def load_odds_json(path: str | os.PathLike[str]) -> ChartData:
+    """Rebuild :class:`ChartData` from an odds.json written by ``copa-forecast run``.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not JSON, or not an odds.json.
+    """
+    file = Path(path)
+    try:
+        record = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(file), hint="check the path") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read it as JSON ({exc})", file=str(file)) from None
+    if not isinstance(record, dict) or not {"metadata", "columns", "clubs"} <= set(record):
+        raise InputError(
+            "not an odds.json: expected the keys metadata, columns and clubs",
+            file=str(file),
+            hint="pass the odds.json that copa-forecast run wrote",
+        )
+    columns = [c["id"] for c in record["columns"]]
+    kinds = {c["id"]: c["kind"] for c in record["columns"]}
+    names = {c["id"]: c.get("name", c["id"]) for c in record["columns"]}
+    rows = record["clubs"]
+    index = pd.Index([r["club"] for r in rows], name="club")
+    odds = pd.DataFrame({c: [float(r[c]) for r in rows] for c in columns}, index=index)
+    se = pd.DataFrame({c: [float(r[f"{c}_se"]) for r in rows] for c in columns}, index=index)
+    clubs = pd.DataFrame(
+        {
+            "department": [r.get("department") for r in rows],
+            "region": [r.get("region") for r in rows],
+            "home_city": [r.get("home_city", "") for r in rows],
+            "altitude_m": [float(r.get("altitude_m", math.nan)) for r in rows],
+            "placeholder": [bool(r.get("placeholder", False)) for r in rows],
+        },
+        index=index,
+    )
+    history = history_from_record(record.get("history"))
+    metadata = dict(record["metadata"])
+    return ChartData(
+        odds=odds,
+        se=se,
+        clubs=clubs,
+        milestones=tuple(c for c in columns if kinds[c] == "milestone"),
+        outcomes=tuple(c for c in columns if kinds[c] == "outcome"),
+        names=names,
+        metadata=metadata,
+        history=history,
+    )

@@ -1,0 +1,272 @@
+"""Whole figures: size for the number of clubs, title, caption; PNG and SVG bytes."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+
+from forecast.errors import InputError
+from reports.charts._data import ChartData
+from reports.charts._style import caption_text, clubs_height, new_figure
+from reports.charts.convergence import convergence_chart
+from reports.charts.format import FlowGraph, format_flow
+from reports.charts.odds import altitude_chart, promotion_bars, stage_heatmap
+from reports.charts.scenario import comparison_chart
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+__all__ = [
+    "CHARTS",
+    "altitude_figure",
+    "champion_figure",
+    "comparison_figure",
+    "convergence_figure",
+    "figure_bytes",
+    "format_figure",
+    "promotion_figure",
+    "run_figures",
+    "save_figure",
+    "stages_figure",
+]
+
+#: Chart names accepted by ``copa-forecast plot --chart``, and what each shows.
+CHARTS = {
+    "promotion": "probability of the main outcome (promotion) per club, with 95% intervals",
+    "champion": "probability of winning the tournament per club, with 95% intervals",
+    "stages": "club x stage heatmap of the probability of reaching each stage",
+    "convergence": "estimates against the number of simulated seasons, with 95% bands",
+    "altitude": "home altitude against the probability of the main outcome",
+    "format": "the flow of clubs from departments through the stages to the outcomes",
+    "comparison": "a scenario against its baseline, per club (from compare.json)",
+}
+_WIDTH = 8.0
+
+
+def promotion_figure(data: ChartData, column: str | None = None) -> Figure:
+    """Bars of ``column`` (default: the main outcome) for every club."""
+    column = column or data.main_column
+    _check_column(data, column)
+    name = data.names.get(column, column)
+    fig = new_figure(_WIDTH, clubs_height(len(data.odds)))
+    ax = fig.add_subplot()
+    promotion_bars(
+        ax,
+        data.odds,
+        data.se,
+        data.clubs,
+        column,
+        name=name,
+        title=f"{name}: chance per club",
+        caption=caption_text(data.metadata, extra=_BARS_NOTE),
+    )
+    return fig
+
+
+def champion_figure(data: ChartData) -> Figure:
+    """Bars of the chance to win the tournament."""
+    return promotion_figure(data, "champion")
+
+
+def stages_figure(data: ChartData) -> Figure:
+    """The stage-progression heatmap (milestones, then champion)."""
+    columns = [*data.milestones, "champion"]
+    fig = new_figure(max(6.0, 2.6 + 0.95 * len(columns)), clubs_height(len(data.odds), 0.21, 2.4))
+    ax = fig.add_subplot()
+    stage_heatmap(
+        ax,
+        data.odds,
+        columns,
+        names=data.names,
+        clubs=data.clubs,
+        title="Chance of reaching each stage (%)",
+        caption=caption_text(
+            data.metadata,
+            extra="Cells: percent of simulated seasons in which the club reached the stage; "
+            "clubs ordered by their chance of going furthest.",
+        ),
+    )
+    return fig
+
+
+def convergence_figure(data: ChartData, column: str | None = None, top: int = 4) -> Figure:
+    """How the estimates of the likeliest clubs settled as seasons were added."""
+    column = column or data.main_column
+    _check_column(data, column)
+    if data.history is None or data.history.empty:
+        raise InputError(
+            "these results hold no convergence history",
+            place="--chart convergence",
+            hint="re-run copa-forecast run to write an odds.json with its history",
+        )
+    name = data.names.get(column, column)
+    fig = new_figure(9.0, 4.8)
+    ax = fig.add_subplot()
+    convergence_chart(
+        ax,
+        data.history,
+        column,
+        top=top,
+        name=name,
+        title=f"Convergence: {name}",
+        caption=caption_text(
+            data.metadata,
+            extra=f"{top} clubs from the top to the bottom of the ranking: their estimates "
+            "after each checkpoint of the run; bands are 95% intervals (±1.96 standard "
+            "errors).",
+        ),
+    )
+    return fig
+
+
+def altitude_figure(data: ChartData, column: str | None = None) -> Figure:
+    """Home altitude against the main outcome's probability."""
+    column = column or data.main_column
+    _check_column(data, column)
+    if data.clubs["altitude_m"].isna().all():
+        raise InputError(
+            "these results hold no club altitudes",
+            place="--chart altitude",
+            hint="re-run copa-forecast run to write an odds.json with altitude_m",
+        )
+    name = data.names.get(column, column)
+    fig = new_figure(9.0, 6.2)
+    ax = fig.add_subplot()
+    altitude_chart(
+        ax,
+        data.odds,
+        data.se,
+        data.clubs,
+        column,
+        name=name,
+        title=f"Home altitude and the chance per club: {name}",
+        caption=caption_text(
+            data.metadata,
+            extra="Points: clubs at their home city's altitude; whiskers: 95% intervals; the "
+            "likeliest clubs are named.",
+        ),
+    )
+    return fig
+
+
+def format_figure(graph: FlowGraph, metadata: Mapping[str, Any] | None = None) -> Figure:
+    """The format diagram; its height follows the largest column (departments' clubs)."""
+    total = max(
+        (sum(max(n.size, 1) for n in graph.nodes if n.column == k) for k in range(8)),
+        default=10,
+    )
+    n_columns = len(graph.columns)
+    fig = new_figure(
+        max(8.5, 2.4 * n_columns + 1.5), min(14.0, 2.6 + 0.16 * total + 0.1 * len(graph.nodes))
+    )
+    ax = fig.add_subplot()
+    caption = None
+    if metadata:
+        caption = caption_text(
+            metadata,
+            extra="Ribbon widths are places per season; boxes are stages' units that feed "
+            "each other (a region's groups and final).",
+        )
+    format_flow(ax, graph, caption=caption)
+    return fig
+
+
+def comparison_figure(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    scenario: str,
+    metadata: Mapping[str, Any] | None = None,
+    top: int | None = None,
+) -> Figure:
+    """A scenario's dumbbells against the baseline for one column."""
+    rows = int(frame[["base", "scenario"]].dropna().shape[0])
+    if top is not None:
+        rows = min(rows, top)
+    fig = new_figure(_WIDTH, clubs_height(rows))
+    ax = fig.add_subplot()
+    comparison_chart(
+        ax,
+        frame,
+        name=name,
+        scenario_label=f"Scenario {scenario}" if scenario else "Scenario",
+        title=f"{name}: {scenario} against the baseline" if scenario else name,
+        caption=caption_text(
+            metadata or {},
+            extra="Clubs sorted by the change; coloured when it exceeds its 95% interval "
+            "(common random numbers, batch-means errors).",
+        ),
+        top=top,
+    )
+    return fig
+
+
+def run_figures(data: ChartData, graph: FlowGraph | None = None) -> dict[str, Figure]:
+    """Every chart a run can draw, by name (``format`` only with a graph, ``convergence``
+    only with a history)."""
+    figures = {
+        "promotion": promotion_figure(data),
+        "champion": champion_figure(data),
+        "stages": stages_figure(data),
+        "altitude": altitude_figure(data),
+    }
+    if data.main_column == "champion":
+        del figures["champion"]  # the same chart twice otherwise
+    if data.history is not None and not data.history.empty:
+        figures["convergence"] = convergence_figure(data)
+    if graph is not None:
+        figures["format"] = format_figure(graph, data.metadata)
+    return figures
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = 144) -> bytes:
+    """``fig`` as PNG or SVG (or PDF) bytes, without timestamps, so equal charts are equal
+    files."""
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Software": None} if fmt == "png" else {"Date": None}
+    if fmt == "pdf":
+        metadata = {"CreationDate": None, "ModDate": None}
+    # A fixed salt makes SVG element ids the same on every run.
+    with matplotlib.rc_context({"svg.hashsalt": "copa-forecast"}):
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: float = 144) -> Path:
+    """Write ``fig`` to ``path``; the format follows the suffix (.png, .svg, .pdf)."""
+    out = Path(path)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in {"png", "svg", "pdf"}:
+        raise InputError(
+            f"cannot tell the image format from '{out.name}'",
+            place="--out",
+            hint="end the file name with .png, .svg or .pdf",
+        )
+    payload = figure_bytes(fig, fmt, dpi)
+    try:
+        out.write_bytes(payload)
+    except OSError as exc:
+        raise InputError(f"cannot write it ({exc.strerror or exc})", file=str(out)) from None
+    return out
+
+
+_BARS_NOTE = "Bars: share of simulated seasons; whiskers: 95% intervals (±1.96 SE)."
+
+
+def _check_column(data: ChartData, column: str) -> None:
+    if column not in data.odds.columns:
+        from forecast.errors import close_match_hint
+
+        raise InputError(
+            f"no odds column '{column}'",
+            place="--column",
+            hint=close_match_hint(column, list(data.odds.columns))
+            or f"choose one of {', '.join(data.odds.columns)}",
+        )

@@ -1,0 +1,173 @@
+"""Shared look of every chart: colours, fonts, sizes and the caption line.
+
+Colours are chosen for readers with colour-vision deficiencies: regions use the Okabe-Ito
+qualitative palette (eight hues that stay distinct under protanopia, deuteranopia and
+tritanopia), with a grey for a ninth region; sequential data uses ``cividis``, which is
+perceptually uniform and designed to read the same for deuteranopes.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+__all__ = [
+    "DIFF_DOWN",
+    "DIFF_NONE",
+    "DIFF_UP",
+    "LABEL_SIZE",
+    "LINE_COLORS",
+    "OKABE_ITO",
+    "SEQUENTIAL_CMAP",
+    "Z95",
+    "caption_text",
+    "clubs_height",
+    "contrast_text_color",
+    "new_figure",
+    "percent_formatter",
+    "region_colors",
+    "region_sort_key",
+    "set_caption",
+]
+
+#: Okabe & Ito (2008), "Color Universal Design"; black last because black bars hide their
+#: own error bars best left to the region that comes last.
+OKABE_ITO = (
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
+    "#F0E442",  # yellow
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#000000",  # black
+)
+#: Beyond eight regions: a neutral grey, then Paul Tol's "muted" hues (also CVD-safe).
+_EXTRA = ("#999999", "#882255", "#44AA99", "#DDCC77", "#117733", "#332288", "#AA4499")
+SEQUENTIAL_CMAP = "cividis"
+#: A gain, a loss and no clear change in scenario charts: blue/vermillion stay apart for
+#: every common colour-vision deficiency, unlike green/red.
+DIFF_UP, DIFF_DOWN, DIFF_NONE = "#0072B2", "#D55E00", "#8C8C8C"
+#: Line colours for a few series: Okabe-Ito without yellow, which is too pale for a thin
+#: line on white.
+LINE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+#: Two-sided 95% normal quantile: intervals drawn are estimate ± Z95 standard errors.
+Z95 = 1.959963984540054
+#: Club names at 8.5 pt stay legible and fit 50 rows in an 11-inch figure.
+LABEL_SIZE = 8.5
+
+_ROMAN = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def region_sort_key(region: str) -> tuple[int, int, str]:
+    """Roman-numbered regions (I, II, ..., VIII) in numeric order, then others by name."""
+    text = str(region).strip().upper()
+    if _ROMAN.match(text):
+        total = 0
+        for a, b in zip(text, [*text[1:], ""], strict=True):
+            value = _ROMAN_VALUES[a]
+            total += -value if b and _ROMAN_VALUES[b] > value else value
+        return (0, total, "")
+    return (1, 0, str(region))
+
+
+def region_colors(regions: Iterable[str]) -> dict[str, str]:
+    """A fixed colour for each region, assigned in :func:`region_sort_key` order.
+
+    The same set of regions always gets the same colours, whatever order clubs come in,
+    so every chart of a season agrees.
+    """
+    palette = (*OKABE_ITO, *_EXTRA)
+    ordered = sorted(set(map(str, regions)), key=region_sort_key)
+    return {r: palette[i % len(palette)] for i, r in enumerate(ordered)}
+
+
+def contrast_text_color(rgba: tuple[float, ...]) -> str:
+    """Black or white, whichever reads better on ``rgba`` (WCAG relative luminance)."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(float(c)) for c in rgba[:3])
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    # The crossing point where contrast with black equals contrast with white.
+    return "black" if luminance > 0.179 else "white"
+
+
+def clubs_height(n_rows: int, per_row: float = 0.2, extra: float = 1.9) -> float:
+    """Figure height in inches for ``n_rows`` labelled rows (50 clubs: about 11.9 in)."""
+    return extra + per_row * max(n_rows, 1)
+
+
+def percent_formatter() -> FuncFormatter:
+    """Axis ticks for probabilities in percent with no needless zeros: 0%, 0.5%, 12%."""
+
+    def fmt(value: float, _pos: object) -> str:
+        text = f"{100 * value:.2f}".rstrip("0").rstrip(".")
+        return f"{text}%"
+
+    return FuncFormatter(fmt)
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A pyplot-free figure with constrained layout (labels and caption never clipped)."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig
+
+
+def caption_text(
+    metadata: Mapping[str, Any], *, extra: str = "", scenarios: Iterable[str] | None = None
+) -> str:
+    """The line under every chart: season, config, scenarios, seed, seasons, version, hash.
+
+    Parameters
+    ----------
+    metadata : a Forecast's metadata or odds.json's ``metadata`` (``config``, ``seed``,
+        ``n_sims``, ``n_seasons``, ``version``, ``input_sha256``, ``season_name``, ...).
+    extra : a sentence put first (what the chart's marks mean).
+    scenarios : overrides ``metadata["scenarios"]``.
+    """
+    pieces = []
+    name = metadata.get("season_name")
+    if name:
+        pieces.append(str(name))
+    if metadata.get("config"):
+        pieces.append(f"config {metadata['config']}")
+    files = list(scenarios if scenarios is not None else metadata.get("scenarios") or ())
+    if files:
+        pieces.append("scenario " + ", ".join(map(str, files)))
+    if metadata.get("seed") is not None:
+        pieces.append(f"seed {metadata['seed']}")
+    n = metadata.get("n_seasons", metadata.get("n_sims"))
+    if n is not None:
+        pieces.append(f"{int(n):,} simulated seasons")
+    if metadata.get("version"):
+        pieces.append(f"copa-forecast {metadata['version']}")
+    digest = str(metadata.get("input_sha256") or "")
+    if digest:
+        pieces.append(f"inputs sha256 {digest[:12]}")
+    line = " · ".join(pieces)
+    return f"{extra} {line}".strip() if extra else line
+
+
+def set_caption(ax: Axes, text: str, *, fontsize: float = 7.5) -> Any:
+    """Put ``text`` under the figure of ``ax``, wrapped to its width, left-aligned.
+
+    It is the figure's ``supxlabel``, so constrained layout keeps room for it.
+    """
+    fig = ax.get_figure()
+    assert fig is not None
+    width_in = float(fig.get_size_inches()[0]) if isinstance(fig, Figure) else 8.0
+    # Average glyph width of DejaVu Sans is about 0.55 em.
+    chars = max(40, int(width_in * 72 / (0.55 * fontsize)) - 4)
+    wrapped = "\n".join(textwrap.wrap(text, chars))
+    return fig.supxlabel(
+        wrapped, x=0.01, ha="left", fontsize=fontsize, color="0.25", linespacing=1.3
+    )
