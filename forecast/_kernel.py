@@ -89,6 +89,7 @@ from forecast._layout import (
     UNIT_PARAM,
 )
 from forecast._rng import normal_pair, stream_key, uniform
+from forecast._tables import GUIDE_CELLS
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, parallel_kernel
 
@@ -101,7 +102,6 @@ HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
 TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS = range(9)
 RS_AGG, RS_POINTS, RS_GD, RS_AWAY, RS_ET, RS_PENS, RS_SEED, RS_PLAYOFF, RS_LOTS = range(9)
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
-_LOW32 = np.uint64(0xFFFFFFFF)
 _LOW16 = np.uint64(0xFFFF)
 _S16 = np.uint64(16)
 _S32 = np.uint64(32)
@@ -115,6 +115,8 @@ N_WORK_ROWS = 10
 # Rows of the fixture work array ``M`` (int64[4, max_fixtures + 1]): one column per match.
 M_HOST, M_VISITOR, M_GOALS_HOST, M_GOALS_VISITOR = range(4)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+# A 32-bit number's guide cell is its top log2(GUIDE_CELLS) bits.
+_GUIDE_SHIFT = np.uint64(32 - int(np.log2(GUIDE_CELLS)))
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
@@ -158,8 +160,8 @@ def play_fixtures(
     d_step = floats[D_STEP]
     rows = ints[TABLE_ROWS]
     row_base = rows if extra_time else 0
-    width = np.uint64(table.shape[1])
     side = ints[SIDE]
+    n_scorelines = side * side
     known_home = ints[KNOWN_HOME]
     known_away = ints[KNOWN_AWAY]
     x = state[0]
@@ -204,17 +206,19 @@ def play_fixtures(
             d += climb * c if c > 0.0 else -descend * c
             c = venue_alt - floats[alt + host]
             d -= climb * c if c > 0.0 else -descend * c
-        # Scoreline: the table row nearest to d, alias method on one SplitMix64 draw.
+        # Scoreline: the table row nearest to d, inverse CDF of one SplitMix64 draw (the
+        # top 32 bits), starting from the guide cell of that number.
         row = np.int64((d - d_min) / d_step + 0.5)
         row = min(max(row, 0), rows - 1) + row_base
         x += _GOLDEN
         z = (x ^ (x >> np.uint64(30))) * _MIX1
         z = (z ^ (z >> np.uint64(27))) * _MIX2
-        z = z ^ (z >> np.uint64(31))
+        u = (z ^ (z >> np.uint64(31))) >> _S32
         # numba unifies uint64 with int64 as float64, so convert explicitly to int64.
-        col = np.int64(((z >> _S32) * width) >> _S32)
-        entry = table[row, col]
-        q = col if (z & _LOW32) < (entry >> _S16) else np.int64(entry & _LOW16)
+        k = np.int64(table[row, n_scorelines + np.int64(u >> _GUIDE_SHIFT)])
+        while (table[row, k] >> _S16) <= u:
+            k += 1
+        q = np.int64(table[row, k] & _LOW16)
         goals_host = q // side
         goals_visitor = q - goals_host * side
         M[M_GOALS_HOST, f] = goals_host

@@ -3,19 +3,21 @@
 Why pack: a numba call that passes the Program named tuple (about 60 arrays) by value was
 measured here at about 0.25 microseconds, more than ten matches' worth of work. Packed,
 every kernel takes the same three arrays (``ints``, ``floats``, ``table``) and a call costs
-nanoseconds. The price is indirection: section ``X`` of ``ints`` starts at ``ints[X]``, so
-element ``i`` of it is ``ints[ints[X] + i]`` (the kernel's ``at(ints, X, i)``). Scalars sit
-directly in the header: ``ints[N_CLUBS]``, ``floats[HOME_ADVANTAGE]``.
+tens of nanoseconds. The price is indirection: section ``X`` of ``ints`` starts at
+``ints[X]``, so element ``i`` of it is ``ints[ints[X] + i]`` (floats likewise, with the
+offset stored as a float). Scalars sit directly in the header: ``ints[N_CLUBS]``,
+``floats[HOME_ADVANTAGE]``.
 
-``table`` is uint64[2R, Q]: rows ``0..R-1`` hold the full-match scoreline alias tables,
-rows ``R..2R-1`` extra time; each entry is ``threshold << 16 | alias``. Scoreline ``q``
-means ``q // SIDE`` goals for side A and ``q % SIDE`` for side B.
+``table`` is uint64[2R, Q + GUIDE_CELLS]: rows ``0..R-1`` hold the full-match inverse-CDF
+tables of :mod:`forecast._tables`, rows ``R..2R-1`` extra time. Scoreline ``q`` means
+``q // SIDE`` goals for side A and ``q % SIDE`` for side B.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from forecast._tables import GUIDE_CELLS
 from forecast.compiler import Program
 
 __all__ = ["INT_SECTIONS", "pack"]
@@ -151,7 +153,7 @@ FLOAT_SECTIONS = (
 
 
 def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ints int64[...], floats float64[...], table uint64[2R, Q]) for the kernel."""
+    """(ints int64[...], floats float64[...], table uint64[2R, Q + G]) for the kernel."""
     header = np.zeros(INT_HEADER, dtype=np.int64)
     parts = [header]
     offset = INT_HEADER
@@ -163,7 +165,7 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         header[slot] = offset
         parts.append(values)
         offset += values.size
-    side = int(np.sqrt(p.score_threshold.shape[1]))
+    side = int(np.sqrt(p.score_table.shape[1] - GUIDE_CELLS))
     header[N_CLUBS] = p.rating_mean.shape[0]
     header[N_SLOTS] = p.slot_initial.shape[0]
     header[N_UNITS] = p.unit_kind.shape[0]
@@ -172,7 +174,7 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     header[CHAMPION_SLOT] = p.champion_slot
     header[IN_SEASON] = int(p.in_season_updates)
     header[SIDE] = side
-    header[TABLE_ROWS] = p.score_threshold.shape[0]
+    header[TABLE_ROWS] = p.score_table.shape[0]
     header[ANY_UNCERTAINTY] = int(np.any(p.rating_sd > 0))
     header[ANY_EXCLUDED] = int(np.any(p.excluded))
     header[N_TRACKED] = int(max(p.fix_track.max(initial=-1), p.tie_track.max(initial=-1)) + 1)
@@ -195,7 +197,5 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     fheader[D_STEP] = p.d_step
     floats = np.concatenate(fparts)
 
-    full = (p.score_threshold.astype(np.uint64) << np.uint64(16)) | p.score_alias.astype(np.uint64)
-    extra = (p.et_threshold.astype(np.uint64) << np.uint64(16)) | p.et_alias.astype(np.uint64)
-    table = np.ascontiguousarray(np.concatenate([full, extra]))
+    table = np.ascontiguousarray(np.concatenate([p.score_table, p.et_table]))
     return ints, floats, table

@@ -1,9 +1,20 @@
 """Scoreline lookup tables over a grid of effective rating differences.
 
-For every grid point ``d`` the goal model gives the probability of each scoreline; the table
-stores them as alias-method tables (Walker/Vose), so the kernel draws a scoreline with one
-64-bit random number and two lookups. Extra time gets its own table at a third of the
-scoring rate (``GoalModel.extra_time_fraction``).
+For every grid point ``d`` the goal model gives the probability of each scoreline. The table
+stores, per grid row, the cumulative distribution of the scorelines in one fixed order
+(goal difference of side A first, then side A's goals) and a guide table, so the kernel
+draws a scoreline by inverse CDF from one 32-bit random number: a guide lookup and, on
+average, one or two comparisons.
+
+Why inverse CDF in that order rather than the alias method: with one random number per
+match, a scenario that moves a match's expected goals a little (a stronger club, no
+altitude effect, a neutral venue) keeps that match's result in most seasons, because the
+same number falls in the same place of a slightly shifted distribution. The alias method
+sends it to an unrelated scoreline. Measured on the 2006 season (16 batches of 4,000
+seasons, error of a scenario-minus-baseline difference with independent seeds divided by
+the error with common seeds, averaged over clubs and columns): Total Clean +150 points
+4.4 with the alias method, 6.5 with this table; no altitude effect 1.3 and 2.0.
+Extra time gets its own table at ``GoalModel.extra_time_fraction`` of the scoring rate.
 """
 
 from __future__ import annotations
@@ -12,27 +23,38 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ratings._jit import kernel
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 
-__all__ = ["ScorelineTable", "build_alias", "build_scoreline_table"]
+__all__ = [
+    "GUIDE_CELLS",
+    "ScorelineTable",
+    "build_inverse_table",
+    "build_scoreline_table",
+    "scoreline_order",
+]
+
+#: Guide cells per row: the search for a 32-bit number starts at the first scoreline whose
+#: cumulative probability exceeds the start of its cell.
+GUIDE_CELLS = 32
+_ONE = 2**32
 
 
 @dataclass(frozen=True)
 class ScorelineTable:
-    """Alias tables for full matches and extra time over ``d_min + k * d_step``.
+    """Inverse-CDF tables for full matches and extra time over ``d_min + k * d_step``.
 
-    ``threshold``/``alias`` are uint32/int16 of shape (rows, Q) with Q = (max_goals+1)**2;
-    scoreline ``q`` means ``goals_a[q]`` to ``goals_b[q]``. ``probabilities`` keeps the
-    float64 grid (rows, Q) the tables were built from, for tests.
+    ``full`` and ``extra`` are uint64 of shape (rows, Q + GUIDE_CELLS) with
+    Q = (max_goals + 1)**2: entry ``k < Q`` is ``cdf_k << 16 | q`` (``cdf_k`` the chance,
+    in units of 2**-32, of the first ``k + 1`` scorelines in :func:`scoreline_order`; ``q``
+    the scoreline, ``q // side`` goals for side A and ``q % side`` for side B), entry
+    ``Q + g`` is where the search for a number in guide cell ``g`` starts.
+    ``probabilities``/``et_probabilities`` keep the float64 grids (rows, Q), for tests.
     """
 
     d_min: float
     d_step: float
-    threshold: np.ndarray
-    alias: np.ndarray
-    et_threshold: np.ndarray
-    et_alias: np.ndarray
+    full: np.ndarray
+    extra: np.ndarray
     goals_a: np.ndarray
     goals_b: np.ndarray
     probabilities: np.ndarray
@@ -50,16 +72,12 @@ def build_scoreline_table(
     extra = scoreline_grid(
         *expected_goals(d, model, model.extra_time_fraction), 0.0, max_goals
     ).reshape(len(d), -1)
-    threshold, alias = build_alias(full)
-    et_threshold, et_alias = build_alias(extra)
     q = np.arange(side * side)
     return ScorelineTable(
         d_min=float(d[0]),
         d_step=d_step,
-        threshold=threshold,
-        alias=alias,
-        et_threshold=et_threshold,
-        et_alias=et_alias,
+        full=build_inverse_table(full, side),
+        extra=build_inverse_table(extra, side),
         goals_a=(q // side).astype(np.int32),
         goals_b=(q % side).astype(np.int32),
         probabilities=full,
@@ -67,53 +85,25 @@ def build_scoreline_table(
     )
 
 
-def build_alias(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Alias tables of each row of ``probabilities`` (float64[R, Q], rows summing to 1).
+def scoreline_order(side: int) -> np.ndarray:
+    """Scorelines q = a * side + b sorted by goal difference a - b, then by a (int64[Q])."""
+    q = np.arange(side * side)
+    a, b = q // side, q % side
+    return np.lexsort((a, a - b))
 
-    Returns ``threshold`` uint32[R, Q] and ``alias`` int16[R, Q]: draw a column ``c``
-    uniformly and a 32-bit integer ``u``; the outcome is ``c`` if ``u < threshold[c]``,
-    else ``alias[c]``. Thresholds are rounded to 1/2**32, far below any probability we
-    report.
+
+def build_inverse_table(probabilities: np.ndarray, side: int) -> np.ndarray:
+    """Inverse-CDF table (uint64[R, Q + GUIDE_CELLS]) of each row of ``probabilities``.
+
+    Cumulative chances are rounded to multiples of 2**-32 (the last is exactly 1), far
+    below any probability we report.
     """
-    probabilities = np.ascontiguousarray(probabilities, dtype=np.float64)
-    rows, width = probabilities.shape
-    threshold = np.empty((rows, width), dtype=np.uint32)
-    alias = np.empty((rows, width), dtype=np.int16)
-    _fill_alias(probabilities, threshold, alias)
-    return threshold, alias
-
-
-@kernel
-def _fill_alias(prob: np.ndarray, threshold: np.ndarray, alias: np.ndarray) -> None:
-    rows, width = prob.shape
-    scaled = np.empty(width)
-    small = np.empty(width, dtype=np.int64)
-    large = np.empty(width, dtype=np.int64)
-    for r in range(rows):
-        n_small = 0
-        n_large = 0
-        for c in range(width):
-            scaled[c] = prob[r, c] * width
-            alias[r, c] = c
-            if scaled[c] < 1.0:
-                small[n_small] = c
-                n_small += 1
-            else:
-                large[n_large] = c
-                n_large += 1
-        while n_small > 0 and n_large > 0:
-            n_small -= 1
-            s = small[n_small]
-            lg = large[n_large - 1]
-            threshold[r, s] = np.uint32(min(scaled[s] * 4294967296.0, 4294967295.0))
-            alias[r, s] = lg
-            scaled[lg] = (scaled[lg] + scaled[s]) - 1.0
-            if scaled[lg] < 1.0:
-                n_large -= 1
-                small[n_small] = lg
-                n_small += 1
-        # Whatever is left has scaled probability 1 up to rounding: always accept.
-        for i in range(n_large):
-            threshold[r, large[i]] = np.uint32(4294967295)
-        for i in range(n_small):
-            threshold[r, small[i]] = np.uint32(4294967295)
+    order = scoreline_order(side)
+    cdf = np.cumsum(np.asarray(probabilities, dtype=np.float64)[:, order], axis=1)
+    scaled = np.minimum(np.round(cdf / cdf[:, -1:] * _ONE), _ONE).astype(np.uint64)
+    scaled[:, -1] = _ONE
+    entries = (scaled << np.uint64(16)) | order.astype(np.uint64)
+    starts = np.arange(GUIDE_CELLS, dtype=np.uint64) * np.uint64(_ONE // GUIDE_CELLS)
+    # First k whose cumulative chance exceeds the start of each cell.
+    guide = (scaled[:, None, :] <= starts[None, :, None]).sum(axis=2).astype(np.uint64)
+    return np.ascontiguousarray(np.concatenate([entries, guide], axis=1))

@@ -136,10 +136,8 @@ class Program(NamedTuple):
     in_season_updates: bool
     d_min: float
     d_step: float
-    score_threshold: np.ndarray  # uint32[R, Q]; alias-method acceptance thresholds
-    score_alias: np.ndarray  # int16[R, Q]
-    et_threshold: np.ndarray  # uint32[R, Q]; extra time
-    et_alias: np.ndarray  # int16[R, Q]
+    score_table: np.ndarray  # uint64[R, Q + GUIDE_CELLS]; inverse-CDF table (forecast._tables)
+    et_table: np.ndarray  # uint64[R, Q + GUIDE_CELLS]; the same for extra time
     goals_a: np.ndarray  # int32[Q]; goals of side A in scoreline q
     goals_b: np.ndarray  # int32[Q]
 
@@ -345,10 +343,8 @@ def compile_tournament(
         in_season_updates=bool(spec.model.in_season_updates),
         d_min=table.d_min,
         d_step=table.d_step,
-        score_threshold=table.threshold,
-        score_alias=table.alias,
-        et_threshold=table.et_threshold,
-        et_alias=table.et_alias,
+        score_table=table.full,
+        et_table=table.extra,
         goals_a=table.goals_a,
         goals_b=table.goals_b,
     )

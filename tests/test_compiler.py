@@ -219,20 +219,28 @@ def test_small_format_arrays_match_hand_computed(small: Path) -> None:
 
 
 def test_scoreline_table_rows_are_the_goal_model(small: Path) -> None:
-    """Row k of the table is the goal model at d = d_min + 2k (alias tables re-expanded)."""
+    """Row k of the table is the goal model at d = d_min + 2k (the inverse CDF re-expanded),
+    its scorelines ordered by goal difference, and each guide cell starts the search at
+    the first scoreline whose cumulative chance passes the cell's start."""
     compiled = compile_tournament(load(small), ratings={})
     p = compiled.program
     model = compiled.goal_model
-    width = p.score_threshold.shape[1]
+    n_scorelines = p.goals_a.shape[0]
     for d in (-300.0, 0.0, 122.0):
         row = round((d - p.d_min) / p.d_step)
         assert p.d_min + row * p.d_step == d
         expected = scoreline_grid(*expected_goals(d, model), model.rho).ravel()
-        # Probability of each outcome implied by the alias table of this row.
-        accept = p.score_threshold[row].astype(np.float64) / 2**32
-        implied = accept / width
-        np.add.at(implied, p.score_alias[row], (1 - accept) / width)
+        entries = p.score_table[row, :n_scorelines]
+        cdf = (entries >> np.uint64(16)).astype(np.float64) / 2**32
+        scorelines = (entries & np.uint64(0xFFFF)).astype(np.int64)
+        implied = np.zeros(n_scorelines)
+        implied[scorelines] = np.diff(cdf, prepend=0.0)
         np.testing.assert_allclose(implied, expected, atol=1e-8)
+        margins = p.goals_a[scorelines] - p.goals_b[scorelines]
+        assert (np.diff(margins) >= 0).all()
+        guide = p.score_table[row, n_scorelines:].astype(np.int64)
+        starts = np.arange(guide.size) / guide.size
+        np.testing.assert_array_equal(guide, [np.sum(cdf <= s) for s in starts])
 
 
 def test_played_results_update_ratings_before_simulating(small: Path) -> None:

@@ -637,9 +637,9 @@ def test_common_random_numbers_cut_the_error_of_a_difference() -> None:
     """Batch-means standard error of (scenario - baseline), common seeds vs independent ones.
 
     Measured here on total_clean_plus_150 with 16 batches of 4,000 seasons: averaged over all
-    clubs and columns the independent error is about 4.4 times the common one. Total Clean's
-    own columns gain little (the engine redraws every match whose strengths change), so the
-    claim is made on the average, the quantity a reader of compare.csv meets.
+    clubs and columns the independent error is about 6.5 times the common one (inverse-CDF
+    scorelines keep most results when a club's strength moves). The claim is made on the
+    average, the quantity a reader of compare.csv meets.
     """
     base = load(SEASON_2006)
     strong = load(SEASON_2006, [SCENARIOS / "total_clean_plus_150.toml"])
