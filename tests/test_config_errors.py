@@ -541,14 +541,6 @@ def test_not_utf8(tmp_path: Path) -> None:
     assert caught.value.hint == "save the file as UTF-8"
 
 
-def test_scenario_overlays_are_not_supported_yet(write: Callable[[str], Path]) -> None:
-    path = write(base_toml())
-    with pytest.raises(InputError) as caught:
-        load(path, [path])
-    assert caught.value.place == "--scenario"
-    assert caught.value.message == "scenario overlays are not supported yet"
-
-
 def test_a_season_needs_two_clubs_not_a_group_message(write: Callable[[str], Path]) -> None:
     """The roster's minimum is not reported as a group's (both keys are called `clubs`)."""
     text = base_toml()

@@ -302,6 +302,8 @@ def _tie_parts(unit: Unit, tie: S.Tie) -> list[str]:
         if tie.host == "neutral" and tie.venue is not None:
             where = f"at {tie.venue} (neutral)"
         parts.append(f"one match {where}")
+    elif tie.host == "neutral":
+        parts.append(f"two legs at {tie.venue or 'a neutral ground'} (neutral)")
     elif tie.second_leg_host == "draw":
         parts.append("two legs, second-leg host drawn by lot")
     else:
