@@ -23,8 +23,9 @@ def load(path: Any, scenarios: Any = ()) -> Tournament:
     return _load(path, scenarios)
 
 
-def simulate(tournament: Tournament, n_sims: int = 100_000, seed: int = 2006,
-             **options: Any) -> Forecast:
+def simulate(
+    tournament: Tournament, n_sims: int = 100_000, seed: int = 2006, **options: Any
+) -> Forecast:
     """Simulate a loaded season (see :func:`forecast.engine.simulate`)."""
     from forecast.engine import simulate as _simulate
 

@@ -63,8 +63,13 @@ def remove_created(created: list[Path]) -> None:
             return  # not empty (or gone): leave it and everything above it
 
 
-def write_atomically(out_dir: str | os.PathLike[str], files: Mapping[str, str]) -> list[Path]:
-    """Write ``files`` (name -> UTF-8 text) into ``out_dir``, all or none.
+def write_atomically(
+    out_dir: str | os.PathLike[str], files: Mapping[str, str | bytes]
+) -> list[Path]:
+    """Write ``files`` (name -> UTF-8 text, or bytes) into ``out_dir``, all or none.
+
+    A name may hold a sub-folder (``charts/promotion.png``); the folder is made when needed
+    and removed again if nothing could be written.
 
     Returns
     -------
@@ -86,14 +91,28 @@ def write_atomically(out_dir: str | os.PathLike[str], files: Mapping[str, str]) 
                 place="--out",
             )
     temporaries: dict[str, Path] = {}
+    made: list[Path] = []
     try:
         for name, text in files.items():
-            handle, tmp_name = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
+            folder = (out / name).parent
+            if not folder.is_dir():
+                folder.mkdir(parents=True)
+                made.append(folder)
+            # The temporary sits beside its final name: same file system, atomic rename.
+            handle, tmp_name = tempfile.mkstemp(
+                dir=folder, prefix=f".{Path(name).name}.", suffix=".tmp"
+            )
             temporaries[name] = Path(tmp_name)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
+            if isinstance(text, bytes):
+                with os.fdopen(handle, "wb") as binary:
+                    binary.write(text)
+                    binary.flush()
+                    os.fsync(binary.fileno())
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                    stream.write(text)
+                    stream.flush()
+                    os.fsync(stream.fileno())
             # mkstemp makes 0600 files; outputs are meant to be shared like any other file.
             os.chmod(tmp_name, 0o666 & ~_umask())
         finals = []
@@ -102,6 +121,7 @@ def write_atomically(out_dir: str | os.PathLike[str], files: Mapping[str, str]) 
             os.replace(tmp, final)
             finals.append(final)
         temporaries.clear()
+        made.clear()
         return finals
     except OSError as exc:
         raise InputError(
@@ -111,6 +131,7 @@ def write_atomically(out_dir: str | os.PathLike[str], files: Mapping[str, str]) 
         # Reached with temporaries left only on failure (including Ctrl-C).
         for tmp in temporaries.values():
             tmp.unlink(missing_ok=True)
+        remove_created(made)
 
 
 def _umask() -> int:

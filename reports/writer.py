@@ -1,9 +1,14 @@
-"""The files a run leaves in its output directory, written all or none."""
+"""The files a run leaves in its output directory, written all or none.
+
+Besides odds.csv, odds.json and report.md a run writes report.html and its charts as PNG
+files in ``charts/`` (the same images report.html embeds), unless charts are turned off.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from forecast.results import Forecast
 from reports._atomic import write_atomically
@@ -11,9 +16,21 @@ from reports.context import RunContext
 from reports.data import odds_csv, odds_json
 from reports.markdown import report_markdown
 
-__all__ = ["OUTPUT_FILES", "report_files", "write_reports"]
+if TYPE_CHECKING:
+    from forecast.config import Tournament
+
+__all__ = [
+    "CHARTS_DIR",
+    "HTML_FILE",
+    "OUTPUT_FILES",
+    "chart_files",
+    "report_files",
+    "write_reports",
+]
 
 OUTPUT_FILES = ("odds.csv", "odds.json", "report.md")
+HTML_FILE = "report.html"
+CHARTS_DIR = "charts"
 
 
 def report_files(forecast: Forecast, context: RunContext) -> dict[str, str]:
@@ -25,12 +42,39 @@ def report_files(forecast: Forecast, context: RunContext) -> dict[str, str]:
     }
 
 
-def write_reports(
-    forecast: Forecast, context: RunContext, out_dir: str | os.PathLike[str]
-) -> list[Path]:
-    """Write odds.csv, odds.json and report.md into ``out_dir`` (which must exist).
+def chart_files(
+    forecast: Forecast, context: RunContext, tournament: Tournament | None = None
+) -> dict[str, str | bytes]:
+    """``report.html`` and ``charts/<name>.png`` for every chart of the run.
 
-    Every text is built before the first byte is written, and the files are renamed into
+    The format diagram needs the loaded ``tournament``; without it that chart is left out.
+    """
+    from reports.charts import ChartData, figure_bytes, format_graph, run_figures
+    from reports.html import report_html
+
+    graph = format_graph(tournament) if tournament is not None else None
+    figures = run_figures(ChartData.from_forecast(forecast, context), graph)
+    images = {name: figure_bytes(fig) for name, fig in figures.items()}
+    files: dict[str, str | bytes] = {HTML_FILE: report_html(forecast, context, images)}
+    files.update({f"{CHARTS_DIR}/{name}.png": data for name, data in images.items()})
+    return files
+
+
+def write_reports(
+    forecast: Forecast,
+    context: RunContext,
+    out_dir: str | os.PathLike[str],
+    *,
+    charts: bool = False,
+    tournament: Tournament | None = None,
+) -> list[Path]:
+    """Write odds.csv, odds.json and report.md into ``out_dir`` (which must exist); with
+    ``charts``, also report.html and ``charts/*.png`` (see :func:`chart_files`).
+
+    Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
     """
-    return write_atomically(out_dir, report_files(forecast, context))
+    files: dict[str, str | bytes] = dict(report_files(forecast, context))
+    if charts:
+        files.update(chart_files(forecast, context, tournament))
+    return write_atomically(out_dir, files)

@@ -143,12 +143,18 @@ def test_run_writes_three_files_to_the_default_directory(
 ) -> None:
     assert default_run.returncode == 0, default_run.stderr
     out = workdir / "reports" / "tiny"
-    assert sorted(p.name for p in out.iterdir()) == ["odds.csv", "odds.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "charts", "odds.csv", "odds.json", "report.html", "report.md",
+    ]  # fmt: skip
+    assert (out / "charts" / "promotion.png").read_bytes()[:4] == b"\x89PNG"
     # Not a terminal: no progress bar, so stderr stays empty.
     assert default_run.stderr == ""
     lines = default_run.stdout.splitlines()
     assert lines[0].split() == ["club", "department", "region", "final", "champion", "promoted"]
-    assert "Wrote odds.csv, odds.json, report.md to reports/tiny/" in default_run.stdout
+    assert (
+        "Wrote odds.csv, odds.json, report.md, report.html, charts/ to reports/tiny/"
+        in default_run.stdout
+    )
 
 
 def test_odds_csv_columns_sums_and_errors(

@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from forecast.cli import check, compare, run
+    from forecast.cli import check, compare, plot, run
     from ratings import cli as ratings_cli
 
     parser = _Parser(
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(commands)
     run.register(commands)
     compare.register(commands)
+    plot.register(commands)
     ratings_cli.register(commands)
     return parser
 

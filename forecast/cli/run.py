@@ -2,7 +2,8 @@
 
 The command only wires the steps together: validate the options, load the season, make sure
 the output directory can be written (before a long simulation, not after), simulate with a
-progress bar, print the ranked table and write odds.csv, odds.json and report.md all or none.
+progress bar, print the ranked table and write odds.csv, odds.json, report.md, report.html and
+charts/*.png all or none.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "run",
         help="simulate a season and write the odds report",
-        description="Simulate the open part of a season and write odds.csv, odds.json and "
-        "report.md. Without --precision exactly --sims seasons are simulated; with it, blocks "
-        "of seasons are simulated until the largest standard error of any reported "
-        "probability is at most P, with --sims as the cap. The same seed gives the same "
-        "numbers for any --threads.",
+        description="Simulate the open part of a season and write odds.csv, odds.json, "
+        "report.md, report.html and charts/*.png. Without --precision exactly --sims seasons "
+        "are simulated; with it, blocks of seasons are simulated until the largest standard "
+        "error of any reported probability is at most P, with --sims as the cap. The same "
+        "seed gives the same numbers for any --threads.",
     )
     parser.add_argument("config", metavar="CONFIG", help="season TOML file")
     parser.add_argument(
@@ -97,6 +98,12 @@ def register(commands: Any) -> None:
         default=None,
         metavar="DIR",
         help="output directory (default reports/<config name>/)",
+    )
+    parser.add_argument(
+        "--no-charts",
+        dest="charts",
+        action="store_false",
+        help="write only odds.csv, odds.json and report.md (no report.html, no charts/)",
     )
     parser.add_argument(
         "-q",
@@ -161,14 +168,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
         )
-        written = reports.write_reports(forecast, context, out_dir)
+        written = reports.write_reports(
+            forecast, context, out_dir, charts=args.charts, tournament=tournament
+        )
     except BaseException:
         # Leave no empty directory behind for a run that wrote nothing.
         remove_created(created)
         raise
     if not args.quiet:
         print(reports.terminal_table(forecast))
-        names = ", ".join(p.name for p in written)
+        # A chart folder is named once, not file by file.
+        shown = [p.relative_to(out_dir).parts[0] for p in written]
+        names = ", ".join(n if "." in n else f"{n}/" for n in dict.fromkeys(shown))
         print(f"\nWrote {names} to {out_dir}{'' if str(out_dir).endswith('/') else '/'}")
     return 0
 

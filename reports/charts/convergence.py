@@ -92,7 +92,6 @@ def convergence_chart(
     ax.set_ylabel(f"{name or column} (band: 95% interval)", fontsize=LABEL_SIZE + 0.5)
     ax.grid(color="0.9", linewidth=0.7)
     ax.set_axisbelow(True)
-    ax.set_xlim(left=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if lines:

@@ -306,11 +306,17 @@ def altitude_chart(
     if caption:
         set_caption(ax, caption)
     order = np.argsort(-p, kind="mergesort")[: max(label_top, 0)]
-    _place_labels(ax, [(altitude[i], p[i], club_label(odds.index[i], clubs)) for i in order])
+    labels = [(altitude[i], p[i], club_label(odds.index[i], clubs)) for i in order]
+    _place_labels(ax, labels, np.column_stack([altitude, p]))
     return points
 
 
-def _place_labels(ax: Axes, items: list[tuple[float, float, str]], fontsize: float = 7.5) -> None:
+def _place_labels(
+    ax: Axes,
+    items: list[tuple[float, float, str]],
+    obstacles: np.ndarray,
+    fontsize: float = 7.5,
+) -> None:
     """Label points without overlaps: try eight offsets per label, keep the first free one.
 
     Text extents are estimated (0.58 em per character), not measured, so the placement does
@@ -324,11 +330,11 @@ def _place_labels(ax: Axes, items: list[tuple[float, float, str]], fontsize: flo
     dpi = root.dpi
     to_px = ax.transData.transform
     taken: list[tuple[float, float, float, float]] = []
-    # The points themselves are obstacles too (a 5 px radius around each).
-    for x, y, _ in items:
-        px, py = to_px((x, y))
-        taken.append((px - 5, py - 5, px + 5, py + 5))
     pt = dpi / 72
+    # Every point is an obstacle too (a marker of size 34 pt^2 has a radius of about 3 pt).
+    for x, y in obstacles:
+        px, py = to_px((x, y))
+        taken.append((px - 4 * pt, py - 4 * pt, px + 4 * pt, py + 4 * pt))
     frame = ax.get_window_extent()
     # Near first, then further out with a leader line: a crowded corner still gets names.
     offsets = [

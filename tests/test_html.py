@@ -1,0 +1,137 @@
+"""report.html and compare.html: self-contained, escaped, the Markdown report's content."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from reports.charts import figure_bytes, promotion_figure
+from reports.charts._data import ChartData
+from reports.context import RunContext
+from reports.html import compare_html, png_size, report_html
+from reports.writer import write_reports
+from tests.test_reports import make_forecast
+
+
+@pytest.fixture
+def context() -> RunContext:
+    return RunContext(
+        season_id="tiny",
+        season_name="Tiny Cup <2006>",
+        config="configs/tiny.toml",
+        generated_at=datetime(2006, 12, 16, 12, 0, tzinfo=UTC),
+        assumptions=("All clubs are equal.", "Ties go to `penalties` & <luck>."),
+        scenarios=("configs/scenarios/rule.toml",),
+        description="A tiny cup.",
+    )
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(text: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Collector()
+    parser.feed(text)
+    return parser.tags
+
+
+def test_report_html_is_self_contained_with_charts_and_tables(context: RunContext) -> None:
+    forecast = make_forecast()
+    png = figure_bytes(promotion_figure(ChartData.from_forecast(forecast, context)), dpi=50)
+    text = report_html(forecast, context, {"promotion": png})
+    tags = _tags(text)
+    # Nothing is loaded from elsewhere: every src/href is inline data or a page anchor.
+    for tag, attrs in tags:
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            if value is not None:
+                assert not value.startswith(("http", "//")), (tag, value)
+                assert value.startswith(("data:", "#")), (tag, value)
+    assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text
+    images = [attrs for tag, attrs in tags if tag == "img"]
+    assert len(images) == 1 and images[0]["alt"]
+    assert str(images[0]["src"]).startswith("data:image/png;base64,")
+    width, height = png_size(png)
+    assert images[0]["width"] == str(width) and images[0]["height"] == str(height)
+    assert '<meta name="viewport"' in text  # phone-width rendering
+    # The Markdown report's content: method, assumptions, odds and champion tables.
+    for heading in ("Method", "Assumptions", "Odds", "Where the champion comes from"):
+        assert f">{heading}</h2>" in text
+    assert '<td class="club">Beta | Pipe</td>' in text
+    assert "60.0 ± 1.5" in text and "Promoted to Primera" in text
+    # Escaped, with Markdown code spans as <code>.
+    assert "Tiny Cup &lt;2006&gt;" in text
+    assert "<code>penalties</code> &amp; &lt;luck&gt;" in text
+    assert "<code>configs/scenarios/rule.toml</code>" in text
+    assert len(re.findall(r"<table>", text)) == 3  # odds, by region, by department
+
+
+def test_write_reports_with_charts_writes_html_and_pngs(
+    context: RunContext, tmp_path: Path
+) -> None:
+    forecast = make_forecast()
+    written = write_reports(forecast, context, tmp_path, charts=True)
+    names = sorted(str(p.relative_to(tmp_path)) for p in written)
+    assert "report.html" in names and "charts/promotion.png" in names
+    assert "charts/stages.png" in names and "charts/altitude.png" in names
+    assert not any(p.name.startswith(".") for p in (tmp_path / "charts").iterdir())
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.count("<img ") == len([n for n in names if n.startswith("charts/")])
+
+
+def test_compare_html_from_a_compare_record() -> None:
+    clubs = []
+    for k, club in enumerate(["Alpha", "Beta <b>", "Gamma"]):
+        numbers = {}
+        for column, base in (("promoted", 0.4 - 0.1 * k), ("champion", 0.4 - 0.1 * k)):
+            diff = [0.05, -0.03, 0.0][k]
+            numbers.update(
+                {
+                    f"{column}_base": base,
+                    f"{column}_scenario": base + diff,
+                    f"{column}_diff": diff,
+                    f"{column}_diff_se": 0.004,
+                }
+            )
+        clubs.append({"club": club, "department": "Lima", "region": "IV", "rule": numbers})
+    record = {
+        "metadata": {
+            "season_name": "Tiny Cup",
+            "config": "configs/tiny.toml",
+            "seed": 7,
+            "n_sims": 1000,
+            "batches": 10,
+            "version": "0.1.0",
+            "input_sha256": "ab" * 32,
+            "generated_at": "2006-12-16T12:00:00",
+        },
+        "base": {"columns": ["champion", "promoted"]},
+        "scenarios": [
+            {
+                "label": "rule",
+                "file": "configs/scenarios/rule.toml",
+                "name": "The 2010 rule",
+                "description": "Ties by points.",
+                "columns": ["champion", "promoted"],
+                "key_column": "promoted",
+            }
+        ],
+        "clubs": clubs,
+    }
+    text = compare_html(record)
+    tags = _tags(text)
+    images = [attrs for tag, attrs in tags if tag == "img"]
+    assert len(images) == 1 and str(images[0]["src"]).startswith("data:image/png;base64,")
+    assert "The 2010 rule" in text and "Beta &lt;b&gt;" in text
+    assert "+5.0 ± 0.8" in text and "-3.0 ± 0.8" in text  # two standard errors
+    assert "https://" not in text
