@@ -34,6 +34,7 @@ __all__ = [
     "region_colors",
     "region_sort_key",
     "set_caption",
+    "set_title",
 ]
 
 #: Okabe & Ito (2008), "Color Universal Design"; black last because black bars hide their
@@ -171,3 +172,14 @@ def set_caption(ax: Axes, text: str, *, fontsize: float = 7.5) -> Any:
     return fig.supxlabel(
         wrapped, x=0.01, ha="left", fontsize=fontsize, color="0.25", linespacing=1.3
     )
+
+
+def set_title(ax: Axes, text: str, *, fontsize: float = 11) -> Any:
+    """A bold, left-aligned Axes title, wrapped to the figure's width (never cut off)."""
+    fig = ax.get_figure()
+    width_in = float(fig.get_size_inches()[0]) if isinstance(fig, Figure) else 8.0
+    # The title starts at the Axes' left edge, after the club names (about 40% of the
+    # figure in these charts); bold glyphs average about 0.62 em.
+    chars = max(30, int(0.6 * width_in * 72 / (0.62 * fontsize)))
+    wrapped = "\n".join(textwrap.wrap(text, chars))
+    return ax.set_title(wrapped, loc="left", fontsize=fontsize, fontweight="bold")

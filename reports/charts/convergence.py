@@ -10,7 +10,14 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from reports.charts._style import LABEL_SIZE, LINE_COLORS, Z95, percent_formatter, set_caption
+from reports.charts._style import (
+    LABEL_SIZE,
+    LINE_COLORS,
+    Z95,
+    percent_formatter,
+    set_caption,
+    set_title,
+)
 
 __all__ = ["convergence_chart", "spread_clubs"]
 
@@ -106,7 +113,7 @@ def convergence_chart(
             color="0.35",
         )
     if title:
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        set_title(ax, title)
     if caption:
         set_caption(ax, caption)
     return lines

@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from reports.charts._style import LABEL_SIZE, region_colors, set_caption
+from reports.charts._style import LABEL_SIZE, region_colors, set_caption, set_title
 
 if TYPE_CHECKING:
     from forecast.config import Tournament
@@ -416,7 +416,7 @@ def format_flow(
     ax.set_xlim(-1.05, n_columns - 1 + 1.7)
     ax.set_ylim(tallest + 0.5, -4.2)
     ax.set_axis_off()
-    ax.set_title(title or graph.title, loc="left", fontsize=11, fontweight="bold")
+    set_title(ax, title or graph.title)
     if graph.note:
         drawing.texts.append(
             ax.text(

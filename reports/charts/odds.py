@@ -26,6 +26,7 @@ from reports.charts._style import (
     percent_formatter,
     region_colors,
     set_caption,
+    set_title,
 )
 
 __all__ = ["altitude_chart", "cell_text", "club_label", "promotion_bars", "stage_heatmap"]
@@ -123,22 +124,22 @@ def promotion_bars(
         f"{label}\n(whiskers: 95% interval, ±{z:.2f} standard errors)", fontsize=LABEL_SIZE + 0.5
     )
     if title:
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        set_title(ax, title)
     if legend:
         present = sorted(set(map(str, clubs.loc[order, "region"])), key=list(colors).index)
         handles = [
             Patch(facecolor=colors[r], edgecolor="0.25", linewidth=0.4, label=r) for r in present
         ]
-        # Bottom right is where sorted bars are shortest: the legend covers nothing there.
+        # Outside, to the right: with near-equal chances the bars reach the right edge in
+        # every row, and a legend inside would hide some of them.
         ax.legend(
             handles=handles,
             title="Region",
-            loc="lower right",
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
             fontsize=LABEL_SIZE - 0.5,
             title_fontsize=LABEL_SIZE,
-            ncols=2 if len(present) > 4 else 1,
-            frameon=True,
-            framealpha=0.95,
+            frameon=False,
         )
     if caption:
         set_caption(ax, caption)
@@ -228,7 +229,7 @@ def stage_heatmap(
     for spine in ax.spines.values():
         spine.set_visible(False)
     if title:
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        set_title(ax, title)
     if caption:
         set_caption(ax, caption)
     return image
@@ -302,7 +303,7 @@ def altitude_chart(
         frameon=False,
     )
     if title:
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        set_title(ax, title)
     if caption:
         set_caption(ax, caption)
     order = np.argsort(-p, kind="mergesort")[: max(label_top, 0)]

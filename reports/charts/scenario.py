@@ -18,6 +18,7 @@ from reports.charts._style import (
     Z95,
     percent_formatter,
     set_caption,
+    set_title,
 )
 
 __all__ = ["Dumbbells", "comparison_chart", "comparison_frame"]
@@ -107,7 +108,7 @@ def comparison_chart(
     right = float(np.nanmax(np.concatenate([base, scen]))) if len(data) else 1.0
     for yi, (b, s, d, e) in enumerate(zip(base, scen, diff, data["diff_se"], strict=True)):
         ax.annotate(
-            f"{100 * d:+.1f} ± {100 * z * e:.1f}",
+            _change_text(d, z * e),
             xy=(max(b, s), yi),
             xytext=(5, 0),
             textcoords="offset points",
@@ -126,8 +127,8 @@ def comparison_chart(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(
-        f"{name}: {base_label.lower()} (open) → {scenario_label.lower()} (filled); "
-        "change in points ± 95% interval",
+        f"{name}: {base_label} (open) → {scenario_label} (filled)\n"
+        "change in percentage points ± 95% interval",
         fontsize=LABEL_SIZE,
     )
     handles = [
@@ -144,9 +145,22 @@ def comparison_chart(
         Line2D([], [], color=DIFF_DOWN, linewidth=2.2, marker="o", label="clear loss"),
         Line2D([], [], color=DIFF_NONE, linewidth=2.2, marker="o", label="within noise"),
     ]
-    ax.legend(handles=handles, loc="lower right", fontsize=LABEL_SIZE - 0.5, framealpha=0.95)
+    # Outside, to the right: inside it would hide the rows at the bottom.
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=LABEL_SIZE - 0.5,
+        frameon=False,
+    )
     if title:
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        set_title(ax, title)
     if caption:
         set_caption(ax, caption)
     return Dumbbells(segments, base_points, scen_points, order)
+
+
+def _change_text(diff: float, bound: float) -> str:
+    # Small changes get two decimals, so a real -0.04 does not read "-0.0 ± 0.0".
+    decimals = 2 if abs(100 * diff) < 0.95 else 1
+    return f"{100 * diff:+.{decimals}f} ± {100 * bound:.{decimals}f}"
