@@ -36,7 +36,7 @@ __all__ = [
     "write_compare",
 ]
 
-COMPARE_FILES = ("compare.csv", "compare.json", "compare.md")
+COMPARE_FILES = ("compare.csv", "compare.json", "compare.md", "compare.html")
 _DECIMALS = 6
 #: The four numbers of a probability column in a scenario's block, in csv order.
 _PARTS = ("base", "scenario", "diff", "diff_se")
@@ -68,12 +68,14 @@ def compare_table(comparison: Comparison) -> pd.DataFrame:
         }
     )
     prefixed = len(comparison.scenarios) > 1
+    columns: dict[str, np.ndarray] = {}
     for scenario in comparison.scenarios:
         block = comparison.difference(scenario)
         prefix = f"{scenario.label}:" if prefixed else ""
         for name in block.columns:
-            out[prefix + name] = block[name].to_numpy()
-    return out
+            columns[prefix + name] = block[name].to_numpy()
+    # One concat rather than a column at a time: pandas warns about fragmented frames.
+    return pd.concat([out, pd.DataFrame(columns, index=out.index)], axis=1)
 
 
 def compare_csv(comparison: Comparison) -> str:
@@ -107,6 +109,9 @@ def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any
         "generated_at": context.generated_at.isoformat(timespec="seconds"),
         "wall_seconds": context.wall_seconds,
     }
+    names = dict(comparison.base.forecast.names)
+    for scenario in comparison.scenarios:
+        names.update(scenario.run.forecast.names)
     base = {
         "input_sha256": comparison.base_sha256,
         "columns": list(comparison.base.forecast.columns),
@@ -139,7 +144,13 @@ def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any
         for label, block in blocks.items():
             entry[label] = {name: _number(block.at[club, name]) for name in block.columns}
         clubs.append(entry)
-    return {"metadata": metadata, "base": base, "scenarios": scenarios, "clubs": clubs}
+    return {
+        "metadata": metadata,
+        "names": names,
+        "base": base,
+        "scenarios": scenarios,
+        "clubs": clubs,
+    }
 
 
 def compare_json(comparison: Comparison, context: RunContext) -> str:
@@ -208,17 +219,21 @@ def compare_terminal(comparison: Comparison, top: int = 5) -> str:
 
 def compare_files(comparison: Comparison, context: RunContext) -> dict[str, str]:
     """File name -> text for every file in :data:`COMPARE_FILES`."""
+    from reports.html import compare_html
+
     return {
         "compare.csv": compare_csv(comparison),
         "compare.json": compare_json(comparison, context),
         "compare.md": compare_markdown(comparison, context),
+        "compare.html": compare_html(compare_record(comparison, context)),
     }
 
 
 def write_compare(
     comparison: Comparison, context: RunContext, out_dir: str | os.PathLike[str]
 ) -> list[Path]:
-    """Write compare.csv, compare.json and compare.md into ``out_dir``, all or none."""
+    """Write compare.csv, compare.json, compare.md and compare.html into ``out_dir``, all or
+    none."""
     return write_atomically(out_dir, compare_files(comparison, context))
 
 

@@ -67,12 +67,17 @@ def tiny_run(workdir: Path) -> subprocess.CompletedProcess[str]:
                    "--seed", 3, cwd=workdir)  # fmt: skip
 
 
-def test_tiny_compare_writes_three_files_with_one_block(
+def test_tiny_compare_writes_four_files_with_one_block(
     workdir: Path, tiny_run: subprocess.CompletedProcess[str]
 ) -> None:
     assert tiny_run.returncode == 0, tiny_run.stderr
     out = workdir / "reports" / "tiny" / "compare"
-    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.json", "compare.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "compare.csv",
+        "compare.html",
+        "compare.json",
+        "compare.md",
+    ]
     csv, record, md = read(out)
     expected = ["club", "department", "region"]
     for column in ("final", "champion", "promoted"):
@@ -101,7 +106,7 @@ def test_tiny_compare_writes_three_files_with_one_block(
     lines = tiny_run.stdout.splitlines()
     assert lines[0] == "strong_alpha: Alpha stronger"
     assert lines[3].split()[0] == "Alpha"
-    assert "Wrote compare.csv, compare.json, compare.md to reports/tiny/compare/" in tiny_run.stdout
+    assert "Wrote compare.csv, compare.json, compare.md, compare.html to reports/tiny/compare/" in tiny_run.stdout
 
 
 def test_compare_is_reproducible(workdir: Path, tiny_run: subprocess.CompletedProcess[str]) -> None:
