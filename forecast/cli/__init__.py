@@ -41,8 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Monte Carlo forecasts of multi-stage promotion tournaments (Copa Perú).",
     )
     parser.add_argument("--version", action="version", version=f"copa-forecast {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                     parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
     check.register(commands)
     run.register(commands)
     compare.register(commands)
