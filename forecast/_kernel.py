@@ -266,41 +266,13 @@ def all_known_used(ints, k_start, k_end, used):
 
 
 @hot_kernel
-def shuffle(values, start, n, state):
-    """Fisher-Yates shuffle of values[start:start+n] in place."""
-    x = state[0]
-    for i in range(n - 1, 0, -1):
-        x += _GOLDEN  # SplitMix64 written out (as in forecast._rng.uniform): no call per club
-        z = (x ^ (x >> np.uint64(30))) * _MIX1
-        z = (z ^ (z >> np.uint64(27))) * _MIX2
-        z = z ^ (z >> np.uint64(31))
-        j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
-        tmp = values[start + i]
-        values[start + i] = values[start + j]
-        values[start + j] = tmp
-    state[0] = x
-
-
-@hot_kernel
-def bucket_clash(ints, placed, start, size, distinct):
-    """Whether two clubs of bucket placed[start:start+size] share a department/region."""
-    for i in range(start, start + size):
-        for j in range(i + 1, start + size):
-            a = placed[i]
-            b = placed[j]
-            if (distinct & 1) and ints[ints[DEPARTMENT] + a] == ints[ints[DEPARTMENT] + b]:
-                return True
-            if (distinct & 2) and ints[ints[REGION] + a] == ints[ints[REGION] + b]:
-                return True
-    return False
-
-
-@hot_kernel
 def play_draw(ints, d, u, occ, state, pool, placed):
     """Allocate the draw's entrants uniformly among the allocations that meet its rules.
 
-    Rejection sampling: shuffle (each pot separately), keep the first allocation with no
-    clash. Every valid allocation is equally likely.
+    Rejection sampling: shuffle each pot (Fisher-Yates; one pot without pots), keep the
+    first allocation with no two clubs of a bucket sharing a department or region. Every
+    valid allocation is equally likely. The shuffle and the check are written out here:
+    calls to helpers cost more than the work (benchmarks/README.md).
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     out_start = ints[ints[UNIT_OUT_PTR] + u]
@@ -309,28 +281,50 @@ def play_draw(ints, d, u, occ, state, pool, placed):
     n_buckets = ints[ints[DRAW_BUCKETS] + d]
     size = ints[ints[DRAW_SIZE] + d]
     distinct = ints[ints[DRAW_DISTINCT] + d]
+    pot_size = n if n_pots == 1 else n_buckets
+    department = ints[DEPARTMENT]
+    region = ints[REGION]
+    x = state[0]
     for _ in range(MAX_DRAW_TRIES):
         for i in range(n):
             pool[i] = occ[ints[ints[UNIT_IN] + in_start + i]]
+        for pot in range(n_pots):
+            start = pot * pot_size
+            for i in range(pot_size - 1, 0, -1):
+                x += _GOLDEN  # SplitMix64, as in forecast._rng.next_u64
+                z = (x ^ (x >> np.uint64(30))) * _MIX1
+                z = (z ^ (z >> np.uint64(27))) * _MIX2
+                z = z ^ (z >> np.uint64(31))
+                j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                tmp = pool[start + i]
+                pool[start + i] = pool[start + j]
+                pool[start + j] = tmp
         if n_pots == 1:
-            shuffle(pool, 0, n, state)
             for i in range(n):
                 placed[i] = pool[i]
         else:
             for pot in range(n_pots):
-                shuffle(pool, pot * n_buckets, n_buckets, state)
                 for j in range(n_buckets):
                     placed[j * size + pot] = pool[pot * n_buckets + j]
-        ok = True
+        clash = False
         if distinct != 0:
             for bucket in range(n_buckets):
-                if bucket_clash(ints, placed, bucket * size, size, distinct):
-                    ok = False
+                for i in range(bucket * size, bucket * size + size):
+                    for j in range(i + 1, bucket * size + size):
+                        a = placed[i]
+                        b = placed[j]
+                        if (distinct & 1) and ints[department + a] == ints[department + b]:
+                            clash = True
+                        if (distinct & 2) and ints[region + a] == ints[region + b]:
+                            clash = True
+                if clash:
                     break
-        if ok:
+        if not clash:
+            state[0] = x
             for i in range(n):
                 occ[ints[ints[UNIT_OUT] + out_start + i]] = placed[i]
             return OK
+    state[0] = x
     return DRAW_FAILED
 
 
@@ -636,7 +630,13 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
         used[i] = 0
     host = ints[ints[TIE_HOST] + t]
     if host == HOST_DRAW:
-        host = HOST_A if uniform(state) < 0.5 else HOST_B
+        # A coin toss: the top bit of one SplitMix64 draw (the same test as
+        # uniform(state) < 0.5, written out to save a call in most ties).
+        x = state[0] + _GOLDEN
+        state[0] = x
+        z = (x ^ (x >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        host = HOST_A if ((z ^ (z >> np.uint64(31))) >> np.uint64(63)) == 0 else HOST_B
     neutral = host == HOST_NEUTRAL
     venue_alt = floats[np.int64(floats[TIE_VENUE_ALT]) + t] if neutral else np.nan
     legs = ints[ints[TIE_LEGS] + t]
