@@ -23,6 +23,7 @@ __all__ = [
     "FLOAT_FORMAT",
     "history_from_record",
     "history_record",
+    "importance_table",
     "odds_csv",
     "odds_json",
     "odds_record",
@@ -96,7 +97,22 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
     history = history_record(forecast.history)
     if history is not None:
         record["history"] = history
+    # The matches that matter most (when some match's clubs were known), for the report
+    # and for `copa-forecast plot --chart importance`.
+    importance = importance_table(forecast)
+    if importance is not None:
+        record["importance"] = importance.to_dict(orient="records")
     return record
+
+
+def importance_table(forecast: Forecast) -> pd.DataFrame | None:
+    """The ranked matches that matter most (forecast.importance), or None without them."""
+    records = forecast.seasons
+    if records is None or not records.tracked_matches or records.match_results is None:
+        return None
+    from forecast.importance import matches_that_matter
+
+    return matches_that_matter(forecast)
 
 
 def odds_json(forecast: Forecast, context: RunContext) -> str:

@@ -25,6 +25,7 @@ _CHART_NAMES = (
     "altitude",
     "format",
     "comparison",
+    "importance",
 )
 
 
@@ -89,6 +90,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
             fig = charts.stages_figure(data)
         elif args.chart == "convergence":
             fig = charts.convergence_figure(data, args.column)
+        elif args.chart == "importance":
+            fig = charts.importance_figure(data)
         else:
             fig = charts.altitude_figure(data, args.column)
     charts.save_figure(fig, out, dpi=args.dpi)

@@ -11,6 +11,7 @@ Chart functions (each takes an Axes first and plain DataFrames):
 - :func:`convergence_chart` (estimates against simulated seasons, 95% bands)
 - :func:`format_flow` (departments -> stages -> outcomes, from the loaded format)
 - :func:`altitude_chart` (home altitude against probability)
+- :func:`importance_bars` (the upcoming matches that matter most)
 
 Figure builders (``*_figure``) size a figure for the number of clubs and add the title and
 the caption (config, seed, seasons); :func:`load_odds_json` rebuilds their input from a saved
@@ -28,6 +29,7 @@ from reports.charts._figures import (
     convergence_figure,
     figure_bytes,
     format_figure,
+    importance_figure,
     promotion_figure,
     run_figures,
     save_figure,
@@ -36,6 +38,7 @@ from reports.charts._figures import (
 from reports.charts._style import caption_text, region_colors
 from reports.charts.convergence import convergence_chart
 from reports.charts.format import FlowGraph, format_flow, format_graph
+from reports.charts.importance import importance_bars
 from reports.charts.odds import altitude_chart, promotion_bars, stage_heatmap
 from reports.charts.scenario import Dumbbells, comparison_chart, comparison_frame
 
@@ -57,6 +60,8 @@ __all__ = [
     "format_figure",
     "format_flow",
     "format_graph",
+    "importance_bars",
+    "importance_figure",
     "load_odds_json",
     "promotion_bars",
     "promotion_figure",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from forecast.errors import InputError
-from reports.data import history_from_record
+from reports.data import history_from_record, importance_table
 
 if TYPE_CHECKING:
     from forecast.results import Forecast
@@ -35,6 +35,9 @@ class ChartData:
     metadata : seed, n_sims, n_seasons, version, input_sha256, config, scenarios,
         season_name, ... (as in odds.json).
     history : long DataFrame n_seasons/club/column/p/se, or None.
+    importance : the matches that matter most (forecast.importance.matches_that_matter:
+        match, importance, most_affected, swing, n_first_wins, n_draw, n_second_wins), or
+        None when no upcoming match had both clubs known.
     """
 
     odds: pd.DataFrame
@@ -45,6 +48,7 @@ class ChartData:
     names: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
     history: pd.DataFrame | None = None
+    importance: pd.DataFrame | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -77,6 +81,7 @@ class ChartData:
             names={c: forecast.names.get(c, c) for c in forecast.columns},
             metadata=meta,
             history=forecast.history,
+            importance=importance_table(forecast),
         )
 
 
@@ -129,4 +134,5 @@ def load_odds_json(path: str | os.PathLike[str]) -> ChartData:
         names=names,
         metadata=metadata,
         history=history,
+        importance=pd.DataFrame(record["importance"]) if record.get("importance") else None,
     )

@@ -16,6 +16,7 @@ from reports.charts._data import ChartData
 from reports.charts._style import caption_text, clubs_height, new_figure
 from reports.charts.convergence import convergence_chart
 from reports.charts.format import FlowGraph, format_flow
+from reports.charts.importance import importance_bars
 from reports.charts.odds import altitude_chart, promotion_bars, stage_heatmap
 from reports.charts.scenario import comparison_chart
 
@@ -46,6 +47,7 @@ CHARTS = {
     "altitude": "home altitude against the probability of the main outcome",
     "format": "the flow of clubs from departments through the stages to the outcomes",
     "comparison": "a scenario against its baseline, per club (from compare.json)",
+    "importance": "the upcoming matches whose result moves the main outcome most",
 }
 _WIDTH = 8.0
 
@@ -156,6 +158,34 @@ def altitude_figure(data: ChartData, column: str | None = None) -> Figure:
     return fig
 
 
+def importance_figure(data: ChartData, top: int = 10) -> Figure:
+    """The upcoming matches that matter most for the main outcome."""
+    if data.importance is None or data.importance.empty:
+        raise InputError(
+            "these results rank no matches: no upcoming match had both clubs known",
+            place="--chart importance",
+            hint="match importance needs a season whose next matches are fixed",
+        )
+    name = data.names.get(data.main_column, data.main_column)
+    rows = min(top, len(data.importance))
+    fig = new_figure(9.0, 1.6 + 0.55 * rows)
+    ax = fig.add_subplot()
+    importance_bars(
+        ax,
+        data.importance,
+        name=name,
+        top=top,
+        title=f"Matches that matter most: {name}",
+        caption=caption_text(
+            data.metadata,
+            extra="Bars: expected places that change hands between a win for the first-named "
+            "club and a win for the second, counted in the simulated seasons; labels: the "
+            "club whose chance moves most.",
+        ),
+    )
+    return fig
+
+
 def format_figure(graph: FlowGraph, metadata: Mapping[str, Any] | None = None) -> Figure:
     """The format diagram; its height follows the largest column (departments' clubs)."""
     total = max(
@@ -223,6 +253,8 @@ def run_figures(data: ChartData, graph: FlowGraph | None = None) -> dict[str, Fi
         figures["convergence"] = convergence_figure(data)
     if graph is not None:
         figures["format"] = format_figure(graph, data.metadata)
+    if data.importance is not None and not data.importance.empty:
+        figures["importance"] = importance_figure(data)
     return figures
 
 
