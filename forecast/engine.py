@@ -120,10 +120,11 @@ def simulate_compiled(
     from forecast import _kernel
     from forecast._layout import pack
 
+    max_threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     if threads is not None:
-        if not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
+        if not 1 <= threads <= max_threads:
             raise InputError(
-                f"threads must be between 1 and {numba.config.NUMBA_NUM_THREADS} (got {threads})",
+                f"threads must be between 1 and {max_threads} (got {threads})",
                 place="--threads",
             )
         numba.set_num_threads(threads)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import numba
 
-__all__ = ["hot_kernel", "inlined_kernel", "kernel", "parallel_kernel"]
+__all__ = ["hot_kernel", "kernel", "parallel_kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,38 +23,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 # error_model="numpy": division by zero gives inf/nan instead of raising, which is cheaper
 # in hot loops; kernels never divide by a quantity that can be zero on valid input.
 _OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
+# numba's type stubs do not list the private ``_nrt`` option; untyped here on purpose.
+_njit: Any = numba.njit
 
 
 def kernel(func: F) -> F:
     """Compile ``func`` as a serial numba kernel with the project's options."""
-    return numba.njit(**_OPTIONS)(func)
+    return _njit(**_OPTIONS)(func)
 
 
 def parallel_kernel(func: F) -> F:
     """Compile ``func`` with ``parallel=True`` (``prange`` over blocks of seasons only)."""
-    return numba.njit(parallel=True, **_OPTIONS)(func)
+    return _njit(parallel=True, **_OPTIONS)(func)
 
 
 def hot_kernel(func: F) -> F:
     """Compile ``func`` without reference counting (numba's ``_nrt=False``).
 
-    Exception to the shared options, for the engine's helpers that take the Program (a
-    named tuple of about 60 arrays) and are called per match or per unit: with reference
-    counting, every call increfs and decrefs each array in it, measured here at about
-    0.5 microseconds a call against 0.02 without (benchmarks/README.md). Such a kernel
-    must not allocate (numba refuses to compile one that does), so work buffers come from
-    the caller.
+    Exception to the shared options, for the engine's helpers called per unit or per
+    match: with reference counting every call increfs and decrefs each array argument
+    (about 4-5 ns an array here, benchmarks/README.md), more than the work of a small
+    helper. Such a kernel must not allocate (numba refuses to compile one that does), so
+    work buffers come from the caller.
     """
-    return numba.njit(_nrt=False, **_OPTIONS)(func)  # type: ignore[no-any-return]
-
-
-def inlined_kernel(func: F) -> F:
-    """Like :func:`hot_kernel`, but inlined into its caller at numba's IR level.
-
-    For the engine's per-unit functions (play a group, a tie, a draw), each called from one
-    place. A real call passes the Program (about 60 arrays) by value, measured here at about
-    0.25 microseconds a call; inlining removes it. Use it only for functions with one or two
-    call sites: every inlined copy is compiled again.
-    """
-    return numba.njit(_nrt=False, inline="always", **_OPTIONS)(func)  # type: ignore[no-any-return]
-
+    return _njit(_nrt=False, **_OPTIONS)(func)
