@@ -106,7 +106,8 @@ def test_tiny_compare_writes_four_files_with_one_block(
     lines = tiny_run.stdout.splitlines()
     assert lines[0] == "strong_alpha: Alpha stronger"
     assert lines[3].split()[0] == "Alpha"
-    assert "Wrote compare.csv, compare.json, compare.md, compare.html to reports/tiny/compare/" in tiny_run.stdout
+    wrote = "Wrote compare.csv, compare.json, compare.md, compare.html to reports/tiny/compare/"
+    assert wrote in tiny_run.stdout
 
 
 def test_compare_is_reproducible(workdir: Path, tiny_run: subprocess.CompletedProcess[str]) -> None:

@@ -21,7 +21,9 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 def _peak_growth_kib(config: str, n_sims: int) -> int:
     out = subprocess.run(
         [sys.executable, "-c", _PEAK, config, str(n_sims)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return int(out.stdout.strip().splitlines()[-1])
 

@@ -94,14 +94,17 @@ def test_importance_agrees_with_brute_force(kept: forecast.Forecast, tmp_path: P
     result fixed (known results). Tolerance: 4 standard errors of the difference of two
     independent estimates, sqrt(se_kept^2 + se_fixed^2)."""
     table = match_importance(kept)
-    row = table[(table["first"] == "Beta") & (table["second"] == "Gama")
-                & (table["club"] == "Gama")].iloc[0]
-    for name, score in (("first_wins", "[1, 0]"), ("draw", "[0, 0]"),
-                        ("second_wins", "[0, 1]")):
+    row = table[
+        (table["first"] == "Beta") & (table["second"] == "Gama") & (table["club"] == "Gama")
+    ].iloc[0]
+    for name, score in (("first_wins", "[1, 0]"), ("draw", "[0, 0]"), ("second_wins", "[0, 1]")):
         fixed = forecast.simulate(
-            _load(tmp_path, f'\n[[results]]\nunit = "G"\nhome = "Beta"\naway = "Gama"\n'
-                  f"score = {score}\n"),
-            N // 4, seed=4,
+            _load(
+                tmp_path,
+                f'\n[[results]]\nunit = "G"\nhome = "Beta"\naway = "Gama"\nscore = {score}\n',
+            ),
+            N // 4,
+            seed=4,
         )
         p_fixed = fixed.odds.loc["Gama", "promoted"]
         p_kept = row[f"p_{name}"]
@@ -130,9 +133,21 @@ def test_report_ranks_matches_that_matter(tmp_path: Path) -> None:
     path.write_text(SEASON, encoding="utf-8")
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-P", "-m", "forecast.cli", "run", str(path), "--sims", "20000",
-         "--quiet", "--out", str(out)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "forecast.cli",
+            "run",
+            str(path),
+            "--sims",
+            "20000",
+            "--quiet",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     report = (out / "report.md").read_text(encoding="utf-8")
