@@ -15,14 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from forecast.cli.run import (
-    DEFAULT_SIMS,
-    _import_reports,
-    _non_negative_int,
-    _positive_int,
-    _Progress,
-    default_out_dir,
-)
+from forecast.cli._options import Progress, add_run_options, positive_int
+from forecast.cli.run import DEFAULT_SIMS, _import_reports, default_out_dir
 
 __all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
 
@@ -50,7 +44,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--sims",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_SIMS,
         metavar="N",
         help=f"seasons per run (default {DEFAULT_SIMS:,}); the baseline and every scenario "
@@ -58,36 +52,15 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--batches",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_BATCHES,
         metavar="B",
         help=f"independent batches for the standard errors (default {DEFAULT_BATCHES})",
     )
-    parser.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        default=2006,
-        metavar="S",
-        help="random seed (default 2006)",
-    )
-    parser.add_argument(
-        "--threads",
-        type=_positive_int,
-        default=None,
-        metavar="T",
-        help="worker threads (default: all cores; results do not depend on it)",
-    )
-    parser.add_argument(
-        "--out",
-        default=None,
-        metavar="DIR",
-        help="output directory (default reports/<config name>/compare/)",
-    )
-    parser.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="print nothing but errors (no progress bar, no summary)",
+    add_run_options(
+        parser,
+        out_help="output directory (default reports/<config name>/compare/)",
+        quiet_help="print nothing but errors (no progress bar, no summary)",
     )
     parser.set_defaults(func=_cmd_compare)
 
@@ -125,7 +98,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     created = prepare_output_dir(out_dir)
     planned = args.sims * (1 + len(args.scenario))
     try:
-        with _Progress(planned, enabled=not args.quiet and sys.stderr.isatty()) as bar:
+        with Progress(planned, enabled=not args.quiet and sys.stderr.isatty()) as bar:
             done = [0]
 
             def progress(seasons: int) -> None:

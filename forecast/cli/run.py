@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forecast.cli._options import Progress, add_run_options, positive_float, positive_int
 from forecast.errors import InputError
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--sims",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="N",
         help=f"seasons to simulate (default {DEFAULT_SIMS:,}); with --precision, the most to "
@@ -62,27 +63,13 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--precision",
-        type=_positive_float,
+        type=positive_float,
         nargs="?",
         const=DEFAULT_PRECISION,
         default=None,
         metavar="P",
         help="stop once every standard error is at most P (a probability, e.g. 0.002; "
         f"P defaults to {DEFAULT_PRECISION} when the flag is given alone)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        default=2006,
-        metavar="S",
-        help="random seed (default 2006)",
-    )
-    parser.add_argument(
-        "--threads",
-        type=_positive_int,
-        default=None,
-        metavar="T",
-        help="worker threads (default: all cores; results do not depend on it)",
     )
     parser.add_argument(
         "--given",
@@ -94,22 +81,15 @@ def register(commands: Any) -> None:
         "'Olimpia reaches final', 'Total Clean is champion'; prefix 'not' to negate",
     )
     parser.add_argument(
-        "--out",
-        default=None,
-        metavar="DIR",
-        help="output directory (default reports/<config name>/)",
-    )
-    parser.add_argument(
         "--no-charts",
         dest="charts",
         action="store_false",
         help="write only odds.csv, odds.json and report.md (no report.html, no charts/)",
     )
-    parser.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="print nothing but errors (no progress bar, no table)",
+    add_run_options(
+        parser,
+        out_help="output directory (default reports/<config name>/)",
+        quiet_help="print nothing but errors (no progress bar, no table)",
     )
     parser.set_defaults(func=_cmd_run)
 
@@ -139,7 +119,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
     created = prepare_output_dir(out_dir)
     try:
-        with _Progress(n_sims, enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        with Progress(n_sims, enabled=not args.quiet and sys.stderr.isatty()) as progress:
             forecast = simulate(
                 tournament,
                 n_sims,
@@ -200,74 +180,3 @@ def _import_reports() -> ModuleType:
             hint="use the copa-forecast command, or python -P -m forecast.cli",
         )
     return reports
-
-
-class _Progress:
-    """A tqdm bar on stderr fed by the engine's ``progress(done, planned)`` callback.
-
-    Disabled, it is a no-op callable, so the engine's call site stays the same.
-    """
-
-    def __init__(self, planned: int, enabled: bool) -> None:
-        self.planned = planned
-        self.enabled = enabled
-        self._bar: Any = None
-
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            from tqdm import tqdm
-
-            # The bar starts before the engine's first call, which may compile for a while.
-            self._bar = tqdm(
-                total=self.planned,
-                unit=" seasons",
-                unit_scale=True,
-                file=sys.stderr,
-                desc="simulating",
-                leave=False,
-                dynamic_ncols=True,
-            )
-        return self
-
-    def __call__(self, done: int, planned: int) -> None:
-        if self._bar is None:
-            return
-        if self._bar.total != planned:
-            self._bar.total = planned
-        self._bar.update(done - self._bar.n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
-def _positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer (got {text})")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer (got {text})")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        # Accept 200_000 and 200,000 as people write them.
-        return int(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < float("inf"):  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a positive finite number (got {text})")
-    return value
