@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from reports.context import RunContext
+from reports.tables import IMPORTANCE_HEADER, NO_IMPORTANCE, importance_rows
 
 if TYPE_CHECKING:
     import jinja2
@@ -330,40 +331,16 @@ def _share_table(forecast: Forecast, by: str) -> Table:
 
 
 def _importance(forecast: Forecast) -> dict[str, Any] | None:
-    """The "matches that matter most" section, as report.md has it (None: no section)."""
-    try:
-        from forecast.importance import default_column, matches_that_matter
-    except ImportError:  # pragma: no cover - an older engine without match importance
-        return None
-    records = forecast.seasons
-    if records is None or not getattr(records, "tracked_matches", None):
-        return {
-            "intro": "No upcoming match has both its clubs known yet (they depend on draws or "
-            "on earlier results), so no match can be ranked by importance.",
-            "table": None,
-        }
-    column = default_column(forecast)
-    ranked = matches_that_matter(forecast, column)
-    name = forecast.names.get(column, column)
-    rows = [
-        [
-            str(row.match),
-            f"{row.importance:.2f}",
-            str(row.most_affected),
-            f"{100 * row.swing:+.1f}",
-            f"{row.n_first_wins:,} / {row.n_draw:,} / {row.n_second_wins:,}",
-        ]
-        for row in ranked.itertuples()
-    ]
-    intro = (
-        f"For each upcoming match whose clubs are known: how many places in “{name}” change "
-        "hands between a win for the first-named club and a win for the second (importance), "
-        "and the club whose chance moves most (in points of percent). Counted in the simulated "
-        "seasons themselves, split by that match's result (seasons behind each result: first "
-        "win / draw / second win)."
-    )
-    header = ["Match", "Importance", "Most affected", "Swing", "Seasons"]
-    return {"intro": intro, "table": Table(name, header, rows, ["club", "num", "", "num", "num"])}
+    """The "matches that matter most" section (reports.tables.importance_rows)."""
+    section = importance_rows(forecast)
+    if section is None:
+        return {"intro": NO_IMPORTANCE, "table": None}
+    intro, rows = section
+    name = "Matches that matter most"
+    return {
+        "intro": intro,
+        "table": Table(name, IMPORTANCE_HEADER, rows, ["club", "num", "", "num", "num"]),
+    }
 
 
 def comparison_from_record(

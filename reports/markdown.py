@@ -13,7 +13,15 @@ import pandas as pd
 
 from forecast.results import Forecast
 from reports.context import RunContext
-from reports.tables import champion_share, percent_with_error, ranked, sort_column
+from reports.tables import (
+    IMPORTANCE_HEADER,
+    NO_IMPORTANCE,
+    champion_share,
+    importance_rows,
+    percent_with_error,
+    ranked,
+    sort_column,
+)
 
 __all__ = ["report_markdown"]
 
@@ -60,38 +68,14 @@ def report_markdown(forecast: Forecast, context: RunContext) -> str:
 
 def _importance(forecast: Forecast) -> str:
     """The upcoming matches whose result moves promotion the most (from kept seasons)."""
-    from forecast.importance import default_column, matches_that_matter
-
-    records = forecast.seasons
-    if records is None or not records.tracked_matches:
-        return (
-            "No upcoming match has both its clubs known yet (they depend on draws or on "
-            "earlier results), so no match can be ranked by importance."
-        )
-    column = default_column(forecast)
-    ranked = matches_that_matter(forecast, column)
-    name = forecast.names.get(column, column)
-    rows = [
-        [
-            _cell(row.match),
-            f"{row.importance:.2f}",
-            _cell(row.most_affected),
-            f"{100 * row.swing:+.1f}",
-            f"{row.n_first_wins:,} / {row.n_draw:,} / {row.n_second_wins:,}",
-        ]
-        for row in ranked.itertuples()
-    ]
-    intro = (
-        f'For each upcoming match whose clubs are known: how many places in "{name}" '
-        "change hands between a win for the first-named club and a win for the second "
-        "(importance), and the club whose chance moves most (in points of percent). Counted "
-        "in the simulated seasons themselves, split by that match's result (seasons behind "
-        "each result: first win / draw / second win)."
-    )
+    section = importance_rows(forecast)
+    if section is None:
+        return NO_IMPORTANCE
+    intro, rows = section
     table = _markdown_table(
-        ["Match", "Importance", "Most affected", "Swing", "Seasons"],
+        IMPORTANCE_HEADER,
         ["---", "---:", "---", "---:", "---:"],
-        rows,
+        [[_cell(r[0]), r[1], _cell(r[2]), r[3], r[4]] for r in rows],
     )
     return intro + "\n\n" + table
 

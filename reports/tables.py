@@ -14,7 +14,23 @@ import pandas as pd
 
 from forecast.results import Forecast
 
-__all__ = ["champion_share", "odds_table", "percent_with_error", "ranked", "sort_column"]
+__all__ = [
+    "IMPORTANCE_HEADER",
+    "NO_IMPORTANCE",
+    "champion_share",
+    "importance_rows",
+    "odds_table",
+    "percent_with_error",
+    "ranked",
+    "sort_column",
+]
+
+#: What the reports say when no upcoming match has both its clubs known.
+NO_IMPORTANCE = (
+    "No upcoming match has both its clubs known yet (they depend on draws or on earlier "
+    "results), so no match can be ranked by importance."
+)
+IMPORTANCE_HEADER: list[str] = ["Match", "Importance", "Most affected", "Swing", "Seasons"]
 
 
 def odds_table(forecast: Forecast) -> pd.DataFrame:
@@ -93,3 +109,33 @@ def percent_with_error(p: float, se: float, sep: str = " ± ") -> str:
     if error == "0.0":
         error = "<0.1"
     return f"{100 * p:.1f}{sep}{error}"
+
+
+def importance_rows(forecast: Forecast) -> tuple[str, list[list[str]]] | None:
+    """The "matches that matter most" section: its introduction and table rows (plain text,
+    columns :data:`IMPORTANCE_HEADER`), or None when no upcoming match has known clubs."""
+    from forecast.importance import default_column, matches_that_matter
+
+    records = forecast.seasons
+    if records is None or not records.tracked_matches:
+        return None
+    column = default_column(forecast)
+    name = forecast.names.get(column, column)
+    rows = [
+        [
+            str(row.match),
+            f"{row.importance:.2f}",
+            str(row.most_affected),
+            f"{100 * row.swing:+.1f}",
+            f"{row.n_first_wins:,} / {row.n_draw:,} / {row.n_second_wins:,}",
+        ]
+        for row in matches_that_matter(forecast, column).itertuples()
+    ]
+    intro = (
+        f"For each upcoming match whose clubs are known: how many places in “{name}” change "
+        "hands between a win for the first-named club and a win for the second (importance), "
+        "and the club whose chance moves most (in points of percent). Counted in the simulated "
+        "seasons themselves, split by that match's result (seasons behind each result: first "
+        "win / draw / second win)."
+    )
+    return intro, rows
