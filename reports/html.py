@@ -219,7 +219,7 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
 def write_compare_html(
     comparison: Any, context: RunContext, out_dir: str | os.PathLike[str]
 ) -> list[Path]:
-    """Write compare.html for a :class:`~forecast.scenarios.Comparison` into ``out_dir``.
+    """Write compare.html for a :class:`~forecast.comparison.Comparison` into ``out_dir``.
 
     For the all-or-none set, prefer adding ``"compare.html": compare_html(record)`` to the
     files that :func:`reports.compare.compare_files` returns (``record`` being

@@ -150,8 +150,8 @@ def test_2006_with_two_scenarios_has_a_block_each(tmp_path: Path) -> None:
 def test_the_batch_error_agrees_with_the_spread_of_repeated_runs(tmp_path: Path) -> None:
     """The batch-means error of a difference estimates its spread over seeds (tolerance: the
     mean over clubs within a factor 2, far wider than the ~20% error of either estimate)."""
+    from forecast.comparison import compare
     from forecast.config import load
-    from forecast.scenarios import compare
 
     tiny = tmp_path / "tiny.toml"
     tiny.write_text(TINY, encoding="utf-8")

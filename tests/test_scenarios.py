@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from forecast.comparison import batch_seeds, simulate_batches
 from forecast.config import Tournament, load
 from forecast.errors import InputError
-from forecast.scenarios import apply_overlay, batch_seeds, read_scenario, simulate_batches
+from forecast.scenarios import apply_overlay, read_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 SEASON_2006 = REPO / "configs" / "copa_peru_2006.toml"

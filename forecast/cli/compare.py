@@ -3,7 +3,7 @@
 The command only wires the steps together: check the options, load the season and every
 scenario (a bad file fails before anything is simulated), make sure the output directory can
 be written, simulate the baseline and each scenario with common random numbers
-(:func:`forecast.scenarios.compare`), print the clubs that move most and write compare.csv,
+(:func:`forecast.comparison.compare`), print the clubs that move most and write compare.csv,
 compare.json and compare.md all or none.
 """
 
@@ -20,7 +20,7 @@ from forecast.cli.run import DEFAULT_SIMS, _import_reports, default_out_dir
 
 __all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
 
-#: Batches of the batch-means standard error (see forecast.scenarios.DEFAULT_BATCHES; kept
+#: Batches of the batch-means standard error (see forecast.comparison.DEFAULT_BATCHES; kept
 #: here as a literal so that building the parser imports no loader).
 DEFAULT_BATCHES = 16
 
@@ -73,9 +73,9 @@ def default_compare_dir(config: str) -> Path:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from forecast.comparison import compare
     from forecast.config import load
     from forecast.errors import InputError
-    from forecast.scenarios import compare
 
     started = time.perf_counter()
     if args.batches < 2:

@@ -1,0 +1,314 @@
+"""Comparisons of a baseline with scenarios, with common random numbers.
+
+:func:`compare` simulates a baseline and each scenario with the *same* seeds. The engine
+gives every unit of every season its own random stream keyed by (seed, block, season, unit
+id), so the two runs share their random numbers and every unit a scenario leaves alone plays
+out identically: differences are the scenario's effect, not noise (common random numbers).
+The standard error of a difference comes from batch means: the seasons are split into
+``batches`` independent batches with seeds derived from the user's seed, each batch is run
+for the baseline and every scenario, and the spread of the per-batch differences gives the
+error. Scenario files themselves are read by :mod:`forecast.scenarios`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from forecast.errors import InputError
+from forecast.scenarios import ScenarioInfo, read_scenario
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from forecast.config import Tournament
+    from forecast.results import Forecast
+
+__all__ = [
+    "DEFAULT_BATCHES",
+    "BatchedRun",
+    "Comparison",
+    "ScenarioRun",
+    "batch_seeds",
+    "compare",
+    "simulate_batches",
+]
+
+#: Batches of the batch-means standard error: enough degrees of freedom (15) for a stable
+#: error, few enough that each batch holds thousands of seasons.
+DEFAULT_BATCHES = 16
+
+
+def batch_seeds(seed: int, batches: int) -> list[int]:
+    """Independent 63-bit seeds of ``batches`` batches, derived from the user's ``seed``.
+
+    Spawned by numpy's SeedSequence (a separate spawn tree from the engine's block seeds,
+    which hash (seed, block)), so batches never share a stream.
+    """
+    import numpy as np
+
+    children = np.random.SeedSequence(seed, spawn_key=(0xBA7C,)).spawn(batches)
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+@dataclass(frozen=True)
+class BatchedRun:
+    """A season simulated in independent batches.
+
+    Attributes
+    ----------
+    forecast : the Forecast of all batches together (tallies added).
+    batch_counts : int64[B, C, K] tallies of each batch (clubs in ``forecast.odds`` order,
+        columns in ``forecast.columns`` order).
+    batch_seasons : int64[B] seasons kept in each batch (after dropping those that disagree
+        with known results).
+    seeds : the batch seeds.
+    """
+
+    forecast: Forecast
+    batch_counts: np.ndarray = field(repr=False)
+    batch_seasons: np.ndarray
+    seeds: tuple[int, ...]
+
+    def batch_odds(self) -> np.ndarray:
+        """float64[B, C, K]: each batch's probabilities."""
+        return self.batch_counts / self.batch_seasons[:, None, None]
+
+
+def simulate_batches(
+    tournament: Tournament,
+    n_sims: int,
+    seed: int,
+    batches: int = DEFAULT_BATCHES,
+    *,
+    seeds: Sequence[int] | None = None,
+    threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchedRun:
+    """Simulate ``n_sims`` seasons of ``tournament`` as ``batches`` independent batches.
+
+    Parameters
+    ----------
+    n_sims : seasons in all (batch sizes differ by at most one).
+    seed : the user's seed; batch seeds come from :func:`batch_seeds` unless ``seeds``.
+    seeds : explicit batch seeds (one per batch), e.g. to measure independent runs.
+    progress : called with the number of seasons just finished, after each batch chunk.
+
+    Raises
+    ------
+    InputError
+        For bad numbers, or when a batch keeps no season (known results that rarely occur).
+    """
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from forecast.compiler import compile_tournament
+    from forecast.engine import simulate_compiled
+
+    if batches < 2:
+        raise InputError(f"at least 2 batches are needed (got {batches})", place="--batches")
+    if n_sims < batches:
+        raise InputError(
+            f"{n_sims} seasons cannot fill {batches} batches", place="--sims", hint="raise --sims"
+        )
+    seeds = list(seeds) if seeds is not None else batch_seeds(seed, batches)
+    if len(seeds) != batches:
+        raise ValueError(f"{len(seeds)} seeds for {batches} batches")
+    compiled = compile_tournament(tournament)
+    sizes = [n_sims // batches + (1 if i < n_sims % batches else 0) for i in range(batches)]
+    runs: list[Forecast] = []
+    for i, (batch_seed, size) in enumerate(zip(seeds, sizes, strict=True)):
+        last = [0]
+
+        def step(done: int, _planned: int, last: list[int] = last) -> None:
+            if progress is not None:
+                progress(done - last[0])
+            last[0] = done
+
+        try:
+            runs.append(simulate_compiled(compiled, size, batch_seed, threads=threads,
+                                          progress=step))  # fmt: skip
+        except InputError as exc:
+            if exc.place != "results":
+                raise
+            raise InputError(
+                f"batch {i + 1} of {batches} kept no season: {exc.message}",
+                file=exc.file,
+                place=exc.place,
+                hint="raise --sims (or lower --batches): few seasons agree with the known results",
+            ) from None
+    columns = list(runs[0].columns)
+    batch_counts = np.stack([r.counts[columns].to_numpy(dtype=np.int64) for r in runs])
+    batch_seasons = np.array([r.n_seasons for r in runs], dtype=np.int64)
+    n = int(batch_seasons.sum())
+    total = batch_counts.sum(axis=0)
+    counts = pd.DataFrame(total, index=runs[0].counts.index, columns=columns)
+    odds = counts / n
+    meta = dict(runs[0].metadata)
+    meta.update(
+        {
+            "seed": seed,
+            "batch_seeds": list(seeds),
+            "batches": batches,
+            "n_sims": sum(int(r.metadata["n_sims"]) for r in runs),
+            "n_sims_requested": n_sims,
+            "n_seasons": n,
+            "n_rejected": sum(int(r.metadata["n_rejected"]) for r in runs),
+            "seconds": round(sum(float(r.metadata["seconds"]) for r in runs), 3),
+        }
+    )
+    slot_odds = runs[0].slot_odds * (runs[0].n_seasons / n)
+    for r in runs[1:]:
+        slot_odds = slot_odds + r.slot_odds * (r.n_seasons / n)
+    forecast = dataclasses.replace(
+        runs[0],
+        odds=odds,
+        se=np.sqrt(odds * (1 - odds) / n),
+        counts=counts,
+        slot_odds=slot_odds,
+        n_seasons=n,
+        metadata=meta,
+    )
+    return BatchedRun(forecast, batch_counts, batch_seasons, tuple(seeds))
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One scenario of a comparison: what it is, and its batched run."""
+
+    info: ScenarioInfo
+    label: str
+    run: BatchedRun
+    input_sha256: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A baseline and scenarios simulated with common random numbers.
+
+    Attributes
+    ----------
+    base : the baseline's batched run (same batch seeds and sizes as every scenario).
+    scenarios : each scenario, in the order given.
+    config : the season file.
+    base_sha256 : the baseline's input hash.
+    seed, n_sims, batches : as requested.
+    """
+
+    base: BatchedRun
+    scenarios: tuple[ScenarioRun, ...]
+    config: Path
+    base_sha256: str
+    seed: int
+    n_sims: int
+    batches: int
+
+    def columns(self, scenario: ScenarioRun) -> list[str]:
+        """The probability columns of the baseline, then any the scenario adds."""
+        base = list(self.base.forecast.columns)
+        return base + [c for c in scenario.run.forecast.columns if c not in base]
+
+    def difference(self, scenario: ScenarioRun) -> pd.DataFrame:
+        """Per club, for every column: ``<c>_base``, ``<c>_scenario``, ``<c>_diff``,
+        ``<c>_diff_se``.
+
+        ``diff`` is scenario minus baseline over all seasons; ``diff_se`` is the batch-means
+        standard error, the standard deviation of the per-batch differences over sqrt(B).
+        A column that only one run has (a replaced format) is NaN in the other and in the
+        difference.
+        """
+        import numpy as np
+        import pandas as pd
+
+        clubs = self.base.forecast.odds.index
+        out: dict[str, Any] = {}
+        base_batches = self.base.batch_odds()
+        scen_batches = scenario.run.batch_odds()
+        base_cols = list(self.base.forecast.columns)
+        scen_cols = list(scenario.run.forecast.columns)
+        nan = np.full(len(clubs), np.nan)
+        for column in self.columns(scenario):
+            in_base, in_scen = column in base_cols, column in scen_cols
+            base = self.base.forecast.odds[column].to_numpy() if in_base else nan
+            scen = scenario.run.forecast.odds[column].reindex(clubs).to_numpy() if in_scen else nan
+            if in_base and in_scen:
+                d = (
+                    scen_batches[:, :, scen_cols.index(column)]
+                    - base_batches[:, :, base_cols.index(column)]
+                )
+                se = d.std(axis=0, ddof=1) / math.sqrt(d.shape[0])
+            else:
+                se = nan
+            out[f"{column}_base"] = base
+            out[f"{column}_scenario"] = scen
+            out[f"{column}_diff"] = scen - base
+            out[f"{column}_diff_se"] = se
+        return pd.DataFrame(out, index=clubs)
+
+
+def compare(
+    config: str | Path,
+    scenarios: Sequence[str | Path],
+    n_sims: int,
+    seed: int,
+    batches: int = DEFAULT_BATCHES,
+    *,
+    threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Simulate ``config`` and ``config`` + each scenario with common random numbers.
+
+    Every run uses the same batch seeds and batch sizes, so a season of a scenario replays
+    the same season of the baseline wherever the scenario changes nothing.
+
+    Parameters
+    ----------
+    config : the season file.
+    scenarios : scenario files, each compared with the baseline on its own (not stacked).
+    n_sims : seasons per run.
+    progress : called with seasons just finished (all runs together: ``(1 + S) * n_sims``).
+    """
+    from forecast.config import load
+
+    config = Path(config)
+    base = load(config)
+    # Load every scenario before the first simulation: a bad file fails at once.
+    loaded = [(Path(s), load(config, [s])) for s in scenarios]
+    labels = _labels([p for p, _ in loaded])
+    seeds = batch_seeds(seed, batches)
+    base_run = simulate_batches(base, n_sims, seed, batches, seeds=seeds, threads=threads,
+                                progress=progress)  # fmt: skip
+    runs = []
+    for (path, tournament), label in zip(loaded, labels, strict=True):
+        run = simulate_batches(tournament, n_sims, seed, batches, seeds=seeds, threads=threads,
+                               progress=progress)  # fmt: skip
+        runs.append(
+            ScenarioRun(read_scenario(path), label, run, str(run.forecast.metadata["input_sha256"]))
+        )
+    return Comparison(
+        base=base_run,
+        scenarios=tuple(runs),
+        config=config,
+        base_sha256=str(base_run.forecast.metadata["input_sha256"]),
+        seed=seed,
+        n_sims=n_sims,
+        batches=batches,
+    )
+
+
+def _labels(paths: Sequence[Path]) -> list[str]:
+    """File stems, made unique with ``-2``, ``-3`` when two files share a name."""
+    labels: list[str] = []
+    for path in paths:
+        label, k = path.stem, 2
+        while label in labels:
+            label = f"{path.stem}-{k}"
+            k += 1
+        labels.append(label)
+    return labels
