@@ -42,14 +42,14 @@ def package_version() -> str:
 def block_seeds(seed: int, first_block: int, n_blocks: int) -> np.ndarray:
     """uint64 seeds of blocks ``first_block .. first_block + n_blocks - 1``."""
     return np.array(
-        [
-            np.random.SeedSequence(seed, spawn_key=(first_block + i,)).generate_state(1, np.uint64)[
-                0
-            ]
-            for i in range(n_blocks)
-        ],
+        [_block_seed(seed, block) for block in range(first_block, first_block + n_blocks)],
         dtype=np.uint64,
     )
+
+
+def _block_seed(seed: int, block: int) -> np.uint64:
+    state = np.random.SeedSequence(seed, spawn_key=(block,)).generate_state(1, np.uint64)
+    return np.uint64(state[0])
 
 
 def simulate(
@@ -121,14 +121,11 @@ def simulate_compiled(
     from forecast._layout import pack
 
     max_threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
-    if threads is not None:
-        if not 1 <= threads <= max_threads:
-            raise InputError(
-                f"threads must be between 1 and {max_threads} (got {threads})",
-                place="--threads",
-            )
-        numba.set_num_threads(threads)
-    used_threads = numba.get_num_threads()
+    if threads is not None and not 1 <= threads <= max_threads:
+        raise InputError(
+            f"threads must be between 1 and {max_threads} (got {threads})", place="--threads"
+        )
+    used_threads = threads or numba.get_num_threads()
 
     p = compiled.program
     ints, floats, table = pack(p)
@@ -149,64 +146,71 @@ def simulate_compiled(
     history_counts: list[np.ndarray] = []
     started = time.perf_counter()
     block = 0
-    while block < n_blocks:
-        n_now = min(BLOCKS_PER_CALL, n_blocks - block)
-        sizes = np.array(
-            [min(block_size, n_sims - (block + i) * block_size) for i in range(n_now)],
-            dtype=np.int64,
-        )
-        chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int64)
-        chunk_slots = np.zeros((n_now, n_slots, n_clubs), dtype=np.int64)
-        rejected = np.zeros(n_now, dtype=np.int64)
-        status = np.zeros(n_now, dtype=np.int32)
-        if keep_seasons:
-            record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-            records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
-        else:
-            record_rows = np.full(n_now, -1, dtype=np.int64)
-            records = np.zeros((0, n_outputs), dtype=np.int16)
-        accepted = np.zeros(records.shape[0], dtype=np.int8)
-        match_records = np.zeros((records.shape[0], n_tracked), dtype=np.int8)
-        _kernel.run_blocks(
-            ints,
-            floats,
-            table,
-            block_seeds(seed, block, n_now),
-            sizes,
-            compiled.max_group_size,
-            compiled.max_group_fixtures,
-            compiled.max_draw_size,
-            max_known,
-            chunk_counts,
-            chunk_slots,
-            rejected,
-            status,
-            record_rows,
-            records,
-            accepted,
-            match_records,
-        )
-        if keep_seasons:
-            kept.append(records[accepted == 1])
-            kept_matches.append(match_records[accepted == 1])
-        if np.any(status == _kernel.DRAW_FAILED):
-            raise InputError(
-                f"a constrained draw found no valid allocation in {_kernel.MAX_DRAW_TRIES} tries",
-                file=str(compiled.tournament.path),
-                place="stages",
-                hint="loosen the draw's 'distinct' rule or change its pots",
+    # numba's thread count is global: set it for this run only, then put it back.
+    previous_threads = numba.get_num_threads()
+    numba.set_num_threads(used_threads)
+    try:
+        while block < n_blocks:
+            n_now = min(BLOCKS_PER_CALL, n_blocks - block)
+            sizes = np.array(
+                [min(block_size, n_sims - (block + i) * block_size) for i in range(n_now)],
+                dtype=np.int64,
             )
-        counts += chunk_counts.sum(axis=0)
-        slot_counts += chunk_slots.sum(axis=0)
-        n_done += int(sizes.sum())
-        n_rejected += int(rejected.sum())
-        history_n.append(n_done - n_rejected)
-        history_counts.append(counts.copy())
-        block += n_now
-        if progress is not None:
-            progress(n_done, n_sims)
-        if precision is not None and _max_se(counts, n_done - n_rejected) <= precision:
-            break
+            chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int64)
+            chunk_slots = np.zeros((n_now, n_slots, n_clubs), dtype=np.int64)
+            rejected = np.zeros(n_now, dtype=np.int64)
+            status = np.zeros(n_now, dtype=np.int32)
+            if keep_seasons:
+                record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+                records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
+            else:
+                record_rows = np.full(n_now, -1, dtype=np.int64)
+                records = np.zeros((0, n_outputs), dtype=np.int16)
+            accepted = np.zeros(records.shape[0], dtype=np.int8)
+            match_records = np.zeros((records.shape[0], n_tracked), dtype=np.int8)
+            _kernel.run_blocks(
+                ints,
+                floats,
+                table,
+                block_seeds(seed, block, n_now),
+                sizes,
+                compiled.max_group_size,
+                compiled.max_group_fixtures,
+                compiled.max_draw_size,
+                max_known,
+                chunk_counts,
+                chunk_slots,
+                rejected,
+                status,
+                record_rows,
+                records,
+                accepted,
+                match_records,
+            )
+            if keep_seasons:
+                kept.append(records[accepted == 1])
+                kept_matches.append(match_records[accepted == 1])
+            if np.any(status == _kernel.DRAW_FAILED):
+                raise InputError(
+                    "a constrained draw found no valid allocation in "
+                    f"{_kernel.MAX_DRAW_TRIES} tries",
+                    file=str(compiled.tournament.path),
+                    place="stages",
+                    hint="loosen the draw's 'distinct' rule or change its pots",
+                )
+            counts += chunk_counts.sum(axis=0)
+            slot_counts += chunk_slots.sum(axis=0)
+            n_done += int(sizes.sum())
+            n_rejected += int(rejected.sum())
+            history_n.append(n_done - n_rejected)
+            history_counts.append(counts.copy())
+            block += n_now
+            if progress is not None:
+                progress(n_done, n_sims)
+            if precision is not None and _max_se(counts, n_done - n_rejected) <= precision:
+                break
+    finally:
+        numba.set_num_threads(previous_threads)
     elapsed = time.perf_counter() - started
     n_seasons = n_done - n_rejected
     if n_seasons == 0:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from engine_formats import club, load_text, season_toml
 
 import forecast
 from forecast import engine
@@ -98,3 +99,17 @@ def test_metadata_records_the_run(baseline: Forecast) -> None:
     meta = baseline.metadata
     assert meta["seed"] == SEED and meta["n_sims"] == N_SIMS
     assert meta["block_size"] == BLOCK and len(meta["input_sha256"]) == 64
+
+
+def test_threads_option_is_for_one_run_only(tmp_path: Path) -> None:
+    """simulate(threads=1) sets numba's global thread count for that run, then restores it."""
+    import numba
+
+    before = numba.get_num_threads()
+    text = season_toml(
+        champion="G#1",
+        clubs=[club("K1", 1500, 0), club("K2", 1500, 0)],
+        groups=[{"id": "G", "clubs": ["K1", "K2"], "rounds": 1}],
+    )
+    forecast.simulate(load_text(tmp_path, "t", text), 1000, 1, threads=1)
+    assert numba.get_num_threads() == before
