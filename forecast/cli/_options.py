@@ -12,10 +12,24 @@ from typing import Any
 __all__ = [
     "Progress",
     "add_run_options",
+    "add_season_options",
     "non_negative_int",
     "positive_float",
     "positive_int",
 ]
+
+
+def add_season_options(parser: argparse.ArgumentParser, *, overlays: bool = True) -> None:
+    """The CONFIG argument and, with ``overlays``, the stackable --scenario option."""
+    parser.add_argument("config", metavar="CONFIG", help="season TOML file")
+    if overlays:
+        parser.add_argument(
+            "--scenario",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="scenario overlay (repeatable; later ones win)",
+        )
 
 
 def add_run_options(parser: argparse.ArgumentParser, *, out_help: str, quiet_help: str) -> None:

@@ -14,6 +14,8 @@ import textwrap
 from collections import Counter
 from typing import TYPE_CHECKING, Any, cast
 
+from forecast.cli._options import add_season_options
+
 if TYPE_CHECKING:
     # Only for annotations: building the CLI parser must not import the loader (pydantic),
     # so `copa-forecast --help` stays instant. The loader is imported when a command runs.
@@ -35,14 +37,7 @@ def register(commands: Any) -> None:
         description="Validate a season file (and scenario overlays) without simulating, and "
         "print its stages, units, how many clubs enter and leave each, and its assumptions.",
     )
-    parser.add_argument("config", metavar="CONFIG", help="season TOML file")
-    parser.add_argument(
-        "--scenario",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="scenario overlay (repeatable; later ones win)",
-    )
+    add_season_options(parser)
     parser.set_defaults(func=_cmd_check)
 
 

@@ -4,7 +4,7 @@ The command only wires the steps together: check the options, load the season an
 scenario (a bad file fails before anything is simulated), make sure the output directory can
 be written, simulate the baseline and each scenario with common random numbers
 (:func:`forecast.comparison.compare`), print the clubs that move most and write compare.csv,
-compare.json and compare.md all or none.
+compare.json, compare.md and compare.html all or none.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from forecast.cli._options import Progress, add_run_options, positive_int
+from forecast.cli._options import Progress, add_run_options, add_season_options, positive_int
 from forecast.cli.run import DEFAULT_SIMS, _import_reports, default_out_dir
 
 __all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
@@ -31,10 +31,11 @@ def register(commands: Any) -> None:
         help="compare scenarios with the baseline (common random numbers)",
         description="Simulate a season and each scenario laid over it with the same random "
         "numbers, and write per club the baseline, the scenario, the difference and its "
-        "standard error (batch means) to compare.csv, compare.json and compare.md. Each "
+        "standard error (batch means) to compare.csv, compare.json, compare.md and compare.html. "
+        "Each "
         "--scenario is compared with the baseline on its own.",
     )
-    parser.add_argument("config", metavar="CONFIG", help="season TOML file")
+    add_season_options(parser, overlays=False)
     parser.add_argument(
         "--scenario",
         action="append",

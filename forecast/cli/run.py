@@ -14,7 +14,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forecast.cli._options import Progress, add_run_options, positive_float, positive_int
+from forecast.cli._options import (
+    Progress,
+    add_run_options,
+    add_season_options,
+    positive_float,
+    positive_int,
+)
 from forecast.errors import InputError
 
 if TYPE_CHECKING:
@@ -45,14 +51,7 @@ def register(commands: Any) -> None:
         "error of any reported probability is at most P, with --sims as the cap. The same "
         "seed gives the same numbers for any --threads.",
     )
-    parser.add_argument("config", metavar="CONFIG", help="season TOML file")
-    parser.add_argument(
-        "--scenario",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="scenario overlay (repeatable; later ones win)",
-    )
+    add_season_options(parser)
     parser.add_argument(
         "--sims",
         type=positive_int,
