@@ -120,6 +120,12 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         help="a new club enters at its country's mean rating (needs *_country columns)",
     )
     parser.add_argument(
+        "--altitude-prior-sd",
+        type=float,
+        metavar="POINTS",
+        help="Normal(0, POINTS) prior on each altitude term, per 1,000 m (default: none)",
+    )
+    parser.add_argument(
         "--fix",
         action="append",
         default=[],
@@ -154,6 +160,10 @@ def _model_setup(args: argparse.Namespace) -> dict[str, Any]:
         "burn_in_matches": args.burn_in,
         "fixed": fixed,
     }
+    if args.altitude_prior_sd is not None:
+        if not args.altitude_prior_sd > 0:
+            raise DataError(f"--altitude-prior-sd {args.altitude_prior_sd}: must be positive")
+        options["altitude_prior_sd"] = args.altitude_prior_sd
     if args.fit_from:
         options["fit_from"] = _date(args.fit_from, "--fit-from")
     return options

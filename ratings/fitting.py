@@ -7,7 +7,9 @@ is then a function of all parameters at once: K (a scale on the importance table
 advantage (shared by the Elo expected score and the goal model), base goals, goal slope,
 the Dixon-Coles ``rho``, altitude climbing and descending, the between-season regression
 and the provisional K factor. It is maximised with L-BFGS-B (scipy) over parameters
-rescaled to comparable units.
+rescaled to comparable units. Optionally the two altitude terms get a Gaussian prior
+centred on zero (``altitude_prior_sd``: a penalised, maximum a posteriori fit that shrinks
+them towards no effect) or are tied into one symmetric term (``symmetric_altitude``).
 
 Standard errors come from the observed information: the numerical Hessian (central
 differences) of the log-likelihood at the optimum. Because the ratings are themselves
@@ -122,6 +124,12 @@ def _matches_before(history: MatchHistory) -> tuple[np.ndarray, np.ndarray]:
     return before_home, before_away
 
 
+_ML_METHOD = (
+    "maximum likelihood (Dixon-Coles Poisson scorelines from pre-match Elo differences), "
+    "L-BFGS-B; standard errors from the observed information (numerical Hessian)"
+)
+
+
 @dataclass(frozen=True, eq=False)
 class FitResult:
     """Fitted parameters, their standard errors and what they were fitted on.
@@ -137,6 +145,9 @@ class FitResult:
     n_fit : matches in the likelihood; ``n_history``: matches Elo played (up to the cut-off).
     fit_from, fit_until : the likelihood window (ISO dates or None for open ends).
     burn_in_matches, converged, message, source : as named.
+    altitude_prior_sd : standard deviation of the Gaussian prior on each altitude term
+        (points per 1,000 m), None for plain maximum likelihood.
+    symmetric_altitude : climbing and descending were one tied term.
     """
 
     elo: EloParams
@@ -154,11 +165,10 @@ class FitResult:
     converged: bool
     message: str
     source: str
-    method: str = (
-        "maximum likelihood (Dixon-Coles Poisson scorelines from pre-match Elo differences), "
-        "L-BFGS-B; standard errors from the observed information (numerical Hessian)"
-    )
+    method: str = _ML_METHOD
     extra: dict[str, Any] = field(default_factory=dict)
+    altitude_prior_sd: float | None = None
+    symmetric_altitude: bool = False
 
     def parameters(self) -> dict[str, Any]:
         """JSON-ready summary: the goal model, Elo parameters, estimates and errors."""
@@ -186,6 +196,8 @@ class FitResult:
             "fit_from": self.fit_from,
             "fit_until": self.fit_until,
             "burn_in_matches": self.burn_in_matches,
+            "altitude_prior_sd": self.altitude_prior_sd,
+            "symmetric_altitude": self.symmetric_altitude,
             "converged": self.converged,
             "method": self.method,
         }
@@ -312,6 +324,8 @@ def fit(
     fixed: Mapping[str, float] | Iterable[str] = (),
     use_altitude: bool | None = None,
     burn_in_matches: int = 10,
+    altitude_prior_sd: float | None = None,
+    symmetric_altitude: bool = False,
     standard_errors: bool = True,
 ) -> FitResult:
     """Fit Elo and goal-model parameters by maximum likelihood on matches up to ``until``.
@@ -329,13 +343,23 @@ def fit(
         when false they are held at zero.
     burn_in_matches : a match enters the likelihood only when both sides have played at
         least this many earlier matches.
+    altitude_prior_sd : when given, each free altitude term gets a Normal(0, sd) prior
+        (rating points per 1,000 m): the fit maximises likelihood plus log prior, and the
+        standard errors include the prior's precision. ``log_likelihood`` stays the plain
+        log-likelihood.
+    symmetric_altitude : fit one altitude term for climbing and descending alike
+        (``altitude_descend`` follows ``altitude_climb``; fix ``altitude_climb`` to fix both).
     standard_errors : compute the Hessian and sandwich standard errors.
 
     Raises
     ------
-    DataError : no match falls in the fitting window.
+    DataError : no match falls in the fitting window, or ``altitude_prior_sd`` is not
+        positive.
     """
     from scipy.optimize import minimize
+
+    if altitude_prior_sd is not None and not altitude_prior_sd > 0:
+        raise DataError(f"altitude prior sd {altitude_prior_sd} must be positive")
 
     start_elo = start_elo or EloParams()
     start_goal_model = start_goal_model or GoalModel()
@@ -361,7 +385,23 @@ def fit(
         fixed_values.setdefault("provisional_k_factor", start_elo.provisional_k_factor)
     values = _start_values(start_elo, start_goal_model)
     values.update(fixed_values)
-    free = [name for name in FITTABLE if name not in fixed_values]
+    # A symmetric fit has no descend term of its own: it copies climb (in ``unpack``).
+    free = [
+        name
+        for name in FITTABLE
+        if name not in fixed_values and not (symmetric_altitude and name == "altitude_descend")
+    ]
+    if symmetric_altitude:
+        values["altitude_descend"] = values["altitude_climb"]
+    # Prior precision of each free parameter in scaled units (zero: no prior).
+    prior_precision = np.array(
+        [
+            (_SCALE[name] / altitude_prior_sd) ** 2
+            if altitude_prior_sd is not None and name.startswith("altitude_")
+            else 0.0
+            for name in free
+        ]
+    )
 
     before_home, before_away = _matches_before(data)
     mask = (before_home >= burn_in_matches) & (before_away >= burn_in_matches)
@@ -382,11 +422,13 @@ def fit(
     def unpack(z: np.ndarray) -> dict[str, float]:
         current = dict(values)
         current.update({name: float(v) for name, v in zip(free, z * scale, strict=True)})
+        if symmetric_altitude:
+            current["altitude_descend"] = current["altitude_climb"]
         return current
 
     def negative_mean(z: np.ndarray) -> float:
         ll = objective.per_match(unpack(z))
-        total = float(ll.sum())
+        total = float(ll.sum()) - 0.5 * float(np.sum(prior_precision * z**2))
         # Outside the region where the model is defined: a large finite value steers the
         # optimiser back without breaking its line search (inf would).
         return -total / n_fit if np.isfinite(total) else 1e6
@@ -411,7 +453,9 @@ def fit(
     se = {name: float("nan") for name in free}
     robust = dict(se)
     if standard_errors and free:
-        se, robust = _standard_errors(objective, unpack, z, free, scale, lower, upper)
+        se, robust = _standard_errors(
+            objective, unpack, z, free, scale, lower, upper, prior_precision
+        )
     elo, gm = _build(best, start_elo, start_goal_model)
     return FitResult(
         elo=elo,
@@ -429,7 +473,17 @@ def fit(
         converged=converged,
         message=message,
         source=history.source,
+        altitude_prior_sd=altitude_prior_sd,
+        symmetric_altitude=symmetric_altitude,
+        method=_ML_METHOD if altitude_prior_sd is None else _PRIOR_METHOD % altitude_prior_sd,
     )
+
+
+_PRIOR_METHOD = (
+    "maximum a posteriori: Dixon-Coles Poisson likelihood of the scorelines from pre-match Elo "
+    "differences times a Normal(0, %g) prior on each altitude term (points per 1,000 m), "
+    "L-BFGS-B; standard errors from the observed information plus the prior's precision"
+)
 
 
 def _standard_errors(
@@ -440,12 +494,14 @@ def _standard_errors(
     scale: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
+    prior_precision: np.ndarray,
     step: float = 0.01,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Observed-information and sandwich standard errors by central differences.
 
     ``step`` is in scaled units (a hundredth of a typical standard error), small against
     the curvature yet far above rounding noise of a sum over thousands of matches.
+    ``prior_precision`` (scaled units, zero without a prior) is added to the information.
     """
     interior = [i for i in range(len(free)) if lower[i] + 2 * step < z[i] < upper[i] - 2 * step]
     se = {name: float("nan") for name in free}
@@ -476,6 +532,7 @@ def _standard_errors(
                 - total(z - e_i + e_j)
                 + total(z - e_i - e_j)
             ) / (4 * step**2)
+    hessian -= np.diag(prior_precision[interior])
     try:
         covariance = np.linalg.inv(-hessian)
     except np.linalg.LinAlgError:

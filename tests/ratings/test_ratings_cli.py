@@ -79,6 +79,7 @@ def test_fit_writes_a_parameter_file_that_table_reads(
         (["backtest", "{h}", "--fit-until", "2004-12-32"], "--fit-until: '2004-12-32'"),
         (["backtest", "{h}", "--fit-until", "2003-12-31", "--from", "2003-01-01"], "not after"),
         (["table", "{h}", "--as-of", "yesterday"], "--as-of: 'yesterday'"),
+        (["fit", "{h}", "--altitude-prior-sd", "0"], "--altitude-prior-sd 0.0: must be positive"),
     ],
 )
 def test_user_errors_are_one_line_with_exit_2(

@@ -109,3 +109,29 @@ def test_fit_uses_only_matches_up_to_the_cutoff() -> None:
     again = fit(changed, cutoff, standard_errors=False, fixed=("season_regression",))
     assert full.estimates == again.estimates
     assert full.n_history == int((~later).sum())
+
+
+def test_altitude_prior_shrinks_the_altitude_terms_towards_zero() -> None:
+    history = simulate(seed=7, n_clubs=10, n_seasons=6)
+    shape = {name: TRUTH[name] for name in ("goal_slope", "rho", "season_regression")}
+    options = {"burn_in_matches": 0, "fixed": shape}
+    free = fit(history, standard_errors=False, **options)
+    vague = fit(history, altitude_prior_sd=1e6, standard_errors=False, **options)
+    tight = fit(history, altitude_prior_sd=2.0, **options)
+    # A vague prior changes nothing that matters (0.1 point per 1,000 m). A prior of sd 2
+    # pins both terms within 3 of its sd of zero, and the posterior sd cannot exceed it.
+    for name in ("altitude_climb", "altitude_descend"):
+        assert vague.estimates[name] == pytest.approx(free.estimates[name], abs=0.1)
+        assert abs(tight.estimates[name]) < 6.0
+        assert 0 < tight.standard_errors[name] <= 2.0
+    assert free.estimates["altitude_climb"] > 20.0  # so the shrinkage above is real
+    # log_likelihood is the plain likelihood, so the penalised fit cannot beat the free one.
+    assert tight.log_likelihood < free.log_likelihood
+    assert tight.altitude_prior_sd == 2.0 and "prior" in tight.method
+
+
+def test_symmetric_altitude_fits_one_term_for_climbing_and_descending() -> None:
+    history = simulate(seed=7, n_clubs=10, n_seasons=6)
+    result = fit(history, burn_in_matches=0, symmetric_altitude=True, standard_errors=False)
+    assert "altitude_descend" not in result.estimates
+    assert result.goal_model.altitude_descend == result.goal_model.altitude_climb != 0.0
