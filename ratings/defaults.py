@@ -12,7 +12,9 @@ How the defaults combine two fits (see ``ratings/README.md`` for the figures):
 2. CONMEBOL club cups 2012-2019 with the altitude table fit what is specific to clubs:
    K, home advantage, the altitude terms (climbing and descending), the between-season
    regression and the provisional K, with the goal slope and ``rho`` held at the
-   international values so a rating point means the same in both fits.
+   international values so a rating point means the same in both fits. The altitude
+   terms carry a Normal(0, 80) prior (points per 1,000 m), the variant chosen by
+   validation inside 2012-2017 (:mod:`ratings.altitude_study`).
 """
 
 from __future__ import annotations
@@ -195,6 +197,9 @@ CLUB_UNTIL = "2019-12-31"
 #: first 10 matches) and enter at their league's mean rating.
 CLUB_START = EloParams(provisional_matches=10, provisional_k_factor=2.0, entry_by_country=True)
 CLUB_BURN_IN = 4
+#: Prior sd of each altitude term (points per 1,000 m) in the club fit: the variant with the
+#: lowest rolling-origin log-loss at high venues in 2015-2017 (``ratings.altitude_study``).
+CLUB_ALTITUDE_PRIOR_SD = 80.0
 
 
 def make_defaults(data_dir: str | Path, command: str) -> tuple[dict[str, dict[str, Any]], str]:
@@ -215,7 +220,12 @@ def make_defaults(data_dir: str | Path, command: str) -> tuple[dict[str, dict[st
     club_history = read_results(club_path, alt_path)
     shape = {"goal_slope": intl.goal_model.goal_slope, "rho": intl.goal_model.rho}
     club = fit(
-        club_history, CLUB_UNTIL, start_elo=CLUB_START, fixed=shape, burn_in_matches=CLUB_BURN_IN
+        club_history,
+        CLUB_UNTIL,
+        start_elo=CLUB_START,
+        fixed=shape,
+        burn_in_matches=CLUB_BURN_IN,
+        altitude_prior_sd=CLUB_ALTITUDE_PRIOR_SD,
     )
     goal_model = replace(
         club.goal_model, goal_slope=intl.goal_model.goal_slope, rho=intl.goal_model.rho
@@ -286,13 +296,16 @@ def make_defaults(data_dir: str | Path, command: str) -> tuple[dict[str, dict[st
         f"(sha256 {sha256(alt_path)})",
         "club_window": f"all matches up to {CLUB_UNTIL}, burn-in {club.burn_in_matches} "
         f"matches per side; {club.n_fit} matches in the likelihood; goal_slope and rho "
-        "fixed at the international values",
-        "club_log_likelihood": f"{club.log_likelihood:.2f}",
+        "fixed at the international values; altitude_climb and altitude_descend each with "
+        f"a Normal(0, {CLUB_ALTITUDE_PRIOR_SD:g}) prior, chosen by rolling-origin validation "
+        "on 2015-2017 (python -m ratings.altitude_study DATA_DIR)",
+        "club_log_likelihood": f"{club.log_likelihood:.2f} (without the prior term)",
         "club_estimates": _estimates_text(club),
         "method": club.method,
         "standard_errors": "observed information: inverse numerical Hessian of the "
-        "log-likelihood (central differences); [standard_errors] gives them per field, "
-        "the *_estimates strings add the sandwich (robust) errors",
+        "log-likelihood (central differences), plus the prior's precision for the altitude "
+        "terms; [standard_errors] gives them per field, the *_estimates strings add the "
+        "sandwich (robust) errors",
         "date_fitted": dt.date.today().isoformat(),
         "command": command,
         "converged": f"international {intl.converged}, club {club.converged}",
