@@ -67,6 +67,7 @@ from forecast._layout import (
     RATING_MEAN,
     RATING_SD,
     REGION,
+    SCORELINE_GOALS,
     SIDE,
     SLOT_INITIAL,
     TABLE_ROWS,
@@ -102,10 +103,9 @@ HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
 TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS = range(9)
 RS_AGG, RS_POINTS, RS_GD, RS_AWAY, RS_ET, RS_PENS, RS_SEED, RS_PLAYOFF, RS_LOTS = range(9)
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
-_LOW16 = np.uint64(0xFFFF)
-_S16 = np.uint64(16)
 _S32 = np.uint64(32)
-# Rows of the integer work array (one row per per-club statistic of a group).
+# Rows of the integer work array (one row per per-club statistic of a group). The totals
+# follow the tiebreak codes (W_POINTS + TB_POINTS .. W_POINTS + TB_AWAY): rank_group relies on it.
 W_CLUB, W_POINTS, W_GD, W_GF, W_WINS, W_AWAY, W_KEY, W_ORDER, W_BREAK, W_MEMBER = range(10)
 N_WORK_ROWS = 10
 
@@ -156,38 +156,45 @@ def play_fixtures(
     climb = floats[ALTITUDE_CLIMB] / 1000.0
     descend = floats[ALTITUDE_DESCEND] / 1000.0
     home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
-    d_min = floats[D_MIN]
-    d_step = floats[D_STEP]
+    # Row of d: (d - d_min) / d_step rounded, as one multiply-add (no division per match).
+    per_point = 1.0 / floats[D_STEP]
+    row_offset = 0.5 - floats[D_MIN] * per_point
     rows = ints[TABLE_ROWS]
     row_base = rows if extra_time else 0
-    side = ints[SIDE]
-    n_scorelines = side * side
+    n_scorelines = ints[SIDE] * ints[SIDE]
+    scoreline_goals = ints[SCORELINE_GOALS]
+    # Rare features are tested once per call, not per match.
+    any_known = k_end > k_start
+    any_excluded = ints[ANY_EXCLUDED] != 0
+    in_season = ints[IN_SEASON] != 0 and not extra_time
+    venue_known = neutral and not np.isnan(venue_alt)
     known_home = ints[KNOWN_HOME]
     known_away = ints[KNOWN_AWAY]
     x = state[0]
     for f in range(first, first + n):
         host = M[M_HOST, f]
         visitor = M[M_VISITOR, f]
-        known = False
-        for k in range(k_start, k_end):
-            if used[k - k_start] or ints[known_away + k] < 0:
+        if any_known:
+            known = False
+            for k in range(k_start, k_end):
+                if used[k - k_start] or ints[known_away + k] < 0:
+                    continue
+                home = ints[known_home + k]
+                away = ints[known_away + k]
+                if home == host and away == visitor:
+                    M[M_GOALS_HOST, f] = ints[ints[KNOWN_GOALS_HOME] + k]
+                    M[M_GOALS_VISITOR, f] = ints[ints[KNOWN_GOALS_AWAY] + k]
+                elif home == visitor and away == host and not ints[ints[KNOWN_ORDERED] + k]:
+                    M[M_GOALS_HOST, f] = ints[ints[KNOWN_GOALS_AWAY] + k]
+                    M[M_GOALS_VISITOR, f] = ints[ints[KNOWN_GOALS_HOME] + k]
+                else:
+                    continue
+                used[k - k_start] = 1
+                known = True
+                break
+            if known:
                 continue
-            home = ints[known_home + k]
-            away = ints[known_away + k]
-            if home == host and away == visitor:
-                M[M_GOALS_HOST, f] = ints[ints[KNOWN_GOALS_HOME] + k]
-                M[M_GOALS_VISITOR, f] = ints[ints[KNOWN_GOALS_AWAY] + k]
-            elif home == visitor and away == host and not ints[ints[KNOWN_ORDERED] + k]:
-                M[M_GOALS_HOST, f] = ints[ints[KNOWN_GOALS_AWAY] + k]
-                M[M_GOALS_VISITOR, f] = ints[ints[KNOWN_GOALS_HOME] + k]
-            else:
-                continue
-            used[k - k_start] = 1
-            known = True
-            break
-        if known:
-            continue
-        if ints[ANY_EXCLUDED]:
+        if any_excluded:
             # A withdrawn club loses every match 0-3 (both withdrawn: 0-0); no draw is
             # taken from the stream, so the other matches keep their random numbers.
             host_out = ints[ints[EXCLUDED] + host]
@@ -201,29 +208,28 @@ def play_fixtures(
         if not neutral:
             c = floats[alt + host] - floats[alt + visitor]  # the visitor climbs c metres
             d += climb * c if c > 0.0 else -descend * c
-        elif not np.isnan(venue_alt):
+        elif venue_known:
             c = venue_alt - floats[alt + visitor]
             d += climb * c if c > 0.0 else -descend * c
             c = venue_alt - floats[alt + host]
             d -= climb * c if c > 0.0 else -descend * c
         # Scoreline: the table row nearest to d, inverse CDF of one SplitMix64 draw (the
         # top 32 bits), starting from the guide cell of that number.
-        row = np.int64((d - d_min) / d_step + 0.5)
+        row = np.int64(d * per_point + row_offset)
         row = min(max(row, 0), rows - 1) + row_base
         x += _GOLDEN
         z = (x ^ (x >> np.uint64(30))) * _MIX1
         z = (z ^ (z >> np.uint64(27))) * _MIX2
         u = (z ^ (z >> np.uint64(31))) >> _S32
-        # numba unifies uint64 with int64 as float64, so convert explicitly to int64.
         k = np.int64(table[row, n_scorelines + np.int64(u >> _GUIDE_SHIFT)])
-        while (table[row, k] >> _S16) <= u:
+        while table[row, k] < u:  # entries hold cdf - 1 (forecast._tables)
             k += 1
-        q = np.int64(table[row, k] & _LOW16)
-        goals_host = q // side
-        goals_visitor = q - goals_host * side
+        goals = ints[scoreline_goals + k]
+        goals_host = goals >> 8
+        goals_visitor = goals & 255
         M[M_GOALS_HOST, f] = goals_host
         M[M_GOALS_VISITOR, f] = goals_visitor
-        if ints[IN_SEASON] and not extra_time:
+        if in_season:
             update_ratings(floats, ratings, host, visitor, d, goals_host, goals_visitor)
     state[0] = x
 
@@ -340,48 +346,14 @@ def match_result(goals_first, goals_second):
 
 
 @hot_kernel
-def sort_run(W, s, e):
-    """Stable sort of positions s..e-1 by key (descending); mark where the key changes.
-
-    Returns whether the run split. ``W[W_ORDER]`` holds local club indices in position
-    order, ``W[W_KEY]`` the key of each local club, ``W[W_BREAK][i] == 1`` where position
-    ``i`` starts a new set of level clubs.
-    """
-    order = W[W_ORDER]
-    keys = W[W_KEY]
-    for i in range(s + 1, e):
-        item = order[i]
-        key = keys[item]
-        j = i - 1
-        while j >= s and keys[order[j]] < key:
-            order[j + 1] = order[j]
-            j -= 1
-        order[j + 1] = item
-    split = False
-    for i in range(s + 1, e):
-        if keys[order[i]] != keys[order[i - 1]]:
-            W[W_BREAK, i] = 1
-            split = True
-    return split
-
-
-@hot_kernel
-def run_end(W, s, k):
-    """End (exclusive) of the set of level clubs starting at position ``s``."""
-    e = s + 1
-    while e < k and not W[W_BREAK, e]:
-        e += 1
-    return e
-
-
-@hot_kernel
 def head_to_head(ints, W, M, g, s, e, stack):
     """Rank positions s..e-1 by the mini-table of the matches among those clubs.
 
     Points, then goal difference, then goals scored, among the level clubs only. Where
     that separates some but leaves a smaller set still level, it is applied again to that
     set alone, until nothing more separates. The group's goals are in ``M`` (column
-    ``f - fix_lo`` for fixture ``f``).
+    ``f - fix_lo`` for fixture ``f``). The sort is written out here: a numba call costs
+    more than sorting four clubs (benchmarks/README.md).
     """
     fix_lo = ints[ints[GROUP_FIX_PTR] + g]
     fix_hi = ints[ints[GROUP_FIX_PTR] + g + 1]
@@ -391,6 +363,7 @@ def head_to_head(ints, W, M, g, s, e, stack):
     order = W[W_ORDER]
     keys = W[W_KEY]
     member = W[W_MEMBER]
+    brk = W[W_BREAK]
     stack[0] = s
     stack[1] = e
     top = 2
@@ -418,10 +391,26 @@ def head_to_head(ints, W, M, g, s, e, stack):
                 keys[a] += pa * 10_000_000_000 + (ga - gh) * 10_000 + ga
         for i in range(s0, e0):
             member[order[i]] = 0
-        if sort_run(W, s0, e0):
+        # Stable insertion sort of positions s0..e0-1, higher key first; mark the splits.
+        for i in range(s0 + 1, e0):
+            item = order[i]
+            key = keys[item]
+            j = i - 1
+            while j >= s0 and keys[order[j]] < key:
+                order[j + 1] = order[j]
+                j -= 1
+            order[j + 1] = item
+        split = False
+        for i in range(s0 + 1, e0):
+            if keys[order[i]] != keys[order[i - 1]]:
+                brk[i] = 1
+                split = True
+        if split:  # apply it again to every smaller set still level
             i = s0
             while i < e0:
-                j = run_end(W, i, e0)
+                j = i + 1
+                while j < e0 and not brk[j]:
+                    j += 1
                 if j - i > 1:
                     stack[top] = i
                     stack[top + 1] = j
@@ -455,8 +444,12 @@ def playoff_sort(ints, floats, table, W, M, s, e, ratings, venue_alt, state, use
 def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
     """Order positions 0..k-1 (local indices in ``W[W_ORDER]``) by the tiebreak chain.
 
-    The common criteria (totals, better seed, lots) are sorted in this loop itself rather
-    than through helper calls: a numba call costs more than sorting four clubs.
+    Consecutive totals in the chain (points, goal difference, goals scored, wins, away
+    goals; up to three at a time) are sorted as one key, which orders and splits the level
+    clubs exactly as applying them one after another would. Head-to-head over every club of
+    the group is the table itself, so it is skipped when points, goal difference and goals
+    scored were already applied and the group has no deduction. The common criteria are
+    sorted in this loop itself: a numba call costs more than sorting four clubs.
     """
     order = W[W_ORDER]
     keys = W[W_KEY]
@@ -467,18 +460,20 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
         W[W_MEMBER, i] = 0
     brk[0] = 1
     playoff_base = ints[ints[GROUP_PLAYOFF_PTR] + g]
+    chain = ints[GROUP_CHAIN]
+    chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
+    no_deductions = ints[ints[GROUP_DED_PTR] + g + 1] == ints[ints[GROUP_DED_PTR] + g]
+    applied = 0  # bit (1 << code) for each total applied so far
     x = state[0]
-    for c in range(ints[ints[GROUP_CHAIN_PTR] + g], ints[ints[GROUP_CHAIN_PTR] + g + 1]):
-        code = ints[ints[GROUP_CHAIN] + c]
-        stat_row = W_POINTS
-        if code == TB_GD:
-            stat_row = W_GD
-        elif code == TB_GF:
-            stat_row = W_GF
-        elif code == TB_WINS:
-            stat_row = W_WINS
-        elif code == TB_AWAY:
-            stat_row = W_AWAY
+    c = ints[ints[GROUP_CHAIN_PTR] + g]
+    while c < chain_end:
+        code = ints[chain + c]
+        c_next = c + 1
+        if code <= TB_AWAY:  # a run of totals: one key of 20 bits each
+            while c_next < chain_end and c_next - c < 3 and ints[chain + c_next] <= TB_AWAY:
+                c_next += 1
+            for j in range(c, c_next):
+                applied |= 1 << ints[chain + j]
         s = 0
         while s < k:
             e = s + 1
@@ -486,8 +481,9 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                 e += 1
             if e - s > 1:
                 if code == TB_H2H:
-                    state[0] = x
-                    head_to_head(ints, W, M, g, s, e, stack)
+                    whole_table = s == 0 and e == k and no_deductions and (applied & 7) == 7
+                    if not whole_table:
+                        head_to_head(ints, W, M, g, s, e, stack)
                 elif code == TB_PLAYOFF:
                     decides = False
                     for pos in range(s, e):
@@ -511,7 +507,11 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                             z = (z ^ (z >> np.uint64(27))) * _MIX2
                             keys[club] = np.int64((z ^ (z >> np.uint64(31))) >> np.uint64(2))
                         else:
-                            keys[club] = W[stat_row, club]
+                            key = 0
+                            for j in range(c, c_next):
+                                # W rows of the totals follow the codes: W_POINTS + code.
+                                key = (key << 20) + W[W_POINTS + ints[chain + j], club] + (1 << 19)
+                            keys[club] = key
                     # Stable insertion sort of positions s..e-1, higher key first.
                     for i in range(s + 1, e):
                         item = order[i]
@@ -525,6 +525,7 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                         if keys[order[i]] != keys[order[i - 1]]:
                             brk[i] = 1
             s = e
+        c = c_next
     state[0] = x
 
 

@@ -8,9 +8,9 @@ tens of nanoseconds. The price is indirection: section ``X`` of ``ints`` starts 
 offset stored as a float). Scalars sit directly in the header: ``ints[N_CLUBS]``,
 ``floats[HOME_ADVANTAGE]``.
 
-``table`` is uint64[2R, Q + GUIDE_CELLS]: rows ``0..R-1`` hold the full-match inverse-CDF
-tables of :mod:`forecast._tables`, rows ``R..2R-1`` extra time. Scoreline ``q`` means
-``q // SIDE`` goals for side A and ``q % SIDE`` for side B.
+``table`` is uint32[2R, Q + GUIDE_CELLS]: rows ``0..R-1`` hold the full-match inverse-CDF
+tables of :mod:`forecast._tables`, rows ``R..2R-1`` extra time. Column ``k`` of a row is
+the scoreline ``ints[ints[SCORELINE_GOALS] + k]``: goals for side A ``<< 8`` | goals for B.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ __all__ = ["INT_SECTIONS", "pack"]
     EXCLUDED,
     FIX_TRACK,
     TIE_TRACK,
-) = range(43)
+    SCORELINE_GOALS,
+) = range(44)
 INT_SECTIONS = (
     "unit_kind",
     "unit_param",
@@ -112,6 +113,7 @@ INT_SECTIONS = (
     "excluded",
     "fix_track",
     "tie_track",
+    "scoreline_goals",
 )
 # Integer scalars, after the section offsets.
 (
@@ -128,7 +130,7 @@ INT_SECTIONS = (
     ANY_EXCLUDED,
     N_TRACKED,
     INT_HEADER,
-) = range(43, 56)
+) = range(44, 57)
 
 # Float sections and scalars.
 RATING_MEAN, RATING_SD, ALTITUDE, GROUP_VENUE_ALT, TIE_VENUE_ALT, TIE_PLAYOFF_ALT = range(6)
@@ -153,7 +155,7 @@ FLOAT_SECTIONS = (
 
 
 def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ints int64[...], floats float64[...], table uint64[2R, Q + G]) for the kernel."""
+    """(ints int64[...], floats float64[...], table uint32[2R, Q + G]) for the kernel."""
     header = np.zeros(INT_HEADER, dtype=np.int64)
     parts = [header]
     offset = INT_HEADER

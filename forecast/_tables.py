@@ -34,8 +34,8 @@ __all__ = [
 ]
 
 #: Guide cells per row: the search for a 32-bit number starts at the first scoreline whose
-#: cumulative probability exceeds the start of its cell.
-GUIDE_CELLS = 32
+#: cumulative probability exceeds the start of its cell (64 cells: about one comparison).
+GUIDE_CELLS = 64
 _ONE = 2**32
 
 
@@ -43,11 +43,15 @@ _ONE = 2**32
 class ScorelineTable:
     """Inverse-CDF tables for full matches and extra time over ``d_min + k * d_step``.
 
-    ``full`` and ``extra`` are uint64 of shape (rows, Q + GUIDE_CELLS) with
-    Q = (max_goals + 1)**2: entry ``k < Q`` is ``cdf_k << 16 | q`` (``cdf_k`` the chance,
-    in units of 2**-32, of the first ``k + 1`` scorelines in :func:`scoreline_order`; ``q``
-    the scoreline, ``q // side`` goals for side A and ``q % side`` for side B), entry
-    ``Q + g`` is where the search for a number in guide cell ``g`` starts.
+    ``full`` and ``extra`` are uint32 of shape (rows, Q + GUIDE_CELLS) with
+    Q = (max_goals + 1)**2: entry ``k < Q`` is ``cdf_k - 1`` (``cdf_k`` the chance, in units
+    of 2**-32, of the first ``k + 1`` scorelines in :func:`scoreline_order`), entry ``Q + g``
+    is where the search for a number in guide cell ``g`` starts. A 32-bit number ``u``
+    falls on the first ``k`` from there with ``cdf_k - 1 >= u``, i.e. ``cdf_k > u``; the
+    ``- 1`` lets the last entry (``2**32``) fit 32 bits, and the guide never starts the
+    search at an entry with ``cdf_k == 0``. Scoreline ``order[k]`` means ``order[k] // side``
+    goals for side A and ``order[k] % side`` for side B. Four bytes an entry keep the rows a
+    season touches in the core's own cache (benchmarks/README.md).
     ``probabilities``/``et_probabilities`` keep the float64 grids (rows, Q), for tests.
     """
 
@@ -57,6 +61,7 @@ class ScorelineTable:
     extra: np.ndarray
     goals_a: np.ndarray
     goals_b: np.ndarray
+    order: np.ndarray
     probabilities: np.ndarray
     et_probabilities: np.ndarray
 
@@ -80,6 +85,7 @@ def build_scoreline_table(
         extra=build_inverse_table(extra, side),
         goals_a=(q // side).astype(np.int32),
         goals_b=(q % side).astype(np.int32),
+        order=scoreline_order(side),
         probabilities=full,
         et_probabilities=extra,
     )
@@ -93,7 +99,7 @@ def scoreline_order(side: int) -> np.ndarray:
 
 
 def build_inverse_table(probabilities: np.ndarray, side: int) -> np.ndarray:
-    """Inverse-CDF table (uint64[R, Q + GUIDE_CELLS]) of each row of ``probabilities``.
+    """Inverse-CDF table (uint32[R, Q + GUIDE_CELLS]) of each row of ``probabilities``.
 
     Cumulative chances are rounded to multiples of 2**-32 (the last is exactly 1), far
     below any probability we report.
@@ -102,8 +108,9 @@ def build_inverse_table(probabilities: np.ndarray, side: int) -> np.ndarray:
     cdf = np.cumsum(np.asarray(probabilities, dtype=np.float64)[:, order], axis=1)
     scaled = np.minimum(np.round(cdf / cdf[:, -1:] * _ONE), _ONE).astype(np.uint64)
     scaled[:, -1] = _ONE
-    entries = (scaled << np.uint64(16)) | order.astype(np.uint64)
+    # cdf_k - 1 as uint32: a leading cdf_k == 0 wraps to 2**32 - 1, never searched.
+    entries = ((scaled.astype(np.int64) - 1) & 0xFFFFFFFF).astype(np.uint32)
     starts = np.arange(GUIDE_CELLS, dtype=np.uint64) * np.uint64(_ONE // GUIDE_CELLS)
     # First k whose cumulative chance exceeds the start of each cell.
-    guide = (scaled[:, None, :] <= starts[None, :, None]).sum(axis=2).astype(np.uint64)
+    guide = (scaled[:, None, :] <= starts[None, :, None]).sum(axis=2).astype(np.uint32)
     return np.ascontiguousarray(np.concatenate([entries, guide], axis=1))

@@ -136,10 +136,11 @@ class Program(NamedTuple):
     in_season_updates: bool
     d_min: float
     d_step: float
-    score_table: np.ndarray  # uint64[R, Q + GUIDE_CELLS]; inverse-CDF table (forecast._tables)
-    et_table: np.ndarray  # uint64[R, Q + GUIDE_CELLS]; the same for extra time
+    score_table: np.ndarray  # uint32[R, Q + GUIDE_CELLS]; inverse-CDF table (forecast._tables)
+    et_table: np.ndarray  # uint32[R, Q + GUIDE_CELLS]; the same for extra time
     goals_a: np.ndarray  # int32[Q]; goals of side A in scoreline q
     goals_b: np.ndarray  # int32[Q]
+    scoreline_goals: np.ndarray  # int32[Q]; table column k's scoreline: goals A << 8 | goals B
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,7 @@ def compile_tournament(
         et_table=table.extra,
         goals_a=table.goals_a,
         goals_b=table.goals_b,
+        scoreline_goals=(table.goals_a[table.order] << 8 | table.goals_b[table.order]).astype(i32),
     )
     groups = [u for u in tournament.units if u.kind == "group"]
     draws = [u for u in tournament.units if u.kind == "draw"]

@@ -230,9 +230,13 @@ def test_scoreline_table_rows_are_the_goal_model(small: Path) -> None:
         row = round((d - p.d_min) / p.d_step)
         assert p.d_min + row * p.d_step == d
         expected = scoreline_grid(*expected_goals(d, model), model.rho).ravel()
-        entries = p.score_table[row, :n_scorelines]
-        cdf = (entries >> np.uint64(16)).astype(np.float64) / 2**32
-        scorelines = (entries & np.uint64(0xFFFF)).astype(np.int64)
+        # Entries hold cdf - 1 in units of 2**-32 (a leading zero wraps to 2**32 - 1).
+        entries = p.score_table[row, :n_scorelines].astype(np.int64)
+        cdf = ((entries + 1) % 2**32).astype(np.float64) / 2**32
+        cdf[-1] = 1.0
+        goals = p.scoreline_goals.astype(np.int64)
+        side = int(np.sqrt(n_scorelines))
+        scorelines = (goals >> 8) * side + (goals & 255)
         implied = np.zeros(n_scorelines)
         implied[scorelines] = np.diff(cdf, prepend=0.0)
         np.testing.assert_allclose(implied, expected, atol=1e-8)
