@@ -38,6 +38,7 @@ from forecast._layout import (
     FIX_AWAY,
     FIX_HOME,
     FIX_TRACK,
+    GOAL_DIFFERENCE_CDF,
     GROUP_CHAIN,
     GROUP_CHAIN_PTR,
     GROUP_DED_PTR,
@@ -73,6 +74,7 @@ from forecast._layout import (
     TABLE_ROWS,
     TIE_CHAIN,
     TIE_CHAIN_PTR,
+    TIE_EXACT,
     TIE_HOST,
     TIE_LEGS,
     TIE_PLAYOFF_ALT,
@@ -617,6 +619,107 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
 
 
 @hot_kernel
+def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_alt):
+    """Whether side A wins tie ``t``, drawn from exact chances rather than played out.
+
+    For ties whose chain uses goals only (:func:`forecast.compiler.exact_chain`): side A's
+    margin in the first leg is drawn from its goal-difference distribution (inverse CDF);
+    then A wins with the chance that the last match's margin beats what A needs, plus the
+    chance it levels times what follows (extra time at the last match's venue, then the
+    last step). One or two random numbers instead of two legs and their aggregation; the
+    winner has exactly the distribution of the played-out tie. The clubs of each match are
+    in ``M`` (as set by :func:`play_tie`). Returns (A wins, the first match's result for A:
+    0 won, 1 drew, 2 lost); a one-match tie whose result is tracked draws its margin first,
+    so that result is known too (otherwise it is left at 1).
+    """
+    side = ints[SIDE]
+    width = 2 * side + 1
+    gd_cdf = np.int64(floats[GOAL_DIFFERENCE_CDF])
+    per_point = 1.0 / floats[D_STEP]
+    row_offset = 0.5 - floats[D_MIN] * per_point
+    rows = ints[TABLE_ROWS]
+    alt = np.int64(floats[ALTITUDE])
+    climb = floats[ALTITUDE_CLIMB] / 1000.0
+    descend = floats[ALTITUDE_DESCEND] / 1000.0
+    home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
+    tracked = ints[ints[TIE_TRACK] + t] >= 0
+    margin_a = 0  # side A's goal difference over the legs drawn so far
+    first_result = 1
+    base = 0
+    a_hosts = True
+    for leg in range(legs):
+        host = M[M_HOST, leg]
+        visitor = M[M_VISITOR, leg]
+        # The effective difference and its table row, exactly as in play_fixtures (written
+        # out here too: a call per leg would cost more than the arithmetic).
+        d = ratings[host] - ratings[visitor] + home_advantage
+        if not neutral:
+            c = floats[alt + host] - floats[alt + visitor]
+            d += climb * c if c > 0.0 else -descend * c
+        elif not np.isnan(venue_alt):
+            c = venue_alt - floats[alt + visitor]
+            d += climb * c if c > 0.0 else -descend * c
+            c = venue_alt - floats[alt + host]
+            d -= climb * c if c > 0.0 else -descend * c
+        row = min(max(np.int64(d * per_point + row_offset), 0), rows - 1)
+        # floats[base + g] = P(host's margin <= g), g = -side..side.
+        base = gd_cdf + row * width + side
+        a_hosts = host == club_a
+        if leg == 0 and (legs == 2 or tracked):
+            u = uniform(state)
+            g = 0  # the smallest g with P(margin <= g) > u
+            if floats[base - 1] > u:
+                g = -1
+                while floats[base + g - 1] > u:
+                    g -= 1
+            else:
+                while floats[base + g] <= u:
+                    g += 1
+            margin_a = g if a_hosts else -g
+            first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
+            if legs == 1:  # the match is drawn: decided unless level
+                if margin_a != 0:
+                    return margin_a > 0, first_result
+                break
+    # A needs a margin above ``need`` in the last match (a margin of ``need`` levels it).
+    need = -margin_a
+    if legs == 1 and tracked:
+        win = 0.0
+        level = 1.0  # the match drawn above was level
+    elif a_hosts:
+        win = 1.0 - floats[base + need]
+        level = floats[base + need] - floats[base + need - 1]
+    else:
+        win = floats[base - need - 1]
+        level = floats[base - need] - floats[base - need - 1]
+    # What a level tie is worth to A: extra time (if in the chain), then the last step.
+    after_level = 1.0  # as play_tie (configs end every chain with a deciding step)
+    et_win = 0.0
+    et_level = 1.0
+    for c in range(ints[ints[TIE_CHAIN_PTR] + t], ints[ints[TIE_CHAIN_PTR] + t + 1]):
+        code = ints[ints[TIE_CHAIN] + c]
+        if code == RS_ET:
+            # Extra time: the extra-time table's row for the same effective difference.
+            et_base = base + rows * width
+            if a_hosts:
+                et_win = 1.0 - floats[et_base]
+                et_level = floats[et_base] - floats[et_base - 1]
+            else:
+                et_win = floats[et_base - 1]
+                et_level = floats[et_base] - floats[et_base - 1]
+        elif code == RS_PENS:
+            after_level = floats[PENALTY_WIN_A]
+            break
+        elif code == RS_SEED:
+            after_level = 1.0
+            break
+        elif code == RS_LOTS:
+            after_level = 0.5
+            break
+    return uniform(state) < win + level * (et_win + et_level * after_level), first_result
+
+
+@hot_kernel
 def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
     """Play tie ``t`` (unit ``u``): its legs, then its resolution chain if level.
 
@@ -646,6 +749,24 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
         a_hosts = host != HOST_B if legs == 1 else (host == HOST_B) == (leg == 0)
         M[M_HOST, leg] = club_a if a_hosts else club_b
         M[M_VISITOR, leg] = club_b if a_hosts else club_a
+    if (
+        ints[ints[TIE_EXACT] + t]
+        and k_end == k_start
+        and not ints[IN_SEASON]
+        and not (
+            ints[ANY_EXCLUDED] and (ints[ints[EXCLUDED] + club_a] or ints[ints[EXCLUDED] + club_b])
+        )
+    ):
+        a_wins, first_result = exact_tie(
+            ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_alt
+        )
+        column = ints[ints[TIE_TRACK] + t]
+        if column >= 0:  # the first leg's result, from side A's point of view
+            results[column] = first_result
+        out_start = ints[ints[UNIT_OUT_PTR] + u]
+        occ[ints[ints[UNIT_OUT] + out_start]] = club_a if a_wins else club_b
+        occ[ints[ints[UNIT_OUT] + out_start + 1]] = club_b if a_wins else club_a
+        return OK
     play_fixtures(
         ints,
         floats,

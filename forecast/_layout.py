@@ -68,7 +68,8 @@ __all__ = ["INT_SECTIONS", "pack"]
     FIX_TRACK,
     TIE_TRACK,
     SCORELINE_GOALS,
-) = range(44)
+    TIE_EXACT,
+) = range(45)
 INT_SECTIONS = (
     "unit_kind",
     "unit_param",
@@ -114,6 +115,7 @@ INT_SECTIONS = (
     "fix_track",
     "tie_track",
     "scoreline_goals",
+    "tie_exact",
 )
 # Integer scalars, after the section offsets.
 (
@@ -130,10 +132,18 @@ INT_SECTIONS = (
     ANY_EXCLUDED,
     N_TRACKED,
     INT_HEADER,
-) = range(44, 57)
+) = range(45, 58)
 
 # Float sections and scalars.
-RATING_MEAN, RATING_SD, ALTITUDE, GROUP_VENUE_ALT, TIE_VENUE_ALT, TIE_PLAYOFF_ALT = range(6)
+(
+    RATING_MEAN,
+    RATING_SD,
+    ALTITUDE,
+    GROUP_VENUE_ALT,
+    TIE_VENUE_ALT,
+    TIE_PLAYOFF_ALT,
+    GOAL_DIFFERENCE_CDF,
+) = range(7)
 FLOAT_SECTIONS = (
     "rating_mean",
     "rating_sd",
@@ -141,6 +151,7 @@ FLOAT_SECTIONS = (
     "group_venue_alt",
     "tie_venue_alt",
     "tie_playoff_alt",
+    "goal_difference_cdf",  # row r, margin g: [r * (2 * SIDE + 1) + g + SIDE]
 )
 (
     HOME_ADVANTAGE,
@@ -151,7 +162,7 @@ FLOAT_SECTIONS = (
     D_MIN,
     D_STEP,
     FLOAT_HEADER,
-) = range(6, 14)
+) = range(7, 15)
 
 
 def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

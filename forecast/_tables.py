@@ -30,6 +30,7 @@ __all__ = [
     "ScorelineTable",
     "build_inverse_table",
     "build_scoreline_table",
+    "goal_difference_cdf",
     "scoreline_order",
 ]
 
@@ -52,6 +53,9 @@ class ScorelineTable:
     search at an entry with ``cdf_k == 0``. Scoreline ``order[k]`` means ``order[k] // side``
     goals for side A and ``order[k] % side`` for side B. Four bytes an entry keep the rows a
     season touches in the core's own cache (benchmarks/README.md).
+    ``goal_difference_cdf`` (float64[2 * rows, 2 * side + 1]; full-match rows, then
+    extra-time rows, as in the kernel's table) holds P(side A's goal difference <= g) for
+    g = -side..side (:func:`goal_difference_cdf`): the exact tie chances come from it.
     ``probabilities``/``et_probabilities`` keep the float64 grids (rows, Q), for tests.
     """
 
@@ -62,6 +66,7 @@ class ScorelineTable:
     goals_a: np.ndarray
     goals_b: np.ndarray
     order: np.ndarray
+    goal_difference_cdf: np.ndarray
     probabilities: np.ndarray
     et_probabilities: np.ndarray
 
@@ -86,9 +91,29 @@ def build_scoreline_table(
         goals_a=(q // side).astype(np.int32),
         goals_b=(q % side).astype(np.int32),
         order=scoreline_order(side),
+        goal_difference_cdf=np.concatenate(
+            [goal_difference_cdf(full, side), goal_difference_cdf(extra, side)]
+        ),
         probabilities=full,
         et_probabilities=extra,
     )
+
+
+def goal_difference_cdf(probabilities: np.ndarray, side: int) -> np.ndarray:
+    """P(goals A - goals B <= g) for g = -side..side, per row (float64[R, 2 * side + 1]).
+
+    The first column (g = -side, impossible) is 0 and the last (g = side, certain) is 1, so
+    the kernel reads any margin a two-legged tie can need without bounds checks.
+    """
+    q = np.arange(side * side)
+    column = q // side - q % side + side  # margin g sits in column g + side
+    pmf = np.zeros((probabilities.shape[0], 2 * side + 1))
+    for c in range(1, 2 * side):
+        pmf[:, c] = probabilities[:, column == c].sum(axis=1)
+    cdf = np.cumsum(pmf, axis=1)
+    cdf /= cdf[:, -1:]
+    cdf[:, -1] = 1.0
+    return np.ascontiguousarray(cdf)
 
 
 def scoreline_order(side: int) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -122,6 +123,7 @@ class Program(NamedTuple):
     tie_playoff_alt: np.ndarray  # float64[T]; NaN = unknown altitude
     tie_chain_ptr: np.ndarray  # int32[T+1]
     tie_chain: np.ndarray  # int8[...]; RESOLUTION_CODES
+    tie_exact: np.ndarray  # int8[T]; 1 where the winner can be drawn from exact chances
     # reporting
     outcome_ptr: np.ndarray  # int32[n_outcomes+1]
     outcome_slots: np.ndarray  # int32[O]
@@ -141,6 +143,7 @@ class Program(NamedTuple):
     goals_a: np.ndarray  # int32[Q]; goals of side A in scoreline q
     goals_b: np.ndarray  # int32[Q]
     scoreline_goals: np.ndarray  # int32[Q]; table column k's scoreline: goals A << 8 | goals B
+    goal_difference_cdf: np.ndarray  # float64[2R, 2 * side + 1]; full, then extra time
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,7 @@ def compile_tournament(
         tie_playoff_alt=np.array(b.tie_playoff_alt, dtype=np.float64),
         tie_chain_ptr=np.array(b.tie_chain_ptr, dtype=i32),
         tie_chain=np.array(b.tie_chain, dtype=np.int8),
+        tie_exact=np.array(b.tie_exact, dtype=np.int8),
         outcome_ptr=np.array(outcome_ptr, dtype=i32),
         outcome_slots=np.array(outcome_slots, dtype=i32),
         champion_slot=slot_index[spec.season.champion],
@@ -349,6 +353,7 @@ def compile_tournament(
         goals_a=table.goals_a,
         goals_b=table.goals_b,
         scoreline_goals=(table.goals_a[table.order] << 8 | table.goals_b[table.order]).astype(i32),
+        goal_difference_cdf=table.goal_difference_cdf,
     )
     groups = [u for u in tournament.units if u.kind == "group"]
     draws = [u for u in tournament.units if u.kind == "draw"]
@@ -418,6 +423,7 @@ class _Builder:
         self.tie_playoff_alt: list[float] = []
         self.tie_chain_ptr = [0]
         self.tie_chain: list[int] = []
+        self.tie_exact: list[int] = []
 
 
 def _add_draw(b: _Builder, unit: Unit) -> None:
@@ -529,6 +535,30 @@ def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float], spec: S.Tourname
     b.tie_playoff_alt.append(venues[tie.playoff_venue] if tie.playoff_venue else np.nan)
     b.tie_chain.extend(RESOLUTION_CODES[c] for c in tie.resolution)
     b.tie_chain_ptr.append(len(b.tie_chain))
+    b.tie_exact.append(int(exact_chain(tie.legs, tie.resolution)))
+
+
+#: Chain steps the exact tie path handles before its last step: goals only (no away goals,
+#: points or play-off), extra time at most once; the last step is one of _EXACT_LAST.
+_EXACT_STEPS = {"aggregate_goals", "goal_difference", "extra_time"}
+_EXACT_LAST = {"penalties", "better_seed", "lots"}
+
+
+def exact_chain(legs: int, resolution: Sequence[str]) -> bool:
+    """Whether a tie's winner depends only on its legs' goal differences (and extra time).
+
+    Such a tie is decided in the kernel from exact chances (the convolution of the legs'
+    goal-difference distributions) with two random numbers, instead of playing its matches
+    one by one; docs/format.md, "How the engine plays a tie".
+    """
+    if legs not in (1, 2) or not resolution or resolution[0] not in _EXACT_STEPS - {"extra_time"}:
+        return False
+    for step in resolution:
+        if step in _EXACT_LAST:
+            break
+        if step not in _EXACT_STEPS:
+            return False
+    return list(resolution).count("extra_time") <= 1
 
 
 def _known_results(

@@ -114,6 +114,8 @@ def simulate_compiled(
         raise InputError(f"precision must be positive (got {precision})", place="--precision")
     if seed < 0:
         raise InputError(f"the seed must be a non-negative integer (got {seed})", place="--seed")
+    if not 1 <= block_size < 2**31:  # per-block tallies are int32
+        raise ValueError(f"block_size must be between 1 and 2**31 - 1 (got {block_size})")
     # Imported here so that loading configs, --help and --version compile nothing.
     import numba
 
@@ -156,8 +158,10 @@ def simulate_compiled(
                 [min(block_size, n_sims - (block + i) * block_size) for i in range(n_now)],
                 dtype=np.int64,
             )
-            chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int64)
-            chunk_slots = np.zeros((n_now, n_slots, n_clubs), dtype=np.int64)
+            # int32 per block (a block has fewer than 2**31 seasons): half the cache lines
+            # of int64 for the tallies every season touches; totals are int64.
+            chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int32)
+            chunk_slots = np.zeros((n_now, n_slots, n_clubs), dtype=np.int32)
             rejected = np.zeros(n_now, dtype=np.int64)
             status = np.zeros(n_now, dtype=np.int32)
             if keep_seasons:
@@ -198,8 +202,8 @@ def simulate_compiled(
                     place="stages",
                     hint="loosen the draw's 'distinct' rule or change its pots",
                 )
-            counts += chunk_counts.sum(axis=0)
-            slot_counts += chunk_slots.sum(axis=0)
+            counts += chunk_counts.sum(axis=0, dtype=np.int64)
+            slot_counts += chunk_slots.sum(axis=0, dtype=np.int64)
             n_done += int(sizes.sum())
             n_rejected += int(rejected.sum())
             history_n.append(n_done - n_rejected)
