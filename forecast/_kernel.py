@@ -723,7 +723,9 @@ def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_a
 def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
     """Play tie ``t`` (unit ``u``): its legs, then its resolution chain if level.
 
-    Writes the winner and the loser to the tie's two output slots.
+    A tie decided by goals alone, with no known result, withdrawn club or in-season update,
+    is decided by :func:`exact_tie` instead of playing its legs. Writes the winner and the
+    loser to the tie's two output slots.
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     club_a = occ[ints[ints[UNIT_IN] + in_start]]
