@@ -20,16 +20,14 @@ from numba import prange
 
 from forecast._layout import (
     ALTITUDE,
-    ALTITUDE_CLIMB,
-    ALTITUDE_DESCEND,
     ANY_EXCLUDED,
     ANY_UNCERTAINTY,
     CHAMPION_SLOT,
-    D_MIN,
-    D_STEP,
+    CLIMB_PER_M,
     DED_CLUB,
     DED_POINTS,
     DEPARTMENT,
+    DESCEND_PER_M,
     DRAW_BUCKETS,
     DRAW_DISTINCT,
     DRAW_POTS,
@@ -68,6 +66,8 @@ from forecast._layout import (
     RATING_MEAN,
     RATING_SD,
     REGION,
+    ROW_OFFSET,
+    ROW_PER_POINT,
     SCORELINE_GOALS,
     SIDE,
     SLOT_INITIAL,
@@ -155,12 +155,12 @@ def play_fixtures(
     every match of a group or tie is played by one call (benchmarks/README.md).
     """
     alt = np.int64(floats[ALTITUDE])
-    climb = floats[ALTITUDE_CLIMB] / 1000.0
-    descend = floats[ALTITUDE_DESCEND] / 1000.0
+    climb = floats[CLIMB_PER_M]
+    descend = floats[DESCEND_PER_M]
     home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
     # Row of d: (d - d_min) / d_step rounded, as one multiply-add (no division per match).
-    per_point = 1.0 / floats[D_STEP]
-    row_offset = 0.5 - floats[D_MIN] * per_point
+    per_point = floats[ROW_PER_POINT]
+    row_offset = floats[ROW_OFFSET]
     rows = ints[TABLE_ROWS]
     row_base = rows if extra_time else 0
     n_scorelines = ints[SIDE] * ints[SIDE]
@@ -223,7 +223,8 @@ def play_fixtures(
         z = (x ^ (x >> np.uint64(30))) * _MIX1
         z = (z ^ (z >> np.uint64(27))) * _MIX2
         u = (z ^ (z >> np.uint64(31))) >> _S32
-        k = np.int64(table[row, n_scorelines + np.int64(u >> _GUIDE_SHIFT)])
+        cell = np.int64(u >> _GUIDE_SHIFT)  # a byte of the guide words (forecast._tables)
+        k = np.int64(table[row, n_scorelines + (cell >> 2)] >> np.uint32(8 * (cell & 3))) & 255
         while table[row, k] < u:  # entries hold cdf - 1 (forecast._tables)
             k += 1
         goals = ints[scoreline_goals + k]
@@ -635,12 +636,12 @@ def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_a
     side = ints[SIDE]
     width = 2 * side + 1
     gd_cdf = np.int64(floats[GOAL_DIFFERENCE_CDF])
-    per_point = 1.0 / floats[D_STEP]
-    row_offset = 0.5 - floats[D_MIN] * per_point
+    per_point = floats[ROW_PER_POINT]
+    row_offset = floats[ROW_OFFSET]
     rows = ints[TABLE_ROWS]
     alt = np.int64(floats[ALTITUDE])
-    climb = floats[ALTITUDE_CLIMB] / 1000.0
-    descend = floats[ALTITUDE_DESCEND] / 1000.0
+    climb = floats[CLIMB_PER_M]
+    descend = floats[DESCEND_PER_M]
     home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
     tracked = ints[ints[TIE_TRACK] + t] >= 0
     margin_a = 0  # side A's goal difference over the legs drawn so far

@@ -8,7 +8,7 @@ tens of nanoseconds. The price is indirection: section ``X`` of ``ints`` starts 
 offset stored as a float). Scalars sit directly in the header: ``ints[N_CLUBS]``,
 ``floats[HOME_ADVANTAGE]``.
 
-``table`` is uint32[2R, Q + GUIDE_CELLS]: rows ``0..R-1`` hold the full-match inverse-CDF
+``table`` is uint32[2R, Q + GUIDE_WORDS]: rows ``0..R-1`` hold the full-match inverse-CDF
 tables of :mod:`forecast._tables`, rows ``R..2R-1`` extra time. Column ``k`` of a row is
 the scoreline ``ints[ints[SCORELINE_GOALS] + k]``: goals for side A ``<< 8`` | goals for B.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecast._tables import GUIDE_CELLS
+from forecast._tables import GUIDE_WORDS
 from forecast.compiler import Program
 
 __all__ = ["INT_SECTIONS", "pack"]
@@ -161,8 +161,12 @@ FLOAT_SECTIONS = (
     K_FACTOR,
     D_MIN,
     D_STEP,
+    ROW_PER_POINT,
+    ROW_OFFSET,
+    CLIMB_PER_M,
+    DESCEND_PER_M,
     FLOAT_HEADER,
-) = range(7, 15)
+) = range(7, 19)
 
 
 def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -178,7 +182,7 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         header[slot] = offset
         parts.append(values)
         offset += values.size
-    side = int(np.sqrt(p.score_table.shape[1] - GUIDE_CELLS))
+    side = int(np.sqrt(p.score_table.shape[1] - GUIDE_WORDS))
     header[N_CLUBS] = p.rating_mean.shape[0]
     header[N_SLOTS] = p.slot_initial.shape[0]
     header[N_UNITS] = p.unit_kind.shape[0]
@@ -208,6 +212,12 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     fheader[K_FACTOR] = p.k_factor
     fheader[D_MIN] = p.d_min
     fheader[D_STEP] = p.d_step
+    # Derived once here, not per kernel call: the table row of d is int(d * ROW_PER_POINT +
+    # ROW_OFFSET) (nearest grid point), altitude penalties are per metre.
+    fheader[ROW_PER_POINT] = 1.0 / p.d_step
+    fheader[ROW_OFFSET] = 0.5 - p.d_min * fheader[ROW_PER_POINT]
+    fheader[CLIMB_PER_M] = p.altitude_climb / 1000.0
+    fheader[DESCEND_PER_M] = p.altitude_descend / 1000.0
     floats = np.concatenate(fparts)
 
     table = np.ascontiguousarray(np.concatenate([p.score_table, p.et_table]))

@@ -138,8 +138,8 @@ class Program(NamedTuple):
     in_season_updates: bool
     d_min: float
     d_step: float
-    score_table: np.ndarray  # uint32[R, Q + GUIDE_CELLS]; inverse-CDF table (forecast._tables)
-    et_table: np.ndarray  # uint32[R, Q + GUIDE_CELLS]; the same for extra time
+    score_table: np.ndarray  # uint32[R, Q + GUIDE_WORDS]; inverse-CDF table (forecast._tables)
+    et_table: np.ndarray  # uint32[R, Q + GUIDE_WORDS]; the same for extra time
     goals_a: np.ndarray  # int32[Q]; goals of side A in scoreline q
     goals_b: np.ndarray  # int32[Q]
     scoreline_goals: np.ndarray  # int32[Q]; table column k's scoreline: goals A << 8 | goals B

@@ -242,7 +242,8 @@ def test_scoreline_table_rows_are_the_goal_model(small: Path) -> None:
         np.testing.assert_allclose(implied, expected, atol=1e-8)
         margins = p.goals_a[scorelines] - p.goals_b[scorelines]
         assert (np.diff(margins) >= 0).all()
-        guide = p.score_table[row, n_scorelines:].astype(np.int64)
+        words = p.score_table[row, n_scorelines:].astype(np.int64)
+        guide = ((words[:, None] >> (8 * np.arange(4))) & 255).ravel()  # four cells a word
         starts = np.arange(guide.size) / guide.size
         np.testing.assert_array_equal(guide, [np.sum(cdf <= s) for s in starts])
 
