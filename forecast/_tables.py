@@ -53,12 +53,12 @@ class ScorelineTable:
     Q = (max_goals + 1)**2: entry ``k < Q`` is ``cdf_k - 1`` (``cdf_k`` the chance, in units
     of 2**-32, of the first ``k + 1`` scorelines in :func:`scoreline_order`); byte ``g % 4``
     (from the low end) of entry ``Q + g // 4`` is where the search for a number in guide
-    cell ``g`` (its top 8 bits) starts. A 32-bit number ``u``
-    falls on the first ``k`` from there with ``cdf_k - 1 >= u``, i.e. ``cdf_k > u``; the
-    ``- 1`` lets the last entry (``2**32``) fit 32 bits, and the guide never starts the
-    search at an entry with ``cdf_k == 0``. Scoreline ``order[k]`` means ``order[k] // side``
-    goals for side A and ``order[k] % side`` for side B. Four bytes an entry keep the rows a
-    season touches in the core's own cache (benchmarks/README.md).
+    cell ``g`` (its top 8 bits) starts. A 32-bit number ``u`` falls on the first ``k``
+    from there with ``cdf_k - 1 >= u``, i.e. ``cdf_k > u``; the ``- 1`` lets the last entry
+    (``2**32``) fit 32 bits, and the guide never starts the search at an entry with
+    ``cdf_k == 0``. Scoreline ``order[k]`` means ``order[k] // side`` goals for side A and
+    ``order[k] % side`` for side B. Four bytes an entry halve the cache lines a season
+    touches (benchmarks/README.md).
     ``goal_difference_cdf`` (float64[2 * rows, 2 * side + 1]; full-match rows, then
     extra-time rows, as in the kernel's table) holds P(side A's goal difference <= g) for
     g = -side..side (:func:`goal_difference_cdf`): the exact tie chances come from it.
@@ -142,9 +142,10 @@ def build_inverse_table(probabilities: np.ndarray, side: int) -> np.ndarray:
     # cdf_k - 1 as uint32: a leading cdf_k == 0 wraps to 2**32 - 1, never searched.
     entries = ((scaled.astype(np.int64) - 1) & 0xFFFFFFFF).astype(np.uint32)
     starts = np.arange(GUIDE_CELLS, dtype=np.uint64) * np.uint64(_ONE // GUIDE_CELLS)
-    # First k whose cumulative chance exceeds the start of each cell (below 256: Q <= 256).
+    # First k whose cumulative chance exceeds the start of each cell: at most Q - 1, which
+    # fits a byte (MAX_GOALS = 10 gives Q = 121).
+    assert side * side <= 256, "guide cells hold one byte"
     guide = (scaled[:, None, :] <= starts[None, :, None]).sum(axis=2).astype(np.uint32)
-    assert side * side <= 256
     cells = guide.reshape(len(guide), GUIDE_WORDS, 4)
     words = cells[..., 0] | cells[..., 1] << 8 | cells[..., 2] << 16 | cells[..., 3] << 24
     return np.ascontiguousarray(np.concatenate([entries, words.astype(np.uint32)], axis=1))
