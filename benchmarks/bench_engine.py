@@ -33,13 +33,17 @@ _STARTUP = (
 )
 
 
-def startup_seconds(cache_dir: str) -> float:
-    """Wall time of import + load + a 4,096-season run in a fresh process."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+def fresh_process_number(code: str, **run_options: object) -> float:
+    """Run ``code`` in a fresh Python process; the number on the last line it prints."""
     out = subprocess.run(
-        [sys.executable, "-c", _STARTUP], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, **run_options
     )
     return float(out.stdout.strip().splitlines()[-1])
+
+
+def startup_seconds(cache_dir: str) -> float:
+    """Wall time of import + load + a 4,096-season run in a fresh process."""
+    return fresh_process_number(_STARTUP, env=dict(os.environ, NUMBA_CACHE_DIR=cache_dir))
 
 
 def main() -> None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from bench_engine import fresh_process_number  # the scripts sit side by side
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,10 +49,7 @@ def measure(tree: Path, fixed: bool, n: int) -> float:
     code = _MEASURE.format(
         tree=str(tree), config=str(tree / "configs" / "copa_peru_2006.toml"), fixed=fixed, n=n
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tree
-    )
-    return float(out.stdout.strip().splitlines()[-1])
+    return fresh_process_number(code, cwd=tree)
 
 
 def main() -> None:
