@@ -15,6 +15,8 @@ the scoreline ``ints[ints[SCORELINE_GOALS] + k]``: goals for side A ``<< 8`` | g
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from forecast._tables import GUIDE_WORDS
@@ -155,18 +157,28 @@ FLOAT_SECTIONS = (
 )
 (
     HOME_ADVANTAGE,
-    ALTITUDE_CLIMB,
-    ALTITUDE_DESCEND,
     PENALTY_WIN_A,
     K_FACTOR,
-    D_MIN,
-    D_STEP,
     ROW_PER_POINT,
     ROW_OFFSET,
     CLIMB_PER_M,
     DESCEND_PER_M,
     FLOAT_HEADER,
-) = range(7, 19)
+) = range(7, 15)
+
+
+def layout_fingerprint() -> str:
+    """A short hash of every section name and header slot above.
+
+    numba's cache keys on the kernel's own source file, not on the constants it imports
+    from here: after a change to this layout, a cached kernel would read the wrong slots.
+    ``forecast._kernel.LAYOUT_FINGERPRINT`` repeats this value, so changing the layout
+    means editing the kernel file too (which invalidates the cache); a test checks they
+    agree.
+    """
+    slots = sorted((k, v) for k, v in globals().items() if k.isupper() and isinstance(v, int))
+    text = repr((INT_SECTIONS, FLOAT_SECTIONS, slots))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -206,14 +218,11 @@ def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         fparts.append(values)
         foffset += values.size
     fheader[HOME_ADVANTAGE] = p.home_advantage
-    fheader[ALTITUDE_CLIMB] = p.altitude_climb
-    fheader[ALTITUDE_DESCEND] = p.altitude_descend
     fheader[PENALTY_WIN_A] = p.penalty_win_a
     fheader[K_FACTOR] = p.k_factor
-    fheader[D_MIN] = p.d_min
-    fheader[D_STEP] = p.d_step
-    # Derived once here, not per kernel call: the table row of d is int(d * ROW_PER_POINT +
-    # ROW_OFFSET) (nearest grid point), altitude penalties are per metre.
+    # The match model's grid and altitude terms in the form the kernels use, computed once
+    # here rather than per call: the table row of d is int(d * ROW_PER_POINT + ROW_OFFSET)
+    # (the nearest grid point), altitude penalties are per metre.
     fheader[ROW_PER_POINT] = 1.0 / p.d_step
     fheader[ROW_OFFSET] = 0.5 - p.d_min * fheader[ROW_PER_POINT]
     fheader[CLIMB_PER_M] = p.altitude_climb / 1000.0

@@ -264,3 +264,14 @@ def test_grid_covers_every_effective_difference(small: Path) -> None:
     p = compile_tournament(load(small), goal_model=GoalModel(altitude_climb=300.0)).program
     half_width = -p.d_min
     assert half_width >= 100 + 4 * 50 + 300 * 3.65 + 70
+
+
+def test_kernel_was_written_for_this_layout() -> None:
+    """numba caches a kernel by its own file: a layout change must touch that file too."""
+    from forecast._kernel import LAYOUT_FINGERPRINT
+    from forecast._layout import layout_fingerprint
+
+    assert layout_fingerprint() == LAYOUT_FINGERPRINT, (
+        "forecast/_layout.py changed: set LAYOUT_FINGERPRINT in forecast/_kernel.py to "
+        f"{layout_fingerprint()!r} (editing that file also invalidates numba's cache)"
+    )
