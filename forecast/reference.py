@@ -38,17 +38,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.compiler import ratings_after_results, resolve_goal_model, round_robin
+from forecast.compiler import (
+    D_STEP,
+    MAX_GOALS,
+    ratings_after_results,
+    resolve_goal_model,
+    round_robin,
+)
 from forecast.config import Tournament, Unit
 from forecast.spec import Deduction, Draw, Group, Points, Result, Tie
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 
 __all__ = ["ReferenceResult", "simulate_reference"]
 
-#: Scorelines are drawn from grids of up to this many goals a side (renormalised).
-MAX_GOALS = 10
-#: Effective differences are rounded (half up) to a multiple of this many rating points.
-D_STEP = 2.0
+# Scorelines are drawn from grids of up to MAX_GOALS goals a side (renormalised), and
+# effective differences are rounded (half up) to a multiple of D_STEP rating points: the
+# engine's grid (forecast.compiler), so the two simulators play the same match model.
 #: A constrained draw that finds no valid allocation in this many tries is an error.
 MAX_DRAW_TRIES = 100_000
 #: Points per leg of a tie for ``aggregate_points`` (win, draw, loss).
