@@ -553,12 +553,15 @@ def exact_chain(legs: int, resolution: Sequence[str]) -> bool:
     """
     if legs not in (1, 2) or not resolution or resolution[0] not in _EXACT_STEPS - {"extra_time"}:
         return False
+    extra_times = 0
     for step in resolution:
         if step in _EXACT_LAST:
             break
         if step not in _EXACT_STEPS:
             return False
-    return list(resolution).count("extra_time") <= 1
+        if step == "extra_time":
+            extra_times += 1
+    return extra_times <= 1
 
 
 def _known_results(

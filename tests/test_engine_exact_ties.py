@@ -49,6 +49,7 @@ def test_exact_chain_accepts_goal_only_chains() -> None:
     assert exact_chain(1, ["goal_difference", "better_seed"])
     # Steps after the last one are never reached.
     assert exact_chain(2, ["aggregate_goals", "penalties", "away_goals"])
+    assert exact_chain(2, ["aggregate_goals", "extra_time", "lots", "extra_time"])
     assert not exact_chain(2, ["aggregate_goals", "away_goals", "penalties"])
     assert not exact_chain(2, ["aggregate_points", "goal_difference", "penalties"])
     assert not exact_chain(2, ["aggregate_goals", "playoff"])
