@@ -38,8 +38,7 @@ __all__ = [
 #: Guide cells per row: the search for a 32-bit number starts at the first scoreline whose
 #: cumulative probability exceeds the start of its cell. 256 cells of one byte each (four to
 #: a table word): the search then rarely takes a step, so the processor rarely mispredicts
-#: where it ends (a match took 26 ns with 64 four-byte cells, 16 ns with these; fixed
-#: ratings, twelve matches a call).
+#: where it ends (benchmarks/README.md gives what that was measured to save).
 GUIDE_CELLS = 256
 GUIDE_WORDS = GUIDE_CELLS // 4
 _ONE = 2**32
