@@ -96,10 +96,10 @@ from forecast._tables import GUIDE_CELLS
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, parallel_kernel
 
-#: forecast._layout.layout_fingerprint() of the layout these kernels were written for. numba
-#: caches a kernel by this file alone, so a layout change must change this line too (a test
-#: checks it), or a cached kernel would read the wrong slots.
-LAYOUT_FINGERPRINT = "85106ba12940cadc"
+#: forecast._layout.dependencies_fingerprint() of the files these kernels were written
+#: against. numba caches a kernel by this file alone, so a change to one of those files must
+#: change this line too (a test checks it), or a cached kernel would keep the old code.
+DEPENDENCIES_FINGERPRINT = "1ceaf48abb6d5fd7"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000

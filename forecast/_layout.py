@@ -16,6 +16,7 @@ the scoreline ``ints[ints[SCORELINE_GOALS] + k]``: goals for side A ``<< 8`` | g
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 
@@ -167,18 +168,31 @@ FLOAT_SECTIONS = (
 ) = range(7, 15)
 
 
-def layout_fingerprint() -> str:
-    """A short hash of every section name and header slot above.
+#: The files forecast._kernel takes constants or called kernels from.
+KERNEL_DEPENDENCIES = (
+    "forecast/_layout.py",
+    "forecast/_rng.py",
+    "forecast/_tables.py",
+    "ratings/_elo_kernel.py",
+    "ratings/_jit.py",
+)
 
-    numba's cache keys on the kernel's own source file, not on the constants it imports
-    from here: after a change to this layout, a cached kernel would read the wrong slots.
-    ``forecast._kernel.LAYOUT_FINGERPRINT`` repeats this value, so changing the layout
-    means editing the kernel file too (which invalidates the cache); a test checks they
-    agree.
+
+def dependencies_fingerprint() -> str:
+    """A short hash of the source of every file in KERNEL_DEPENDENCIES.
+
+    numba's cache keys on a kernel's own source file: it does not notice a change in the
+    constants a kernel imports or the kernels it calls from other files (numba's "Notes on
+    Caching"), and a cached kernel would then read the wrong slots or run old code.
+    ``forecast._kernel.DEPENDENCIES_FINGERPRINT`` repeats this value, so changing one of
+    these files means editing the kernel file too, which invalidates the cache; a test
+    checks that they agree.
     """
-    slots = sorted((k, v) for k, v in globals().items() if k.isupper() and isinstance(v, int))
-    text = repr((INT_SECTIONS, FLOAT_SECTIONS, slots))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for name in KERNEL_DEPENDENCIES:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def pack(p: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

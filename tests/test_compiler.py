@@ -266,12 +266,13 @@ def test_grid_covers_every_effective_difference(small: Path) -> None:
     assert half_width >= 100 + 4 * 50 + 300 * 3.65 + 70
 
 
-def test_kernel_was_written_for_this_layout() -> None:
-    """numba caches a kernel by its own file: a layout change must touch that file too."""
-    from forecast._kernel import LAYOUT_FINGERPRINT
-    from forecast._layout import layout_fingerprint
+def test_kernel_was_written_for_these_dependencies() -> None:
+    """numba caches a kernel by its own file: a change to a file it depends on must touch
+    the kernel file too (see forecast._layout.dependencies_fingerprint)."""
+    from forecast._kernel import DEPENDENCIES_FINGERPRINT
+    from forecast._layout import dependencies_fingerprint
 
-    assert layout_fingerprint() == LAYOUT_FINGERPRINT, (
-        "forecast/_layout.py changed: set LAYOUT_FINGERPRINT in forecast/_kernel.py to "
-        f"{layout_fingerprint()!r} (editing that file also invalidates numba's cache)"
+    assert dependencies_fingerprint() == DEPENDENCIES_FINGERPRINT, (
+        "a file forecast/_kernel.py depends on changed: set DEPENDENCIES_FINGERPRINT there "
+        f"to {dependencies_fingerprint()!r} (editing that file also invalidates numba's cache)"
     )
