@@ -26,3 +26,12 @@ def test_readme_opens_with_two_commands(repo: Path) -> None:
 def test_ci_runs_the_readme_test_command(repo: Path) -> None:
     ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
     assert _readme_commands(repo)[1] in ci.splitlines()
+
+
+def test_ci_installs_into_a_fresh_virtual_environment(repo: Path) -> None:
+    # A missing dependency must fail CI, so nothing the machine has installed may stand in.
+    lines = (repo / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    command = lines.index(_readme_commands(repo)[1])
+    made = next(i for i, line in enumerate(lines) if "-m venv" in line)
+    entered = next(i for i, line in enumerate(lines) if "bin/activate" in line)
+    assert made < entered < command

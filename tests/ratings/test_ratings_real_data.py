@@ -119,6 +119,11 @@ def test_shipped_defaults_are_reproducible(data_dir: Path) -> None:
     tables, _ = make_defaults(data_dir, command="test")
     shipped = load_defaults()
     for name, value in tables["goal_model"].items():
-        # The optimiser is deterministic; 1e-6 relative allows for a different BLAS.
-        assert getattr(shipped.goal_model, name) == pytest.approx(value, rel=1e-6, abs=1e-9)
+        # Another numpy, scipy or BLAS moves L-BFGS-B's stopping point along flat directions
+        # of the likelihood (home_advantage moved by 0.0012 points, 1e-4 of its SE of 13):
+        # agreement to a thousandth of a standard error is reproduction; 1e-6 relative for
+        # the parameters fixed rather than fitted.
+        se = shipped.standard_errors.get(f"goal_model.{name}")
+        tolerance = {"abs": 1e-3 * se} if se else {"rel": 1e-6, "abs": 1e-9}
+        assert getattr(shipped.goal_model, name) == pytest.approx(value, **tolerance)
     assert shipped.copa_peru_prior.rating_sd == tables["copa_peru_prior"]["rating_sd"]
