@@ -19,8 +19,9 @@ __all__ = ["register"]
 _EPILOG_FORMAT = (
     "HISTORY is a CSV with date, home_team, away_team, home_score, away_score and optional "
     "neutral, tournament (or competition), season, home_country/away_country, *_score_90 "
-    "(preferred when present) and venue_altitude_m columns. The altitudes file has columns "
-    "club,altitude_m (extra columns ignored)."
+    "(preferred when present), stage, round, leg, and venue_altitude_m, home_altitude_m, "
+    "away_altitude_m columns (used where filled; --altitudes fills the empty ones). The "
+    "altitudes file has columns club,altitude_m (extra columns ignored)."
 )
 
 

@@ -11,7 +11,16 @@ Optional columns are used when present:
   its league's current mean rating, see ``EloParams.entry_by_country``);
 - ``season``: season label for the between-season regression (default: calendar year);
 - ``venue_altitude_m`` (or ``altitude_m``), ``home_altitude_m``, ``away_altitude_m``:
-  altitudes in metres, overriding the altitude table for that row.
+  altitudes in metres. When the file has them they are used for that row and side; the
+  altitude table (``altitudes``) is looked up only for a side whose cell is missing or
+  empty. A home match (``neutral`` false) with no venue altitude is played at the home
+  side's altitude; a neutral match with no venue altitude means no climb for either side;
+- ``stage``, ``round``, ``leg``: kept as text per match (``""`` when absent) so a model can
+  pair the two legs of a tie; ``leg`` is ``1``, ``2`` (any whole number), ``RR`` (round
+  robin), ``single`` or empty.
+
+The Copa Perú file of the shared data (``copa_peru_matches.csv``: season, stage, round, leg,
+neutral TRUE/FALSE and the three altitude columns) reads as it is, without an altitude table.
 
 Extra columns are ignored. Every problem a user can cause raises
 :class:`ratings.errors.DataError` naming the file, the line and a hint.
@@ -61,6 +70,9 @@ _PER_MATCH_FIELDS = (
     "climb_home_m",
     "climb_away_m",
     "venue_altitude_m",
+    "stage",
+    "round",
+    "leg",
     "home_idx",
     "away_idx",
     "lines",
@@ -84,6 +96,9 @@ class MatchHistory:
         the venue (negative: descends). Zero when unknown (no altitude data, or a neutral
         venue of unknown altitude).
     venue_altitude_m : float64[n]; venue altitude, NaN when unknown.
+    stage, round, leg : object[n] of str; the file's ``stage``, ``round`` and ``leg``
+        columns ("" when the file has none); ``leg`` is normalised to ``"1"``, ``"2"``, ...,
+        ``"RR"``, ``"single"`` or ``""``.
     has_altitude : whether altitudes were supplied at all.
     clubs : tuple of the club names, sorted; ``home_idx``/``away_idx`` index into it.
     home_idx, away_idx : int32[n].
@@ -105,6 +120,9 @@ class MatchHistory:
     climb_home_m: np.ndarray
     climb_away_m: np.ndarray
     venue_altitude_m: np.ndarray
+    stage: np.ndarray
+    round: np.ndarray
+    leg: np.ndarray
     has_altitude: bool
     clubs: tuple[str, ...]
     home_idx: np.ndarray
@@ -159,8 +177,8 @@ class MatchHistory:
 
         Each record needs ``date`` (ISO string or ``datetime.date``), ``home_team``,
         ``away_team``, ``home_score``, ``away_score``; ``neutral``, ``tournament``,
-        ``season``, ``climb_home_m``, ``climb_away_m``, ``home_country`` and
-        ``away_country`` are optional.
+        ``season``, ``climb_home_m``, ``climb_away_m``, ``home_country``,
+        ``away_country``, ``stage``, ``round`` and ``leg`` are optional.
         """
         rows = list(records)
         dates = np.array([np.datetime64(str(r["date"]), "D") for r in rows], dtype="datetime64[D]")
@@ -181,6 +199,9 @@ class MatchHistory:
             climb_home=climb_home if n else np.zeros(0),
             climb_away=climb_away if n else np.zeros(0),
             venue_alt=np.full(n, np.nan),
+            stage=[str(r.get("stage", "")) for r in rows],
+            round_=[str(r.get("round", "")) for r in rows],
+            leg=[str(r.get("leg", "")) for r in rows],
             has_altitude=has_alt,
             lines=np.arange(1, n + 1, dtype=np.int64),
             country={
@@ -291,6 +312,9 @@ def read_results(
     alt_home: list[float] = []
     alt_away: list[float] = []
     alt_venue: list[float] = []
+    stage: list[str] = []
+    round_: list[str] = []
+    leg: list[str] = []
 
     with _open(path) as handle:
         reader = csv.DictReader(handle)
@@ -307,6 +331,8 @@ def read_results(
         has_season = "season" in names
         has_neutral = "neutral" in names
         has_country = "home_country" in names and "away_country" in names
+        has_home_alt = "home_altitude_m" in names
+        has_away_alt = "away_altitude_m" in names
         for row in reader:
             line = reader.line_num
             where = f"{path}, line {line}"
@@ -342,9 +368,9 @@ def read_results(
                 venue = _metres(row[venue_col], where, venue_col)
             ha = np.nan
             aa = np.nan
-            if "home_altitude_m" in names and (row["home_altitude_m"] or "").strip():
+            if has_home_alt and (row["home_altitude_m"] or "").strip():
                 ha = _metres(row["home_altitude_m"], where, "home_altitude_m")
-            if "away_altitude_m" in names and (row["away_altitude_m"] or "").strip():
+            if has_away_alt and (row["away_altitude_m"] or "").strip():
                 aa = _metres(row["away_altitude_m"], where, "away_altitude_m")
             if altitudes is not None:
                 if np.isnan(ha):
@@ -367,6 +393,9 @@ def read_results(
             alt_home.append(ha)
             alt_away.append(aa)
             alt_venue.append(venue)
+            stage.append((row.get("stage") or "").strip())
+            round_.append((row.get("round") or "").strip())
+            leg.append(_leg(row.get("leg"), where))
             lines.append(line)
 
     if not dates:
@@ -395,6 +424,9 @@ def read_results(
         climb_home=climb_home,
         climb_away=climb_away,
         venue_alt=venue_alt,
+        stage=stage,
+        round_=round_,
+        leg=leg,
         has_altitude=has_altitude,
         lines=np.array(lines, dtype=np.int64),
         country=country,
@@ -418,6 +450,9 @@ def _assemble(
     has_altitude: bool,
     lines: np.ndarray,
     country: Mapping[str, str] | None = None,
+    stage: list[str] | None = None,
+    round_: list[str] | None = None,
+    leg: list[str] | None = None,
 ) -> MatchHistory:
     """Sort by date (stable, so same-day matches keep file order) and index the clubs."""
     order = np.argsort(dates, kind="stable")
@@ -445,12 +480,33 @@ def _assemble(
         climb_home_m=np.ascontiguousarray(climb_home[order], dtype=np.float64),
         climb_away_m=np.ascontiguousarray(climb_away[order], dtype=np.float64),
         venue_altitude_m=venue_alt[order],
+        stage=_texts(stage, len(order))[order],
+        round=_texts(round_, len(order))[order],
+        leg=_texts(leg, len(order))[order],
         has_altitude=has_altitude,
         clubs=clubs,
         home_idx=np.array([index[c] for c in home_arr], dtype=np.int32),
         away_idx=np.array([index[c] for c in away_arr], dtype=np.int32),
         lines=lines[order],
         club_country=tuple((country or {}).get(club, "") for club in clubs),
+    )
+
+
+def _texts(values: list[str] | None, n: int) -> np.ndarray:
+    """object[n] of str from a list (or n empty strings when the source has no column)."""
+    return np.array(values if values is not None else [""] * n, dtype=object).reshape(n)
+
+
+def _leg(text: str | None, where: str) -> str:
+    """The ``leg`` cell normalised: "1", "2", ... (a whole number), "RR", "single" or ""."""
+    value = (text or "").strip()
+    if value.isdigit() and int(value) >= 1:
+        return str(int(value))
+    if value.lower() in ("rr", "single", ""):
+        return {"rr": "RR", "single": "single", "": ""}[value.lower()]
+    raise DataError(
+        f"{where}: leg {text!r} is not a leg; hint: write 1 or 2 for the legs of a tie, RR "
+        "for a round-robin match, single for a one-off match, or leave it empty"
     )
 
 
@@ -496,9 +552,18 @@ def _goals(text: str | None, where: str, column: str) -> int:
 
 def _metres(text: str | None, where: str, column: str) -> float:
     try:
-        return float((text or "").strip())
+        value = float((text or "").strip())
     except ValueError:
-        raise DataError(f"{where}: {column} {text!r} is not a number of metres") from None
+        raise DataError(
+            f"{where}: {column} {text!r} is not a number of metres; "
+            "hint: give metres above sea level, e.g. 3640, or leave it empty"
+        ) from None
+    if not -500.0 <= value <= 6000.0:  # also refuses nan and inf
+        raise DataError(
+            f"{where}: {column} {text!r} is outside -500..6000 m; "
+            "hint: give metres, not feet or kilometres"
+        )
+    return value
 
 
 def _lookup(altitudes: Mapping[str, float], club: str, where: str, source: Path | None) -> float:
