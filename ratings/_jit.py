@@ -9,6 +9,7 @@ stays fast.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,7 +25,37 @@ F = TypeVar("F", bound=Callable[..., Any])
 # in hot loops; kernels never divide by a quantity that can be zero on valid input.
 _OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
 # numba's type stubs do not list the private ``_nrt`` option; untyped here on purpose.
-_njit: Any = numba.njit
+_numba_njit: Any = numba.njit
+_warned_uncached = False
+
+
+def _njit(**options: Any) -> Callable[[F], F]:
+    """numba.njit with ``options``; uncached, with one warning, where nothing can cache.
+
+    numba looks for a writable cache folder (beside the source, NUMBA_CACHE_DIR, the
+    user's cache) when a kernel is decorated and raises "no locator available" when there
+    is none, as in a read-only install run by a user without a home folder. The tool then
+    still works, compiling its kernels afresh in every process.
+    """
+
+    def decorate(func: F) -> F:
+        global _warned_uncached
+        if options.get("cache"):
+            try:
+                return _numba_njit(**options)(func)  # type: ignore[no-any-return]
+            except RuntimeError as exc:
+                if "no locator available" not in str(exc):
+                    raise
+            if not _warned_uncached:
+                _warned_uncached = True
+                sys.stderr.write(
+                    "copa-forecast: warning: no writable folder for numba's cache, so the "
+                    "kernels compile on every run (about a minute) (hint: set "
+                    "NUMBA_CACHE_DIR to a writable folder)\n"
+                )
+        return _numba_njit(**{**options, "cache": False})(func)  # type: ignore[no-any-return]
+
+    return decorate
 
 
 def kernel(func: F) -> F:
