@@ -247,12 +247,15 @@ def _from_pydantic(
     """Turn pydantic's first error into one message with a key path and a hint.
 
     ``data`` is what was validated as ``root`` (a whole file, or one table of a scenario).
+    Every message gets a hint: the closest name, the allowed range and its reason, the
+    expected type with an example, or the section of docs/format.md that describes the key.
     """
     err = exc.errors()[0]
     loc = tuple(err["loc"])
     kind = err["type"]
     message = str(err["msg"]).removeprefix("Value error, ")
     hint = None
+    value = err.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _fields_at(root, loc[:-1])
@@ -265,20 +268,127 @@ def _from_pydantic(
     elif kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", ""))
         choices = re.findall(r"'([^']*)'", expected) or re.findall(r"\b(\w+)\b", expected)
-        value = str(err.get("input"))
         message = f"'{value}' is not one of the allowed names"
-        hint = close_match_hint(value, choices) or f"allowed: {expected}"
+        hint = close_match_hint(str(value), choices) or f"allowed: {expected}"
     elif kind == "too_short" and loc[-1:] == ("clubs",) and (len(loc) > 1 or root is S.Group):
         # Only a group's `clubs` sits below the top level; the top-level list is the roster.
         message = "a group needs at least two clubs"
     elif kind == "too_short" and loc == ("clubs",) and root is S.TournamentSpec:
         message = "a season needs at least two [[clubs]]"
+    elif kind == "finite_number" or kind in _RANGE_KINDS:
+        info = _field_at(root, loc)
+        allowed = _allowed_range(info)
+        if kind == "finite_number":
+            # NaN and inf: a TOML file can spell them (nan, inf), a forecast cannot use them.
+            within = f" ({allowed})" if allowed else ""
+            message = f"expected a finite number{within}, got {_describe(value)}"
+        elif allowed:
+            message = f"{_describe(value)} is outside the allowed range {allowed}"
+        hint = _why(info) or (f"allowed: {allowed}" if allowed else "write an ordinary number")
     elif kind in _EXPECTED:
-        value = err.get("input")
         message = f"expected {_EXPECTED[kind]}, got {_describe(value)}"
         if isinstance(value, str) and kind in _NUMERIC_KINDS:
             hint = "write the number without quotes"
+        else:
+            hint = f"write {_EXPECTED[kind]}, e.g. {_EXAMPLE[kind]}"
+    if hint is None and kind == "value_error" and (loc[-1:] == ("points",) or root is S.Points):
+        hint = "the usual rule is points = { win = 3, draw = 1, loss = 0 }"
+    if hint is None:
+        hint = f"see docs/format.md, section '{_section(root, loc)}'"
     return InputError(message, file=file, place=_format_loc(loc, data), hint=hint)
+
+
+#: Range errors of pydantic (ge, gt, le, lt constraints).
+_RANGE_KINDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _field_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The pydantic FieldInfo that ``loc`` ends at, or None."""
+    current: Any = model
+    info = None
+    for part in loc:
+        if isinstance(part, int) or not isinstance(part, str):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return info
+        found = current.model_fields.get(part)
+        if found is None:
+            continue  # a union member's name ("float") or a validator's tag
+        info = found
+        current = _inner_model(found.annotation)
+    return info
+
+
+def _allowed_range(info: Any) -> str | None:
+    """``"500 to 3000"`` or ``"more than 0, at most 5"`` from a field's constraints."""
+    if info is None:
+        return None
+    bounds: dict[str, Any] = {}
+    for item in info.metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(item, name, None) is not None:
+                bounds[name] = getattr(item, name)
+    if "ge" in bounds and "le" in bounds:
+        return f"{bounds['ge']:g} to {bounds['le']:g}"
+    parts = []
+    if "gt" in bounds:
+        parts.append(f"more than {bounds['gt']:g}")
+    if "ge" in bounds:
+        parts.append(f"at least {bounds['ge']:g}")
+    if "lt" in bounds:
+        parts.append(f"less than {bounds['lt']:g}")
+    if "le" in bounds:
+        parts.append(f"at most {bounds['le']:g}")
+    return ", ".join(parts) or None
+
+
+def _why(info: Any) -> str:
+    extra = getattr(info, "json_schema_extra", None)
+    return str(extra.get("why", "")) if isinstance(extra, dict) else ""
+
+
+#: The section of docs/format.md that describes each table, by key or model.
+_SECTIONS = {
+    "season": "Season",
+    "model": "Model",
+    "prior": "Prior",
+    "venues": "Venues",
+    "clubs": "Clubs and placeholders",
+    "stages": "Stages",
+    "draws": "Draws",
+    "groups": "Groups",
+    "points": "Groups",
+    "ties": "Ties",
+    "milestones": "Milestones",
+    "outcomes": "Outcomes and champion",
+    "results": "Known results and deductions",
+    "deductions": "Known results and deductions",
+}
+_SECTION_OF_MODEL = {
+    S.Season: "season",
+    S.ModelSection: "model",
+    S.Prior: "prior",
+    S.Venue: "venues",
+    S.Club: "clubs",
+    S.Stage: "stages",
+    S.Draw: "draws",
+    S.Group: "groups",
+    S.Points: "points",
+    S.Tie: "ties",
+    S.Milestone: "milestones",
+    S.Outcome: "outcomes",
+    S.Result: "results",
+    S.Deduction: "deductions",
+}
+
+
+def _section(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """The docs/format.md section of the deepest table named in ``loc``."""
+    section = _SECTIONS.get(_SECTION_OF_MODEL.get(root, ""), "What the loader checks")
+    for part in loc:
+        if isinstance(part, str) and part in _SECTIONS:
+            section = _SECTIONS[part]
+    return section
 
 
 #: What a key of the wrong type should have held, by pydantic error type.
@@ -296,6 +406,22 @@ _EXPECTED = {
     "dict_type": "a table",
     "model_type": "a table",
     "model_attributes_type": "a table",
+}
+#: An example of each expected type, for hints.
+_EXAMPLE = {
+    "float_type": "1500.0",
+    "float_parsing": "1500.0",
+    "int_type": "3",
+    "int_parsing": "3",
+    "int_from_float": "3 (no decimal point)",
+    "string_type": '"Lima"',
+    "bool_type": "true",
+    "bool_parsing": "true",
+    "list_type": '["a", "b"]',
+    "tuple_type": "[2, 1]",
+    "dict_type": "[model] or { win = 3, draw = 1, loss = 0 }",
+    "model_type": "[prior] or [[clubs]]",
+    "model_attributes_type": "[prior] or [[clubs]]",
 }
 _NUMERIC_KINDS = {"float_type", "float_parsing", "int_type", "int_parsing"}
 

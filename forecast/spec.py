@@ -10,7 +10,7 @@ pydantic; cross-references (unknown club, a slot nothing fills) are checked by
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -66,7 +66,33 @@ Attribute = Literal["department", "region"]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN compares false with everything, so it would slip through every range below and
+    # give plausible-looking wrong forecasts; infinities overflow the kernel's tables.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+def _within(
+    low: float, high: float, why: str, default: Any = None, *, low_open: bool = False
+) -> Any:
+    """A numeric field limited to [low, high] (or (low, high]) for the reason ``why``.
+
+    The loader's message states the range and gives ``why`` as the hint, so the reason is
+    written once, here, beside the range.
+    """
+    lower = {"gt": low} if low_open else {"ge": low}
+    return Field(default=default, le=high, json_schema_extra={"why": why}, **lower)
+
+
+# Ratings are World Football Elo points: real club ratings lie within about 1000-2200 (only
+# differences matter); 500-3000 leaves room for any what-if while keeping every rating
+# difference a season can draw within what the goal model's tables cover.
+_RATING_WHY = "Elo rating points; real club ratings lie within about 1000-2200"
+# A standard deviation of 400 points already spans the whole range of real clubs from one
+# prior; more says the file knows nothing, and the drawn ratings leave the rating range.
+_RATING_SD_WHY = "rating points; 100 is the spread of CONMEBOL cup clubs, 400 spans all of them"
+# Altitudes of the Americas: the Dead Sea shore is the lowest ground; no stadium is above
+# about 5,000 m (La Rinconada, Peru).
+_ALTITUDE_WHY = "metres above sea level; the highest ground in Peru is about 5,000 m"
 
 
 class Club(_Spec):
@@ -80,9 +106,9 @@ class Club(_Spec):
     department: str
     region: str
     home_city: str = ""
-    altitude_m: float = Field(ge=-500, le=6000)
-    rating: float | None = None
-    rating_sd: float | None = Field(default=None, ge=0)
+    altitude_m: float = _within(-500, 6000, _ALTITUDE_WHY, ...)
+    rating: float | None = _within(500, 3000, _RATING_WHY)
+    rating_sd: float | None = _within(0, 400, _RATING_SD_WHY)
     placeholder: bool = False
     excluded: bool = False
     home_city_confidence: Literal["confident", "uncertain"] = "confident"
@@ -93,13 +119,34 @@ class Venue(_Spec):
     """A neutral venue and its altitude."""
 
     name: str
-    altitude_m: float = Field(ge=-500, le=6000)
+    altitude_m: float = _within(-500, 6000, _ALTITUDE_WHY, ...)
+
+
+# Points a match gives: 3-1-0 today, 2-1-0 before 1995; 100 is far above any rule and keeps
+# a group's totals small integers for the kernel.
+_POINTS_WHY = "points for one match, e.g. 3 for a win, 1 for a draw, 0 for a loss"
 
 
 class Points(_Spec):
-    win: int = 3
-    draw: int = 1
-    loss: int = 0
+    """Points for a win, a draw and a loss in a group.
+
+    A table ranks by points, so a win must earn more than a draw and a draw at least as
+    much as a loss (a draw worth no more than a loss is allowed: some leagues played
+    3-0-0). Negative points would reward nothing sensible.
+    """
+
+    win: int = _within(0, 100, _POINTS_WHY, 3)
+    draw: int = _within(0, 100, _POINTS_WHY, 1)
+    loss: int = _within(0, 100, _POINTS_WHY, 0)
+
+    @model_validator(mode="after")
+    def _win_beats_draw_beats_loss(self) -> Points:
+        if not self.win > self.draw >= self.loss:
+            raise ValueError(
+                f"points must satisfy win > draw >= loss (got win = {self.win}, "
+                f"draw = {self.draw}, loss = {self.loss})"
+            )
+        return self
 
 
 class Draw(_Spec):
@@ -167,7 +214,11 @@ class Tie(_Spec):
 
 
 class Stage(_Spec):
-    """One of the tournament's stages with the units played in it."""
+    """One of the tournament's stages with the units played in it.
+
+    A stage still to be played lists at least one draw, group or tie; a ``completed`` one
+    lists none (it records history). Both rules are checked by :mod:`forecast.config`.
+    """
 
     id: str
     name: str
@@ -222,6 +273,9 @@ class Result(_Spec):
             raise ValueError("give exactly one of 'score' or 'awarded_to'")
         if self.score is not None and min(self.score) < 0:
             raise ValueError("goals cannot be negative")
+        # The record senior score is 149-0 (AS Adema, 2002); goals are stored as int32.
+        if self.score is not None and max(self.score) > MAX_GOALS_IN_RESULT:
+            raise ValueError(f"a score above {MAX_GOALS_IN_RESULT} goals is not a football score")
         if self.awarded_to is not None and self.kind == "played":
             raise ValueError("'awarded_to' needs kind = 'walkover' or 'forfeit'")
         if self.score is not None and self.kind != "played":
@@ -229,10 +283,15 @@ class Result(_Spec):
         return self
 
 
+#: Most goals one side may have in a known result (the record senior score is 149-0).
+MAX_GOALS_IN_RESULT = 200
+
+
 class Deduction(_Spec):
     unit: str
     club: str
-    points: int = Field(ge=1)
+    # More than 1,000 points is more than any group could award; points are int32 in the kernel.
+    points: int = _within(1, 1000, "points taken off the club's group total, e.g. 3")
     reason: str = ""
 
 
@@ -246,25 +305,57 @@ class ModelSection(_Spec):
     """
 
     defaults: Literal["ratings", "none"] = "ratings"
-    base_goals: float | None = Field(default=None, gt=0)
-    goal_slope: float | None = None
-    home_advantage: float | None = None
-    altitude_climb: float | None = None
-    altitude_descend: float | None = None
-    rho: float | None = None
-    extra_time_fraction: float | None = Field(default=None, gt=0, le=1)
-    penalty_win_a: float | None = Field(default=None, ge=0, le=1)
+    # Goals per club and match between equal clubs: leagues score 1.0-1.7; 5 is already a
+    # goal feast, and the scoreline tables stop at 10 goals a side.
+    base_goals: float | None = _within(
+        0, 5, "goals per club and match between equal clubs; fitted 1.12", low_open=True
+    )
+    # log-goals per rating point: fitted 0.0016; 0 makes ratings irrelevant; 0.01 would make
+    # a 300-point favourite score e^3 = 20 times as much: past any real match. Negative would
+    # make the weaker club the favourite.
+    goal_slope: float | None = _within(
+        0, 0.01, "change in log expected goals per rating point; fitted 0.0016"
+    )
+    # Published home advantages are 60-140 Elo points; 500 means a 95% expected score at home.
+    # Negative is allowed for what-ifs (an away-favouring rule).
+    home_advantage: float | None = _within(
+        -500, 500, "rating points for the host; fitted 124, published 60-140"
+    )
+    # Rating points per 1,000 m climbed or descended: fitted 42 and 68 (se 20). 500 per
+    # 1,000 m would make the 3,000 m climb from Lima to Cusco worth 1,500 points: absurd.
+    # Negative is allowed since a fit can come out slightly negative.
+    altitude_climb: float | None = _within(
+        -500, 500, "rating points per 1,000 m climbed; fitted 42 (se 20)"
+    )
+    altitude_descend: float | None = _within(
+        -500, 500, "rating points per 1,000 m descended; fitted 68 (se 20)"
+    )
+    # Dixon-Coles low-score correction: published fits lie within about -0.2..0.1 (fitted
+    # -0.06); beyond +-0.5 the corrected 1-1 and 0-0 probabilities turn negative.
+    rho: float | None = _within(
+        -0.5, 0.5, "Dixon-Coles low-score correction; published fits lie within -0.2..0.1"
+    )
+    # Extra time is a fraction of a match (30 of 90 minutes = 1/3); more than a match is not
+    # extra time, and none is not extra time either.
+    extra_time_fraction: float | None = _within(
+        0, 1, "extra time as a fraction of 90 minutes; 30 minutes is 1/3", low_open=True
+    )
+    penalty_win_a: float | None = _within(
+        0, 1, "the probability that side a wins a shoot-out; 0.5 is a coin toss"
+    )
     update_ratings_from_results: bool = True
     in_season_updates: bool = False
-    k_factor: float = Field(default=40.0, ge=0)
+    # World Football Elo uses K = 20-60 per match; 200 points a match would swing a rating
+    # by twice the whole prior spread in one result.
+    k_factor: float = _within(0, 200, "Elo points per match result; World Football Elo uses 20-60", 40.0)
     note: str = ""
 
 
 class Prior(_Spec):
     """The strength of a club whose rating the file does not give."""
 
-    rating: float = 1500.0
-    rating_sd: float = Field(default=0.0, ge=0)
+    rating: float = _within(500, 3000, _RATING_WHY, 1500.0)
+    rating_sd: float = _within(0, 400, _RATING_SD_WHY, 0.0)
     note: str = ""
 
 

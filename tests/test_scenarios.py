@@ -345,7 +345,7 @@ ERRORS = [
     ("[modle]\nhome_advantage = 0.0\n", "modle", "unknown key 'modle'", "did you mean 'model'?"),
     ("[model]\nhome_advantge = 0.0\n", "model.home_advantge", "unknown key",
      "did you mean 'home_advantage'?"),
-    ("[model]\npenalty_win_a = 2.0\n", "model.penalty_win_a", "less than or equal to 1", None),
+    ("[model]\npenalty_win_a = 2.0\n", "model.penalty_win_a", "allowed range 0 to 1", "shoot-out"),
     ("[defaults.tie]\nleg = 1\n", "defaults.tie.leg", "unknown key 'leg'",
      "did you mean 'legs'?"),
     ('[defaults.tie]\nvenue = "Lima"\n', "defaults.tie -> F", "'venue' names the neutral", None),
