@@ -23,18 +23,22 @@ The Copa Perú file of the shared data (``copa_peru_matches.csv``: season, stage
 neutral TRUE/FALSE and the three altitude columns) reads as it is, without an altitude table.
 
 Extra columns are ignored. Every problem a user can cause raises
-:class:`ratings.errors.DataError` naming the file, the line and a hint.
+:class:`ratings.errors.DataError` naming the file, the row (header = row 1), the column and
+a hint: dates must be real calendar dates in 1850-2100, scores whole numbers 0-50 (the
+largest in the shared data is 31), altitudes finite metres in -500..6000, a club may not
+meet itself (names compared without case, accents or extra spaces).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
+import io
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import numpy as np
 
@@ -219,14 +223,50 @@ def _replace(history: MatchHistory, **changes: object) -> MatchHistory:
     return replace(history, **changes)  # type: ignore[arg-type]
 
 
+#: Dates a match may carry: the first international match was played in 1872; a later
+#: year than 2100 is a typo (e.g. 20066-12-08 or a day-first date read as a year).
+_FIRST_YEAR, _LAST_YEAR = 1850, 2100
+#: Most goals one side may score. The shared data's largest is 31 (Australia v American
+#: Samoa, 2001); a number beyond this is a typo (500 for 5:0) or not a football score.
+MAX_GOALS = 50
+#: Altitude range of a venue or home city, metres: below the Dead Sea shore is impossible,
+#: above 6,000 m nobody plays football; feet or kilometres fall outside.
+MIN_ALTITUDE_M, MAX_ALTITUDE_M = -500.0, 6000.0
+
+_DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2004-12-31"
+
+
 def parse_date(text: str, what: str = "date") -> np.datetime64:
-    """Parse an ISO date (YYYY-MM-DD) into datetime64[D]; DataError with a hint otherwise."""
+    """Parse an ISO date (YYYY-MM-DD) into datetime64[D]; DataError with a hint otherwise.
+
+    ``what`` names where the text came from (an option such as ``--fit-until``).
+    """
+    return _date(text, file=what)
+
+
+def _date(
+    text: str | None,
+    *,
+    file: str,
+    row: int | None = None,
+    column: str | None = None,
+) -> np.datetime64:
+    value = (text or "").strip()
     try:
-        return np.datetime64(dt.date.fromisoformat(text.strip()), "D")
-    except (ValueError, AttributeError):
+        day = dt.date.fromisoformat(value)
+    except (ValueError, TypeError):
         raise DataError(
-            f"{what}: {text!r} is not a date; hint: write dates as YYYY-MM-DD, e.g. 2004-12-31"
+            f"{text!r} is not a date", file=file, row=row, column=column, hint=_DATE_HINT
         ) from None
+    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+        raise DataError(
+            f"{text!r} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}",
+            file=file,
+            row=row,
+            column=column,
+            hint=f"check the year; {_DATE_HINT}",
+        )
+    return np.datetime64(day, "D")
 
 
 def to_day(value: object, what: str = "date") -> np.datetime64:
@@ -244,36 +284,39 @@ def read_altitudes(path: str | Path) -> dict[str, float]:
     Returns
     -------
     dict mapping club name to its home city's altitude in metres.
+
+    Raises
+    ------
+    DataError : the file cannot be read, lacks a column, or a row is bad (naming the row).
     """
     path = Path(path)
+    file = str(path)
     altitudes: dict[str, float] = {}
-    with _open(path) as handle:
-        reader = csv.DictReader(handle)
-        _require_columns(path, reader.fieldnames, ("club", "altitude_m"))
-        for row in reader:
-            line = reader.line_num
-            club = (row.get("club") or "").strip()
-            if not club:
-                raise DataError(f"{path}, line {line}: empty club name; hint: fill the club column")
-            text = (row.get("altitude_m") or "").strip()
-            try:
-                altitude = float(text)
-            except ValueError:
-                raise DataError(
-                    f"{path}, line {line}: altitude_m {text!r} of {club!r} is not a number; "
-                    "hint: give metres above sea level, e.g. 3640"
-                ) from None
-            if not -500.0 <= altitude <= 6000.0:
-                raise DataError(
-                    f"{path}, line {line}: altitude_m {altitude:g} of {club!r} is outside "
-                    "-500..6000 m; hint: give metres, not feet or kilometres"
-                )
-            if club in altitudes and altitudes[club] != altitude:
-                raise DataError(
-                    f"{path}, line {line}: club {club!r} is listed twice with different "
-                    "altitudes; hint: keep one row per club"
-                )
-            altitudes[club] = altitude
+    rows_of: dict[str, int] = {}
+    reader = _reader(path, ("club", "altitude_m"))
+    for row in _rows(reader, path):
+        line = reader.line_num
+        _check_width(row, file, line, ("club", "altitude_m"))
+        club = (row.get("club") or "").strip()
+        if not club:
+            raise DataError(
+                "empty club name", file=file, row=line, column="club", hint="fill the club column"
+            )
+        altitude = _metres(row.get("altitude_m"), file, line, "altitude_m", empty_ok=False)
+        if club in altitudes and altitudes[club] != altitude:
+            raise DataError(
+                f"club {club!r} is listed again (row {rows_of[club]}) with another altitude",
+                file=file,
+                row=line,
+                column="club",
+                hint="keep one row per club",
+            )
+        altitudes[club] = altitude
+        rows_of.setdefault(club, line)
+    if not altitudes:
+        raise DataError(
+            "no clubs", file=file, row=1, hint="the file has a header but no rows: add club rows"
+        )
     return altitudes
 
 
@@ -286,14 +329,17 @@ def read_results(
     Parameters
     ----------
     path : the results CSV (see the module docstring for its columns).
-    altitudes : club -> altitude in metres, or the path of an altitude table. Without it
-        (and without altitude columns in the file) every climb is zero: no altitude effect.
+    altitudes : club -> altitude in metres, or the path of an altitude table. It fills the
+        sides whose altitude the file does not give. Without it (and without altitude
+        columns in the file) every climb is zero: no altitude effect.
 
     Raises
     ------
-    DataError : missing file, missing column, or a bad row (naming its line).
+    DataError : missing or unreadable file, missing column, or a bad row (naming its row
+        and column).
     """
     path = Path(path)
+    file = str(path)
     altitude_path: Path | None = None
     if isinstance(altitudes, str | Path):
         altitude_path = Path(altitudes)
@@ -316,90 +362,101 @@ def read_results(
     round_: list[str] = []
     leg: list[str] = []
 
-    with _open(path) as handle:
-        reader = csv.DictReader(handle)
-        names = reader.fieldnames or []
-        _require_columns(path, names, ("date", "home_team", "away_team"))
-        score_cols = next((pair for pair in _SCORE_COLUMNS if set(pair) <= set(names)), None)
-        if score_cols is None:
-            raise DataError(
-                f"{path}, line 1: no score columns; hint: add home_score and away_score "
-                "(or home_score_90 and away_score_90)"
-            )
-        tournament_col = next((c for c in _TOURNAMENT_COLUMNS if c in names), None)
-        venue_col = next((c for c in _VENUE_ALTITUDE_COLUMNS if c in names), None)
-        has_season = "season" in names
-        has_neutral = "neutral" in names
-        has_country = "home_country" in names and "away_country" in names
-        has_home_alt = "home_altitude_m" in names
-        has_away_alt = "away_altitude_m" in names
-        for row in reader:
-            line = reader.line_num
-            where = f"{path}, line {line}"
-            if None in row:  # more fields than the header
-                raise DataError(f"{where}: more fields than the header has; hint: quote commas")
-            date_text = row["date"] or ""
-            try:
-                date = np.datetime64(dt.date.fromisoformat(date_text.strip()), "D")
-            except ValueError:
+    reader = _reader(path, ("date", "home_team", "away_team"))
+    names = list(reader.fieldnames or [])
+    score_cols = next((pair for pair in _SCORE_COLUMNS if set(pair) <= set(names)), None)
+    if score_cols is None:
+        raise DataError(
+            "no score columns",
+            file=file,
+            row=1,
+            hint="add home_score and away_score (or home_score_90 and away_score_90); "
+            f"the header has {', '.join(names)}",
+        )
+    required = ("date", "home_team", "away_team", *score_cols)
+    tournament_col = next((c for c in _TOURNAMENT_COLUMNS if c in names), None)
+    venue_col = next((c for c in _VENUE_ALTITUDE_COLUMNS if c in names), None)
+    has_season = "season" in names
+    has_neutral = "neutral" in names
+    has_country = "home_country" in names and "away_country" in names
+    has_home_alt = "home_altitude_m" in names
+    has_away_alt = "away_altitude_m" in names
+    for row in _rows(reader, path):
+        line = reader.line_num
+        _check_width(row, file, line, required)
+        date = _date(row["date"], file=file, row=line, column="date")
+        h = (row["home_team"] or "").strip()
+        a = (row["away_team"] or "").strip()
+        for club, column in ((h, "home_team"), (a, "away_team")):
+            if not club:
                 raise DataError(
-                    f"{where}: date {date_text!r} is not a date; hint: write YYYY-MM-DD"
-                ) from None
-            h = (row["home_team"] or "").strip()
-            a = (row["away_team"] or "").strip()
-            if not h or not a:
-                raise DataError(f"{where}: empty team name; hint: fill home_team and away_team")
-            if h == a:
-                raise DataError(f"{where}: {h!r} plays itself; hint: check the team names")
-            hg = _goals(row[score_cols[0]], where, score_cols[0])
-            ag = _goals(row[score_cols[1]], where, score_cols[1])
-            is_neutral = False
-            if has_neutral:
-                flag = (row["neutral"] or "").strip().lower()
-                if flag in _TRUE:
-                    is_neutral = True
-                elif flag not in _FALSE:
-                    raise DataError(
-                        f"{where}: neutral {row['neutral']!r} is not TRUE or FALSE; "
-                        "hint: write TRUE, FALSE or leave it empty"
-                    )
-            venue = np.nan
-            if venue_col is not None and (row[venue_col] or "").strip():
-                venue = _metres(row[venue_col], where, venue_col)
-            ha = np.nan
-            aa = np.nan
-            if has_home_alt and (row["home_altitude_m"] or "").strip():
-                ha = _metres(row["home_altitude_m"], where, "home_altitude_m")
-            if has_away_alt and (row["away_altitude_m"] or "").strip():
-                aa = _metres(row["away_altitude_m"], where, "away_altitude_m")
-            if altitudes is not None:
-                if np.isnan(ha):
-                    ha = _lookup(altitudes, h, where, altitude_path)
-                if np.isnan(aa):
-                    aa = _lookup(altitudes, a, where, altitude_path)
-            if has_country:
-                for club, column in ((h, "home_country"), (a, "away_country")):
-                    text = (row[column] or "").strip()
-                    if text:
-                        country.setdefault(club, text)
-            dates.append(date)
-            home.append(h)
-            away.append(a)
-            home_goals.append(hg)
-            away_goals.append(ag)
-            neutral.append(is_neutral)
-            tournament.append((row[tournament_col] or "").strip() if tournament_col else "")
-            season.append((row["season"] or "").strip() if has_season else "")
-            alt_home.append(ha)
-            alt_away.append(aa)
-            alt_venue.append(venue)
-            stage.append((row.get("stage") or "").strip())
-            round_.append((row.get("round") or "").strip())
-            leg.append(_leg(row.get("leg"), where))
-            lines.append(line)
+                    "empty team name",
+                    file=file,
+                    row=line,
+                    column=column,
+                    hint="fill home_team and away_team",
+                )
+        if _fold(h) == _fold(a):
+            raise DataError(
+                f"{h!r} plays itself" + (f" ({a!r})" if h != a else ""),
+                file=file,
+                row=line,
+                column="away_team",
+                hint="check the team names; a club cannot meet itself",
+            )
+        hg = _goals(row[score_cols[0]], file, line, score_cols[0])
+        ag = _goals(row[score_cols[1]], file, line, score_cols[1])
+        is_neutral = False
+        if has_neutral:
+            flag = (row["neutral"] or "").strip().lower()
+            if flag in _TRUE:
+                is_neutral = True
+            elif flag not in _FALSE:
+                raise DataError(
+                    f"{row['neutral']!r} is not TRUE or FALSE",
+                    file=file,
+                    row=line,
+                    column="neutral",
+                    hint="write TRUE, FALSE or leave it empty",
+                )
+        venue = np.nan
+        if venue_col is not None:
+            venue = _metres(row[venue_col], file, line, venue_col)
+        ha = aa = np.nan
+        if has_home_alt:
+            ha = _metres(row["home_altitude_m"], file, line, "home_altitude_m")
+        if has_away_alt:
+            aa = _metres(row["away_altitude_m"], file, line, "away_altitude_m")
+        if altitudes is not None:
+            if np.isnan(ha):
+                ha = _lookup(altitudes, h, file, line, "home_team", altitude_path)
+            if np.isnan(aa):
+                aa = _lookup(altitudes, a, file, line, "away_team", altitude_path)
+        if has_country:
+            for club, column in ((h, "home_country"), (a, "away_country")):
+                text = (row[column] or "").strip()
+                if text:
+                    country.setdefault(club, text)
+        dates.append(date)
+        home.append(h)
+        away.append(a)
+        home_goals.append(hg)
+        away_goals.append(ag)
+        neutral.append(is_neutral)
+        tournament.append((row[tournament_col] or "").strip() if tournament_col else "")
+        season.append((row["season"] or "").strip() if has_season else "")
+        alt_home.append(ha)
+        alt_away.append(aa)
+        alt_venue.append(venue)
+        stage.append((row.get("stage") or "").strip())
+        round_.append((row.get("round") or "").strip())
+        leg.append(_leg(row.get("leg"), file, line))
+        lines.append(line)
 
     if not dates:
-        raise DataError(f"{path}: no matches; hint: the file has a header but no rows")
+        raise DataError(
+            "no matches", file=file, row=1, hint="the file has a header but no rows: add matches"
+        )
 
     home_alt = np.array(alt_home, dtype=np.float64)
     away_alt = np.array(alt_away, dtype=np.float64)
@@ -497,81 +554,215 @@ def _texts(values: list[str] | None, n: int) -> np.ndarray:
     return np.array(values if values is not None else [""] * n, dtype=object).reshape(n)
 
 
-def _leg(text: str | None, where: str) -> str:
+def _leg(text: str | None, file: str, line: int) -> str:
     """The ``leg`` cell normalised: "1", "2", ... (a whole number), "RR", "single" or ""."""
     value = (text or "").strip()
-    if value.isdigit() and int(value) >= 1:
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 9:
         return str(int(value))
     if value.lower() in ("rr", "single", ""):
         return {"rr": "RR", "single": "single", "": ""}[value.lower()]
     raise DataError(
-        f"{where}: leg {text!r} is not a leg; hint: write 1 or 2 for the legs of a tie, RR "
-        "for a round-robin match, single for a one-off match, or leave it empty"
+        f"{text!r} is not a leg",
+        file=file,
+        row=line,
+        column="leg",
+        hint="write 1 or 2 for the legs of a tie, RR for a round-robin match, single for a "
+        "one-off match, or leave it empty",
     )
 
 
-@contextmanager
-def _open(path: Path) -> Iterator[TextIO]:
-    """Open a CSV for reading; turn every file-level failure into a DataError."""
+def _reader(path: Path, required: Iterable[str]) -> csv.DictReader[str]:
+    """A DictReader over the whole decoded file, its header checked for ``required``.
+
+    The file is read and decoded at once (histories are a few MB at most), so a file that
+    is missing, a folder, unreadable or not UTF-8 fails here, naming the row of the first
+    bad byte.
+    """
+    file = str(path)
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{path}: no such file; hint: check the path") from None
+        raise DataError("no such file", file=file, hint="check the path") from None
     except IsADirectoryError:
-        raise DataError(f"{path}: is a directory; hint: give the CSV file itself") from None
+        raise DataError("is a folder", file=file, hint="give the CSV file itself") from None
     except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror}); hint: check it") from None
-    with handle:
-        try:
-            yield handle
-        except UnicodeDecodeError:
-            raise DataError(f"{path}: not UTF-8 text; hint: save the CSV as UTF-8") from None
-        except csv.Error as error:
-            raise DataError(f"{path}: malformed CSV ({error}); hint: check the quoting") from None
-
-
-def _require_columns(path: Path, names: Iterable[str] | None, required: Iterable[str]) -> None:
-    present = set(names or [])
-    missing = [c for c in required if c not in present]
+        raise DataError(
+            f"cannot be read ({error.strerror})",
+            file=file,
+            hint="check the path and its permissions",
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        raise DataError(
+            f"not UTF-8 text (byte {data[error.start]:#04x})",
+            file=file,
+            row=row,
+            hint="save the CSV as UTF-8",
+        ) from None
+    if not text.strip():
+        raise DataError(
+            "empty file",
+            file=file,
+            hint=f"the first row must be a header with {', '.join(required)} and the others",
+        )
+    if "\x00" in text:
+        row = text[: text.index("\x00")].count("\n") + 1
+        raise DataError(
+            "holds a NUL byte: not a text CSV", file=file, row=row, hint="save it as a UTF-8 CSV"
+        )
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        names = reader.fieldnames or []
+    except csv.Error as error:
+        raise DataError(
+            f"malformed CSV header ({error})", file=file, row=1, hint="check the quoting"
+        ) from None
+    stripped = [name.strip() for name in names]
+    if stripped != names:
+        # "home_team " in a header written by hand: accept it as "home_team".
+        reader.fieldnames = stripped
+    missing = [c for c in required if c not in stripped]
     if missing:
         raise DataError(
-            f"{path}, line 1: missing column(s) {', '.join(missing)}; "
-            f"hint: the header has {', '.join(sorted(present)) or 'nothing'}"
+            f"missing column(s) {', '.join(missing)}",
+            file=file,
+            row=1,
+            hint=f"the header has {', '.join(n for n in stripped if n) or 'nothing'}",
         )
-
-
-def _goals(text: str | None, where: str, column: str) -> int:
-    value = (text or "").strip()
-    if not value.isdigit():
+    duplicated = sorted({n for n in stripped if n and stripped.count(n) > 1})
+    if duplicated:
         raise DataError(
-            f"{where}: {column} {text!r} is not a number of goals; "
-            "hint: write a whole number 0 or more"
+            f"column(s) {', '.join(duplicated)} appear twice in the header",
+            file=file,
+            row=1,
+            hint="keep one column of each name",
         )
-    return int(value)
+    return reader
 
 
-def _metres(text: str | None, where: str, column: str) -> float:
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
+    """The reader's rows, turning a CSV syntax error into a DataError naming the row."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise DataError(
+                f"malformed CSV ({error})",
+                file=str(path),
+                row=reader.line_num,
+                hint="check the quoting",
+            ) from None
+        yield row
+
+
+def _check_width(row: dict[str, str], file: str, line: int, required: Iterable[str]) -> None:
+    """A row with more fields than the header, or too few to reach a required column."""
+    extra = row.get(None)  # type: ignore[call-overload]
+    if extra is not None:  # more fields than the header
+        raise DataError(
+            f"{len(row) - 1 + len(extra)} fields, the header has {len(row) - 1}",
+            file=file,
+            row=line,
+            hint="quote fields that contain commas",
+        )
+    short = [c for c in required if row.get(c) is None]
+    if short:
+        raise DataError(
+            f"the row ends before column {short[0]}",
+            file=file,
+            row=line,
+            column=short[0],
+            hint="give every column of the header, empty where unknown",
+        )
+
+
+def _goals(text: str | None, file: str, line: int, column: str) -> int:
+    value = (text or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        what = "empty" if not value else f"{text!r} is not a number of goals"
+        raise DataError(
+            what,
+            file=file,
+            row=line,
+            column=column,
+            hint=f"write a whole number from 0 to {MAX_GOALS}; leave out matches not played",
+        )
+    goals = int(value)
+    if goals > MAX_GOALS:
+        raise DataError(
+            f"{goals} goals is more than the {MAX_GOALS} allowed",
+            file=file,
+            row=line,
+            column=column,
+            hint="the most goals in the shared data is 31; check for a typo",
+        )
+    return goals
+
+
+def _metres(
+    text: str | None, file: str, line: int, column: str, *, empty_ok: bool = True
+) -> float:
+    """An altitude cell in metres; NaN for an empty cell when ``empty_ok``."""
+    value = (text or "").strip()
+    if not value and empty_ok:
+        return float("nan")
     try:
-        value = float((text or "").strip())
+        metres = float(value)
     except ValueError:
         raise DataError(
-            f"{where}: {column} {text!r} is not a number of metres; "
-            "hint: give metres above sea level, e.g. 3640, or leave it empty"
+            f"{text!r} is not a number of metres" if value else "empty",
+            file=file,
+            row=line,
+            column=column,
+            hint="give metres above sea level, e.g. 3640",
         ) from None
-    if not -500.0 <= value <= 6000.0:  # also refuses nan and inf
+    if not MIN_ALTITUDE_M <= metres <= MAX_ALTITUDE_M:  # also refuses nan and inf
         raise DataError(
-            f"{where}: {column} {text!r} is outside -500..6000 m; "
-            "hint: give metres, not feet or kilometres"
+            f"{text!r} is outside {MIN_ALTITUDE_M:g}..{MAX_ALTITUDE_M:g} m",
+            file=file,
+            row=line,
+            column=column,
+            hint="give metres above sea level, not feet or kilometres",
         )
-    return value
+    return metres
 
 
-def _lookup(altitudes: Mapping[str, float], club: str, where: str, source: Path | None) -> float:
+def _lookup(
+    altitudes: Mapping[str, float],
+    club: str,
+    file: str,
+    line: int,
+    column: str,
+    source: Path | None,
+) -> float:
     try:
         return float(altitudes[club])
     except KeyError:
         table = f" {source}" if source is not None else ""
+        hint = f"add a row for it to the altitude table{table}"
+        close = _close_match(club, altitudes)
+        if close is not None:
+            hint = f"did you mean {close!r}? otherwise {hint}"
         raise DataError(
-            f"{where}: club {club!r} has no altitude; hint: add a row for it to the "
-            f"altitude table{table}"
+            f"club {club!r} has no altitude", file=file, row=line, column=column, hint=hint
         ) from None
+
+
+def _fold(text: str) -> str:
+    """A club name for identity checks: accents, case and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+def _close_match(word: str, choices: Iterable[str]) -> str | None:
+    choices = list(choices)
+    folded = {_fold(c): c for c in choices}
+    if _fold(word) in folded:
+        return folded[_fold(word)]
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return matches[0] if matches else None

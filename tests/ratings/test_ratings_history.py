@@ -53,12 +53,12 @@ def test_prefers_90_minute_scores_and_computes_climbs(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("row", "fragment"),
     [
-        ("2001-13-01,A,B,1,0,FALSE,x", "line 3: date '2001-13-01'"),
-        ("2001-01-01,A,B,one,0,FALSE,x", "line 3: home_score 'one'"),
-        ("2001-01-01,A,B,-1,0,FALSE,x", "line 3: home_score '-1'"),
-        ("2001-01-01,A,A,1,0,FALSE,x", "line 3: 'A' plays itself"),
-        ("2001-01-01,A,,1,0,FALSE,x", "line 3: empty team name"),
-        ("2001-01-01,A,B,1,0,maybe,x", "line 3: neutral 'maybe'"),
+        ("2001-13-01,A,B,1,0,FALSE,x", "row 3, column date: '2001-13-01'"),
+        ("2001-01-01,A,B,one,0,FALSE,x", "row 3, column home_score: 'one'"),
+        ("2001-01-01,A,B,-1,0,FALSE,x", "row 3, column home_score: '-1'"),
+        ("2001-01-01,A,A,1,0,FALSE,x", "row 3, column away_team: 'A' plays itself"),
+        ("2001-01-01,A,,1,0,FALSE,x", "row 3, column away_team: empty team name"),
+        ("2001-01-01,A,B,1,0,maybe,x", "row 3, column neutral: 'maybe'"),
     ],
 )
 def test_bad_rows_name_the_file_and_line(tmp_path: Path, row: str, fragment: str) -> None:
@@ -72,7 +72,7 @@ def test_bad_rows_name_the_file_and_line(tmp_path: Path, row: str, fragment: str
 def test_file_level_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such file"):
         read_results(tmp_path / "missing.csv")
-    with pytest.raises(DataError, match="line 1: missing column"):
+    with pytest.raises(DataError, match="row 1: missing column"):
         read_results(write(tmp_path, "date,home_team,away\n"))
     with pytest.raises(DataError, match="no matches"):
         read_results(write(tmp_path, HEADER))
@@ -87,7 +87,7 @@ def test_altitude_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="club 'B' has no altitude"):
         read_results(results, {"A": 100.0})
     bad = write(tmp_path, "club,altitude_m\nA,high\n", "alt.csv")
-    with pytest.raises(DataError, match="line 2: altitude_m 'high'"):
+    with pytest.raises(DataError, match="row 2, column altitude_m: 'high'"):
         read_altitudes(bad)
     feet = write(tmp_path, "club,altitude_m\nA,12000\n", "feet.csv")
     with pytest.raises(DataError, match="outside"):
@@ -154,7 +154,7 @@ def test_file_altitudes_win_and_the_table_fills_empty_cells(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("column", "value", "fragment"),
     [
-        ("leg", "3rd", "leg '3rd'"),
+        ("leg", "3rd", "column leg: '3rd'"),
         ("home_altitude_m", "nan", "outside -500..6000"),
         ("away_altitude_m", "inf", "outside -500..6000"),
         ("venue_altitude_m", "12000", "outside -500..6000"),
