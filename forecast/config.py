@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
-from forecast.errors import InputError, close_match_hint
+from forecast.errors import InputError, close_match_hint, fold
 
 __all__ = ["SlotRef", "Tournament", "Unit", "load", "parse_slot"]
 
@@ -497,6 +497,7 @@ def _resolve(
         return InputError(message, file=file, place=place, hint=hint)
 
     clubs: dict[str, S.Club] = {}
+    folded: dict[str, str] = {}  # fold(name) -> name as declared
     for i, club in enumerate(spec.clubs):
         if "#" in club.name:
             # "#" separates a unit from its output in slot references ("VII-A#1").
@@ -505,13 +506,29 @@ def _resolve(
                 f"clubs[{i}] ({club.name})",
                 "'#' is reserved for slot references such as 'VII-A#1'; remove it",
             )
+        if club.name != club.name.strip() or not club.name.strip():
+            # References must repeat a name exactly; invisible spaces make that a trap.
+            raise fail(
+                f"club name '{club.name}' starts or ends with a space",
+                f"clubs[{i}] ({club.name}).name",
+                f"write it as '{club.name.strip()}'" if club.name.strip() else "give a name",
+            )
         if club.name in clubs:
             raise fail(
                 f"club '{club.name}' is declared twice",
                 f"clubs[{i}] ({club.name})",
                 "give each club a unique name, e.g. with its town in brackets",
             )
+        twin = folded.get(fold(club.name))
+        if twin is not None:
+            raise fail(
+                f"club '{club.name}' differs from club '{twin}' only in case, accents or spaces",
+                f"clubs[{i}] ({club.name}).name",
+                f"if they are one club, declare it once as '{twin}'; if two, tell them apart "
+                "(e.g. with the town in brackets)",
+            )
         clubs[club.name] = club
+        folded[fold(club.name)] = club.name
     venues: dict[str, S.Venue] = {}
     for i, venue in enumerate(spec.venues):
         if venue.name in venues:
@@ -519,6 +536,14 @@ def _resolve(
                 f"venue '{venue.name}' is declared twice",
                 f"venues[{i}] ({venue.name})",
                 "declare each venue once",
+            )
+        twin = [v for v in venues if fold(v) == fold(venue.name)]
+        if twin:
+            raise fail(
+                f"venue '{venue.name}' differs from venue '{twin[0]}' only in case, accents or "
+                "spaces",
+                f"venues[{i}] ({venue.name}).name",
+                f"declare it once, as '{twin[0]}'",
             )
         venues[venue.name] = venue
     stage_ids: dict[str, int] = {}
@@ -534,6 +559,13 @@ def _resolve(
     # Collect the units with their key paths.
     raw_units: list[Unit] = []
     for s_i, stage in enumerate(spec.stages):
+        if not stage.completed and not (stage.draws or stage.groups or stage.ties):
+            raise fail(
+                f"stage '{stage.id}' lists no draw, group or tie",
+                f"stages[{s_i}] ({stage.id})",
+                "add its units as [[stages.groups]] (or draws, ties), or mark it "
+                "completed = true if it was played already",
+            )
         if stage.completed and (stage.draws or stage.groups or stage.ties):
             raise fail(
                 "a completed stage lists units",

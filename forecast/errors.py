@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["InputError", "close_match_hint"]
+__all__ = ["InputError", "close_match_hint", "fold"]
 
 
 class InputError(Exception):
@@ -52,21 +52,35 @@ class InputError(Exception):
 
 
 def close_match_hint(word: str, choices: Iterable[str], what: str = "") -> str | None:
-    """``did you mean 'X'?`` for the closest of ``choices``, or None when nothing is close."""
-    choices = list(choices)
+    """``did you mean 'X'?`` for the closest of ``choices``, or None when nothing is close.
+
+    A choice equal to ``word`` but for case, accents or spaces ("Junin" for "Junín") wins
+    over a merely similar one, and the hint says that names are matched exactly.
+    """
+    choices = [c for c in choices if isinstance(c, str)]
+    article = f"{what} " if what else ""
+    folded = fold(word)
+    same = [c for c in choices if fold(c) == folded]
+    if same:
+        return (
+            f"did you mean {article}'{same[0]}'? names must be written exactly as declared, "
+            "with the same case, accents and spaces"
+        )
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not matches:
-        # Case and accents are the usual culprits in club names ("Junin" for "Junín").
-        folded = {_fold(c): c for c in choices}
-        hit = folded.get(_fold(word))
-        matches = [hit] if hit else []
     if matches:
-        return f"did you mean {what + ' ' if what else ''}'{matches[0]}'?"
+        return f"did you mean {article}'{matches[0]}'?"
     return None
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """A name's identity: compatibility forms, case, accents and extra spaces ignored.
+
+    Two club names with the same fold are one club written two ways ("Junín " and "junin"):
+    the loader rejects such a pair, and a reference that matches a club only after folding
+    gets a did-you-mean hint.
+    """
     import unicodedata
 
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

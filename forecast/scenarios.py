@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
-from forecast.errors import InputError, close_match_hint
+from forecast.errors import InputError, close_match_hint, fold
 
 if TYPE_CHECKING:
     pass
@@ -355,6 +355,16 @@ def _merge_venues(data: dict[str, Any], items: Any, where: _Where) -> None:
             where.shape(S.Venue, same[0], place)
         else:
             where.shape(S.Venue, item, place)
+            twin = [v.get("name") for v in venues if fold(str(v.get("name"))) == fold(name)]
+            if twin:
+                # "lima" would be a second venue beside "Lima", and the change meant for Lima
+                # would be lost.
+                raise where.error(
+                    f"venue '{name}' differs from venue '{twin[0]}' only in case, accents or "
+                    "spaces",
+                    f"{place}.name",
+                    f"write '{twin[0]}' to change that venue",
+                )
             venues.append(item)
     data["venues"] = venues
 
@@ -427,8 +437,50 @@ def _replace_stages(data: dict[str, Any], items: Any, where: _Where) -> None:
                 stages[s_i] = item
                 break
         else:
+            _check_new_stage(item, stage_id, stages, place, where)
             stages.append(item)
     data["stages"] = stages
+
+
+def _check_new_stage(
+    item: dict[str, Any], stage_id: str, stages: list[Any], place: str, where: _Where
+) -> None:
+    """A stage id the base lacks adds a stage; refuse one that is more likely a typo.
+
+    An added stage must list units, and none of them may already be in a base stage: both
+    happen when the id was meant to name (and replace) a stage of the base.
+    """
+    ids = [s.get("id") for s in stages if isinstance(s, dict) and isinstance(s.get("id"), str)]
+    guess = close_match_hint(stage_id, ids, "stage")
+    replaces = "a [[stages]] entry replaces the base's stage of the same id"
+    if not any(item.get(plural) for plural in _UNIT_MODELS):
+        raise where.error(
+            f"stage '{stage_id}' matches no stage of the season and lists no units",
+            f"{place}.id",
+            f"{guess} ({replaces})" if guess else f"stages of the season: {', '.join(ids)}",
+        )
+    base_units = {u: stage.get("id") for stage in stages for u in _stage_unit_ids(stage)}
+    for unit_id in _stage_unit_ids(item):
+        if unit_id in base_units:
+            raise where.error(
+                f"stage '{stage_id}' is new, but its unit '{unit_id}' is already in stage "
+                f"'{base_units[unit_id]}'",
+                f"{place}.id",
+                f"{guess} ({replaces})" if guess else replaces,
+            )
+
+
+def _stage_unit_ids(stage: Any) -> list[str]:
+    """Ids of the draws, groups and ties a raw stage table lists."""
+    if not isinstance(stage, dict):
+        return []
+    return [
+        u["id"]
+        for plural in _UNIT_MODELS
+        if isinstance(stage.get(plural), list)
+        for u in stage[plural]
+        if isinstance(u, dict) and isinstance(u.get("id"), str)
+    ]
 
 
 def _change_units(data: dict[str, Any], items: Any, where: _Where) -> None:
