@@ -163,10 +163,14 @@ def play_fixtures(
     climb = floats[CLIMB_PER_M]
     descend = floats[DESCEND_PER_M]
     home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
-    # Row of d: (d - d_min) / d_step rounded, as one multiply-add (no division per match).
+    # Row of d: (d - d_min) / d_step rounded, as one multiply-add (no division per match),
+    # saturated at the grid's ends while still a float: a |d| beyond the grid (any size,
+    # even infinite) plays as the end on its own side, and a NaN as row 0, never outside
+    # the table (forecast.compiler.D_LIMIT).
     per_point = floats[ROW_PER_POINT]
     row_offset = floats[ROW_OFFSET]
     rows = ints[TABLE_ROWS]
+    row_top = rows - 0.5  # truncates to the last row
     row_base = rows if extra_time else 0
     n_scorelines = ints[SIDE] * ints[SIDE]
     scoreline_goals = ints[SCORELINE_GOALS]
@@ -222,8 +226,9 @@ def play_fixtures(
             d -= climb * c if c > 0.0 else -descend * c
         # Scoreline: the table row nearest to d, inverse CDF of one SplitMix64 draw (the
         # top 32 bits), starting from the guide cell of that number.
-        row = np.int64(d * per_point + row_offset)
-        row = min(max(row, 0), rows - 1) + row_base
+        r = d * per_point + row_offset
+        r = r if r > 0.0 else 0.0
+        row = np.int64(r if r < row_top else row_top) + row_base
         x += _GOLDEN
         z = (x ^ (x >> np.uint64(30))) * _MIX1
         z = (z ^ (z >> np.uint64(27))) * _MIX2
@@ -644,6 +649,7 @@ def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_a
     per_point = floats[ROW_PER_POINT]
     row_offset = floats[ROW_OFFSET]
     rows = ints[TABLE_ROWS]
+    row_top = rows - 0.5
     alt = np.int64(floats[ALTITUDE])
     climb = floats[CLIMB_PER_M]
     descend = floats[DESCEND_PER_M]
@@ -667,7 +673,9 @@ def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_a
             d += climb * c if c > 0.0 else -descend * c
             c = venue_alt - floats[alt + host]
             d -= climb * c if c > 0.0 else -descend * c
-        row = min(max(np.int64(d * per_point + row_offset), 0), rows - 1)
+        r = d * per_point + row_offset
+        r = r if r > 0.0 else 0.0
+        row = np.int64(r if r < row_top else row_top)
         # floats[base + g] = P(host's margin <= g), g = -side..side.
         base = gd_cdf + row * width + side
         a_hosts = host == club_a

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.compiler import (
+    D_LIMIT,
     D_STEP,
     MAX_GOALS,
     ratings_after_results,
@@ -52,8 +53,9 @@ from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 __all__ = ["ReferenceResult", "simulate_reference"]
 
 # Scorelines are drawn from grids of up to MAX_GOALS goals a side (renormalised), and
-# effective differences are rounded (half up) to a multiple of D_STEP rating points: the
-# engine's grid (forecast.compiler), so the two simulators play the same match model.
+# effective differences are rounded (half up) to a multiple of D_STEP rating points and
+# held within +-D_LIMIT: the engine's grid (forecast.compiler), so the two simulators play
+# the same match model.
 #: A constrained draw that finds no valid allocation in this many tries is an error.
 MAX_DRAW_TRIES = 100_000
 #: Points per leg of a tie for ``aggregate_points`` (win, draw, loss).
@@ -154,7 +156,7 @@ class _Matches:
 
     def scoreline(self, d: float, extra_time: bool = False) -> tuple[int, int]:
         """Draw (host goals, visitor goals) for effective difference ``d``."""
-        d_grid = D_STEP * math.floor(d / D_STEP + 0.5)
+        d_grid = D_STEP * math.floor(min(max(d, -D_LIMIT), D_LIMIT) / D_STEP + 0.5)
         key = (d_grid, extra_time)
         cdf = self._cdf.get(key)
         if cdf is None:

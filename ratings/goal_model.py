@@ -10,6 +10,18 @@ between equal clubs is a coin toss. Scorelines are independent Poisson, or Dixon
 The forecast engine never evaluates these formulas per match: the compiler tabulates
 :func:`scoreline_grid` over a fine grid of ``d`` and the kernel looks rows up. This module is
 therefore the single definition of the match model.
+
+Dixon-Coles where it breaks down: its factors ``1 - lam_a*lam_b*rho``, ``1 + lam_b*rho``,
+``1 + lam_a*rho`` and ``1 - rho`` turn negative for a strong enough favourite (with the
+shipped ``rho`` = -0.059, once a side expects more than 1/0.059 = 17 goals, about 1,700
+points of ``d``; with ``rho`` = -0.5 already at 2 goals) and, for ``rho > 0``, for every
+``d`` once ``base_goals**2 * rho > 1``. :func:`scoreline_grid` floors each factor at 0 and
+renormalises, rather than tabulating only where the correction is valid and saturating
+beyond it: that valid region can be a few hundred points wide or empty, whereas the
+floored grid is defined for every ``d`` and ``rho``, continuous in ``d``, and leaves every
+grid whose factors are all non-negative bit for bit as before. With ``rho < 0`` a floored
+factor multiplies a scoreline whose Poisson probability is already below
+``exp(-1/|rho|)`` (4e-8 at the shipped ``rho``), so the change is that small.
 """
 
 from __future__ import annotations
@@ -124,30 +136,44 @@ def scoreline_grid(
     ``[..., i, j]`` is P(A scores i, B scores j). The Dixon-Coles factor multiplies 0-0
     by ``1 - lam_a*lam_b*rho``, 1-0 by ``1 + lam_b*rho``, 0-1 by ``1 + lam_a*rho`` and 1-1
     by ``1 - rho``; this factor moves mass among the four scorelines without changing the
-    total. The mass beyond ``max_goals`` is dropped and each grid renormalised to sum to 1:
+    total. A factor that would be negative (a lopsided match, or a large ``rho``; see the
+    module docstring) is taken as 0 and the grid renormalised, so the result is a
+    probability distribution for any finite ``lam_a, lam_b >= 0`` and any ``rho``.
+    The mass beyond ``max_goals`` is dropped and each grid renormalised to sum to 1:
     at the default 10 goals this moves no probability by more than 1.3e-6 for expected
-    goals up to 2 and 3e-5 up to 3 (raise ``max_goals`` for high-scoring mismatches).
+    goals up to 2 and 3e-5 up to 3 (raise ``max_goals`` for high-scoring mismatches; as
+    expected goals grow without bound a side's goals pile up at ``max_goals``).
     """
     lam_a = np.asarray(lam_a, dtype=np.float64)
     lam_b = np.asarray(lam_b, dtype=np.float64)
+    if not (np.all(np.isfinite(lam_a)) and np.all(np.isfinite(lam_b))):
+        raise ValueError("expected goals must be finite")
+    if np.any(lam_a < 0) or np.any(lam_b < 0):
+        raise ValueError("expected goals must not be negative")
     pa = _poisson_pmf(lam_a, max_goals)
     pb = _poisson_pmf(lam_b, max_goals)
     grid = pa[..., :, None] * pb[..., None, :]
     if rho != 0.0:
-        grid[..., 0, 0] *= 1.0 - lam_a * lam_b * rho
-        grid[..., 1, 0] *= 1.0 + lam_b * rho
-        grid[..., 0, 1] *= 1.0 + lam_a * rho
-        grid[..., 1, 1] *= 1.0 - rho
-        if np.any(grid < 0):
-            raise ValueError(f"rho={rho} gives negative scoreline probabilities")
+        # Each factor floored at 0 (np.maximum returns a non-negative factor unchanged).
+        grid[..., 0, 0] *= np.maximum(1.0 - lam_a * lam_b * rho, 0.0)
+        grid[..., 1, 0] *= np.maximum(1.0 + lam_b * rho, 0.0)
+        grid[..., 0, 1] *= np.maximum(1.0 + lam_a * rho, 0.0)
+        grid[..., 1, 1] *= max(1.0 - rho, 0.0)
     return grid / grid.sum(axis=(-2, -1), keepdims=True)
+
+
+#: Below this log-probability of its likeliest count, a pmf row is rescaled (see below).
+_LOG_UNDERFLOW = -300.0
 
 
 def _poisson_pmf(lam: np.ndarray, max_goals: int) -> np.ndarray:
     """P(X = 0..max_goals) for X ~ Poisson(lam); shape ``lam.shape + (max_goals + 1,)``.
 
     Computed in numpy (no scipy import, so importing this module stays cheap); the tests
-    check it against ``scipy.stats.poisson``.
+    check it against ``scipy.stats.poisson``. Exception: a row whose every probability is
+    below ``exp(-300)`` (``lam`` above about 350) is returned divided by its largest
+    element, so that the grid built from two rows cannot underflow to all zeros (it is
+    renormalised anyway); every other row is the plain pmf, bit for bit.
     """
     goals = np.arange(max_goals + 1, dtype=np.float64)
     log_factorial = np.array([math.lgamma(k + 1.0) for k in range(max_goals + 1)])
@@ -155,7 +181,14 @@ def _poisson_pmf(lam: np.ndarray, max_goals: int) -> np.ndarray:
     # goals * log(lam) with the convention 0 * log(0) = 0, so lam == 0 puts all mass on 0.
     with np.errstate(divide="ignore", invalid="ignore"):
         term = np.where(goals == 0, 0.0, goals * np.log(lam))
-    return np.exp(term - lam - log_factorial)
+    log_pmf = term - lam - log_factorial
+    tiny = log_pmf.max(axis=-1, keepdims=True) < _LOG_UNDERFLOW
+    if np.any(tiny):
+        # Without the common -lam (which swamps the rest in float64 when lam is huge).
+        relative = term - log_factorial
+        relative -= relative.max(axis=-1, keepdims=True)
+        log_pmf = np.where(tiny, relative, log_pmf)
+    return np.exp(log_pmf)
 
 
 def outcome_probabilities(grid: np.ndarray) -> np.ndarray:
