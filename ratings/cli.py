@@ -25,6 +25,14 @@ _EPILOG_FORMAT = (
 )
 
 
+class _OneLine(argparse.ArgumentParser):
+    """argparse that reports a bad option as one line with exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message} (hint: {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``ratings`` sub-parser and its sub-commands to ``subparsers``."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
@@ -34,7 +42,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "model, fitted by maximum likelihood and scored on later matches.",
         epilog=_EPILOG_FORMAT,
     )
-    commands = parser.add_subparsers(dest="ratings_command", metavar="COMMAND", required=True)
+    # `copa-forecast ratings` already reports a bad option as one line; `python -m ratings`
+    # builds a plain parser, so its commands get the same one-line reporting here.
+    parser_class = type(parser) if type(parser) is not argparse.ArgumentParser else _OneLine
+    commands = parser.add_subparsers(
+        dest="ratings_command", metavar="COMMAND", required=True, parser_class=parser_class
+    )
 
     fit = commands.add_parser(
         "fit",
@@ -76,7 +89,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         metavar="PARAMS.toml",
         help="parameter file from `ratings fit --out` (default: the shipped defaults)",
     )
-    table.add_argument("--top", type=int, metavar="N", help="show only the best N clubs")
+    table.add_argument(
+        "--top", type=_count(1, 100_000), metavar="N", help="show only the best N clubs"
+    )
     table.add_argument("--json", action="store_true", help="print the table as JSON")
     table.set_defaults(func=_cmd_table)
 
@@ -103,14 +118,14 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--burn-in",
-        type=int,
+        type=_count(0, MAX_MATCH_COUNT),
         default=10,
         metavar="N",
         help="leave out matches of clubs with fewer than N earlier matches (default 10)",
     )
     parser.add_argument(
         "--provisional-matches",
-        type=int,
+        type=_count(0, MAX_MATCH_COUNT),
         default=0,
         metavar="N",
         help="fit a larger K for each club's first N matches (default 0: off)",
@@ -122,7 +137,7 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--altitude-prior-sd",
-        type=float,
+        type=_prior_sd,
         metavar="POINTS",
         help="Normal(0, POINTS) prior on each altitude term, per 1,000 m (default: none)",
     )
@@ -135,22 +150,93 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: Largest --burn-in / --provisional-matches: no club plays 1,000 matches in a history, so a
+#: larger count would leave every match out (or every match provisional).
+MAX_MATCH_COUNT = 1000
+#: Range of --altitude-prior-sd (rating points per 1,000 m): below 1 the prior pins the
+#: altitude terms at zero (use --fix instead), above 10,000 it has no effect (omit it).
+PRIOR_SD_RANGE = (1.0, 10_000.0)
+
+
+def _count(low: int, high: int) -> Any:
+    """An argparse type: a whole number in ``low..high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip().replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number (it must lie in {low}..{high})"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low}..{high}")
+        return value
+
+    parse.__name__ = "count"
+    return parse
+
+
+def _prior_sd(text: str) -> float:
+    """An argparse type for --altitude-prior-sd: finite, within ``PRIOR_SD_RANGE``."""
+    low, high = PRIOR_SD_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not low <= value <= high:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside {low:g}..{high:g} points per 1,000 m: a smaller sd pins the "
+            "altitude terms at 0 (use --fix altitude_climb=0 --fix altitude_descend=0), a "
+            "larger one is no prior (leave the option out)"
+        )
+    return value
+
+
+def _fixed(items: list[str]) -> dict[str, float]:
+    """``--fix NAME=VALUE`` items as name -> value, each inside the fit's search bounds."""
+    import math
+
+    from ratings.errors import DataError
+    from ratings.fitting import _BOUNDS, FITTABLE
+
+    fixed: dict[str, float] = {}
+    for item in items:
+        name, sep, value = (part.strip() for part in item.partition("="))
+        if not sep:
+            raise DataError(
+                f"{item!r} has no '='", file="--fix", hint="write NAME=VALUE, e.g. --fix rho=-0.06"
+            )
+        if name not in FITTABLE:
+            raise DataError(
+                f"unknown parameter {name!r}", file="--fix", hint=f"one of {', '.join(FITTABLE)}"
+            )
+        try:
+            number = float(value)
+        except ValueError:
+            raise DataError(
+                f"{name}={value!r}: not a number", file="--fix", hint="write NAME=VALUE"
+            ) from None
+        low, high = _BOUNDS[name]
+        if not (math.isfinite(number) and low <= number <= high):
+            raise DataError(
+                f"{name}={value} is outside {low:g}..{high:g}",
+                file="--fix",
+                hint="the fit searches only within these bounds, where the model is defined",
+            )
+        if name in fixed and fixed[name] != number:
+            raise DataError(
+                f"{name} is fixed twice ({fixed[name]:g} and {number:g})",
+                file="--fix",
+                hint="give each parameter once",
+            )
+        fixed[name] = number
+    return fixed
+
+
 def _model_setup(args: argparse.Namespace) -> dict[str, Any]:
     from ratings.elo import EloParams
-    from ratings.errors import DataError
-    from ratings.fitting import FITTABLE
 
-    if args.burn_in < 0 or args.provisional_matches < 0:
-        raise DataError("--burn-in and --provisional-matches must be 0 or more")
-    fixed: dict[str, float] = {}
-    for item in args.fix:
-        name, _, value = item.partition("=")
-        if name not in FITTABLE:
-            raise DataError(f"--fix {item}: unknown parameter; hint: one of {', '.join(FITTABLE)}")
-        try:
-            fixed[name] = float(value)
-        except ValueError:
-            raise DataError(f"--fix {item}: {value!r} is not a number") from None
+    fixed = _fixed(args.fix)
     start = EloParams(
         provisional_matches=args.provisional_matches,
         provisional_k_factor=2.0 if args.provisional_matches else 1.0,
@@ -162,8 +248,6 @@ def _model_setup(args: argparse.Namespace) -> dict[str, Any]:
         "fixed": fixed,
     }
     if args.altitude_prior_sd is not None:
-        if not args.altitude_prior_sd > 0:
-            raise DataError(f"--altitude-prior-sd {args.altitude_prior_sd}: must be positive")
         options["altitude_prior_sd"] = args.altitude_prior_sd
     if args.fit_from:
         options["fit_from"] = _date(args.fit_from, "--fit-from")
@@ -174,6 +258,61 @@ def _date(text: str, option: str) -> Any:
     from ratings.history import parse_date
 
     return parse_date(text, option)
+
+
+def _check_window(fit_from: Any, until: Any, until_name: str) -> None:
+    """--fit-from on or before the end of the fitting window."""
+    from ratings.errors import DataError
+
+    if fit_from is not None and until is not None and fit_from > until:
+        raise DataError(
+            f"{fit_from} is after {until_name} {until}",
+            file="--fit-from",
+            hint=f"the likelihood window runs from --fit-from to {until_name}: swap or move them",
+        )
+
+
+def _check_scored(fit_until: Any, score_from: Any) -> None:
+    """--from after --fit-until: a model is judged only on matches it was not fitted on."""
+    from ratings.errors import DataError
+
+    if score_from is not None and not score_from > fit_until:
+        raise DataError(
+            f"{score_from} is not after --fit-until {fit_until}",
+            file="--from",
+            hint="the model may only be judged on matches after its fitting window",
+        )
+
+
+def _check_out(path: str | None, option: str = "--out") -> None:
+    """Before any work: ``path`` can be written (its folder exists; not a folder itself)."""
+    import os
+    from pathlib import Path
+
+    from ratings.errors import DataError
+
+    if path is None:
+        return
+    out = Path(path)
+    if not path.strip():
+        raise DataError("empty path", file=option, hint="name the file to write")
+    if out.is_dir():
+        raise DataError(
+            "is a folder", file=path, hint=f"give {option} a file name, e.g. params.toml"
+        )
+    if out.suffix.lower() != ".toml":
+        raise DataError(
+            f"{out.suffix or 'no suffix'}: not a TOML file name",
+            file=path,
+            hint=f"{option} writes TOML: name it e.g. params.toml",
+        )
+    folder = out.parent
+    if not folder.is_dir():
+        raise DataError(
+            f"folder {str(folder)!r} does not exist", file=path, hint="create it first"
+        )
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise DataError("cannot be written here", file=path, hint="choose a writable place")
 
 
 def _read(args: argparse.Namespace) -> Any:
@@ -188,6 +327,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
     until = _date(args.until, "--until") if args.until else None
     options = _model_setup(args)
+    _check_window(options.get("fit_from"), until, "--until")
+    _check_out(args.out)
     history = _read(args)
     result = fit(history, until, **options)
     if args.json:
@@ -233,6 +374,8 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     fit_until = _date(args.fit_until, "--fit-until")
     score_from = _date(args.score_from, "--from") if args.score_from else None
     options = _model_setup(args)
+    _check_window(options.get("fit_from"), fit_until, "--fit-until")
+    _check_scored(fit_until, score_from)
     history = _read(args)
     result = backtest(history, fit_until, score_from, **options)
     if args.json:
@@ -294,8 +437,30 @@ def _cmd_make_defaults(args: argparse.Namespace) -> int:
     from ratings.defaults import DEFAULTS_FILE, make_defaults, write_defaults
 
     command = f"python -m ratings make-defaults {args.data_dir}"
+    _check_out(args.out)
+    _check_data_dir(Path(args.data_dir))
     tables, header = make_defaults(args.data_dir, command)
     out = Path(args.out) if args.out else Path(__file__).with_name(DEFAULTS_FILE)
     write_defaults(out, tables, header)
     print(f"wrote {out}", file=sys.stderr)
     return 0
+
+
+def _check_data_dir(data_dir: Any) -> None:
+    """Before the (long) fits: the folder exists and holds the three files they read."""
+    from ratings.defaults import ALTITUDE_FILE, CLUB_FILE, INTERNATIONAL_FILE
+    from ratings.errors import DataError
+
+    if not data_dir.is_dir():
+        raise DataError(
+            "not a folder" if data_dir.exists() else "no such folder",
+            file=str(data_dir),
+            hint="give the folder holding the shared data (e.g. ../shared/data)",
+        )
+    for name in (INTERNATIONAL_FILE, CLUB_FILE, ALTITUDE_FILE):
+        if not (data_dir / name).is_file():
+            raise DataError(
+                f"{name} is missing",
+                file=str(data_dir),
+                hint=f"make-defaults reads {INTERNATIONAL_FILE}, {CLUB_FILE} and {ALTITUDE_FILE}",
+            )

@@ -70,7 +70,8 @@ def load_defaults(path: str | Path | None = None) -> Defaults:
 
     Raises
     ------
-    DataError : the file is missing, not TOML, or lacks a field.
+    DataError : the file is missing, unreadable, not UTF-8, not TOML, lacks a field or holds
+        a value out of range (naming the key).
     """
     if path is None:
         text = (importlib.resources.files("ratings") / DEFAULTS_FILE).read_text("utf-8")
@@ -78,36 +79,127 @@ def load_defaults(path: str | Path | None = None) -> Defaults:
     else:
         where = str(path)
         try:
-            text = Path(path).read_text("utf-8")
-        except OSError:
-            raise DataError(f"{where}: cannot be read; hint: check the path") from None
+            text = Path(path).read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise DataError("no such file", file=where, hint="check the path") from None
+        except IsADirectoryError:
+            raise DataError(
+                "is a folder", file=where, hint="give the parameter file written by ratings fit"
+            ) from None
+        except OSError as error:
+            raise DataError(
+                f"cannot be read ({error.strerror})", file=where, hint="check the permissions"
+            ) from None
+        except UnicodeDecodeError:
+            raise DataError("not UTF-8 text", file=where, hint="save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{where}: not valid TOML ({error})") from None
+        raise DataError(
+            f"not valid TOML ({error})",
+            file=where,
+            hint=f"compare with ratings/{DEFAULTS_FILE} or write it again with ratings fit --out",
+        ) from None
     return defaults_from_mapping(data, where)
+
+
+#: Ranges of the numbers in a parameter file (the fit's own search bounds where it has
+#: them): outside them the goal model or the Elo update is undefined or absurd.
+_GOAL_MODEL_RANGES: dict[str, tuple[float, float]] = {
+    "base_goals": (0.2, 5.0),
+    "goal_slope": (0.0, 0.05),
+    "home_advantage": (-300.0, 800.0),
+    "altitude_climb": (-500.0, 1500.0),
+    "altitude_descend": (-500.0, 1500.0),
+    "rho": (-0.19, 0.19),
+    "extra_time_fraction": (1e-6, 1.0),
+    "penalty_win_a": (0.0, 1.0),
+}
+_ELO_RANGES: dict[str, tuple[float, float]] = {
+    "k_default": (0.0, 500.0),
+    "home_advantage": (-300.0, 800.0),
+    "season_regression": (0.0, 1.0),
+    "initial_rating": (0.0, 10_000.0),
+    "provisional_matches": (0.0, 1000.0),
+    "provisional_k_factor": (0.05, 10.0),
+}
+_K_RANGE = (0.0, 500.0)
+#: Any other number (a field added later): finite is all that is asked.
+_FINITE = (-1e12, 1e12)
+_PRIOR_RANGES = {"rating": (0.0, 10_000.0), "rating_sd": (0.0, 1000.0)}
+
+
+def _number(table: Mapping[str, Any], name: str, key: str, where: str, limits: Any) -> float:
+    """``table[name]`` as a finite float within ``limits``, else a DataError naming ``key``."""
+    value = table[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DataError(
+            f"{value!r} is not a number", file=where, column=key, hint="write a plain number"
+        )
+    low, high = limits
+    if not low <= float(value) <= high:  # also refuses nan and inf
+        raise DataError(
+            f"{value!r} is outside {low:g}..{high:g}",
+            file=where,
+            column=key,
+            hint=f"compare with ratings/{DEFAULTS_FILE}",
+        )
+    return float(value)
 
 
 def defaults_from_mapping(data: Mapping[str, Any], where: str = "<defaults>") -> Defaults:
     """Build :class:`Defaults` from the parsed TOML tables (checked field by field)."""
+    for section in ("goal_model", "elo"):
+        if not isinstance(data.get(section), Mapping):
+            raise DataError(
+                f"no [{section}] table",
+                file=where,
+                column=section,
+                hint=f"a parameter file has [goal_model] and [elo]; compare with "
+                f"ratings/{DEFAULTS_FILE}",
+            )
     try:
         gm_table = dict(data["goal_model"])
         elo_table = dict(data["elo"])
         prior = data.get("copa_peru_prior", {})
         goal_model = GoalModel(
-            **{f.name: float(gm_table[f.name]) for f in fields(GoalModel) if f.name in gm_table}
+            **{
+                f.name: _number(
+                    gm_table,
+                    f.name,
+                    f"goal_model.{f.name}",
+                    where,
+                    _GOAL_MODEL_RANGES.get(f.name, _FINITE),
+                )
+                for f in fields(GoalModel)
+                if f.name in gm_table
+            }
         )
-        k_table = {str(k): float(v) for k, v in dict(elo_table.pop("k", {})).items()}
+        k_raw = elo_table.pop("k", {})
+        if not isinstance(k_raw, Mapping):
+            raise DataError(
+                "not a table", file=where, column="elo.k", hint="write it as [elo.k] name = K"
+            )
+        k_table = {str(k): _number(k_raw, k, f"elo.k.{k}", where, _K_RANGE) for k in k_raw}
         elo_kwargs: dict[str, Any] = {}
         for f in fields(EloParams):
             if f.name in elo_table:
                 value = elo_table[f.name]
                 if f.name in ("goal_diff_multiplier", "entry_by_country"):
-                    elo_kwargs[f.name] = bool(value)
-                elif f.name == "provisional_matches":
-                    elo_kwargs[f.name] = int(value)
+                    if not isinstance(value, bool):
+                        raise DataError(
+                            f"{value!r} is not true or false",
+                            file=where,
+                            column=f"elo.{f.name}",
+                            hint="write true or false",
+                        )
+                    elo_kwargs[f.name] = value
                 else:
-                    elo_kwargs[f.name] = float(value)
+                    limits = _ELO_RANGES.get(f.name, _FINITE)
+                    number = _number(elo_table, f.name, f"elo.{f.name}", where, limits)
+                    elo_kwargs[f.name] = (
+                        int(number) if f.name == "provisional_matches" else number
+                    )
         elo = EloParams(k=k_table, **elo_kwargs) if k_table else EloParams(**elo_kwargs)
         se: dict[str, float] = {}
         for section, table in dict(data.get("standard_errors", {})).items():
@@ -119,14 +211,30 @@ def defaults_from_mapping(data: Mapping[str, Any], where: str = "<defaults>") ->
             provenance={str(k): str(v) for k, v in dict(data.get("provenance", {})).items()},
             standard_errors=se,
             copa_peru_prior=CopaPeruPrior(
-                rating=float(prior.get("rating", elo.initial_rating)),
-                rating_sd=float(prior.get("rating_sd", 0.0)),
+                rating=_number(
+                    {"rating": elo.initial_rating, **prior},
+                    "rating",
+                    "copa_peru_prior.rating",
+                    where,
+                    _PRIOR_RANGES["rating"],
+                ),
+                rating_sd=_number(
+                    {"rating_sd": 0.0, **prior},
+                    "rating_sd",
+                    "copa_peru_prior.rating_sd",
+                    where,
+                    _PRIOR_RANGES["rating_sd"],
+                ),
                 reasoning=str(prior.get("reasoning", "")),
             ),
         )
+    except DataError:
+        raise
     except (KeyError, TypeError, ValueError) as error:
         raise DataError(
-            f"{where}: bad or missing field ({error}); hint: compare with ratings/{DEFAULTS_FILE}"
+            f"bad or missing field ({error})",
+            file=where,
+            hint=f"compare with ratings/{DEFAULTS_FILE}",
         ) from None
 
 
@@ -175,10 +283,33 @@ def fit_tables(elo: EloParams, goal_model: GoalModel) -> dict[str, dict[str, Any
 
 
 def write_defaults(path: str | Path, tables: Mapping[str, Mapping[str, Any]], header: str) -> None:
-    """Write a parameter file, checking first that it reads back (no half-written file)."""
+    """Write a parameter file, checking first that it reads back (no half-written file).
+
+    The text goes to a temporary file beside ``path`` that then replaces it, so a failure
+    leaves any earlier file as it was; a place that cannot be written raises DataError.
+    """
+    import os
+    import tempfile
+
     text = to_toml(tables, header)
     defaults_from_mapping(tomllib.loads(text), str(path))
-    Path(path).write_text(text, encoding="utf-8")
+    path = Path(path)
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+        temp = None
+    except OSError as error:
+        raise DataError(
+            f"cannot be written ({error.strerror})",
+            file=str(path),
+            hint="choose a writable file in an existing folder",
+        ) from None
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
 
 
 def sha256(path: Path) -> str:
