@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import json
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,11 @@ OVERLAY_KEYS = (
 )
 _SCENARIO_KEYS = ("name", "description", "base")
 _CLUB_KEYS = (*S.Club.model_fields, "rating_shift")
+#: The range a club's rating must lie in (spec.Club.rating), checked after a rating_shift.
+_RATING_RANGE = (
+    next(m.ge for m in S.Club.model_fields["rating"].metadata if hasattr(m, "ge")),
+    next(m.le for m in S.Club.model_fields["rating"].metadata if hasattr(m, "le")),
+)
 _UNIT_MODELS: dict[str, type[BaseModel]] = {"draws": S.Draw, "groups": S.Group, "ties": S.Tie}
 _DEFAULTABLE: dict[str, tuple[str, type[BaseModel]]] = {
     "group": ("groups", S.Group),
@@ -399,7 +405,15 @@ def _merge_clubs(data: dict[str, Any], items: Any, where: _Where) -> None:
         if shift is not None:
             if isinstance(shift, bool) or not isinstance(shift, int | float):
                 raise where.error(
-                    f"expected a number, got {_describe(shift)}", f"{place}.rating_shift"
+                    f"expected a number, got {_describe(shift)}",
+                    f"{place}.rating_shift",
+                    "rating points to add, e.g. rating_shift = 150 (or -100)",
+                )
+            if not math.isfinite(shift):
+                raise where.error(
+                    f"expected a finite number, got {_describe(shift)}",
+                    f"{place}.rating_shift",
+                    "rating points to add, e.g. rating_shift = 150 (or -100)",
                 )
             if "rating" in changes:
                 raise where.error(
@@ -412,6 +426,14 @@ def _merge_clubs(data: dict[str, Any], items: Any, where: _Where) -> None:
                 current = prior_rating
             if isinstance(current, int | float) and not isinstance(current, bool):
                 changes["rating"] = float(current) + float(shift)
+                low, high = _RATING_RANGE
+                if not low <= changes["rating"] <= high:
+                    raise where.error(
+                        f"rating_shift {shift:g} takes the rating from {current:g} to "
+                        f"{changes['rating']:g}, outside the allowed range {low:g} to {high:g}",
+                        f"{place}.rating_shift",
+                        "Elo rating points; real club ratings lie within about 1000-2200",
+                    )
         club.update(changes)
         where.shape(S.Club, club, place)
     data["clubs"] = clubs

@@ -347,7 +347,9 @@ class ModelSection(_Spec):
     in_season_updates: bool = False
     # World Football Elo uses K = 20-60 per match; 200 points a match would swing a rating
     # by twice the whole prior spread in one result.
-    k_factor: float = _within(0, 200, "Elo points per match result; World Football Elo uses 20-60", 40.0)
+    k_factor: float = _within(
+        0, 200, "Elo points per match result; World Football Elo uses 20-60", 40.0
+    )
     note: str = ""
 
 

@@ -6,17 +6,38 @@ Nothing here imports a numerical module, so building the parser stays fast.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from typing import Any
 
 __all__ = [
+    "MAX_SEASONS",
+    "MAX_THREADS",
     "Progress",
     "add_run_options",
     "add_season_options",
     "non_negative_int",
+    "out_dir",
     "positive_float",
     "positive_int",
+    "precision_target",
+    "season_count",
+    "thread_count",
 ]
+
+#: The most seasons one run simulates: about 17 minutes at the ~100,000 seasons a second two
+#: cores give on the 2006 season (benchmarks/README.md), and a standard error of 0.00005 on
+#: every probability, far below anything a forecast needs. More is a typo or a runaway.
+MAX_SEASONS = 100_000_000
+#: Seasons a second on two cores for the 2006 season (benchmarks/README.md): for estimates.
+SEASONS_PER_SECOND = 100_000
+#: The largest standard error --precision may ask for: a probability's standard error is at
+#: most 0.5/sqrt(n) <= 0.5, and above 0.1 (ten percentage points) a forecast says nothing.
+MAX_PRECISION = 0.1
+#: The most worker threads: no machine this runs on has more cores, and each thread holds
+#: its own tallies and stack, so 10,000 threads only exhaust memory.
+MAX_THREADS = 1024
 
 
 def add_season_options(parser: argparse.ArgumentParser, *, overlays: bool = True) -> None:
@@ -43,13 +64,20 @@ def add_run_options(parser: argparse.ArgumentParser, *, out_help: str, quiet_hel
     )
     parser.add_argument(
         "--threads",
-        type=positive_int,
+        type=thread_count,
         default=None,
         metavar="T",
         help="worker threads (default: all cores; results do not depend on it)",
     )
-    parser.add_argument("--out", default=None, metavar="DIR", help=out_help)
+    parser.add_argument("--out", type=out_dir, default=None, metavar="DIR", help=out_help)
     parser.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    # --sims and --precision are declared by each command (their defaults and help differ);
+    # their limits live here with the other option types.
+    for action in parser._actions:
+        if "--sims" in action.option_strings:
+            action.type = season_count
+        elif "--precision" in action.option_strings:
+            action.type = precision_target
 
 
 class Progress:
@@ -121,3 +149,85 @@ def positive_float(text: str) -> float:
     if not 0 < value < float("inf"):  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be a positive finite number (got {text})")
     return value
+
+
+def season_count(text: str) -> int:
+    """--sims: a positive whole number of seasons, at most :data:`MAX_SEASONS`."""
+    try:
+        value = positive_int(text)
+    except argparse.ArgumentTypeError:
+        as_float = _float_or_none(text)
+        if as_float is None or not as_float > 0 or as_float != int(min(as_float, 1e300)):
+            raise
+        value = int(as_float)  # 1e6 as people write it
+    if value > MAX_SEASONS:
+        raise argparse.ArgumentTypeError(
+            f"{value:,} seasons is more than the {MAX_SEASONS:,} one run simulates "
+            f"({MAX_SEASONS:,} take about {_duration(MAX_SEASONS)} on two cores; {value:,} "
+            f"would take about {_duration(value)}); use --sims {MAX_SEASONS:,} or fewer"
+        )
+    return value
+
+
+def precision_target(text: str) -> float:
+    """--precision: the largest standard error wanted, in (0, :data:`MAX_PRECISION`].
+
+    It must also be reachable: the worst-case standard error of a probability after n
+    seasons is 0.5/sqrt(n), so P needs about 0.25/P**2 seasons, at most :data:`MAX_SEASONS`.
+    """
+    value = positive_float(text)
+    if value > MAX_PRECISION:
+        raise argparse.ArgumentTypeError(
+            f"{text} is the largest standard error wanted for a probability; it must be at "
+            f"most {MAX_PRECISION} (a probability's standard error is never above 0.5), e.g. "
+            "0.002 for a fifth of a percentage point"
+        )
+    needed = 0.25 / value**2
+    finest = 0.5 / math.sqrt(MAX_SEASONS)
+    if needed > MAX_SEASONS:
+        raise argparse.ArgumentTypeError(
+            f"{text} needs about {needed:,.0f} seasons (0.25/P^2), more than the "
+            f"{MAX_SEASONS:,} one run simulates; {finest:g} or more fits"
+        )
+    return value
+
+
+def thread_count(text: str) -> int:
+    """--threads: a positive number of worker threads, at most :data:`MAX_THREADS`."""
+    value = positive_int(text)
+    if value > MAX_THREADS:
+        raise argparse.ArgumentTypeError(
+            f"{value:,} threads is more than the {MAX_THREADS:,} allowed (this machine has "
+            f"{os.cpu_count() or 1} cores, and more threads than cores give no speed); "
+            "leave --threads out to use every core"
+        )
+    return value
+
+
+def out_dir(text: str) -> str:
+    """--out: a directory name; an empty one would write into the working directory."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty directory name would write the report into the working directory; "
+            "name a directory, e.g. --out reports/mine (or leave --out out for the default)"
+        )
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("a directory name cannot contain a NUL character")
+    return text
+
+
+def _float_or_none(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _duration(seasons: float) -> str:
+    """Roughly how long ``seasons`` take at :data:`SEASONS_PER_SECOND` ("17 minutes")."""
+    seconds = seasons / SEASONS_PER_SECOND
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("hours", 3600)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:,.0f} {unit}"
+    return f"{max(seconds / 60, 1):,.0f} minutes"
