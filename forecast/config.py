@@ -159,7 +159,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputError("file not found", file=str(path), hint="check the path") from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
+        raise InputError(
+            f"cannot read the file ({exc.strerror})",
+            file=str(path),
+            hint="check that it is a file you may read, not a directory",
+        ) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -192,7 +196,12 @@ def _validate(data: dict[str, Any], file: str) -> S.TournamentSpec:
     data = copy.deepcopy(data)
     defaults = data.pop("defaults", {})
     if not isinstance(defaults, dict):
-        raise InputError("'defaults' must be a table", file=file, place="defaults")
+        raise InputError(
+            "'defaults' must be a table",
+            file=file,
+            place="defaults",
+            hint="write it as [defaults.group] or [defaults.tie] tables",
+        )
     for kind, table in defaults.items():
         if kind not in _DEFAULTABLE:
             raise InputError(
@@ -265,6 +274,7 @@ def _from_pydantic(
         )
     elif kind == "missing":
         message = f"missing required key '{loc[-1]}'"
+        hint = f"add {loc[-1]} = ... (see docs/format.md, section '{_section(root, loc)}')"
     elif kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", ""))
         choices = re.findall(r"'([^']*)'", expected) or re.findall(r"\b(\w+)\b", expected)
@@ -494,6 +504,8 @@ def _resolve(
     """Check every cross-reference; order the units; find who can occupy each slot."""
 
     def fail(message: str, place: str, hint: str | None = None) -> InputError:
+        # Every message gets a hint; the loader's checks are listed in docs/format.md.
+        hint = hint or "see docs/format.md, section 'What the loader checks'"
         return InputError(message, file=file, place=place, hint=hint)
 
     clubs: dict[str, S.Club] = {}
@@ -587,6 +599,7 @@ def _resolve(
             raise fail(
                 f"unit id '{unit.id}' has characters other than letters, digits, '-', '_' and '.'",
                 unit.place,
+                "ids such as 'VII-A' or 'R16-1' are safe in slot references and file names",
             )
         if unit.id in by_id:
             raise fail(
@@ -616,7 +629,7 @@ def _resolve(
             raise fail(
                 f"slot '{ref.text}' names unknown unit '{ref.unit}'",
                 place,
-                close_match_hint(ref.unit, by_id, "unit"),
+                close_match_hint(ref.unit, by_id, "unit") or "declare that unit in a stage",
             )
         source = by_id[ref.unit]
         if str(ref.output) not in source.output_names:
@@ -679,7 +692,8 @@ def _resolve(
                 raise fail(
                     f"pattern '{pattern}' matches no unit",
                     f"milestones[{i}] ({milestone.id}).units[{j}]",
-                    close_match_hint(pattern, by_id, "unit"),
+                    close_match_hint(pattern, by_id, "unit")
+                    or "unit patterns are matched shell-style, e.g. 'R16-*'",
                 )
     _check_unique(
         [m.id for m in spec.milestones] + [o.id for o in spec.outcomes] + ["champion"],
@@ -868,7 +882,12 @@ def _check_draw(
                 "with pots, a bucket holds one club of each pot",
             )
     elif draw.size is not None and n % draw.size:
-        raise fail(f"{n} entrants do not split into buckets of {draw.size}", f"{unit.place}.size")
+        divisors = [d for d in range(1, n + 1) if n % d == 0]
+        raise fail(
+            f"{n} entrants do not split into buckets of {draw.size}",
+            f"{unit.place}.size",
+            f"a size that divides {n}: {', '.join(map(str, divisors))}",
+        )
     if draw.distinct and not _draw_feasible(unit, spec, possible):
         raise fail(
             f"no allocation satisfies distinct = {draw.distinct}",
@@ -978,7 +997,11 @@ def _check_results(
 ) -> None:
     def check_club(name: str, unit: Unit, place: str) -> None:
         if name not in clubs:
-            raise fail(f"unknown club '{name}'", place, close_match_hint(name, clubs))
+            raise fail(
+                f"unknown club '{name}'",
+                place,
+                close_match_hint(name, clubs) or "name a club declared under [[clubs]]",
+            )
         if name not in possible[unit.id]:
             raise fail(
                 f"club '{name}' can never play in {unit.kind} '{unit.id}'",
@@ -988,10 +1011,18 @@ def _check_results(
 
     def find_unit(unit_id: str, place: str, kinds: tuple[str, ...], what: str) -> Unit:
         if unit_id not in by_id:
-            raise fail(f"unknown unit '{unit_id}'", place, close_match_hint(unit_id, by_id, "unit"))
+            raise fail(
+                f"unknown unit '{unit_id}'",
+                place,
+                close_match_hint(unit_id, by_id, "unit") or "name a group or tie of the season",
+            )
         unit = by_id[unit_id]
         if unit.kind not in kinds:
-            raise fail(f"'{unit_id}' is a {unit.kind}; {what} needs a {' or '.join(kinds)}", place)
+            raise fail(
+                f"'{unit_id}' is a {unit.kind}; {what} needs a {' or '.join(kinds)}",
+                place,
+                f"name a {' or '.join(kinds)} of the season",
+            )
         return unit
 
     # The same match given twice would be applied twice (or contradict itself).
@@ -1011,7 +1042,11 @@ def _check_results(
         unit = find_unit(result.unit, f"{place}.unit", ("group", "tie"), "a known result")
         if result.winner is not None:
             if unit.kind != "tie":
-                raise fail("'winner' can only fix the winner of a tie", f"{place}.winner")
+                raise fail(
+                    "'winner' can only fix the winner of a tie",
+                    f"{place}.winner",
+                    "for a group match give home, away and score",
+                )
             check_club(result.winner, unit, f"{place}.winner")
             check_once((unit.id, "winner"), place, f"the winner of tie '{unit.id}'")
             continue
@@ -1019,7 +1054,7 @@ def _check_results(
         check_club(result.home, unit, f"{place}.home")
         check_club(result.away, unit, f"{place}.away")
         if result.home == result.away:
-            raise fail("a club cannot play itself", place)
+            raise fail("a club cannot play itself", place, "'home' and 'away' name two clubs")
         if result.awarded_to is not None and result.awarded_to not in (result.home, result.away):
             raise fail(
                 f"'{result.awarded_to}' is neither the home nor the away club",

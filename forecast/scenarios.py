@@ -122,7 +122,12 @@ def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
             "scenario (give it as CONFIG instead)",
         )
     if not isinstance(table, dict):
-        raise InputError("'scenario' must be a table", file=file, place="scenario")
+        raise InputError(
+            "'scenario' must be a table",
+            file=file,
+            place="scenario",
+            hint='write it as [scenario] with name = "..."',
+        )
     for key in table:
         if key not in _SCENARIO_KEYS:
             raise InputError(
@@ -137,6 +142,7 @@ def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
                 f"expected text in quotes, got {_describe(table[key])}",
                 file=file,
                 place=f"scenario.{key}",
+                hint=f'write it as {key} = "..."',
             )
     if not table.get("name", "").strip():
         raise InputError(
@@ -253,6 +259,7 @@ class _Where:
         self.file = file
 
     def error(self, message: str, place: str, hint: str | None = None) -> InputError:
+        hint = hint or "see docs/format.md, section 'Scenario overlays'"
         return InputError(message, file=self.file, place=place, hint=hint)
 
     def table(self, value: Any, place: str) -> dict[str, Any]:
@@ -286,7 +293,11 @@ class _Where:
 
     def name(self, value: Any, place: str) -> str:
         if not isinstance(value, str):
-            raise self.error(f"expected text in quotes, got {_describe(value)}", place)
+            raise self.error(
+                f"expected text in quotes, got {_describe(value)}",
+                place,
+                'write the name in quotes, e.g. name = "Total Clean"',
+            )
         return value
 
     def shape(self, model: type[BaseModel], value: Any, place: str) -> None:
@@ -315,7 +326,9 @@ def _merge_season(data: dict[str, Any], table: Any, info: ScenarioInfo, where: _
         extra = table.pop("assumptions", [])
         if not isinstance(extra, list) or not all(isinstance(a, str) for a in extra):
             raise where.error(
-                f"expected a list of texts, got {_describe(extra)}", "season.assumptions"
+                f"expected a list of texts, got {_describe(extra)}",
+                "season.assumptions",
+                'write assumptions = ["...", "..."]',
             )
         season.update(table)
         assumptions += extra
@@ -605,7 +618,8 @@ def _append_known(data: dict[str, Any], overlay: Mapping[str, Any], where: _Wher
                     raise where.error(
                         f"unknown club '{name}'",
                         f"{place}.{club_key}",
-                        close_match_hint(name, [c for c in clubs if isinstance(c, str)]),
+                        close_match_hint(name, [c for c in clubs if isinstance(c, str)])
+                        or "name a club of the season; a scenario cannot add clubs",
                     )
         base_items = data.get(key, [])
         data[key] = [*(base_items if isinstance(base_items, list) else []), *items]
