@@ -455,7 +455,7 @@ def _check_data_dir(data_dir: Any) -> None:
         raise DataError(
             "not a folder" if data_dir.exists() else "no such folder",
             file=str(data_dir),
-            hint="give the folder holding the shared data (e.g. ../shared/data)",
+            hint="give the folder holding the shared data, e.g. ../shared/data",
         )
     for name in (INTERNATIONAL_FILE, CLUB_FILE, ALTITUDE_FILE):
         if not (data_dir / name).is_file():

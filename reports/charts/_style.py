@@ -8,11 +8,14 @@ perceptually uniform and designed to read the same for deuteranopes.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -23,6 +26,7 @@ __all__ = [
     "DIFF_UP",
     "LABEL_SIZE",
     "LINE_COLORS",
+    "MissingGlyphWarning",
     "OKABE_ITO",
     "SEQUENTIAL_CMAP",
     "Z95",
@@ -117,9 +121,89 @@ def percent_formatter() -> FuncFormatter:
     return FuncFormatter(fmt)
 
 
+class MissingGlyphWarning(UserWarning):
+    """Some characters of a chart (emoji, CJK in club names) are in none of the fonts."""
+
+
+#: Fonts tried, in order, for characters DejaVu Sans lacks (CJK, emoji), when installed.
+_FALLBACK_FONTS = (
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Noto Sans JP",
+    "Noto Sans SC",
+    "Source Han Sans",
+    "WenQuanYi Zen Hei",
+    "Noto Color Emoji",
+    "Noto Emoji",
+    "Symbola",
+    "Segoe UI Emoji",
+    "Segoe UI Symbol",
+    "Microsoft YaHei",
+    "Apple Color Emoji",
+    "PingFang SC",
+)
+_GLYPH_MESSAGE = re.compile(r"Glyph (\d+) .*missing from (font|current font)")
+#: Characters already reported in this process: a run that draws six charts of the same
+#: clubs warns once, not once per chart, per layout pass and per character.
+_REPORTED: set[str] = set()
+
+
+@functools.cache
+def _installed_fallbacks() -> tuple[str, ...]:
+    from matplotlib import font_manager
+
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return tuple(name for name in _FALLBACK_FONTS if name in installed)
+
+
+class _Figure(Figure):
+    """A Figure that draws with font fallback and reports missing glyphs once.
+
+    matplotlib warns once per missing character per text per layout pass (72 lines for a
+    few emoji club names). Drawing collects those warnings; the characters still missing
+    from every installed font are reported in one :class:`MissingGlyphWarning` (per new
+    character, per process). Other warnings pass through unchanged.
+    """
+
+    def draw(self, renderer: Any) -> None:
+        fallbacks = _installed_fallbacks()
+        families = list(matplotlib.rcParams["font.sans-serif"])
+        rc = {"font.sans-serif": families + [f for f in fallbacks if f not in families]}
+        with warnings.catch_warnings(record=True) as caught:
+            # Before any "error" filter (pytest's), so the glyph warnings are collected.
+            warnings.filterwarnings("always", message=r"Glyph \d+ ", category=UserWarning)
+            with matplotlib.rc_context(rc):
+                super().draw(renderer)
+        missing: list[str] = []
+        for item in caught:
+            match = _GLYPH_MESSAGE.match(str(item.message))
+            if match is None:
+                warnings.showwarning(
+                    item.message, item.category, item.filename, item.lineno, item.file, item.line
+                )
+            elif chr(int(match.group(1))) not in missing:
+                missing.append(chr(int(match.group(1))))
+        new = [ch for ch in missing if ch not in _REPORTED]
+        if new:
+            _REPORTED.update(new)
+            shown = " ".join(new[:8]) + (" ..." if len(new) > 8 else "")
+            warnings.warn_explicit(
+                f"{len(new)} character(s) of the chart text are in no installed font and "
+                f"are drawn as empty boxes: {shown} (hint: install a font that has them, "
+                "e.g. Noto Sans CJK or Noto Color Emoji)",
+                MissingGlyphWarning,
+                filename="<copa-forecast charts>",
+                lineno=0,
+            )
+
+
 def new_figure(width: float, height: float) -> Figure:
-    """A pyplot-free figure with constrained layout (labels and caption never clipped)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+    """A pyplot-free figure with constrained layout (labels and caption never clipped).
+
+    It draws with a font fallback list (CJK and emoji fonts, where installed) and reports
+    characters that no font has in one warning (see :class:`_Figure`).
+    """
+    fig = _Figure(figsize=(width, height), layout="constrained")
     return fig
 
 
