@@ -91,3 +91,99 @@ def test_truncation_claim_of_the_docstring() -> None:
         short = scoreline_grid(lam, lam, 0.0, 10)
         long = scoreline_grid(lam, lam, 0.0, 40)[:11, :11]
         assert np.abs(short - long).max() < bound
+
+
+# ---------------------------------------------------------------- every d, every rho (issue 11)
+
+
+@given(
+    lam_a=st.one_of(st.just(0.0), st.floats(0.0, 50.0), st.floats(0.0, 1e12)),
+    lam_b=st.one_of(st.just(0.0), st.floats(0.0, 50.0), st.floats(0.0, 1e12)),
+    rho=st.floats(-0.5, 0.5),
+)
+@settings(max_examples=300, deadline=None)
+def test_grid_is_a_distribution_for_any_expected_goals_and_rho(
+    lam_a: float, lam_b: float, rho: float
+) -> None:
+    # No assume(): where a Dixon-Coles factor would be negative it is floored at 0.
+    grid = scoreline_grid(lam_a, lam_b, rho)
+    assert np.all(np.isfinite(grid))
+    assert grid.min() >= 0.0
+    assert grid.sum() == pytest.approx(1.0, abs=TIGHT)
+
+
+def _plain_dixon_coles(lam_a: np.ndarray, lam_b: np.ndarray, rho: float) -> np.ndarray:
+    """The unfloored formula, written out independently (10 goals a side)."""
+    goals = np.arange(11)
+    pa = poisson.pmf(goals, lam_a[:, None])
+    pb = poisson.pmf(goals, lam_b[:, None])
+    grid = pa[:, :, None] * pb[:, None, :]
+    grid[:, 0, 0] *= 1 - lam_a * lam_b * rho
+    grid[:, 1, 0] *= 1 + lam_b * rho
+    grid[:, 0, 1] *= 1 + lam_a * rho
+    grid[:, 1, 1] *= 1 - rho
+    return grid / grid.sum(axis=(1, 2), keepdims=True)
+
+
+def test_floor_leaves_valid_grids_alone() -> None:
+    # Shipped-like model over the differences where every factor is positive: the same
+    # grids as the plain formula (to rounding; the engine's 2006 odds stayed identical).
+    model = GoalModel(base_goals=1.12, goal_slope=0.00158, rho=-0.0586)
+    d = np.arange(-1600.0, 1601.0, 2.0)
+    lam_a, lam_b = expected_goals(d, model)
+    assert np.all(1 + np.maximum(lam_a, lam_b) * model.rho > 0)
+    np.testing.assert_allclose(
+        scoreline_grid(lam_a, lam_b, model.rho), _plain_dixon_coles(lam_a, lam_b, model.rho),
+        rtol=1e-12, atol=1e-300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("lam_a", "lam_b", "rho", "floored"),
+    [
+        (10.0, 0.3, -0.2, (0, 1)),  # 1 + lam_a * rho = -1: 0-1 impossible
+        (0.3, 10.0, -0.2, (1, 0)),  # mirror image: 1-0 impossible
+        (2.0, 2.0, 0.5, (0, 0)),  # 1 - lam_a * lam_b * rho = -1 at every d: 0-0 impossible
+    ],
+)
+def test_negative_factor_is_floored_at_zero(
+    lam_a: float, lam_b: float, rho: float, floored: tuple[int, int]
+) -> None:
+    grid = scoreline_grid(lam_a, lam_b, rho, max_goals=30)
+    plain = scoreline_grid(lam_a, lam_b, 0.0, max_goals=30)
+    assert grid[floored] == 0.0
+    # Every other cell keeps its Dixon-Coles factor relative to independent Poisson; only
+    # the common normalisation changes.
+    factors = {
+        (0, 0): 1 - lam_a * lam_b * rho,
+        (1, 0): 1 + lam_b * rho,
+        (0, 1): 1 + lam_a * rho,
+        (1, 1): 1 - rho,
+    }
+    scale = grid[2, 2] / plain[2, 2]
+    np.testing.assert_allclose(grid[2:, 2:] / plain[2:, 2:], scale, rtol=1e-9)
+    for cell, factor in factors.items():
+        if cell != floored:
+            assert grid[cell] / plain[cell] == pytest.approx(scale * factor, rel=1e-9)
+    assert grid.sum() == pytest.approx(1.0, abs=TIGHT)
+
+
+def test_huge_expected_goals_pile_up_at_max_goals() -> None:
+    # exp(-lam) underflows for lam above about 745; the grid must still be a distribution
+    # (goal slope 0.01 at 5,000 points gives lam = 1.1 * e^50).
+    lam = 1.1 * np.exp(50.0)
+    grid = scoreline_grid(lam, 1 / lam, -0.5)
+    assert grid[10, 0] == pytest.approx(1.0, abs=1e-12)
+    assert scoreline_grid(1 / lam, lam, 0.3)[0, 10] == pytest.approx(1.0, abs=1e-12)
+    # Between plain and rescaled pmf rows (lam about 350) nothing jumps.
+    lams = np.linspace(300.0, 400.0, 2001)
+    wins = outcome_probabilities(scoreline_grid(lams, 1.0 / lams, -0.1))[:, 0]
+    assert np.all(np.diff(wins) >= -TIGHT)
+
+
+@pytest.mark.parametrize("bad", [np.inf, np.nan, -0.5])
+def test_expected_goals_must_be_finite_and_non_negative(bad: float) -> None:
+    with pytest.raises(ValueError, match="expected goals"):
+        scoreline_grid(bad, 1.0, -0.05)
+    with pytest.raises(ValueError, match="expected goals"):
+        scoreline_grid(np.array([1.0, bad]), np.array([1.0, 1.0]), 0.0)
