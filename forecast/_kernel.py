@@ -99,7 +99,7 @@ from ratings._jit import hot_kernel, parallel_kernel
 #: forecast._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "1ceaf48abb6d5fd7"
+DEPENDENCIES_FINGERPRINT = "a055a444336c7a54"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
