@@ -259,7 +259,16 @@ def _from_pydantic(
     Every message gets a hint: the closest name, the allowed range and its reason, the
     expected type with an example, or the section of docs/format.md that describes the key.
     """
-    err = exc.errors()[0]
+    errors = exc.errors()
+    err = errors[0]
+    if err["type"] == "missing":
+        # A misspelt key shows up twice: the right one missing, the wrong one unknown. The
+        # unknown one, with its did-you-mean, says what happened.
+        parent = tuple(err["loc"][:-1])
+        typos = [
+            e for e in errors if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent
+        ]
+        err = typos[0] if typos else err
     loc = tuple(err["loc"])
     kind = err["type"]
     message = str(err["msg"]).removeprefix("Value error, ")
@@ -274,7 +283,14 @@ def _from_pydantic(
         )
     elif kind == "missing":
         message = f"missing required key '{loc[-1]}'"
-        hint = f"add {loc[-1]} = ... (see docs/format.md, section '{_section(root, loc)}')"
+        info = _field_at(root, loc)
+        table = _inner_model(info.annotation) if info is not None else None
+        key = str(loc[-1])
+        if table is None:
+            what = f"{key} = ..."
+        else:
+            what = f"[[{key}]] entries" if "list" in str(info.annotation) else f"a [{key}] table"
+        hint = f"add {what} (see docs/format.md, section '{_section(root, loc)}')"
     elif kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", ""))
         choices = re.findall(r"'([^']*)'", expected) or re.findall(r"\b(\w+)\b", expected)
