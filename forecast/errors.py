@@ -42,7 +42,9 @@ class InputError(Exception):
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f" (hint: {self.hint})"
-        return text
+        # One line whatever the input holds: a name with a newline or a control character
+        # (they come from user files) is shown escaped.
+        return "".join(_escape(ch) for ch in text)
 
     def located(self, *, file: str | None = None, place: str | None = None) -> InputError:
         """The same error with the file (and place) filled in where they were missing."""
@@ -84,3 +86,11 @@ def fold(text: str) -> str:
     text = " ".join(unicodedata.normalize("NFKC", text).split())
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _escape(ch: str) -> str:
+    import unicodedata
+
+    if unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+        return ch.encode("unicode_escape").decode("ascii")
+    return ch
