@@ -143,8 +143,9 @@ def test_run_writes_three_files_to_the_default_directory(
 ) -> None:
     assert default_run.returncode == 0, default_run.stderr
     out = workdir / "reports" / "tiny"
+    # The hidden manifest lists the run's files (the folder is replaced whole by the next run).
     assert sorted(p.name for p in out.iterdir()) == [
-        "charts", "odds.csv", "odds.json", "report.html", "report.md",
+        ".copa-forecast-files", "charts", "odds.csv", "odds.json", "report.html", "report.md",
     ]  # fmt: skip
     assert (out / "charts" / "promotion.png").read_bytes()[:4] == b"\x89PNG"
     # Not a terminal: no progress bar, so stderr stays empty.

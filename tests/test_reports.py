@@ -19,7 +19,7 @@ import pytest
 from forecast.errors import InputError
 from forecast.results import Forecast
 from reports import RunContext, champion_share, odds_csv, odds_json, report_markdown
-from reports._atomic import prepare_output_dir, remove_created, write_atomically
+from reports._atomic import MANIFEST, OutputFolder, write_atomically
 from reports.tables import odds_table, percent_with_error, ranked
 from reports.terminal import short_labels, terminal_table
 from reports.writer import OUTPUT_FILES, report_files, write_reports
@@ -253,24 +253,67 @@ def test_terminal_table_fits_120_columns_for_a_wide_season() -> None:
 # ------------------------------------------------------------------------------ files
 
 
-def test_prepare_output_dir_creates_and_cleans(tmp_path: Path) -> None:
+def test_output_folder_creates_stages_and_cleans(tmp_path: Path) -> None:
     out = tmp_path / "a" / "b"
-    created = prepare_output_dir(out)
-    assert out.is_dir() and created == [tmp_path / "a", out]
-    assert list(out.iterdir()) == []  # the write probe is gone
-    remove_created(created)
+    with OutputFolder(out) as folder:
+        assert folder.staging.is_dir() and folder.staging.parent == tmp_path / "a"
+        assert (tmp_path / "a" / ".b.lock").exists()
+    # Not published: nothing it created or staged is left, not even the lock file.
     assert not (tmp_path / "a").exists()
 
 
-def test_prepare_output_dir_under_a_file_is_an_input_error(tmp_path: Path) -> None:
+def test_output_folder_under_a_file_is_an_input_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
     with pytest.raises(InputError, match="cannot write to the output directory") as info:
-        prepare_output_dir(blocker / "out")
+        OutputFolder(blocker / "out").reserve()
     assert "\n" not in str(info.value)
     with pytest.raises(InputError, match="not a directory"):
-        prepare_output_dir(blocker)
+        OutputFolder(blocker).reserve()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_output_folder_holds_exactly_one_runs_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with OutputFolder(out) as folder:
+        write_atomically(folder.staging, {"odds.csv": "1", "charts/stages.png": b"png"})
+        assert folder.publish() == [out / "charts/stages.png", out / "odds.csv"]
+    with OutputFolder(out) as folder:
+        write_atomically(folder.staging, {"odds.csv": "2"})
+        folder.publish()
+    # The earlier run's chart went with its folder; no staging, old or lock file is left.
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        MANIFEST,
+        "odds.csv",
+    ]
+    assert (out / "odds.csv").read_text() == "2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_output_folder_refuses_foreign_files_and_a_second_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "odds.csv").write_text("an earlier version's output")
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="holds 'notes.txt'.*hint: give an empty or new"):
+        OutputFolder(out).reserve()
+    (out / "notes.txt").unlink()
+    with OutputFolder(out), pytest.raises(InputError, match="another copa-forecast run"):
+        OutputFolder(out).reserve()
+    # The earlier output is untouched by either refusal and by the unpublished run.
+    assert [p.name for p in out.iterdir()] == ["odds.csv"]
+
+
+def test_output_folder_unpublished_run_keeps_the_earlier_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with OutputFolder(out) as folder:
+        write_atomically(folder.staging, {"odds.csv": "old"})
+        folder.publish()
+    with pytest.raises(KeyboardInterrupt), OutputFolder(out) as folder:
+        write_atomically(folder.staging, {"odds.csv": "new"})
+        raise KeyboardInterrupt
+    assert (out / "odds.csv").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_write_atomically_replaces_all_files(tmp_path: Path) -> None:

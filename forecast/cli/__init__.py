@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 __all__ = ["build_parser", "main"]
@@ -52,6 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so it stops as Ctrl-C does."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``copa-forecast`` script; returns the exit status."""
     parser = build_parser()
@@ -59,19 +73,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     from forecast.errors import InputError
     from ratings.errors import DataError
 
+    # Every clean-up (temporaries, staging folders, locks) already runs for Ctrl-C; a kill
+    # from a job runner or a closed terminal takes the same path. Only the main thread may
+    # set handlers (a caller running main() in another thread keeps Python's defaults).
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            handlers[signum] = signal.signal(signum, _raise_terminated)
     try:
         status = args.func(args)
     except (InputError, DataError) as exc:
         sys.stderr.write(f"copa-forecast: error: {exc}\n")
         return 2
+    except Terminated as exc:
+        name = signal.Signals(exc.signum).name
+        sys.stderr.write(f"copa-forecast: stopped by {name}; no half-written output is left\n")
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        sys.stderr.write("copa-forecast: interrupted; nothing was written\n")
+        sys.stderr.write("copa-forecast: interrupted; no half-written output is left\n")
         return 130
     except BrokenPipeError:
         # The reader stopped early (`... | head`): not an error. Point stdout at devnull so
         # that Python's final flush does not complain either (Python docs, signal notes).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     return int(status or 0)
 
 

@@ -71,13 +71,6 @@ def add_run_options(parser: argparse.ArgumentParser, *, out_help: str, quiet_hel
     )
     parser.add_argument("--out", type=out_dir, default=None, metavar="DIR", help=out_help)
     parser.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
-    # --sims and --precision are declared by each command (their defaults and help differ);
-    # their limits live here with the other option types.
-    for action in parser._actions:
-        if "--sims" in action.option_strings:
-            action.type = season_count
-        elif "--precision" in action.option_strings:
-            action.type = precision_target
 
 
 class Progress:

@@ -15,7 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from forecast.cli._options import Progress, add_run_options, add_season_options, positive_int
+from forecast.cli._options import (
+    Progress,
+    add_run_options,
+    add_season_options,
+    positive_int,
+    season_count,
+)
 from forecast.cli.run import DEFAULT_SIMS, _import_reports, default_out_dir
 
 __all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
@@ -45,7 +51,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--sims",
-        type=positive_int,
+        type=season_count,
         default=DEFAULT_SIMS,
         metavar="N",
         help=f"seasons per run (default {DEFAULT_SIMS:,}); the baseline and every scenario "
@@ -60,15 +66,20 @@ def register(commands: Any) -> None:
     )
     add_run_options(
         parser,
-        out_help="output directory (default reports/<config name>/compare/)",
+        out_help="output directory (default reports/<config name>_compare/)",
         quiet_help="print nothing but errors (no progress bar, no summary)",
     )
     parser.set_defaults(func=_cmd_compare)
 
 
 def default_compare_dir(config: str) -> Path:
-    """``reports/<config file name without .toml>/compare/``."""
-    return default_out_dir(config) / "compare"
+    """``reports/<config file name without .toml>_compare/``.
+
+    Beside the run's folder, not inside it: each folder holds one run's files and is
+    replaced whole by the next run.
+    """
+    run_dir = default_out_dir(config)
+    return run_dir.with_name(f"{run_dir.name}_compare")
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -80,7 +91,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     if args.batches < 2:
-        raise InputError(f"at least 2 batches are needed (got {args.batches})", place="--batches")
+        raise InputError(
+            f"at least 2 batches are needed (got {args.batches})",
+            place="--batches",
+            hint=f"use --batches 2 or more (default {DEFAULT_BATCHES})",
+        )
     if args.sims < args.batches:
         raise InputError(
             f"{args.sims} seasons cannot fill {args.batches} batches",
@@ -92,11 +107,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     for scenario in args.scenario:
         load(args.config, [scenario])
     reports = _import_reports()
-    from reports._atomic import prepare_output_dir, remove_created
+    from reports._atomic import OutputFolder
     from reports.compare import compare_terminal, write_compare
 
     out_dir = Path(args.out) if args.out is not None else default_compare_dir(args.config)
-    created = prepare_output_dir(out_dir)
+    folder = OutputFolder(out_dir).reserve()
     planned = args.sims * (1 + len(args.scenario))
     try:
         with Progress(planned, enabled=not args.quiet and sys.stderr.isatty()) as bar:
@@ -126,10 +141,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
         )
-        written = write_compare(comparison, context, out_dir)
-    except BaseException:
-        remove_created(created)
-        raise
+        staged = write_compare(comparison, context, folder.staging)
+        folder.publish()
+        written = [out_dir / p.relative_to(folder.staging) for p in staged]
+    finally:
+        folder.close()
     if not args.quiet:
         print(compare_terminal(comparison))
         names = ", ".join(p.name for p in written)

@@ -18,8 +18,8 @@ from forecast.cli._options import (
     Progress,
     add_run_options,
     add_season_options,
-    positive_float,
-    positive_int,
+    precision_target,
+    season_count,
 )
 from forecast.errors import InputError
 
@@ -54,7 +54,7 @@ def register(commands: Any) -> None:
     add_season_options(parser)
     parser.add_argument(
         "--sims",
-        type=positive_int,
+        type=season_count,
         default=None,
         metavar="N",
         help=f"seasons to simulate (default {DEFAULT_SIMS:,}); with --precision, the most to "
@@ -62,7 +62,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--precision",
-        type=positive_float,
+        type=precision_target,
         nargs="?",
         const=DEFAULT_PRECISION,
         default=None,
@@ -110,13 +110,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # the output directory exists (see _import_reports).
     reports = _import_reports()
     from forecast.importance import has_upcoming_matches
-    from reports._atomic import prepare_output_dir, remove_created
+    from reports._atomic import OutputFolder
 
     # Match importance needs every season's outcome (about 2 bytes a slot a season): kept
     # only when some match has known clubs, and not beyond a million seasons.
     keep_for_importance = has_upcoming_matches(tournament) and n_sims <= KEEP_SEASONS_MAX
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
-    created = prepare_output_dir(out_dir)
+    # Locked and checked before the simulation, so a bad --out fails at once; the files go
+    # to a staging folder swapped in whole at the end (the folder holds one run's files).
+    folder = OutputFolder(out_dir).reserve()
     try:
         with Progress(n_sims, enabled=not args.quiet and sys.stderr.isatty()) as progress:
             forecast = simulate(
@@ -147,13 +149,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
         )
-        written = reports.write_reports(
-            forecast, context, out_dir, charts=args.charts, tournament=tournament
+        staged = reports.write_reports(
+            forecast, context, folder.staging, charts=args.charts, tournament=tournament
         )
-    except BaseException:
-        # Leave no empty directory behind for a run that wrote nothing.
-        remove_created(created)
-        raise
+        folder.publish()
+        written = [out_dir / p.relative_to(folder.staging) for p in staged]
+    finally:
+        # Nothing staged or newly created is left behind by a run that did not publish.
+        folder.close()
     if not args.quiet:
         print(reports.terminal_table(forecast))
         # A chart folder is named once, not file by file.

@@ -1,0 +1,173 @@
+"""Faults a real user meets: Ctrl-C, SIGTERM, two runs into one folder, an earlier run's files.
+
+Each test runs ``copa-forecast`` in a subprocess on the tiny season of test_cli_run.py and
+checks what is left on disk: the earlier outputs byte for byte, exactly one run's files, and
+no hidden temporary, staging folder or lock.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_cli_run import TINY, assert_user_error, run_cli
+
+from reports._atomic import MANIFEST
+
+#: The tiny season plays about a million seasons in ten seconds or more on this machine:
+#: long enough to be stopped midway.
+LONG = ("--sims", "20000000")
+#: The issue's bar: the process is gone within a second of the signal.
+STOP_WITHIN_S = 1.0
+
+
+def start_cli(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.Popen(
+        [sys.executable, "-P", "-m", "forecast.cli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def stop(run: subprocess.Popen[str], signum: int) -> tuple[float, str]:
+    """Send ``signum``; the seconds until the process was gone, and its stderr."""
+    sent = time.monotonic()
+    run.send_signal(signum)
+    try:
+        _, stderr = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.communicate()
+        raise
+    return time.monotonic() - sent, stderr
+
+
+def wait_for(path_test, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path_test():
+        if time.monotonic() > deadline:
+            raise AssertionError("the run never reached the expected point")
+        time.sleep(0.02)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (hidden ones included) with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("faults")
+    (path / "tiny.toml").write_text(TINY, encoding="utf-8")
+    # One small run compiles (or loads) the kernels before anything is timed.
+    done = run_cli("run", "tiny.toml", "--sims", 2000, "--out", "warm", "--quiet", cwd=path)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def earlier_output(workdir: Path, name: str) -> Path:
+    out = workdir / name
+    done = run_cli("run", "tiny.toml", "--sims", 2000, "--seed", 1, "--out", out, "--quiet",
+                   cwd=workdir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def leftovers(parent: Path, name: str) -> list[str]:
+    """Hidden files or folders a run into ``parent/name`` might leave behind."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{name}."))
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["int", "term"]
+)
+def test_signal_stops_within_a_second_and_keeps_earlier_outputs(
+    workdir: Path, signum: int, status: int
+) -> None:
+    out = earlier_output(workdir, f"signal-{signum}")
+    before = snapshot(out)
+    run = start_cli("run", "tiny.toml", *LONG, "--out", out, cwd=workdir)
+    # The staging folder appears once the folder is reserved, just before simulating.
+    wait_for(lambda: any(".staging-" in name for name in leftovers(workdir, out.name)))
+    time.sleep(1.0)  # well into the simulation
+    stopped_after, stderr = stop(run, signum)
+    assert run.returncode == status, stderr
+    assert stopped_after < STOP_WITHIN_S, f"{stopped_after:.2f} s"
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
+    assert snapshot(out) == before
+    assert leftovers(workdir, out.name) == []
+
+
+def test_sigterm_at_any_moment_leaves_one_whole_run(workdir: Path) -> None:
+    # A signal at a range of moments covers start-up, simulation, charts and the write:
+    # either the new run's files or the earlier ones, whole, and nothing else.
+    out = earlier_output(workdir, "any-moment")
+    before = snapshot(out)
+    outcomes = set()
+    for delay in (0.3, 0.8, 1.5, 2.5, 3.5, 5.0):
+        run = start_cli("run", "tiny.toml", "--sims", "40000", "--seed", "9", "--out", out,
+                        cwd=workdir)  # fmt: skip
+        time.sleep(delay)
+        _, stderr = stop(run, signal.SIGTERM)
+        after = snapshot(out)
+        assert leftovers(workdir, out.name) == [], delay
+        if run.returncode == 0:
+            outcomes.add("finished")
+            assert after != before
+            listed = after[MANIFEST].decode().splitlines()
+            assert sorted(listed) == sorted(name for name in after if name != MANIFEST)
+            before = after
+        else:
+            outcomes.add("stopped")
+            assert run.returncode == 143, stderr
+            assert after == before, delay
+    assert "stopped" in outcomes  # the test did interrupt something
+
+
+def test_a_second_run_into_the_same_folder_is_refused(workdir: Path) -> None:
+    out = earlier_output(workdir, "busy")
+    before = snapshot(out)
+    first = start_cli("run", "tiny.toml", *LONG, "--out", out, cwd=workdir)
+    try:
+        wait_for(lambda: (workdir / ".busy.lock").exists())
+        second = run_cli("run", "tiny.toml", "--sims", 100, "--out", out, cwd=workdir)
+        assert_user_error(second, "--out", "another copa-forecast run is writing", "hint:")
+        assert first.poll() is None  # the first run goes on
+    finally:
+        stop(first, signal.SIGINT)
+    assert snapshot(out) == before
+    assert leftovers(workdir, "busy") == [], first.returncode
+
+
+def test_the_folder_holds_only_the_latest_runs_files(workdir: Path) -> None:
+    out = earlier_output(workdir, "stale")
+    assert (out / "report.html").exists() and any((out / "charts").iterdir())
+    done = run_cli("run", "tiny.toml", "--sims", 2000, "--no-charts", "--out", out, "--quiet",
+                   cwd=workdir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # No report.html or chart of the earlier run beside the new odds.
+    assert sorted(snapshot(out)) == sorted([MANIFEST, "odds.csv", "odds.json", "report.md"])
+
+
+def test_a_folder_with_other_files_is_refused_untouched(workdir: Path) -> None:
+    out = earlier_output(workdir, "mine")
+    (out / "my notes.txt").write_text("do not lose me", encoding="utf-8")
+    before = snapshot(out)
+    done = run_cli("run", "tiny.toml", "--sims", 100, "--out", out, cwd=workdir)
+    assert_user_error(done, "--out", "my notes.txt", "hint:")
+    assert snapshot(out) == before
+    assert leftovers(workdir, "mine") == []
