@@ -147,31 +147,9 @@ def _check_out(path: str) -> tuple[Path, str]:
     return out, fmt
 
 
-def _write(out: Path, payload: bytes) -> None:
-    """Write the image through a temporary file beside it: all of it, or nothing."""
-    import tempfile
-
-    temp: str | None = None
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(temp, out)
-        temp = None
-    except OSError as exc:
-        raise InputError(
-            f"cannot write it ({exc.strerror or exc})",
-            file=str(out),
-            place="--out",
-            hint="choose a writable place",
-        ) from None
-    finally:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
-
-
 def _cmd_plot(args: argparse.Namespace) -> int:
     from reports import charts
+    from reports._atomic import write_atomically
 
     out, fmt = _check_out(args.out)
     if args.chart == "comparison":
@@ -192,7 +170,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
             fig = charts.importance_figure(data)
         else:
             fig = charts.altitude_figure(data, args.column)
-    _write(out, charts.figure_bytes(fig, fmt, dpi=args.dpi))
+    # All of the image or nothing, through a temporary file beside it.
+    write_atomically(out.parent, {out.name: charts.figure_bytes(fig, fmt, dpi=args.dpi)})
     print(f"Wrote {out}")
     return 0
 
