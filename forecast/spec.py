@@ -331,7 +331,8 @@ class ModelSection(_Spec):
         -500, 500, "rating points per 1,000 m descended; fitted 68 (se 20)"
     )
     # Dixon-Coles low-score correction: published fits lie within about -0.2..0.1 (fitted
-    # -0.06); beyond +-0.5 the corrected 1-1 and 0-0 probabilities turn negative.
+    # -0.06); beyond +-0.5 the correction would rewrite most of a low-scoring match's
+    # probabilities (the grid floors negative factors at 0, ratings/goal_model.py).
     rho: float | None = _within(
         -0.5, 0.5, "Dixon-Coles low-score correction; published fits lie within -0.2..0.1"
     )

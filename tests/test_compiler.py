@@ -259,11 +259,14 @@ def test_played_results_update_ratings_before_simulating(small: Path) -> None:
     np.testing.assert_allclose(compiled.program.rating_mean, list(after.values()))
 
 
-def test_grid_covers_every_effective_difference(small: Path) -> None:
-    """Ratings four sd out, home advantage and the largest altitude penalty stay inside."""
-    p = compile_tournament(load(small), goal_model=GoalModel(altitude_climb=300.0)).program
-    half_width = -p.d_min
-    assert half_width >= 100 + 4 * 50 + 300 * 3.65 + 70
+def test_grid_is_the_fixed_range_whatever_the_ratings(small: Path) -> None:
+    """The table spans +-D_LIMIT points for any model: its size never grows with the
+    ratings; differences beyond it play as its end rows (tests/test_scoreline_validity.py)."""
+    from forecast.compiler import D_LIMIT
+
+    for model in (GoalModel(), GoalModel(altitude_climb=300.0)):
+        p = compile_tournament(load(small), goal_model=model).program
+        assert -p.d_min == D_LIMIT
 
 
 def test_kernel_was_written_for_these_dependencies() -> None:
