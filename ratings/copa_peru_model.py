@@ -919,6 +919,13 @@ def make_tables(
             + ", ".join(f"{p} {f_sd.estimates[p]:.4g}" for p in PARAMETERS)
         )
     table = loso_table(result, PRIOR_MULTIPLIERS, k)
+    equal_text = "; ".join(
+        f"{label}: host at the visitor's altitude, equal ratings "
+        + _outcome_text(predict(_one_match(), model, 0.0)[0])
+        + f", ratings unknown (Normal(0, {rating_sd:g}) each) "
+        + _outcome_text(predict(_one_match(), model, rating_sd)[0])
+        for label, model in (("Copa Perú", final.goal_model), ("club cup", shipped.goal_model))
+    )
     elo = replace(shipped.elo, home_advantage=final.goal_model.home_advantage)
     tables = fit_tables(elo, final.goal_model)
     tables["copa_peru_prior"] = {
@@ -967,12 +974,15 @@ def make_tables(
         "validation": "leave-one-season-out: each season forecast by the model fitted on the "
         "others (a match's forecast averages over two unknown club-season ratings, Normal(0, "
         f"{rating_sd:g}) each, as the forecast engine draws them); the club-cup model forecast "
-        "the same way; base rates = the other seasons' home/draw/away frequencies by venue type. "
-        "Mean log-loss ± SE over matches, differences paired per match",
+        "the same way; base rates = the other seasons' home/draw/away frequencies by venue "
+        "type, add-one smoothed. Mean log-loss ± SE over matches, differences paired per match "
+        "(SE = sd / sqrt(n)). Each 'prior k SE' row holds that width fixed; the nested row "
+        "chooses the width again inside each training set (leave-one-season-out over the other "
+        "seasons) and is the honest score of the whole procedure",
+        "equal_ratings": equal_text,
         "loso_table": table,
         "elo": "the shipped club-cup Elo parameters, with home_advantage set to this model's "
         "(the Elo update uses the same d as the forecast)",
-        "elo_home_advantage_note": "elo.home_advantage equals goal_model.home_advantage",
         "date_fitted": dt.date.today().isoformat(),
         "command": command,
         "converged": f"{final.converged} ({final.message})",
@@ -996,6 +1006,15 @@ def make_tables(
         "shipped": shipped,
     }
     return tables, header, report
+
+
+def _one_match() -> CopaMatches:
+    """One match at a home ground between clubs from the same altitude."""
+    return CopaMatches.build([0], [0], [1.0], [0.0], [0.0], ["-"], ["A"], ["B"])
+
+
+def _outcome_text(p: np.ndarray) -> str:
+    return f"{100 * p[0]:.1f}/{100 * p[1]:.1f}/{100 * p[2]:.1f}% home/draw/away"
 
 
 def _estimates_text(f: CopaFit) -> str:
