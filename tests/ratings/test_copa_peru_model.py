@@ -287,7 +287,6 @@ def test_loso_copa_peru_model_beats_club_cup_model(real_loso) -> None:
 _ROW = re.compile(r"\| [^|]+ \| [0-9.]+ ± [0-9.]+ \| ([-+][0-9.]+) ± ([0-9.]+) \|")
 
 
-@pytest.mark.data
 def test_recorded_nested_loso_beats_club_cup_model_by_more_than_one_paired_se() -> None:
     """The nested row (width re-chosen in every training set; 3 minutes to recompute, so
     read from the shipped file, which ``test_shipped_file_is_reproducible`` ties to the
