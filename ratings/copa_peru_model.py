@@ -17,7 +17,7 @@ seasons running, so every club-season has its own rating ``r ~ Normal(0, rating_
 forecast engine draws each club's rating from). The ratings are integrated out of the
 likelihood by the Laplace approximation over all club-seasons jointly (they are crossed: a
 club meets several others in a group). On the log-goal scale a club-season's rating has
-sd ``goal_slope * 100 = 0.16`` and each club-season plays one to six matches, so the
+sd ``goal_slope * 100 = 0.16`` and each club-season plays one to nine matches, so the
 posterior of the ratings is close to the prior and nearly Gaussian: the Laplace
 approximation is accurate here. In a two-legged tie the two clubs' ratings cancel from the
 sum of the legs, so the home advantage is learnt from the within-tie contrast without any
