@@ -409,6 +409,7 @@ class _Builder:
         self.fix_track: list[int] = []
         self.tie_track: list[int] = []
         self.tracked: list[TrackedMatch] = []
+        self.withdrawn: frozenset[str] | None = None  # clubs whose matches are walkovers
         self.fix_away: list[int] = []
         self.group_neutral: list[int] = []
         self.group_venue_alt: list[float] = []
@@ -475,7 +476,7 @@ def _add_group(
         b.fix_home.append(home)
         b.fix_away.append(away)
         first, second = unit.inputs[home].club, unit.inputs[away].club
-        if first is not None and second is not None and (first, second) not in known:
+        if _upcoming(b, spec, first, second) and (first, second) not in known:
             b.fix_track.append(len(b.tracked))
             venue = f" at {group.venue}" if group.venue != "home" else ""
             b.tracked.append(
@@ -500,6 +501,16 @@ def _add_group(
     b.group_ded_ptr.append(len(b.ded_club))
 
 
+def _upcoming(b: _Builder, spec: S.TournamentSpec, first: str | None, second: str | None) -> bool:
+    """Whether a match between these clubs is open: both known and neither withdrawn (a
+    withdrawn club's every match is a walkover, decided before the season is played)."""
+    if first is None or second is None:
+        return False
+    if b.withdrawn is None:
+        b.withdrawn = frozenset(c.name for c in spec.clubs if c.excluded)
+    return first not in b.withdrawn and second not in b.withdrawn
+
+
 def _known_pairs(spec: S.TournamentSpec, unit_id: str) -> set[tuple[str, str]]:
     """(home, away) of every known match of a unit; ("", "") for a fixed tie winner."""
     pairs: set[tuple[str, str]] = set()
@@ -517,7 +528,7 @@ def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float], spec: S.Tourname
     assert isinstance(tie, S.Tie)
     b.tie_legs.append(tie.legs)
     first, second = unit.inputs[0].club, unit.inputs[1].club
-    if first is not None and second is not None and not _known_pairs(spec, unit.id):
+    if _upcoming(b, spec, first, second) and not _known_pairs(spec, unit.id):
         b.tie_track.append(len(b.tracked))
         leg = "first leg, " if tie.legs == 2 else ""
         b.tracked.append(

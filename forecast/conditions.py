@@ -25,7 +25,7 @@ import pandas as pd
 from forecast.errors import InputError, close_match_hint
 from forecast.results import Forecast, SeasonRecords
 
-__all__ = ["condition_mask", "conditional_forecast"]
+__all__ = ["condition_mask", "condition_slots", "conditional_forecast"]
 
 _FORMS = (
     (re.compile(r"^(?P<club>.+?) wins (?P<unit>\S+)$"), "{unit}#winner"),
@@ -76,15 +76,11 @@ def conditional_forecast(forecast: Forecast, conditions: Sequence[str]) -> Forec
             hint="the condition may be impossible; check the names, or simulate more seasons",
         )
     columns = list(forecast.odds.columns)
-    counts = np.stack([records.reached(c)[mask].sum(axis=0) for c in columns], axis=1)
+    counts = np.stack([records.reached_counts(c, mask) for c in columns], axis=1)
     count_df = pd.DataFrame(counts, index=forecast.odds.index, columns=columns)
     odds = count_df / n
     se = np.sqrt(odds * (1 - odds) / n)
-    kept = replace(
-        records,
-        occupants=records.occupants[mask],
-        match_results=None if records.match_results is None else records.match_results[mask],
-    )
+    kept = records.select(mask)
     meta = dict(forecast.metadata)
     meta["given"] = list(conditions)
     meta["n_seasons_given"] = n
@@ -104,7 +100,7 @@ def conditional_forecast(forecast: Forecast, conditions: Sequence[str]) -> Forec
 def _positive_mask(records: SeasonRecords, condition: str, text: str) -> np.ndarray:
     if condition.endswith(" is champion"):
         club = _club_index(records, condition[: -len(" is champion")], text)
-        return records.reached("champion")[:, club]
+        return _reaches(records, "champion", club)
     if " reaches " in condition:
         name, _, column = condition.rpartition(" reaches ")
         club = _club_index(records, name, text)
@@ -115,7 +111,7 @@ def _positive_mask(records: SeasonRecords, condition: str, text: str) -> np.ndar
                 place="--given",
                 hint=close_match_hint(column, known) or f"known: {', '.join(known)}",
             )
-        return records.reached(column)[:, club]
+        return _reaches(records, column, club)
     for pattern, slot_form in _FORMS:
         match = pattern.match(condition)
         if match:
@@ -128,13 +124,52 @@ def _positive_mask(records: SeasonRecords, condition: str, text: str) -> np.ndar
                     hint=close_match_hint(slot, records.slot_names, "slot")
                     or "name a tie for wins/loses and a group for tops/finishes",
                 )
-            return records.occupants[:, records.slot_names.index(slot)] == club
+            index = records.slot_names.index(slot)
+            if not records.has_slot(index):
+                raise InputError(
+                    f"slot '{slot}' of condition '{text}' was not kept in the simulated seasons",
+                    place="--given",
+                    hint="simulate with keep_slots including it (or all slots)",
+                )
+            return records.occupant(index) == club
     raise InputError(
         f"cannot read the condition '{text}'",
         place="--given",
         hint="write e.g. 'Total Clean wins VII-F', 'Senati tops VII-A', "
         "'CNI finishes 2 in III-A', 'Olimpia reaches final', 'Total Clean is champion'",
     )
+
+
+def _reaches(records: SeasonRecords, column: str, club: int) -> np.ndarray:
+    """bool[n_seasons]: the seasons in which ``club`` reached ``column``."""
+    mask = np.zeros(records.n_seasons, dtype=bool)
+    for slot in records.column_slots(column):
+        mask |= records.occupant(int(slot)) == club
+    return mask
+
+
+def condition_slots(slot_names: Sequence[str], conditions: Sequence[str]) -> set[str]:
+    """The slots that ``conditions`` read beyond the odds columns' own slots.
+
+    Conditions that do not parse or name no slot add nothing (they are reported when the
+    conditional forecast is made).
+    """
+    names = set(slot_names)
+    slots = set()
+    for text in conditions:
+        condition = text.strip()
+        if condition.startswith("not "):
+            condition = condition[4:].strip()
+        if condition.endswith(" is champion") or " reaches " in condition:
+            continue
+        for pattern, slot_form in _FORMS:
+            match = pattern.match(condition)
+            if match:
+                slot = slot_form.format(**match.groupdict())
+                if slot in names:
+                    slots.add(slot)
+                break
+    return slots
 
 
 def _club_index(records: SeasonRecords, name: str, text: str) -> int:
@@ -149,13 +184,15 @@ def _club_index(records: SeasonRecords, name: str, text: str) -> int:
 
 
 def _slot_odds(records: SeasonRecords) -> pd.DataFrame:
-    n_clubs = len(records.club_names)
+    """Slot x club odds over the kept output slots (every output slot unless the run kept
+    fewer)."""
+    n_clubs = records.n_clubs
     n = max(records.n_seasons, 1)
-    table = np.zeros((len(records.slot_names) - n_clubs, n_clubs))
-    for j in range(n_clubs, len(records.slot_names)):
-        table[j - n_clubs] = np.bincount(records.occupants[:, j], minlength=n_clubs) / n
+    table = np.zeros((len(records.kept_slots), n_clubs))
+    for j in range(len(records.kept_slots)):
+        table[j] = np.bincount(records.kept[:, j], minlength=n_clubs) / n
     return pd.DataFrame(
         table,
-        index=pd.Index(records.slot_names[n_clubs:], name="slot"),
+        index=pd.Index([records.slot_names[s] for s in records.kept_slots], name="slot"),
         columns=list(records.club_names),
     )

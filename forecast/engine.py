@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 from importlib import metadata as importlib_metadata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,15 +23,35 @@ import pandas as pd
 from forecast.compiler import CompiledTournament, compile_tournament
 from forecast.config import Tournament
 from forecast.errors import InputError
-from forecast.results import Forecast, SeasonRecords
+from forecast.results import Forecast, SeasonRecords, column_slots, occupant_dtype
 from ratings.goal_model import GoalModel
 
-__all__ = ["DEFAULT_BLOCK_SIZE", "block_seeds", "simulate", "simulate_compiled"]
+__all__ = [
+    "DEFAULT_BLOCK_SIZE",
+    "KEEP_BYTES_MAX",
+    "block_seeds",
+    "blocks_per_call_for",
+    "estimate_memory",
+    "memory_budget",
+    "simulate",
+    "simulate_compiled",
+]
 
 DEFAULT_BLOCK_SIZE = 4096
 #: Blocks run per kernel call; fixed (not tied to the thread count) so that the points at
 #: which ``precision`` is checked, and hence the result, never depend on threads.
 BLOCKS_PER_CALL = 8
+#: Fewer blocks per call when one block's transient buffers (the kernel's per-season slot
+#: rows and slot tallies) are large, so a call stays within about this many bytes. A
+#: function of the season alone, so results never depend on threads or on what is kept.
+CALL_BYTES = 384 * 2**20
+#: Up to this many (slot x club) cells the slot tallies are read densely; beyond, only at
+#: the (slot, club) pairs that can happen.
+DENSE_SLOT_CELLS = 4_000_000
+#: The most bytes of kept seasons when ``keep_max`` is given (match importance): 256 MiB.
+KEEP_BYTES_MAX = 256 * 2**20
+#: Bytes a run needs besides its arrays (interpreter, numpy, pandas, numba, kernels).
+BASE_BYTES = 300 * 2**20
 
 
 def package_version() -> str:
@@ -64,6 +86,8 @@ def simulate(
     ratings: dict[str, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep_seasons: bool = False,
+    keep_slots: Collection[str] | None = None,
+    keep_max: int | None = None,
 ) -> Forecast:
     """Simulate the open part of ``tournament`` and return the Forecast.
 
@@ -75,6 +99,7 @@ def simulate(
     precision : stop once the largest standard error of any probability is at most this.
     progress : called with (seasons done, seasons planned) after each chunk of blocks.
     keep_seasons : keep who occupied every slot in every season (for ``Forecast.given``).
+    keep_slots, keep_max : what to keep (see :func:`simulate_compiled`).
     """
     compiled = compile_tournament(tournament, goal_model=goal_model, ratings=ratings)
     return simulate_compiled(
@@ -86,6 +111,8 @@ def simulate(
         block_size=block_size,
         progress=progress,
         keep_seasons=keep_seasons,
+        keep_slots=keep_slots,
+        keep_max=keep_max,
     )
 
 
@@ -99,12 +126,24 @@ def simulate_compiled(
     block_size: int = DEFAULT_BLOCK_SIZE,
     progress: Callable[[int, int], None] | None = None,
     keep_seasons: bool = False,
+    keep_slots: Collection[str] | None = None,
+    keep_max: int | None = None,
 ) -> Forecast:
     """Simulate a compiled season (see :func:`simulate`).
 
     ``keep_seasons`` also keeps, for every season that agrees with the known results, the
-    club in every slot (int16, about 2 bytes per slot per season), so conditional
-    questions can be answered afterwards (:meth:`Forecast.given`).
+    club in the kept slots and each tracked match's result (:class:`SeasonRecords`), so
+    conditional questions and match importance can be answered afterwards
+    (:meth:`Forecast.given`). ``keep_slots`` names the output slots to keep besides those
+    of the odds columns (milestones, outcomes, champion), which are always kept; None keeps
+    every slot. Each kept slot costs one byte a season up to 256 clubs, two up to 65,536,
+    and each tracked match one byte.
+
+    ``keep_max`` keeps only the first seasons: at most ``keep_max`` of them and at most
+    :data:`KEEP_BYTES_MAX` bytes (the rest are tallied, not kept), for match importance.
+    Without it every season is kept, and a run whose kept seasons would not fit in the
+    memory available (:func:`memory_budget`) is refused before it starts, with the number
+    of seasons that would fit.
     """
     if n_sims < 1:
         raise InputError(
@@ -136,13 +175,30 @@ def simulate_compiled(
     n_blocks = -(-n_sims // block_size)
     max_known = int(np.max(np.diff(p.unit_known_ptr), initial=0))
     counts = np.zeros((n_clubs, compiled.n_columns), dtype=np.int64)
-    slot_counts = np.zeros((n_slots, n_clubs), dtype=np.int64)
     n_done = 0
     n_rejected = 0
-    kept: list[np.ndarray] = []
-    kept_matches: list[np.ndarray] = []
     n_outputs = n_slots - n_clubs
     n_tracked = len(compiled.tracked_matches)
+    blocks_per_call = blocks_per_call_for(compiled, block_size)
+    # Slot tallies: one (block x slot x club) int32 buffer for the whole run. The kernel
+    # adds to it and never clears it, so it holds the run's cumulative tallies, read once
+    # at the end. For a large season it is read only at the (slot, club) pairs that can
+    # happen (the season's possible occupants): its untouched pages are never mapped, so
+    # it costs about one page per slot and block, not slots x clubs.
+    dense = n_slots * n_clubs <= DENSE_SLOT_CELLS
+    slot_tally = np.zeros((blocks_per_call, n_slots, n_clubs), dtype=np.int32)
+    kept_slots = _kept_slots(compiled, keep_slots) if keep_seasons else np.zeros(0, np.int64)
+    dtype = occupant_dtype(n_clubs)
+    per_season = kept_slots.size * dtype.itemsize + n_tracked
+    keep_limit = n_sims
+    if keep_seasons and keep_max is not None:
+        keep_limit = max(1, min(keep_max, KEEP_BYTES_MAX // max(per_season, 1)))
+    elif keep_seasons:
+        _check_memory(compiled, n_sims, per_season, block_size * blocks_per_call)
+    # Filled in place (np.empty maps no page until written): no copy at the end.
+    kept = np.empty((keep_limit if keep_seasons else 0, kept_slots.size), dtype=dtype)
+    kept_matches = np.empty((kept.shape[0], n_tracked), dtype=np.int8)
+    n_kept = 0
     # Cumulative tallies after each kernel call: the convergence of every estimate.
     history_n: list[int] = []
     history_counts: list[np.ndarray] = []
@@ -153,7 +209,7 @@ def simulate_compiled(
     numba.set_num_threads(used_threads)
     try:
         while block < n_blocks:
-            n_now = min(BLOCKS_PER_CALL, n_blocks - block)
+            n_now = min(blocks_per_call, n_blocks - block)
             sizes = np.array(
                 [min(block_size, n_sims - (block + i) * block_size) for i in range(n_now)],
                 dtype=np.int64,
@@ -161,10 +217,10 @@ def simulate_compiled(
             # int32 per block (a block has fewer than 2**31 seasons): half the cache lines
             # of int64 for the tallies every season touches; totals are int64.
             chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int32)
-            chunk_slots = np.zeros((n_now, n_slots, n_clubs), dtype=np.int32)
             rejected = np.zeros(n_now, dtype=np.int64)
             status = np.zeros(n_now, dtype=np.int32)
-            if keep_seasons:
+            recording = keep_seasons and n_kept < keep_limit
+            if recording:
                 record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
                 records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
             else:
@@ -183,7 +239,7 @@ def simulate_compiled(
                 compiled.max_draw_size,
                 max_known,
                 chunk_counts,
-                chunk_slots,
+                slot_tally[:n_now],
                 rejected,
                 status,
                 record_rows,
@@ -191,9 +247,14 @@ def simulate_compiled(
                 accepted,
                 match_records,
             )
-            if keep_seasons:
-                kept.append(records[accepted == 1])
-                kept_matches.append(match_records[accepted == 1])
+            if recording:
+                # Only the kept slots, in the smallest type: the buffer above is transient.
+                rows = np.flatnonzero(accepted == 1)[: keep_limit - n_kept]
+                stop = n_kept + rows.size
+                kept[n_kept:stop] = records[np.ix_(rows, kept_slots - n_clubs)]
+                kept_matches[n_kept:stop] = match_records[rows]
+                n_kept = stop
+            del records, match_records
             if np.any(status == _kernel.DRAW_FAILED):
                 raise InputError(
                     "a constrained draw found no valid allocation in "
@@ -203,7 +264,6 @@ def simulate_compiled(
                     hint="loosen the draw's 'distinct' rule or change its pots",
                 )
             counts += chunk_counts.sum(axis=0, dtype=np.int64)
-            slot_counts += chunk_slots.sum(axis=0, dtype=np.int64)
             n_done += int(sizes.sum())
             n_rejected += int(rejected.sum())
             history_n.append(n_done - n_rejected)
@@ -224,11 +284,13 @@ def simulate_compiled(
             place="results",
             hint="a known result names two clubs that cannot meet in that unit together",
         )
+    slot_counts = _slot_counts(compiled, slot_tally, dense)
+    del slot_tally
     history = _history(compiled, history_n, history_counts)
     seasons = None
     if keep_seasons:
         seasons = SeasonRecords.from_compiled(
-            compiled, np.concatenate(kept), np.concatenate(kept_matches)
+            compiled, kept[:n_kept], kept_matches[:n_kept], kept_slots
         )
     return _forecast(
         compiled,
@@ -246,6 +308,8 @@ def simulate_compiled(
             "precision_target": precision,
             "threads": used_threads,
             "block_size": block_size,
+            "blocks_per_call": blocks_per_call,
+            **({"n_seasons_kept": n_kept} if keep_seasons and n_kept < n_seasons else {}),
             "version": package_version(),
             "input_sha256": input_hash(compiled),
             "config": str(compiled.tournament.path),
@@ -253,6 +317,164 @@ def simulate_compiled(
             "goal_model": asdict(compiled.goal_model),
             "seconds": round(elapsed, 3),
         },
+    )
+
+
+def blocks_per_call_for(compiled: CompiledTournament, block_size: int = DEFAULT_BLOCK_SIZE) -> int:
+    """Blocks per kernel call: :data:`BLOCKS_PER_CALL`, fewer for a large season.
+
+    One block's transient buffers are the kernel's per-season rows of output slots (int16,
+    when seasons are kept) and its slot tallies; the number of blocks per call keeps their
+    sum under :data:`CALL_BYTES`. It depends on the season only (not on threads or on
+    what is kept), so the points at which ``precision`` is checked never change.
+    """
+    return max(1, min(BLOCKS_PER_CALL, CALL_BYTES // max(_block_bytes(compiled, block_size), 1)))
+
+
+def _block_bytes(compiled: CompiledTournament, block_size: int) -> int:
+    n_clubs, n_slots = len(compiled.club_names), len(compiled.slot_names)
+    rows = block_size * ((n_slots - n_clubs) * 2 + len(compiled.tracked_matches) + 1)
+    return rows + _tally_bytes(n_slots, n_clubs)
+
+
+def _tally_bytes(n_slots: int, n_clubs: int) -> int:
+    """Resident bytes of one block's slot tallies: every cell when read densely, else about
+    one page per slot (only the pages of clubs that occupy a slot are ever touched)."""
+    if n_slots * n_clubs <= DENSE_SLOT_CELLS:
+        return n_slots * n_clubs * 4
+    return n_slots * min(n_clubs * 4, 2 * 4096)
+
+
+def memory_budget() -> int | None:
+    """Bytes of memory a run may use: ``COPA_MEMORY_BUDGET`` (bytes, or with a K/M/G
+    suffix) when set, else MemAvailable of /proc/meminfo; None when neither is known."""
+    stated = os.environ.get("COPA_MEMORY_BUDGET", "").strip()
+    if stated:
+        scale = {"K": 2**10, "M": 2**20, "G": 2**30}.get(stated[-1].upper(), 1)
+        number = stated[:-1] if scale > 1 else stated
+        try:
+            return int(float(number) * scale)
+        except ValueError:
+            raise InputError(
+                f"COPA_MEMORY_BUDGET must be a number of bytes (got '{stated}')",
+                place="COPA_MEMORY_BUDGET",
+                hint="e.g. 2G, 512M or 1000000",
+            ) from None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def estimate_memory(
+    compiled: CompiledTournament,
+    n_sims: int,
+    *,
+    kept_per_season: int = 0,
+    n_keep: int = 0,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+) -> dict[str, int]:
+    """Bytes a run needs, by part: ``base``, ``calls`` (per-call buffers), ``tallies``
+    (slot tallies and the odds built from them), ``history`` (the estimates after each
+    call) and ``kept`` (``n_keep`` kept seasons of ``kept_per_season`` bytes)."""
+    n_clubs, n_slots = len(compiled.club_names), len(compiled.slot_names)
+    per_call = blocks_per_call_for(compiled, block_size)
+    calls = -(-n_sims // (block_size * per_call))
+    rows = min(n_sims, block_size * per_call) if n_keep else 0
+    call_bytes = rows * ((n_slots - n_clubs) * 2 + len(compiled.tracked_matches) + 1)
+    if n_slots * n_clubs <= DENSE_SLOT_CELLS:
+        tallies = per_call * n_slots * n_clubs * 4 + 3 * n_slots * n_clubs * 8
+    else:
+        pairs = sum(len(compiled.tournament.possible.get(s, ())) for s in compiled.slot_names)
+        tallies = per_call * _tally_bytes(n_slots, n_clubs) + pairs * 48
+    return {
+        "base": BASE_BYTES,
+        "calls": call_bytes + per_call * n_clubs * compiled.n_columns * 4,
+        "tallies": tallies,
+        # A long table row (n_seasons, club, column, p, se) costs about 100 bytes.
+        "history": calls * n_clubs * compiled.n_columns * 100,
+        "kept": n_keep * kept_per_season,
+    }
+
+
+def _check_memory(
+    compiled: CompiledTournament, n_sims: int, per_season: int, block_size: int
+) -> None:
+    """Refuse a run whose kept seasons (and buffers) would not fit in memory."""
+    budget = memory_budget()
+    if budget is None:
+        return
+    parts = estimate_memory(
+        compiled, n_sims, kept_per_season=per_season, n_keep=n_sims, block_size=block_size
+    )
+    need = sum(parts.values())
+    if need <= budget:
+        return
+    rest = need - parts["kept"]
+    fit = max(0, (budget - rest) // max(per_season, 1))
+    mib = 2**20
+    if fit >= 1:
+        hint = (
+            f"at most {fit:,} seasons with --given for this season "
+            f"({per_season:,} bytes a kept season): use fewer --sims with --given"
+        )
+    else:
+        hint = "this season does not fit with --given on this machine; run without --given"
+    raise InputError(
+        f"keeping {n_sims:,} simulated seasons for conditional odds needs about "
+        f"{need / mib:,.0f} MiB, more than the {budget / mib:,.0f} MiB of memory available",
+        place="--sims",
+        hint=hint,
+    )
+
+
+def _kept_slots(compiled: CompiledTournament, names: Collection[str] | None) -> np.ndarray:
+    """int64 output slots to keep: ``names`` (every output slot when None) plus every odds
+    column's slots; a club's own slot is never stored."""
+    n_clubs = len(compiled.club_names)
+    if names is None:
+        return np.arange(n_clubs, len(compiled.slot_names), dtype=np.int64)
+    index = {name: i for i, name in enumerate(compiled.slot_names)}
+    milestones, outcomes = column_slots(compiled)
+    wanted = {index[n] for n in names if n in index}
+    for slots in (*milestones.values(), *outcomes.values()):
+        wanted.update(int(s) for s in slots)
+    return np.array(sorted(s for s in wanted if s >= n_clubs), dtype=np.int64)
+
+
+def _slot_counts(compiled: CompiledTournament, tally: np.ndarray, dense: bool) -> Any:
+    """The run's slot tallies over the output slots: int64[S - C, C] when ``dense``, else a
+    scipy CSR matrix of the same shape holding the (slot, club) pairs that can happen."""
+    n_clubs = len(compiled.club_names)
+    if dense:
+        return tally[:, n_clubs:, :].sum(axis=0, dtype=np.int64)
+    from scipy import sparse
+
+    club_index = {name: i for i, name in enumerate(compiled.club_names)}
+    all_clubs = np.arange(n_clubs, dtype=np.int64)
+    rows, cols = [], []
+    possible = compiled.tournament.possible
+    for s, name in enumerate(compiled.slot_names[n_clubs:]):
+        names = possible.get(name)
+        clubs = (
+            all_clubs
+            if names is None
+            else np.sort(np.fromiter((club_index[c] for c in names), dtype=np.int64))
+        )
+        rows.append(np.full(clubs.size, s, dtype=np.int64))
+        cols.append(clubs)
+    row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    values = np.zeros(row.size, dtype=np.int64)
+    for b in range(tally.shape[0]):
+        values += tally[b, row + n_clubs, col]
+    keep = values > 0
+    return sparse.csr_matrix(
+        (values[keep], (row[keep], col[keep])), shape=(len(compiled.slot_names) - n_clubs, n_clubs)
     )
 
 
@@ -277,7 +499,7 @@ def _max_se(counts: np.ndarray, n: int) -> float:
 def _forecast(
     compiled: CompiledTournament,
     counts: np.ndarray,
-    slot_counts: np.ndarray,
+    slot_counts: Any,
     n: int,
     seasons: SeasonRecords | None,
     history: pd.DataFrame,
@@ -303,11 +525,13 @@ def _forecast(
         index=pd.Index(names, name="club"),
     )
     n_clubs = len(names)
-    slot_odds = pd.DataFrame(
-        slot_counts[n_clubs:] / n,
-        index=pd.Index(compiled.slot_names[n_clubs:], name="slot"),
-        columns=names,
-    )
+    slot_index = pd.Index(compiled.slot_names[n_clubs:], name="slot")
+    if isinstance(slot_counts, np.ndarray):
+        slot_odds = pd.DataFrame(slot_counts / n, index=slot_index, columns=names)
+    else:  # a large season: sparse columns, zeros not stored
+        slot_odds = pd.DataFrame.sparse.from_spmatrix(
+            slot_counts.tocsc() / n, index=slot_index, columns=names
+        )
     places = {m.id: compiled.tournament.milestone_places(m) for m in spec.milestones}
     places["champion"] = 1
     places.update({o.id: len(o.slots) for o in spec.outcomes})

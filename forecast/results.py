@@ -2,24 +2,62 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Forecast", "SeasonRecords"]
+__all__ = ["Forecast", "SeasonRecords", "column_slots", "occupant_dtype"]
+
+
+def occupant_dtype(n_clubs: int) -> np.dtype:
+    """The smallest unsigned integer type that holds club indices 0 .. n_clubs - 1."""
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if n_clubs <= np.iinfo(dtype).max + 1:
+            return np.dtype(dtype)
+    raise ValueError(f"too many clubs for kept seasons: {n_clubs}")
+
+
+def column_slots(compiled: Any) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The slots behind every odds column of a compiled season.
+
+    Returns ``(milestone_slots, outcome_slots)``: milestone id -> int64 slot indices (the
+    input slots of the milestone's units: a club reaches the milestone when it occupies any
+    of them), outcome id -> int64 slot indices, plus ``"champion"``.
+    """
+    p = compiled.program
+    milestone_slots: dict[str, list[int]] = {m: [] for m in compiled.milestone_ids}
+    for u in range(len(compiled.unit_ids)):
+        for m in p.unit_ms[p.unit_ms_ptr[u] : p.unit_ms_ptr[u + 1]]:
+            milestone_slots[compiled.milestone_ids[m]].extend(
+                p.unit_in[p.unit_in_ptr[u] : p.unit_in_ptr[u + 1]].tolist()
+            )
+    outcome_slots = {
+        o: p.outcome_slots[p.outcome_ptr[i] : p.outcome_ptr[i + 1]].astype(np.int64)
+        for i, o in enumerate(compiled.outcome_ids)
+    }
+    outcome_slots["champion"] = np.array([p.champion_slot], dtype=np.int64)
+    milestones = {m: np.unique(v).astype(np.int64) for m, v in milestone_slots.items()}
+    return milestones, outcome_slots
 
 
 @dataclass(frozen=True)
 class SeasonRecords:
-    """Who occupied every slot in every kept season, for conditional questions.
+    """Who occupied the kept slots in every kept season, for conditional questions.
+
+    Stored compactly: a club's own slot always holds that club and is not stored; every
+    other kept slot is one column of the smallest integer type that holds a club index
+    (one byte a slot a season up to 256 clubs, see :func:`occupant_dtype`). Which output
+    slots are kept is chosen by the caller (every one by default; the run command keeps the
+    slots its conditions and odds columns read).
 
     Attributes
     ----------
-    occupants : int16[n_seasons, n_slots]; club index in each slot (clubs' own slots
-        included), one row per season that agrees with the known results.
-    slot_names, club_names : labels of the columns and of the club indices.
+    kept : uint8/uint16[n_seasons, n_kept]; the club in each kept output slot, one row per
+        season that agrees with the known results.
+    kept_slots : int64[n_kept]; the slot index of each column of ``kept`` (all >= n_clubs).
+    slot_names, club_names : labels of the slot and club indices.
     milestone_slots : milestone id -> int64 slot indices; a club reaches the milestone in a
         season when it occupies any of them (the input slots of the milestone's units).
     outcome_slots : outcome id -> int64 slot indices, plus ``"champion"``.
@@ -28,7 +66,8 @@ class SeasonRecords:
     tracked_matches : the upcoming matches whose clubs are known (compiler.TrackedMatch).
     """
 
-    occupants: np.ndarray
+    kept: np.ndarray
+    kept_slots: np.ndarray
     slot_names: tuple[str, ...]
     club_names: tuple[str, ...]
     milestone_slots: dict[str, np.ndarray]
@@ -38,29 +77,24 @@ class SeasonRecords:
 
     @classmethod
     def from_compiled(
-        cls, compiled: Any, outputs: np.ndarray, match_results: np.ndarray | None = None
+        cls,
+        compiled: Any,
+        kept: np.ndarray,
+        match_results: np.ndarray | None = None,
+        kept_slots: np.ndarray | None = None,
     ) -> SeasonRecords:
-        """Records from the kernel's rows: output slots int16[n, S - C], results int8."""
-        p = compiled.program
+        """Records from the kernel's rows: ``kept`` [n, len(kept_slots)] (every output
+        slot, S - C columns, when ``kept_slots`` is None), results int8[n, n_tracked]."""
         n_clubs = len(compiled.club_names)
-        clubs = np.broadcast_to(np.arange(n_clubs, dtype=np.int16), (outputs.shape[0], n_clubs))
-        occupants = np.concatenate([clubs, outputs], axis=1)
-        milestone_slots: dict[str, list[int]] = {m: [] for m in compiled.milestone_ids}
-        for u in range(len(compiled.unit_ids)):
-            for m in p.unit_ms[p.unit_ms_ptr[u] : p.unit_ms_ptr[u + 1]]:
-                milestone_slots[compiled.milestone_ids[m]].extend(
-                    p.unit_in[p.unit_in_ptr[u] : p.unit_in_ptr[u + 1]].tolist()
-                )
-        outcome_slots = {
-            o: p.outcome_slots[p.outcome_ptr[i] : p.outcome_ptr[i + 1]].astype(np.int64)
-            for i, o in enumerate(compiled.outcome_ids)
-        }
-        outcome_slots["champion"] = np.array([p.champion_slot], dtype=np.int64)
+        if kept_slots is None:
+            kept_slots = np.arange(n_clubs, len(compiled.slot_names), dtype=np.int64)
+        milestone_slots, outcome_slots = column_slots(compiled)
         return cls(
-            occupants=occupants,
+            kept=kept.astype(occupant_dtype(n_clubs), copy=False),
+            kept_slots=np.asarray(kept_slots, dtype=np.int64),
             slot_names=compiled.slot_names,
             club_names=compiled.club_names,
-            milestone_slots={m: np.unique(v).astype(np.int64) for m, v in milestone_slots.items()},
+            milestone_slots=milestone_slots,
             outcome_slots=outcome_slots,
             match_results=match_results,
             tracked_matches=tuple(compiled.tracked_matches),
@@ -68,17 +102,75 @@ class SeasonRecords:
 
     @property
     def n_seasons(self) -> int:
-        return int(self.occupants.shape[0])
+        return int(self.kept.shape[0])
+
+    @property
+    def n_clubs(self) -> int:
+        return len(self.club_names)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the per-season arrays."""
+        results = 0 if self.match_results is None else self.match_results.nbytes
+        return int(self.kept.nbytes + results)
+
+    def has_slot(self, slot: int) -> bool:
+        """Whether the occupant of ``slot`` is known in every kept season."""
+        return slot < self.n_clubs or bool(np.any(self.kept_slots == slot))
+
+    def occupant(self, slot: int) -> np.ndarray:
+        """[n_seasons]: the club index in ``slot`` in every kept season."""
+        if slot < self.n_clubs:
+            return np.full(self.n_seasons, slot, dtype=self.kept.dtype)
+        where = np.flatnonzero(self.kept_slots == slot)
+        if where.size == 0:
+            raise KeyError(f"slot {self.slot_names[slot]} was not kept")
+        return self.kept[:, where[0]]
+
+    @property
+    def occupants(self) -> np.ndarray:
+        """int64[n_seasons, n_slots]: the club in every slot (-1 where not kept).
+
+        Built on demand (8 bytes a slot a season): for small seasons and tests.
+        """
+        out = np.full((self.n_seasons, len(self.slot_names)), -1, dtype=np.int64)
+        out[:, : self.n_clubs] = np.arange(self.n_clubs)
+        out[:, self.kept_slots] = self.kept
+        return out
+
+    def column_slots(self, column: str) -> np.ndarray:
+        """int64 slot indices behind milestone or outcome ``column`` (or ``champion``)."""
+        slots = self.milestone_slots.get(column)
+        return self.outcome_slots[column] if slots is None else slots
+
+    def select(self, mask: np.ndarray) -> SeasonRecords:
+        """The records of the seasons where ``mask`` (bool[n_seasons]) holds."""
+        results = None if self.match_results is None else self.match_results[mask]
+        return replace(self, kept=self.kept[mask], match_results=results)
+
+    def reached_counts(self, column: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """int64[n_clubs]: in how many kept seasons (where ``mask``) each club reached
+        ``column``; a club holding two of its slots in one season counts once."""
+        rows = np.arange(self.n_seasons) if mask is None else np.flatnonzero(mask)
+        own = np.zeros(self.n_clubs, dtype=bool)
+        keys = []
+        for slot in self.column_slots(column):
+            if slot < self.n_clubs:
+                own[slot] = True  # its own slot: reached in every season
+            else:
+                keys.append(rows * self.n_clubs + self.occupant(int(slot))[rows])
+        moving = np.zeros(self.n_clubs, dtype=np.int64)
+        if keys:
+            pairs = np.unique(np.concatenate(keys)) % self.n_clubs
+            moving = np.bincount(pairs, minlength=self.n_clubs).astype(np.int64)
+        return np.where(own, rows.size, moving).astype(np.int64)
 
     def reached(self, column: str) -> np.ndarray:
         """bool[n_seasons, n_clubs]: which clubs reached milestone/outcome ``column``."""
-        slots = self.milestone_slots.get(column)
-        if slots is None:
-            slots = self.outcome_slots[column]
-        out = np.zeros((self.n_seasons, len(self.club_names)), dtype=bool)
+        out = np.zeros((self.n_seasons, self.n_clubs), dtype=bool)
         rows = np.arange(self.n_seasons)
-        for slot in slots:
-            out[rows, self.occupants[:, slot]] = True
+        for slot in self.column_slots(column):
+            out[rows, self.occupant(int(slot)).astype(np.int64)] = True
         return out
 
 

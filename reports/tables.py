@@ -121,6 +121,7 @@ def importance_rows(forecast: Forecast) -> tuple[str, list[list[str]]] | None:
         return None
     column = default_column(forecast)
     name = forecast.names.get(column, column)
+    table = matches_that_matter(forecast, column)
     rows = [
         [
             str(row.match),
@@ -129,7 +130,7 @@ def importance_rows(forecast: Forecast) -> tuple[str, list[list[str]]] | None:
             f"{100 * row.swing:+.1f}",
             f"{row.n_first_wins:,} / {row.n_draw:,} / {row.n_second_wins:,}",
         ]
-        for row in matches_that_matter(forecast, column).itertuples()
+        for row in table.itertuples()
     ]
     intro = (
         f"For each upcoming match whose clubs are known: how many places in “{name}” change "
@@ -138,4 +139,15 @@ def importance_rows(forecast: Forecast) -> tuple[str, list[list[str]]] | None:
         "seasons themselves, split by that match's result (seasons behind each result: first "
         "win / draw / second win)."
     )
+    if records.n_seasons < forecast.n_seasons:
+        intro += (
+            f" Counted in the first {records.n_seasons:,} of the {forecast.n_seasons:,} "
+            "seasons (the seasons kept for it are capped to bound memory)."
+        )
+    unranked = int(table.attrs.get("unranked", 0))
+    if unranked:
+        intro += (
+            f" {unranked:,} of {len(records.tracked_matches):,} matches are not ranked: a win "
+            "for one of their clubs never happened in these seasons (simulate more seasons)."
+        )
     return intro, rows

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +156,124 @@ def test_report_ranks_matches_that_matter(tmp_path: Path) -> None:
     report = (out / "report.md").read_text(encoding="utf-8")
     section = report.split("## Matches that matter most", 1)[1]
     assert section.count("| G: ") == 6
+
+
+# ------------------------------------------------------------------ withdrawn clubs, tiny runs
+
+# Delta withdraws: its three matches are 0-3 walkovers against it.
+WITHDRAWN = SEASON.replace("rating = 1450\n", "rating = 1450\nexcluded = true\n", 1)
+assert WITHDRAWN != SEASON
+
+WALKOVER = """
+[[results]]
+unit = "G"
+home = "Alfa"
+away = "Delta"
+kind = "walkover"
+awarded_to = "Alfa"
+"""
+
+
+def _run_cli(path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "forecast.cli",
+            "run",
+            str(path),
+            "--quiet",
+            "--out",
+            str(out),
+            *list(extra),
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
+def _write_all_reports(result: forecast.Forecast, out: Path) -> str:
+    """Every text report (md, json, csv) of ``result``; returns report.md."""
+    from datetime import datetime
+
+    import reports
+
+    context = reports.RunContext(
+        season_id="imp",
+        season_name="Importance",
+        config="imp.toml",
+        generated_at=datetime(2006, 12, 15).astimezone(),
+        assumptions=(),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    reports.write_reports(result, context, out)
+    return (out / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("extra", ["", WALKOVER], ids=["excluded", "excluded+walkover_row"])
+def test_withdrawn_club_with_importance(tmp_path: Path, extra: str) -> None:
+    """A withdrawn club's matches are decided (walkovers): not tracked, and importance of
+    the others is defined. Was: pandas 'Encountered all NA values' in run."""
+    path = tmp_path / "withdrawn.toml"
+    path.write_text(WITHDRAWN + extra, encoding="utf-8")
+    result = forecast.simulate(forecast.load(path), 20_000, seed=5, keep_seasons=True)
+    assert result.seasons is not None
+    tracked = result.seasons.tracked_matches
+    assert len(tracked) == 3  # Alfa, Beta, Gama among themselves
+    assert all("Delta" not in (m.first, m.second) for m in tracked)
+    ranked = matches_that_matter(result)
+    assert len(ranked) == 3 and ranked["importance"].notna().all()
+    assert result.odds.loc["Delta", "promoted"] == 0.0
+    report = _write_all_reports(result, tmp_path / "out")
+    assert report.split("## Matches that matter most", 1)[1].count("| G: ") == 3
+
+
+def test_withdrawn_club_through_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "withdrawn.toml"
+    path.write_text(WITHDRAWN + WALKOVER, encoding="utf-8")
+    done = _run_cli(path, tmp_path / "out", "--sims", "3000")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("n_sims", [1, 2, 3, 4, 5])
+def test_tiny_runs_with_importance(tmp_path: Path, n_sims: int) -> None:
+    """1-5 seasons: some result of some match never happens, so its swing is undefined.
+    Such matches are left out of the ranking (and counted), never a NaN or a crash."""
+    result = forecast.simulate(_load(tmp_path), n_sims, seed=n_sims, keep_seasons=True)
+    ranked = matches_that_matter(result, top=6)
+    assert ranked["importance"].notna().all()
+    assert len(ranked) + ranked.attrs["unranked"] == 6
+    if n_sims == 1:  # one season: no match has both a first-club and a second-club win
+        assert ranked.empty
+    report = _write_all_reports(result, tmp_path / "out")
+    section = report.split("## Matches that matter most", 1)[1]
+    assert "nan" not in section
+    if ranked.attrs["unranked"]:
+        assert "are not ranked" in section
+    odds = json.loads((tmp_path / "out" / "odds.json").read_text(encoding="utf-8"))
+    assert len(odds["importance"]) == len(ranked)
+
+
+def test_tiny_run_through_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "imp.toml"
+    path.write_text(SEASON, encoding="utf-8")
+    for n_sims in ("1", "5"):
+        done = _run_cli(path, tmp_path / f"out{n_sims}", "--sims", n_sims)
+        assert done.returncode == 0, done.stderr
+
+
+def test_importance_arrays_agree_with_the_table(kept: forecast.Forecast) -> None:
+    """The ranking (computed from arrays, a block of matches at a time) agrees with the
+    per-(match, club) table."""
+    table = match_importance(kept)
+    ranked = matches_that_matter(kept, top=6)
+    for row in ranked.itertuples():
+        part = table[table["match"] == row.match]
+        assert row.importance == pytest.approx(part["swing"].abs().sum() / 2, abs=1e-12)
+        biggest = part.loc[part["swing"].abs().idxmax()]
+        assert row.most_affected == biggest["club"]
+        assert row.swing == pytest.approx(biggest["swing"], abs=1e-12)
+    one = match_importance(kept, matches=[ranked["match"][0]])
+    assert len(one) == 4 and set(one["match"]) == {ranked["match"][0]}
