@@ -17,6 +17,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -72,6 +73,9 @@ class Tournament:
     units : every unit, ordered so that each slot is filled before a unit reads it.
     possible : for each slot text (``"VII-A#1"``, a club name), the clubs that can occupy it.
     input_hash : sha256 of the resolved inputs (spec after overlays).
+    results_file : the results CSV read (``[season] results_file``), if any.
+    as_of : the ``as_of`` day given to :func:`load`; ``results_left_out`` results dated
+        after it were left out of ``spec.results``.
     """
 
     spec: S.TournamentSpec
@@ -80,6 +84,9 @@ class Tournament:
     units: tuple[Unit, ...]
     possible: dict[str, frozenset[str]] = field(repr=False)
     input_hash: str = ""
+    results_file: Path | None = None
+    as_of: date | None = None
+    results_left_out: int = 0
 
     @property
     def clubs(self) -> tuple[S.Club, ...]:
@@ -105,40 +112,74 @@ class Tournament:
         return sum(1 for u in matched for ref in u.inputs if ref.unit not in ids)
 
 
-def load(path: str | Path, scenarios: Sequence[str | Path] = ()) -> Tournament:
+def load(
+    path: str | Path, scenarios: Sequence[str | Path] = (), *, as_of: date | None = None
+) -> Tournament:
     """Read, validate and resolve a season file and its scenario overlays.
+
+    ``[season] results_file`` (a CSV of known results, relative to the file that names it)
+    is read and its rows join ``[[results]]``; ``as_of`` keeps only the results dated on or
+    before that day (undated ones always). The kept results are ordered by date, undated
+    first, then as written; that is the order in which they update the ratings.
 
     Raises
     ------
     InputError
-        For any problem in the files, naming the file, the key path and a hint.
+        For any problem in the files, naming the file, the key path and a hint (for a
+        results file: its row and column).
     """
     path = Path(path)
     data = _read_toml(path)
     scenario_paths = tuple(Path(p) for p in scenarios)
     file = str(path)
+    # The file whose [season] results_file is in force: the path is relative to it.
+    declared_in = path
     if scenario_paths:
         from forecast.scenarios import apply_overlay
 
         # The base alone first, so that a mistake in it is reported as the base's, not as
         # the scenario's that happened to touch it.
-        _resolve(_validate(data, file), file)
+        base, origins = _add_results_file(_validate(data, file), declared_in, file)
+        _resolve(base, file, origins)
         for scenario in scenario_paths:
-            data = apply_overlay(data, _read_toml(scenario), scenario, config=path)
+            overlay = _read_toml(scenario)
+            season = overlay.get("season")
+            if isinstance(season, dict) and "results_file" in season:
+                declared_in = scenario
+            data = apply_overlay(data, overlay, scenario, config=path)
         # What is still wrong comes from the combination (e.g. a result in a unit that a
         # scenario removed): name the season file with its scenarios.
         file = f"{path} with scenario {', '.join(map(str, scenario_paths))}"
-    spec = _validate(data, file)
-    units, possible = _resolve(spec, file)
-    digest = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()
+    spec, origins = _add_results_file(_validate(data, file), declared_in, file)
+    units, possible = _resolve(spec, file, origins)
+    spec, left_out = _results_as_of(spec, as_of)
     return Tournament(
         spec=spec,
         path=path,
         scenarios=scenario_paths,
         units=units,
         possible=possible,
-        input_hash=digest,
+        input_hash=spec_hash(spec),
+        results_file=_results_file_path(spec, declared_in),
+        as_of=as_of,
+        results_left_out=left_out,
     )
+
+
+def spec_hash(spec: S.TournamentSpec) -> str:
+    """sha256 of a validated spec (the ``input_hash`` of a Tournament).
+
+    A result's ``date`` and ``[season] results_file`` count only where given, so a file that
+    uses neither hashes as it did before they existed.
+    """
+    exclude: dict[str, Any] = {}
+    if spec.season.results_file is None:
+        exclude["season"] = {"results_file"}
+    undated = {i: {"date"} for i, r in enumerate(spec.results) if r.date is None}
+    if undated:
+        exclude["results"] = undated
+    text = spec.model_dump_json(exclude=exclude or None)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def parse_slot(text: str) -> SlotRef:
@@ -184,6 +225,401 @@ def _read_toml(path: Path) -> dict[str, Any]:
             place=place,
             hint="check quotes, brackets and '=' around that line",
         ) from None
+
+
+# --------------------------------------------------------------------------- results files
+
+#: The columns of a results file (``[season] results_file``), in the documented order.
+RESULT_COLUMNS = (
+    "date",
+    "unit",
+    "home",
+    "away",
+    "home_score",
+    "away_score",
+    "kind",
+    "awarded_to",
+    "winner",
+)
+#: Columns a results file may add after those: a free-text note per row.
+OPTIONAL_RESULT_COLUMNS = ("note",)
+_HEADER_HINT = "the header line is " + ",".join(RESULT_COLUMNS) + " (optionally ,note)"
+#: The results-file column that holds each Result key (for messages).
+_COLUMN_OF_KEY = {"score": "home_score", "kind": "kind", "date": "date", "note": "note"}
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where a result came from when it is a row of a results file."""
+
+    file: str
+    row: int
+
+
+def _results_file_path(spec: S.TournamentSpec, declared_in: Path) -> Path | None:
+    name = spec.season.results_file
+    return None if name is None else declared_in.parent / name
+
+
+def _add_results_file(
+    spec: S.TournamentSpec, declared_in: Path, file: str
+) -> tuple[S.TournamentSpec, tuple[_Origin | None, ...]]:
+    """``spec`` with the rows of its results file after its ``[[results]]``.
+
+    Returns the spec and, per result, where it came from (None: the season file). A row
+    that gives the same result as a ``[[results]]`` entry is taken once (with the row's date
+    where the entry has none); one that contradicts it is an error naming the row.
+    """
+    csv_path = _results_file_path(spec, declared_in)
+    toml_results = list(spec.results)
+    origins: list[_Origin | None] = [None] * len(toml_results)
+    if csv_path is None:
+        return spec, tuple(origins)
+    rows = read_results_file(csv_path, declared_in=str(declared_in))
+    kinds = _unit_specs(spec)
+    twins: dict[tuple[Any, ...], int] = {}
+    for i, result in enumerate(toml_results):
+        key = _match_key(result, kinds.get(result.unit))
+        if key is not None:
+            twins.setdefault(key, i)
+    added: list[S.Result] = []
+    for row, result in rows:
+        key = _match_key(result, kinds.get(result.unit))
+        i = twins.get(key) if key is not None else None
+        if i is None:
+            added.append(result)
+            origins.append(_Origin(str(csv_path), row))
+            continue
+        twin = toml_results[i]
+        column = _first_difference(twin, result)
+        if column is not None:
+            raise InputError(
+                f"the row gives {_describe_result(result)}, but results[{i}] of {file} gives "
+                f"{_describe_result(twin)}",
+                file=str(csv_path),
+                place=f"row {row}, column {column}",
+                hint="give each match once, or the same result in both places",
+            )
+        if twin.date is None and result.date is not None:
+            toml_results[i] = twin.model_copy(update={"date": result.date})
+    return spec.model_copy(update={"results": [*toml_results, *added]}), tuple(origins)
+
+
+def read_results_file(
+    path: str | Path, *, declared_in: str | None = None
+) -> list[tuple[int, S.Result]]:
+    """Read a results CSV into ``(row number, Result)`` pairs (the header is row 1).
+
+    Blank lines and lines starting with ``#`` (comments) are skipped but counted, so row
+    numbers are the lines a text editor shows. Every cell is stripped of surrounding spaces;
+    an empty cell is a value not given. Only the shape of each row is checked here (dates,
+    scores, which columns a kind of result fills); names are checked against the season by
+    :func:`load`.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the row and the column, with a hint. ``declared_in`` is the
+        season (or scenario) file that names this one, for a missing file.
+    """
+    path = Path(path)
+    csv_file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            f"results file '{path}' not found",
+            file=declared_in,
+            place="season.results_file",
+            hint="the path is relative to the file that names it",
+        ) from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(
+            f"cannot read the results file '{path}' ({reason})",
+            file=declared_in,
+            place="season.results_file",
+            hint="name a CSV file you may read, not a directory",
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start})",
+            file=csv_file,
+            place=f"row {row}",
+            hint="save the file as UTF-8 (CSV UTF-8 in a spreadsheet)",
+        ) from None
+    if "\0" in text:
+        row = text[: text.index("\0")].count("\n") + 1
+        raise InputError(
+            "the row holds a NUL character",
+            file=csv_file,
+            place=f"row {row}",
+            hint="the file is not a text CSV; export it again as CSV UTF-8",
+        )
+    records = _csv_records(text, csv_file)
+    if not records:
+        raise InputError(
+            "the file is empty: it has no header row",
+            file=csv_file,
+            place="row 1",
+            hint=_HEADER_HINT,
+        )
+    header_row, header = records[0]
+    columns = _results_header(header, header_row, csv_file)
+    out: list[tuple[int, S.Result]] = []
+    for row, cells in records[1:]:
+        out.append((row, _result_from_row(cells, columns, row, csv_file)))
+    return out
+
+
+def _csv_records(text: str, csv_file: str) -> list[tuple[int, list[str]]]:
+    """Non-blank, non-comment records with the line each starts on."""
+    import csv
+    import io
+
+    def lines() -> Iterable[str]:
+        for line in io.StringIO(text, newline=""):
+            # A comment keeps its line (as an empty one), so line numbers stay right.
+            yield "\n" if line.lstrip(" \t").startswith("#") else line
+
+    reader = csv.reader(lines(), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                records.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(
+            f"not valid CSV: {exc}",
+            file=csv_file,
+            place=f"row {start}",
+            hint='quote a value holding a comma or a quote ("Club, the" and "" for ")',
+        ) from None
+    return records
+
+
+def _results_header(header: list[str], row: int, csv_file: str) -> list[str]:
+    names = [cell.strip() for cell in header]
+    allowed = (*RESULT_COLUMNS, *OPTIONAL_RESULT_COLUMNS)
+    for name in names:
+        if name not in allowed:
+            raise InputError(
+                f"unknown column '{name}'" if name else "a column without a name",
+                file=csv_file,
+                place=f"row {row} (header), column {name or len(names)}",
+                hint=close_match_hint(name, allowed) or _HEADER_HINT,
+            )
+        if names.count(name) > 1:
+            raise InputError(
+                f"column '{name}' appears twice",
+                file=csv_file,
+                place=f"row {row} (header), column {name}",
+                hint="keep one of them",
+            )
+    for name in RESULT_COLUMNS:
+        if name not in names:
+            raise InputError(
+                f"missing column '{name}'",
+                file=csv_file,
+                place=f"row {row} (header), column {name}",
+                hint=f"{_HEADER_HINT}; a cell may be empty, the column may not be missing",
+            )
+    return names
+
+
+def _result_from_row(cells: list[str], columns: list[str], row: int, csv_file: str) -> S.Result:
+    def fail(column: str, message: str, hint: str) -> InputError:
+        return InputError(message, file=csv_file, place=f"row {row}, column {column}", hint=hint)
+
+    if len(cells) > len(columns):
+        extra = next((i for i in range(len(columns), len(cells)) if cells[i].strip()), len(columns))
+        raise fail(
+            str(extra + 1),
+            f"the row has {len(cells)} cells but the header names {len(columns)} columns",
+            "remove the extra cell, or quote a value that holds a comma",
+        )
+    if len(cells) < len(columns):
+        raise fail(
+            columns[len(cells)],
+            f"the row has {len(cells)} cells but the header names {len(columns)} columns",
+            "give every column, leaving a cell empty (,,) where it does not apply",
+        )
+    value = {name: cell.strip() or None for name, cell in zip(columns, cells, strict=True)}
+    day = value["date"]
+    if day is not None:
+        try:
+            S.check_date(day)
+        except ValueError as exc:
+            raise fail(
+                "date", str(exc), "write dates as YYYY-MM-DD, or leave the cell empty"
+            ) from None
+    if value["unit"] is None:
+        raise fail("unit", "no unit", "name the group or tie the match was played in")
+    goals: dict[str, int] = {}
+    for column in ("home_score", "away_score"):
+        cell = value[column]
+        if cell is None:
+            continue
+        if not cell.isascii() or not cell.isdigit():
+            raise fail(
+                column,
+                f"'{cell}' is not a number of goals",
+                f"a whole number from 0 to {S.MAX_GOALS_IN_RESULT}, e.g. 2",
+            )
+        goals[column] = int(cell)
+        if goals[column] > S.MAX_GOALS_IN_RESULT:
+            raise fail(
+                column,
+                f"{goals[column]} goals is not a football score",
+                f"at most {S.MAX_GOALS_IN_RESULT} goals a side (the record is 149-0)",
+            )
+    kind = value["kind"]
+    kinds = ("played", "walkover", "forfeit")
+    if kind is not None and kind not in kinds:
+        raise fail(
+            "kind",
+            f"'{kind}' is not a kind of result",
+            close_match_hint(kind, kinds) or "played, walkover or forfeit (empty is played)",
+        )
+    if value["winner"] is not None:
+        for column in ("home", "away", "home_score", "away_score", "kind", "awarded_to"):
+            if value[column] is not None:
+                raise fail(
+                    column,
+                    "a row with a winner names only the date, the unit and the winner of a tie",
+                    f"leave {column} empty, or give the match and leave winner empty",
+                )
+    else:
+        for column in ("home", "away"):
+            if value[column] is None:
+                raise fail(
+                    column,
+                    f"no {column} club",
+                    "a match names both clubs; a tie settled on penalties names its winner",
+                )
+        if kind in (None, "played"):
+            if value["awarded_to"] is not None:
+                raise fail(
+                    "awarded_to",
+                    "'awarded_to' is for a walkover or forfeit",
+                    "set kind to walkover or forfeit and leave the scores empty",
+                )
+            for column in ("home_score", "away_score"):
+                if column not in goals:
+                    raise fail(
+                        column,
+                        "no score",
+                        "a played match needs both scores (a walkover: kind and awarded_to)",
+                    )
+        else:
+            for column in ("home_score", "away_score"):
+                if column in goals:
+                    raise fail(
+                        column,
+                        f"a {kind} takes no score",
+                        "leave the scores empty and name the club in awarded_to (it counts 3-0)",
+                    )
+            if value["awarded_to"] is None:
+                raise fail(
+                    "awarded_to",
+                    f"a {kind} needs the club it was awarded to",
+                    "name the home or the away club",
+                )
+    fields: dict[str, Any] = {
+        "unit": value["unit"],
+        "date": day,
+        "home": value["home"],
+        "away": value["away"],
+        "awarded_to": value["awarded_to"],
+        "winner": value["winner"],
+        "kind": kind or "played",
+        "note": value.get("note") or "",
+    }
+    if goals:
+        fields["score"] = (goals["home_score"], goals["away_score"])
+    try:
+        return S.Result.model_validate(fields)
+    except ValidationError as exc:  # every rule above; a safety net with the same shape
+        err = exc.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else "unit"
+        column = _COLUMN_OF_KEY.get(key, key if key in RESULT_COLUMNS else "unit")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise fail(column, message, "see docs/format.md, section 'Results files'") from None
+
+
+def _unit_specs(spec: S.TournamentSpec) -> dict[str, S.Draw | S.Group | S.Tie]:
+    out: dict[str, S.Draw | S.Group | S.Tie] = {}
+    for stage in spec.stages:
+        for item in (*stage.draws, *stage.groups, *stage.ties):
+            out.setdefault(item.id, item)
+    return out
+
+
+def _match_key(result: S.Result, unit: Any) -> tuple[Any, ...] | None:
+    """What identifies the match (or tie winner) a result fixes, where that is defined."""
+    if result.winner is not None:
+        return (result.unit, "winner")
+    if unit is None or result.home is None or result.away is None:
+        return None
+    if _meets_once(unit):
+        return (result.unit, frozenset((result.home, result.away)))
+    if _meets_twice(unit):
+        return (result.unit, result.home, result.away)
+    return None
+
+
+def _first_difference(a: S.Result, b: S.Result) -> str | None:
+    """The results-file column where two results of one match differ, or None."""
+    for key in ("home", "away", "score", "kind", "awarded_to", "winner"):
+        if getattr(a, key) != getattr(b, key):
+            return _COLUMN_OF_KEY.get(key, key)
+    if a.date is not None and b.date is not None and a.date != b.date:
+        return "date"
+    return None
+
+
+def _describe_result(r: S.Result) -> str:
+    if r.winner is not None:
+        return f"'{r.winner}' as the winner of '{r.unit}'"
+    if r.score is not None:
+        what = f"{r.home} {r.score[0]}-{r.score[1]} {r.away}"
+    else:
+        what = f"{r.home} v {r.away}, a {r.kind} awarded to {r.awarded_to}"
+    return what + (f" on {r.date}" if r.date else "")
+
+
+def _results_as_of(spec: S.TournamentSpec, as_of: date | None) -> tuple[S.TournamentSpec, int]:
+    """The results kept on ``as_of`` (dated that day or before, or undated), in date order
+    (undated first, then as written), and how many were left out."""
+    results = list(spec.results)
+    kept = [r for r in results if as_of is None or r.date is None or S.check_date(r.date) <= as_of]
+    kept.sort(key=lambda r: r.date or "")
+    left_out = len(results) - len(kept)
+    update: dict[str, Any] = {"results": kept}
+    if as_of is not None:
+        note = f"Known results as of {as_of.isoformat()} (--as-of): {len(kept)} used" + (
+            f", {left_out} dated later left out." if left_out else ", none dated later."
+        )
+        update["season"] = spec.season.model_copy(
+            update={"assumptions": [*spec.season.assumptions, note]}
+        )
+    if kept == results and as_of is None:
+        return spec, 0
+    return spec.model_copy(update=update), left_out
+
+
+def result_dates(spec: S.TournamentSpec) -> list[date]:
+    """The distinct days of the dated results, in order (for timelines)."""
+    return sorted({S.check_date(r.date) for r in spec.results if r.date is not None})
+
+
+def day_before(day: date) -> date:
+    return day - timedelta(days=1)
 
 
 # --------------------------------------------------------------------------- validation
@@ -515,9 +951,13 @@ def _format_loc(loc: Iterable[Any], data: Any) -> str:
 
 
 def _resolve(
-    spec: S.TournamentSpec, file: str
+    spec: S.TournamentSpec, file: str, origins: Sequence[_Origin | None] = ()
 ) -> tuple[tuple[Unit, ...], dict[str, frozenset[str]]]:
-    """Check every cross-reference; order the units; find who can occupy each slot."""
+    """Check every cross-reference; order the units; find who can occupy each slot.
+
+    ``origins`` says, per result, which row of a results file it came from (None or
+    missing: the season file), so that its mistakes name that row.
+    """
 
     def fail(message: str, place: str, hint: str | None = None) -> InputError:
         # Every message gets a hint; the loader's checks are listed in docs/format.md.
@@ -716,7 +1156,7 @@ def _resolve(
         "milestones/outcomes",
         fail,
     )
-    _check_results(spec, by_id, possible, clubs, fail)
+    _check_results(spec, by_id, possible, clubs, fail, origins)
     return tuple(order), possible
 
 
@@ -1010,99 +1450,124 @@ def _check_results(
     possible: dict[str, frozenset[str]],
     clubs: dict[str, S.Club],
     fail: Any,
+    origins: Sequence[_Origin | None] = (),
 ) -> None:
-    def check_club(name: str, unit: Unit, place: str) -> None:
+    def origin(i: int) -> _Origin | None:
+        return origins[i] if i < len(origins) else None
+
+    def result_error(i: int, key: str | None, message: str, hint: str | None) -> InputError:
+        """An error in results[i]: at its key path, or at its row and column of a file."""
+        found = origin(i)
+        if found is None:
+            return fail(message, f"results[{i}]" + (f".{key}" if key else ""), hint)
+        column = _COLUMN_OF_KEY.get(key or "home", key or "home")
+        return InputError(
+            message,
+            file=found.file,
+            place=f"row {found.row}, column {column}",
+            hint=hint or "see docs/format.md, section 'Results files'",
+        )
+
+    def label(i: int) -> str:
+        found = origin(i)
+        return f"results[{i}]" if found is None else f"row {found.row}"
+
+    def check_club(name: str, unit: Unit, make: Any) -> None:
         if name not in clubs:
-            raise fail(
+            raise make(
                 f"unknown club '{name}'",
-                place,
                 close_match_hint(name, clubs) or "name a club declared under [[clubs]]",
             )
         if name not in possible[unit.id]:
-            raise fail(
+            raise make(
                 f"club '{name}' can never play in {unit.kind} '{unit.id}'",
-                place,
                 "check the unit id or the club",
             )
 
-    def find_unit(unit_id: str, place: str, kinds: tuple[str, ...], what: str) -> Unit:
+    def find_unit(unit_id: str, make: Any, kinds: tuple[str, ...], what: str) -> Unit:
         if unit_id not in by_id:
-            raise fail(
+            raise make(
                 f"unknown unit '{unit_id}'",
-                place,
                 close_match_hint(unit_id, by_id, "unit") or "name a group or tie of the season",
             )
         unit = by_id[unit_id]
         if unit.kind not in kinds:
-            raise fail(
+            raise make(
                 f"'{unit_id}' is a {unit.kind}; {what} needs a {' or '.join(kinds)}",
-                place,
                 f"name a {' or '.join(kinds)} of the season",
             )
         return unit
 
     # The same match given twice would be applied twice (or contradict itself).
-    seen: dict[tuple[Any, ...], str] = {}
+    seen: dict[tuple[Any, ...], int] = {}
 
-    def check_once(key: tuple[Any, ...], place: str, what: str) -> None:
+    def check_once(key: tuple[Any, ...], i: int, what: str) -> None:
         if key in seen:
-            raise fail(
-                f"{what} is already given at {seen[key]}",
-                place,
+            raise result_error(
+                i,
+                None,
+                f"{what} is already given at {label(seen[key])}",
                 "give each match once; for a second meeting swap home and away",
             )
-        seen[key] = place
+        seen[key] = i
 
     for i, result in enumerate(spec.results):
-        place = f"results[{i}]"
-        unit = find_unit(result.unit, f"{place}.unit", ("group", "tie"), "a known result")
+
+        def at(key: str | None, i: int = i) -> Any:
+            return lambda message, hint=None: result_error(i, key, message, hint)
+
+        unit = find_unit(result.unit, at("unit"), ("group", "tie"), "a known result")
         if result.winner is not None:
             if unit.kind != "tie":
-                raise fail(
+                raise at("winner")(
                     "'winner' can only fix the winner of a tie",
-                    f"{place}.winner",
                     "for a group match give home, away and score",
                 )
-            check_club(result.winner, unit, f"{place}.winner")
-            check_once((unit.id, "winner"), place, f"the winner of tie '{unit.id}'")
+            check_club(result.winner, unit, at("winner"))
+            check_once((unit.id, "winner"), i, f"the winner of tie '{unit.id}'")
             continue
         assert result.home is not None and result.away is not None
-        check_club(result.home, unit, f"{place}.home")
-        check_club(result.away, unit, f"{place}.away")
+        check_club(result.home, unit, at("home"))
+        check_club(result.away, unit, at("away"))
         if result.home == result.away:
-            raise fail("a club cannot play itself", place, "'home' and 'away' name two clubs")
+            raise (at(None) if origin(i) is None else at("away"))(
+                "a club cannot play itself", "'home' and 'away' name two clubs"
+            )
         if result.awarded_to is not None and result.awarded_to not in (result.home, result.away):
-            raise fail(
+            raise at("awarded_to")(
                 f"'{result.awarded_to}' is neither the home nor the away club",
-                f"{place}.awarded_to",
                 "name the club that was awarded the match",
             )
         if _meets_once(unit):
             pair: tuple[Any, ...] = (unit.id, frozenset((result.home, result.away)))
-            check_once(pair, place, f"the match {result.home} v {result.away}")
+            check_once(pair, i, f"the match {result.home} v {result.away}")
         elif _meets_twice(unit):
             check_once(
                 (unit.id, result.home, result.away),
-                place,
+                i,
                 f"the match {result.home} (home) v {result.away}",
             )
     for i, deduction in enumerate(spec.deductions):
         place = f"deductions[{i}]"
-        unit = find_unit(deduction.unit, f"{place}.unit", ("group",), "a points deduction")
-        check_club(deduction.club, unit, f"{place}.club")
+
+        def make(key: str, place: str = place) -> Any:
+            return lambda message, hint=None: fail(message, f"{place}.{key}", hint)
+
+        unit = find_unit(deduction.unit, make("unit"), ("group",), "a points deduction")
+        check_club(deduction.club, unit, make("club"))
 
 
-def _meets_once(unit: Unit) -> bool:
+def _meets_once(unit: Unit | S.Draw | S.Group | S.Tie) -> bool:
     """Two clubs of this unit meet at most once (one-match tie, single round-robin)."""
-    spec = unit.spec
+    spec = unit.spec if isinstance(unit, Unit) else unit
     if isinstance(spec, S.Tie):
         return spec.legs == 1
     return isinstance(spec, S.Group) and spec.fixtures is None and spec.rounds == 1
 
 
-def _meets_twice(unit: Unit) -> bool:
+def _meets_twice(unit: Unit | S.Draw | S.Group | S.Tie) -> bool:
     """Two clubs of this unit meet once at each ground (two legs, double round-robin)."""
-    spec = unit.spec
+    spec = unit.spec if isinstance(unit, Unit) else unit
     if isinstance(spec, S.Tie):
         return spec.legs == 2
     return isinstance(spec, S.Group) and spec.fixtures is None and spec.rounds == 2

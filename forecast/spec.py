@@ -10,9 +10,11 @@ pydantic; cross-references (unknown club, a slot nothing fills) are checked by
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "DECISIVE_RESOLUTIONS",
@@ -32,6 +34,7 @@ __all__ = [
     "Tie",
     "TournamentSpec",
     "Venue",
+    "check_date",
 ]
 
 #: Group tiebreak criteria, applied in the order a group lists them.
@@ -250,9 +253,13 @@ class Result(_Spec):
 
     Either a match (``home``, ``away`` and ``score``, or ``awarded_to`` for a walkover or
     forfeit, scored 3-0), or the winner of a tie (``winner``; for ties settled on penalties).
+    ``date`` (``YYYY-MM-DD``, optional) is the day it was played: ``--as-of`` keeps only the
+    results dated on or before its day (undated ones always), and the timeline steps through
+    the dates.
     """
 
     unit: str
+    date: str | None = None
     home: str | None = None
     away: str | None = None
     score: tuple[int, int] | None = None
@@ -260,6 +267,13 @@ class Result(_Spec):
     kind: Literal["played", "walkover", "forfeit"] = "played"
     winner: str | None = None
     note: str = ""
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_date(value)
+        return value
 
     @model_validator(mode="after")
     def _one_kind(self) -> Result:
@@ -285,6 +299,29 @@ class Result(_Spec):
 
 #: Most goals one side may have in a known result (the record senior score is 149-0).
 MAX_GOALS_IN_RESULT = 200
+#: Years a result's date may have: the first football matches on record (1850s) to 2100.
+RESULT_YEARS = (1850, 2100)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(text: str) -> date:
+    """``text`` as a date, if it is one written ``YYYY-MM-DD`` within :data:`RESULT_YEARS`.
+
+    Raises
+    ------
+    ValueError
+        With a message that quotes ``text`` and says what a date looks like.
+    """
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date written YYYY-MM-DD, e.g. 2006-12-15") from None
+    low, high = RESULT_YEARS
+    if not low <= day.year <= high:
+        raise ValueError(f"the date {text} is outside the years {low}-{high}")
+    return day
 
 
 class Deduction(_Spec):
@@ -298,13 +335,16 @@ class Deduction(_Spec):
 class ModelSection(_Spec):
     """The match model: the shipped fitted defaults, with any field overridden here.
 
+    ``defaults``: ``"ratings"`` is the club-cup fit (ratings/defaults.toml), ``"copa_peru"``
+    the fit on the Copa Perú's own matches pooled toward it (ratings/copa_peru.toml),
+    ``"none"`` the built-in round numbers of :class:`ratings.goal_model.GoalModel`.
     ``update_ratings_from_results``: played results listed under ``[[results]]`` update the
     clubs' prior ratings (Elo, the ratings module's defaults) before the season is
     simulated, so a club that won its played matches is stronger in the open ones.
     ``in_season_updates``: simulated matches update ratings too, with ``k_factor``.
     """
 
-    defaults: Literal["ratings", "none"] = "ratings"
+    defaults: Literal["ratings", "copa_peru", "none"] = "ratings"
     # Goals per club and match between equal clubs: leagues score 1.0-1.7; 5 is already a
     # goal feast, and the scoreline tables stop at 10 goals a side.
     base_goals: float | None = _within(
@@ -363,12 +403,20 @@ class Prior(_Spec):
 
 
 class Season(_Spec):
+    """The ``[season]`` table.
+
+    ``results_file`` names a CSV of known results beside the file that sets it (a path
+    relative to that file), read in addition to ``[[results]]`` (docs/format.md, "Results
+    files").
+    """
+
     id: str
     name: str
     year: int | None = None
     champion: str
     assumptions: list[str] = []
     description: str = ""
+    results_file: str | None = Field(default=None, min_length=1)
 
 
 class TournamentSpec(_Spec):
