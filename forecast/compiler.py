@@ -191,9 +191,7 @@ class CompiledTournament:
 
 def resolve_goal_model(section: S.ModelSection) -> GoalModel:
     """The shipped fitted defaults (or the built-in ones), with the file's overrides."""
-    base = GoalModel()
-    if section.defaults == "ratings":
-        base = _shipped_defaults()
+    base = GoalModel() if section.defaults == "none" else _shipped_defaults(section.defaults)
     overrides = {
         name: getattr(section, name)
         for name in GoalModel.field_names()
@@ -202,10 +200,11 @@ def resolve_goal_model(section: S.ModelSection) -> GoalModel:
     return replace(base, **overrides)
 
 
-def _shipped_defaults() -> GoalModel:
+def _shipped_defaults(name: str) -> GoalModel:
+    """The goal model of the shipped parameter set ``name`` (ratings.defaults.SHIPPED_DEFAULTS)."""
     from ratings.defaults import load_defaults
 
-    return load_defaults().goal_model
+    return load_defaults(name=name).goal_model
 
 
 def compile_tournament(

@@ -43,11 +43,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.resources
 import math
 import sys
 import time
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -1037,20 +1035,9 @@ def load_copa_peru_defaults(path: str | Path | None = None) -> Any:
     ------
     DataError : the file is missing, not TOML, or lacks a field.
     """
-    from ratings.defaults import defaults_from_mapping, load_defaults
+    from ratings.defaults import load_defaults
 
-    if path is not None:
-        return load_defaults(path)
-    where = f"ratings/{COPA_PERU_FILE}"
-    try:
-        text = (importlib.resources.files("ratings") / COPA_PERU_FILE).read_text("utf-8")
-    except OSError:
-        raise DataError(f"{where}: missing from the installed package; hint: reinstall") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{where}: not valid TOML ({error})") from None
-    return defaults_from_mapping(data, where)
+    return load_defaults(path) if path is not None else load_defaults(name="copa_peru")
 
 
 def main(argv: list[str] | None = None) -> int:

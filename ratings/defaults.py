@@ -31,9 +31,20 @@ from ratings.elo import EloParams
 from ratings.errors import DataError
 from ratings.goal_model import GoalModel
 
-__all__ = ["CopaPeruPrior", "Defaults", "load_defaults", "make_defaults", "write_defaults"]
+__all__ = [
+    "SHIPPED_DEFAULTS",
+    "CopaPeruPrior",
+    "Defaults",
+    "load_defaults",
+    "make_defaults",
+    "write_defaults",
+]
 
 DEFAULTS_FILE = "defaults.toml"
+#: Shipped parameter sets by the name a season file's ``[model] defaults`` gives them:
+#: the club-cup fit (internationals and CONMEBOL club cups) and the Copa Perú fit
+#: (``python -m ratings.copa_peru_model``, pooled toward the club-cup one).
+SHIPPED_DEFAULTS = {"ratings": DEFAULTS_FILE, "copa_peru": "copa_peru.toml"}
 
 
 @dataclass(frozen=True)
@@ -65,17 +76,24 @@ class Defaults:
     copa_peru_prior: CopaPeruPrior
 
 
-def load_defaults(path: str | Path | None = None) -> Defaults:
-    """Read the shipped defaults (or the TOML file at ``path``, e.g. from ``ratings fit``).
+def load_defaults(path: str | Path | None = None, *, name: str = "ratings") -> Defaults:
+    """Read the shipped defaults ``name`` (see :data:`SHIPPED_DEFAULTS`), or the TOML file at
+    ``path`` (e.g. from ``ratings fit``).
 
     Raises
     ------
     DataError : the file is missing, unreadable, not UTF-8, not TOML, lacks a field or holds
-        a value out of range (naming the key).
+        a value out of range (naming the key); ``name`` is not shipped.
     """
     if path is None:
-        text = (importlib.resources.files("ratings") / DEFAULTS_FILE).read_text("utf-8")
-        where = f"ratings/{DEFAULTS_FILE}"
+        if name not in SHIPPED_DEFAULTS:
+            raise DataError(
+                f"no shipped defaults named {name!r}",
+                hint=f"the shipped ones are {', '.join(SHIPPED_DEFAULTS)}",
+            )
+        file_name = SHIPPED_DEFAULTS[name]
+        text = (importlib.resources.files("ratings") / file_name).read_text("utf-8")
+        where = f"ratings/{file_name}"
     else:
         where = str(path)
         try:
