@@ -63,16 +63,34 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
     backtest = commands.add_parser(
         "backtest",
-        help="fit up to --fit-until, then score later matches (RPS, log-loss, Brier)",
+        help="fit up to --fit-until, then score later matches (RPS, log-loss, Brier); or "
+        "score a history with shipped parameters held fixed (--no-fit)",
         epilog=_EPILOG_FORMAT,
     )
     backtest.add_argument("history", metavar="HISTORY.csv")
-    backtest.add_argument("--fit-until", metavar="DATE", required=True)
+    backtest.add_argument(
+        "--fit-until", metavar="DATE", help="last date fitted (not with --no-fit)"
+    )
     backtest.add_argument(
         "--from",
         dest="score_from",
         metavar="DATE",
-        help="first scored date (default: the day after --fit-until)",
+        help="first scored date (default: the day after --fit-until; with --no-fit, the "
+        "first date of the history)",
+    )
+    backtest.add_argument(
+        "--no-fit",
+        action="store_true",
+        help="fit nothing: score with the shipped parameters named by --defaults (Elo still "
+        "runs through the file, new clubs at the initial rating); the base-rate baseline "
+        "comes from the matches before --from (a third each without any)",
+    )
+    backtest.add_argument(
+        "--defaults",
+        choices=SHIPPED_NAMES,
+        default="ratings",
+        help="the shipped parameter set used with --no-fit: 'ratings' (club cups) or "
+        "'copa_peru' (default ratings)",
     )
     _add_model_options(backtest)
     backtest.add_argument("--json", action="store_true", help="print one JSON object")
@@ -150,6 +168,9 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The keys of ratings.defaults.SHIPPED_DEFAULTS, written out so that building the parser
+#: imports nothing numerical (a test checks they agree).
+SHIPPED_NAMES = ("ratings", "copa_peru")
 #: Largest --burn-in / --provisional-matches: no club plays 1,000 matches in a history, so a
 #: larger count would leave every match out (or every match provisional).
 MAX_MATCH_COUNT = 1000
@@ -231,6 +252,26 @@ def _fixed(items: list[str]) -> dict[str, float]:
             )
         fixed[name] = number
     return fixed
+
+
+def _check_no_fit_options(args: argparse.Namespace) -> None:
+    """--no-fit fits nothing: options that only shape a fit would be silently ignored."""
+    from ratings.errors import DataError
+
+    fitting_only = {
+        "--fit-until": args.fit_until,
+        "--fit-from": args.fit_from,
+        "--fix": args.fix,
+        "--altitude-prior-sd": args.altitude_prior_sd,
+        "--provisional-matches": args.provisional_matches,
+    }
+    for option, value in fitting_only.items():
+        if value:
+            raise DataError(
+                "only shapes a fit, and --no-fit fits nothing",
+                file=option,
+                hint=f"drop {option}, or drop --no-fit to fit",
+            )
 
 
 def _model_setup(args: argparse.Namespace) -> dict[str, Any]:
@@ -369,22 +410,41 @@ def _print_fit(result: Any) -> None:
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
-    from ratings.fitting import backtest
+    import numpy as np
 
-    fit_until = _date(args.fit_until, "--fit-until")
+    from ratings.errors import DataError
+    from ratings.fitting import backtest, shipped_fit
+
     score_from = _date(args.score_from, "--from") if args.score_from else None
-    options = _model_setup(args)
-    _check_window(options.get("fit_from"), fit_until, "--fit-until")
-    _check_scored(fit_until, score_from)
-    history = _read(args)
-    result = backtest(history, fit_until, score_from, **options)
+    if args.no_fit:
+        _check_no_fit_options(args)
+        history = _read(args)
+        start = score_from if score_from is not None else history.dates[0]
+        until = start - np.timedelta64(1, "D")
+        fixed = shipped_fit(args.defaults, history, until)
+        result = backtest(history, until, start, fit_result=fixed)
+    else:
+        if not args.fit_until:
+            raise DataError(
+                "--fit-until is required",
+                file="--fit-until",
+                hint="give the last date to fit, or --no-fit to score with shipped parameters",
+            )
+        fit_until = _date(args.fit_until, "--fit-until")
+        options = _model_setup(args)
+        _check_window(options.get("fit_from"), fit_until, "--fit-until")
+        _check_scored(fit_until, score_from)
+        history = _read(args)
+        result = backtest(history, fit_until, score_from, **options)
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
         return 0
-    print(
-        f"fitted on {result.fit.n_fit} matches up to {result.fit_until}; "
-        f"scored {result.n_scored} matches from {result.score_from}"
+    fitted = (
+        f"the shipped parameters {args.defaults!r} held fixed"
+        if args.no_fit
+        else f"fitted on {result.fit.n_fit} matches up to {result.fit_until}"
     )
+    print(f"{fitted}; scored {result.n_scored} matches from {result.score_from}")
     print(f"{'':<22}{'RPS':>18}{'log-loss':>18}{'Brier':>18}")
     for label, s in (
         ("model", result.model),

@@ -109,13 +109,16 @@ def base_rate_probabilities(
 
     Home venues and neutral venues get their own frequencies (the listed "home" side of a
     neutral match has no edge), so the baseline knows about home advantage but nothing
-    about the clubs. A venue type absent from the fitting matches uses all of them.
+    about the clubs. A venue type absent from the fitting matches uses all of them; with no
+    fitting match at all every outcome gets a third (no information).
 
     Returns
     -------
     float64[len(neutral), 3]
     """
-    overall = np.bincount(fit_outcome, minlength=3) / max(fit_outcome.shape[0], 1)
+    if fit_outcome.shape[0] == 0:
+        return np.full((neutral.shape[0], 3), 1.0 / 3.0)
+    overall = np.bincount(fit_outcome, minlength=3) / fit_outcome.shape[0]
     rates = {}
     for flag in (False, True):
         selected = fit_outcome[fit_neutral == flag]

@@ -57,6 +57,70 @@ def test_backtest_json_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert out["n_scored"] > 0 and out["n_fit"] > 0 and "goal_model" in out["parameters"]
 
 
+def test_shipped_names_are_the_shipped_defaults() -> None:
+    from ratings.cli import SHIPPED_NAMES
+    from ratings.defaults import SHIPPED_DEFAULTS
+
+    assert tuple(SHIPPED_DEFAULTS) == SHIPPED_NAMES
+
+
+@pytest.mark.parametrize("name", ["ratings", "copa_peru"])
+def test_backtest_no_fit_scores_with_the_shipped_parameters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from ratings.fitting import predict
+    from ratings.history import read_results
+    from ratings.scoring import log_loss
+
+    path = write_history(tmp_path)
+    args = ["backtest", str(path), "--no-fit", "--defaults", name, "--from", "2003-01-01"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    shipped = load_defaults(name=name)
+    # Same JSON shape as a fitted backtest, the shipped goal model reported as fixed.
+    assert out["n_fit"] == 0 and out["from"] == "2003-01-01" and out["fit_until"] == "2002-12-31"
+    assert out["parameters"]["goal_model"]["home_advantage"] == shipped.goal_model.home_advantage
+    assert out["parameters"]["fixed"]["home_advantage"] == shipped.goal_model.home_advantage
+    # The score is the shipped model's own log-loss on the matches from --from, Elo having
+    # run through the whole file (recomputed here without the CLI).
+    history = read_results(path)
+    scored = history.dates >= np.datetime64("2003-01-01")
+    p = predict(history, shipped.elo, shipped.goal_model).probabilities[scored]
+    expected = float(log_loss(p, history.outcome()[scored]).mean())
+    assert out["model"]["log_loss"] == pytest.approx(expected, rel=1e-12)
+    assert out["n_scored"] == int(scored.sum())
+
+
+def test_backtest_no_fit_without_earlier_matches_has_a_uniform_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_history(tmp_path)
+    assert main(["backtest", str(path), "--no-fit", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n_scored"] == 600 and out["from"] == "2000-01-01"
+    assert out["baseline"]["log_loss"] == pytest.approx(np.log(3.0))
+
+
+@pytest.mark.parametrize(
+    "extra", [["--fit-until", "2003-12-31"], ["--fix", "rho=0"], ["--altitude-prior-sd", "50"]]
+)
+def test_backtest_no_fit_refuses_fitting_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    path = write_history(tmp_path)
+    assert main(["backtest", str(path), "--no-fit", *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and extra[0] in err[0] and "hint:" in err[0]
+
+
+def test_backtest_needs_fit_until_or_no_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["backtest", str(write_history(tmp_path))]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--fit-until" in err and "--no-fit" in err and "\n" not in err
+
+
 def test_fit_writes_a_parameter_file_that_table_reads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
