@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from forecast.cli import check, compare, plot, run
+    from forecast.cli import check, compare, plot, run, timeline
     from ratings import cli as ratings_cli
 
     parser = _Parser(
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     compare.register(commands)
     plot.register(commands)
+    timeline.register(commands)
     ratings_cli.register(commands)
     return parser
 

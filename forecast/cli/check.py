@@ -15,6 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, cast
 
 from forecast.cli._options import add_season_options
+from forecast.cli.timeline import add_as_of_option
 
 if TYPE_CHECKING:
     # Only for annotations: building the CLI parser must not import the loader (pydantic),
@@ -38,13 +39,14 @@ def register(commands: Any) -> None:
         "print its stages, units, how many clubs enter and leave each, and its assumptions.",
     )
     add_season_options(parser)
+    add_as_of_option(parser)
     parser.set_defaults(func=_cmd_check)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from forecast.config import load
 
-    tournament = load(args.config, args.scenario)
+    tournament = load(args.config, args.scenario, as_of=args.as_of)
     sys.stdout.write(outline(tournament) + "\n")
     sys.stdout.flush()  # a closed pipe surfaces here; main() treats it as a quiet stop
     return 0
@@ -412,7 +414,7 @@ def _known_lines(spec: S.TournamentSpec) -> list[str]:
             text = f"{r.unit}: {r.home} {r.score[0]}-{r.score[1]} {r.away}"
         else:
             text = f"{r.unit}: {r.home} v {r.away}, {r.kind} awarded 3-0 to {r.awarded_to}"
-        lines += _wrap(text, indent=2)
+        lines += _wrap(text + (f" ({r.date})" if r.date else ""), indent=2)
     lines.append(f"Points deductions: {len(spec.deductions) or 'none'}")
     for d in spec.deductions:
         reason = f" ({d.reason})" if d.reason else ""

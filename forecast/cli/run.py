@@ -21,6 +21,7 @@ from forecast.cli._options import (
     precision_target,
     season_count,
 )
+from forecast.cli.timeline import add_as_of_option
 from forecast.errors import InputError
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def register(commands: Any) -> None:
         action="store_false",
         help="write only odds.csv, odds.json and report.md (no report.html, no charts/)",
     )
+    add_as_of_option(parser)
     add_run_options(
         parser,
         out_help="output directory (default reports/<config name>/)",
@@ -101,11 +103,12 @@ def default_out_dir(config: str) -> Path:
 def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast import load, simulate
+    from forecast import simulate
+    from forecast.config import load
 
     started = time.perf_counter()
     n_sims = args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP)
-    tournament = load(args.config, args.scenario)
+    tournament = load(args.config, args.scenario, as_of=args.as_of)
     # Imported only now, so a bad file or option fails before pandas is loaded; but before
     # the output directory exists (see _import_reports).
     reports = _import_reports()
