@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InputError, close_match_hint
-from forecast.results import Forecast, SeasonRecords
+from forecast.results import DENSE_SLOT_CELLS, Forecast, SeasonRecords
 
 __all__ = ["condition_mask", "condition_slots", "conditional_forecast"]
 
@@ -185,14 +185,27 @@ def _club_index(records: SeasonRecords, name: str, text: str) -> int:
 
 def _slot_odds(records: SeasonRecords) -> pd.DataFrame:
     """Slot x club odds over the kept output slots (every output slot unless the run kept
-    fewer)."""
+    fewer); sparse columns (zeros not stored) beyond :data:`DENSE_SLOT_CELLS` cells, as
+    the engine's own slot odds."""
     n_clubs = records.n_clubs
     n = max(records.n_seasons, 1)
-    table = np.zeros((len(records.kept_slots), n_clubs))
+    index = pd.Index([records.slot_names[s] for s in records.kept_slots], name="slot")
+    columns = list(records.club_names)
+    if len(records.kept_slots) * n_clubs <= DENSE_SLOT_CELLS:
+        table = np.zeros((len(records.kept_slots), n_clubs))
+        for j in range(len(records.kept_slots)):
+            table[j] = np.bincount(records.kept[:, j], minlength=n_clubs) / n
+        return pd.DataFrame(table, index=index, columns=columns)
+    from scipy import sparse
+
+    rows, cols, values = [], [], []
     for j in range(len(records.kept_slots)):
-        table[j] = np.bincount(records.kept[:, j], minlength=n_clubs) / n
-    return pd.DataFrame(
-        table,
-        index=pd.Index([records.slot_names[s] for s in records.kept_slots], name="slot"),
-        columns=list(records.club_names),
+        clubs, counts = np.unique(records.kept[:, j], return_counts=True)
+        rows.append(np.full(clubs.size, j))
+        cols.append(clubs.astype(np.int64))
+        values.append(counts / n)
+    matrix = sparse.csc_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(records.kept_slots), n_clubs),
     )
+    return pd.DataFrame.sparse.from_spmatrix(matrix, index=index, columns=columns)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import time
 from collections.abc import Callable, Collection
@@ -23,7 +24,13 @@ import pandas as pd
 from forecast.compiler import CompiledTournament, compile_tournament
 from forecast.config import Tournament
 from forecast.errors import InputError
-from forecast.results import Forecast, SeasonRecords, column_slots, occupant_dtype
+from forecast.results import (
+    DENSE_SLOT_CELLS,
+    Forecast,
+    SeasonRecords,
+    column_slots,
+    occupant_dtype,
+)
 from ratings.goal_model import GoalModel
 
 __all__ = [
@@ -45,9 +52,6 @@ BLOCKS_PER_CALL = 8
 #: rows and slot tallies) are large, so a call stays within about this many bytes. A
 #: function of the season alone, so results never depend on threads or on what is kept.
 CALL_BYTES = 384 * 2**20
-#: Up to this many (slot x club) cells the slot tallies are read densely; beyond, only at
-#: the (slot, club) pairs that can happen.
-DENSE_SLOT_CELLS = 4_000_000
 #: The most bytes of kept seasons when ``keep_max`` is given (match importance): 256 MiB.
 KEEP_BYTES_MAX = 256 * 2**20
 #: Bytes a run needs besides its arrays (interpreter, numpy, pandas, numba, kernels).
@@ -185,8 +189,11 @@ def simulate_compiled(
     # at the end. For a large season it is read only at the (slot, club) pairs that can
     # happen (the season's possible occupants): its untouched pages are never mapped, so
     # it costs about one page per slot and block, not slots x clubs.
+    # Up to DENSE_SLOT_CELLS cells the tallies are read densely; beyond, only at the
+    # (slot, club) pairs that can happen, and the slot odds are sparse columns.
     dense = n_slots * n_clubs <= DENSE_SLOT_CELLS
-    slot_tally = np.zeros((blocks_per_call, n_slots, n_clubs), dtype=np.int32)
+    shape = (blocks_per_call, n_slots, n_clubs)
+    slot_tally = np.zeros(shape, dtype=np.int32) if dense else _lazy_zeros(shape)
     kept_slots = _kept_slots(compiled, keep_slots) if keep_seasons else np.zeros(0, np.int64)
     dtype = occupant_dtype(n_clubs)
     per_season = kept_slots.size * dtype.itemsize + n_tracked
@@ -444,6 +451,22 @@ def _kept_slots(compiled: CompiledTournament, names: Collection[str] | None) -> 
     for slots in (*milestones.values(), *outcomes.values()):
         wanted.update(int(s) for s in slots)
     return np.array(sorted(s for s in wanted if s >= n_clubs), dtype=np.int64)
+
+
+def _lazy_zeros(shape: tuple[int, ...]) -> np.ndarray:
+    """int32 zeros whose pages are mapped only when written.
+
+    np.zeros is lazy too, but numpy asks the kernel for 2 MB huge pages on large arrays
+    (madvise), so one write maps 2 MB: a slot tally of 10,000 clubs then became resident
+    almost whole (870 MB, against about 80 MB with 4 KB pages).
+    """
+    size = int(np.prod(shape)) * 4
+    if size == 0:
+        return np.zeros(shape, dtype=np.int32)
+    area = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    if hasattr(mmap, "MADV_NOHUGEPAGE"):
+        area.madvise(mmap.MADV_NOHUGEPAGE)
+    return np.frombuffer(area, dtype=np.int32).reshape(shape)
 
 
 def _slot_counts(compiled: CompiledTournament, tally: np.ndarray, dense: bool) -> Any:

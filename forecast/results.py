@@ -8,7 +8,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Forecast", "SeasonRecords", "column_slots", "occupant_dtype"]
+__all__ = ["DENSE_SLOT_CELLS", "Forecast", "SeasonRecords", "column_slots", "occupant_dtype"]
+
+#: Slot odds (slot x club) with more cells than this are sparse DataFrame columns (zeros not
+#: stored): a season of thousands of clubs would otherwise need slots x clubs floats.
+DENSE_SLOT_CELLS = 4_000_000
+#: Seasons handled at a time when counting over kept seasons.
+_CHUNK_SEASONS = 1 << 16
 
 
 def occupant_dtype(n_clubs: int) -> np.dtype:
@@ -150,19 +156,26 @@ class SeasonRecords:
 
     def reached_counts(self, column: str, mask: np.ndarray | None = None) -> np.ndarray:
         """int64[n_clubs]: in how many kept seasons (where ``mask``) each club reached
-        ``column``; a club holding two of its slots in one season counts once."""
+        ``column``; a club holding two of its slots in one season counts once.
+
+        Works through the seasons in chunks (each row of occupants sorted, repeats
+        dropped), so memory stays bounded whatever the number of seasons.
+        """
         rows = np.arange(self.n_seasons) if mask is None else np.flatnonzero(mask)
         own = np.zeros(self.n_clubs, dtype=bool)
-        keys = []
+        where = []
         for slot in self.column_slots(column):
             if slot < self.n_clubs:
                 own[slot] = True  # its own slot: reached in every season
             else:
-                keys.append(rows * self.n_clubs + self.occupant(int(slot))[rows])
+                where.append(int(np.flatnonzero(self.kept_slots == slot)[0]))
         moving = np.zeros(self.n_clubs, dtype=np.int64)
-        if keys:
-            pairs = np.unique(np.concatenate(keys)) % self.n_clubs
-            moving = np.bincount(pairs, minlength=self.n_clubs).astype(np.int64)
+        columns = np.array(where, dtype=np.int64)
+        for start in range(0, rows.size if columns.size else 0, _CHUNK_SEASONS):
+            part = np.sort(self.kept[rows[start : start + _CHUNK_SEASONS]][:, columns], axis=1)
+            first = np.ones(part.shape, dtype=bool)
+            first[:, 1:] = part[:, 1:] != part[:, :-1]
+            moving += np.bincount(part[first], minlength=self.n_clubs)
         return np.where(own, rows.size, moving).astype(np.int64)
 
     def reached(self, column: str) -> np.ndarray:

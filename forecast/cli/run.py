@@ -38,7 +38,8 @@ DEFAULT_SIMS_CAP = 2_000_000
 DEFAULT_PRECISION = 0.001
 
 
-#: The most seasons whose outcomes are kept for match importance (memory: ~2 bytes a slot).
+#: The most seasons whose outcomes are kept for match importance (the first ones; also at
+#: most forecast.engine.KEEP_BYTES_MAX bytes of them). --given keeps every season.
 KEEP_SEASONS_MAX = 1_000_000
 
 
@@ -112,12 +113,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # Imported only now, so a bad file or option fails before pandas is loaded; but before
     # the output directory exists (see _import_reports).
     reports = _import_reports()
+    from forecast.conditions import condition_slots
     from forecast.importance import has_upcoming_matches
     from reports._atomic import OutputFolder
 
-    # Match importance needs every season's outcome (about 2 bytes a slot a season): kept
-    # only when some match has known clubs, and not beyond a million seasons.
-    keep_for_importance = has_upcoming_matches(tournament) and n_sims <= KEEP_SEASONS_MAX
+    # Match importance and --given read per-season outcomes, kept compactly: the slots of
+    # the odds columns and of the conditions (a byte each up to 256 clubs) and each tracked
+    # match's result (a byte). Importance uses the first seasons that fit in a fixed
+    # budget; --given keeps every season, and the engine refuses a run whose kept seasons
+    # would not fit in memory, saying how many would.
+    keep_for_importance = has_upcoming_matches(tournament)
+    keep_slots = condition_slots(tuple(tournament.possible), args.given)
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
     # Locked and checked before the simulation, so a bad --out fails at once; the files go
     # to a staging folder swapped in whole at the end (the folder holds one run's files).
@@ -132,6 +138,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 precision=args.precision,
                 progress=progress,
                 keep_seasons=bool(args.given) or keep_for_importance,
+                keep_slots=keep_slots,
+                keep_max=None if args.given else KEEP_SEASONS_MAX,
             )
         assumptions = tuple(tournament.spec.season.assumptions)
         if args.given:
