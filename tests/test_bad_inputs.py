@@ -65,7 +65,7 @@ def sub(old: str, new: str) -> tuple[tuple[str, str], ...]:
 
 def model(line: str) -> tuple[tuple[str, str], ...]:
     """A line added to the season's [model] table."""
-    return sub('defaults = "ratings"\n', f'defaults = "ratings"\n{line}\n')
+    return sub('defaults = "copa_peru"\n', f'defaults = "copa_peru"\n{line}\n')
 
 
 def club0(line: str) -> tuple[tuple[str, str], ...]:
@@ -132,8 +132,8 @@ SEASON_CASES = [
          expect=("model.k_factor", "0 to 200")),
     Case("model-k-factor-1e6", edits=model("k_factor = 1e6"), expect=("model.k_factor", "200")),
     Case("model-rho-boolean", edits=model("rho = true"), expect=("model.rho", "expected a number")),
-    Case("model-defaults-typo", edits=sub('defaults = "ratings"', 'defaults = "rating"'),
-         expect=("model.defaults", "did you mean 'ratings'")),
+    Case("model-defaults-typo", edits=sub('defaults = "copa_peru"', 'defaults = "copa-peru"'),
+         expect=("model.defaults", "did you mean 'copa_peru'")),
     Case("model-unknown-key", edits=model("rh0 = 0.1"), expect=("model.rh0", "unknown key")),
     # Points.
     Case("points-negative-win", edits=sub(POINTS, "points = { win = -3, draw = 1, loss = 0 }"),
