@@ -16,11 +16,12 @@ if TYPE_CHECKING:
     from forecast.results import Forecast
 
 
-def load(path: Any, scenarios: Any = ()) -> Tournament:
-    """Read, validate and resolve a season file (see :func:`forecast.config.load`)."""
+def load(path: Any, scenarios: Any = (), *, as_of: Any = None) -> Tournament:
+    """Read, validate and resolve a season file, keeping only the results dated on or before
+    ``as_of`` when given (see :func:`forecast.config.load`)."""
     from forecast.config import load as _load
 
-    return _load(path, scenarios)
+    return _load(path, scenarios, as_of=as_of)
 
 
 def simulate(
