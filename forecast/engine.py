@@ -200,8 +200,14 @@ def simulate_compiled(
     keep_limit = n_sims
     if keep_seasons and keep_max is not None:
         keep_limit = max(1, min(keep_max, KEEP_BYTES_MAX // max(per_season, 1)))
-    elif keep_seasons:
-        _check_memory(compiled, n_sims, per_season, block_size * blocks_per_call)
+    _check_memory(
+        compiled,
+        n_sims,
+        per_season,
+        keep_limit if keep_seasons else 0,
+        block_size,
+        all_kept=keep_seasons and keep_max is None,
+    )
     # Filled in place (np.empty maps no page until written): no copy at the end.
     kept = np.empty((keep_limit if keep_seasons else 0, kept_slots.size), dtype=dtype)
     kept_matches = np.empty((kept.shape[0], n_tracked), dtype=np.int8)
@@ -409,34 +415,67 @@ def estimate_memory(
 
 
 def _check_memory(
-    compiled: CompiledTournament, n_sims: int, per_season: int, block_size: int
+    compiled: CompiledTournament,
+    n_sims: int,
+    per_season: int,
+    n_keep: int,
+    block_size: int,
+    *,
+    all_kept: bool,
 ) -> None:
-    """Refuse a run whose kept seasons (and buffers) would not fit in memory."""
+    """Refuse, before simulating, a run that would not fit in memory, saying what would.
+
+    ``all_kept``: every season is kept (conditional odds), so fewer seasons would fit;
+    otherwise only the season's size (its slots and clubs) can be at fault.
+    """
     budget = memory_budget()
     if budget is None:
         return
     parts = estimate_memory(
-        compiled, n_sims, kept_per_season=per_season, n_keep=n_sims, block_size=block_size
+        compiled, n_sims, kept_per_season=per_season, n_keep=n_keep, block_size=block_size
     )
     need = sum(parts.values())
-    if need <= budget:
-        return
-    rest = need - parts["kept"]
-    fit = max(0, (budget - rest) // max(per_season, 1))
+    n_clubs, n_slots = len(compiled.club_names), len(compiled.slot_names)
+    # The slot tally is one mapping of blocks x slots x clubs int32 (pages mapped when
+    # written); the kernel refuses address space beyond the machine's memory.
+    mapping = blocks_per_call_for(compiled, block_size) * n_slots * n_clubs * 4
     mib = 2**20
-    if fit >= 1:
-        hint = (
-            f"at most {fit:,} seasons with --given for this season "
-            f"({per_season:,} bytes a kept season): use fewer --sims with --given"
-        )
-    else:
-        hint = "this season does not fit with --given on this machine; run without --given"
+    if need <= budget and mapping <= _memory_total():
+        return
+    if all_kept:
+        rest = need - parts["kept"]
+        fit = max(0, (budget - rest) // max(per_season, 1))
+        if fit >= 1 and mapping <= _memory_total():
+            raise InputError(
+                f"keeping {n_sims:,} simulated seasons for conditional odds needs about "
+                f"{need / mib:,.0f} MiB, more than the {budget / mib:,.0f} MiB of memory "
+                "available",
+                place="--sims",
+                hint=f"at most {fit:,} seasons with --given for this season "
+                f"({per_season:,} bytes a kept season): use fewer --sims with --given",
+            )
     raise InputError(
-        f"keeping {n_sims:,} simulated seasons for conditional odds needs about "
-        f"{need / mib:,.0f} MiB, more than the {budget / mib:,.0f} MiB of memory available",
-        place="--sims",
-        hint=hint,
+        f"a season of {n_clubs:,} clubs and {n_slots:,} slots needs about "
+        f"{max(need, mapping) / mib:,.0f} MiB for its tallies and buffers, more than the "
+        f"{min(budget, _memory_total()) / mib:,.0f} MiB of memory available",
+        file=str(compiled.tournament.path),
+        place="clubs",
+        hint="split the season into smaller files (e.g. one per department or region)"
+        + (", or run without --given" if all_kept else ""),
     )
+
+
+def _memory_total() -> int:
+    """Bytes of memory plus swap (what the kernel lets one mapping reserve), or a lot."""
+    total = 0
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith(("MemTotal:", "SwapTotal:")):
+                    total += int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return total or 2**62
 
 
 def _kept_slots(compiled: CompiledTournament, names: Collection[str] | None) -> np.ndarray:

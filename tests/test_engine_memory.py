@@ -184,3 +184,20 @@ def test_a_season_of_10000_entrants_runs(tmp_path: Path) -> None:
     assert peak < 1536
     report = (out / "report.md").read_text(encoding="utf-8")
     assert report.split("## Matches that matter most", 1)[1].count("| GR-") == 10
+
+
+def test_a_season_too_large_for_memory_is_refused(tmp_path: Path) -> None:
+    """With a stated budget of 500 MiB, a 10,000-entrant season (estimated about 0.7 GB)
+    is refused before simulating, with one line naming the file, its size and a hint."""
+    config = _big(tmp_path, 10_000)
+    out = tmp_path / "out"
+    status, _, err = _cli(
+        "run", config, "--sims", "2000", "--quiet", "--out", str(out),
+        env={"COPA_MEMORY_BUDGET": "500M"},
+    )  # fmt: skip
+    assert status == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert "a season of 10,000 clubs" in lines[0] and config in lines[0]
+    assert "hint:" in lines[0]
+    assert not out.exists()
