@@ -28,16 +28,20 @@ if TYPE_CHECKING:
     import jinja2
     import pandas as pd
 
+    from forecast.config import Tournament
     from forecast.results import Forecast
 
 __all__ = [
     "CHART_TEXT",
+    "OddsTable",
     "Table",
     "column_name",
     "compare_html",
     "comparison_from_record",
+    "odds_table_html",
     "png_size",
     "report_html",
+    "short_names",
     "write_compare_html",
 ]
 
@@ -92,16 +96,26 @@ class Table:
 
 
 def report_html(
-    forecast: Forecast, context: RunContext, images: Mapping[str, bytes] | None = None
+    forecast: Forecast,
+    context: RunContext,
+    images: Mapping[str, bytes] | None = None,
+    tournament: Tournament | None = None,
 ) -> str:
     """report.html as text.
+
+    The page opens with the headline (:mod:`reports.headline`), then the odds table
+    (sortable, searchable, colour-scaled per column, compact on a phone), where the champion
+    comes from and the matches that matter; charts, method and assumptions come after.
 
     Parameters
     ----------
     forecast, context : as for :func:`reports.markdown.report_markdown`.
     images : chart name -> PNG bytes (see :data:`CHART_TEXT` for names and order); charts
         without text of their own are put last with a generic caption.
+    tournament : the loaded season, when the caller has it: the headline then also says
+        what only the season file knows (prior ratings, known results, the format's parts).
     """
+    from reports.headline import headline
     from reports.markdown import _method, _odds_intro, _run_line, _run_notes
 
     meta = forecast.metadata
@@ -117,8 +131,9 @@ def report_html(
         "notes": [n for n in notes if n],
         "assumptions": [" ".join(a.split()) for a in context.assumptions],
         "figures": _figures(images or {}),
+        "headline": _headline_values(headline(forecast, context, tournament)),
         "odds_intro": _odds_intro(forecast),
-        "odds_table": _odds_table(forecast),
+        "odds_table": odds_table_html(forecast),
         "placeholder_note": (
             "† A placeholder entrant: the real club is not known yet; its odds are those of "
             "whoever fills the place."
@@ -161,29 +176,7 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
             )
             png = figure_bytes(fig)
         width, height = png_size(png)
-        columns = list(dict.fromkeys([key, "champion"]))
-        header = ["Club", "Department"]
-        classes = ["club", ""]
-        for column in columns:
-            name = column_name(record, column)
-            header += [f"{name}: base", "scenario", "change"]
-            classes += ["num", "num", "num"]
-        order = sorted(
-            range(len(clubs)),
-            key=lambda i: -abs(_num(clubs[i][label].get(f"{key}_diff"), -1.0)),
-        )
-        rows = []
-        for i in order:
-            entry = clubs[i]
-            numbers = entry[label]
-            row = [str(entry["club"]), str(entry.get("department", ""))]
-            for column in columns:
-                row += [
-                    _pct(numbers.get(f"{column}_base")),
-                    _pct(numbers.get(f"{column}_scenario")),
-                    _change(numbers.get(f"{column}_diff"), numbers.get(f"{column}_diff_se")),
-                ]
-            rows.append(row)
+        table = _compare_table(record, label, key)
         sections.append(
             {
                 "label": label,
@@ -195,7 +188,8 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
                 "height": height,
                 "alt": f"Dumbbell chart: each club's {column_name(record, key)} in the "
                 "baseline and in the scenario",
-                "table": Table(f"Changes under {label}", header, rows, classes),
+                "table": table,
+                "table_id": f"changes-{_slug(label)}",
                 "key_name": column_name(record, key),
             }
         )
@@ -214,6 +208,92 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
         f"`{meta.get('config')}` (seed {meta.get('seed')}).",
     }
     return _environment().get_template("compare.html.j2").render(**values)
+
+
+def _compare_table(record: Mapping[str, Any], label: str, key: str) -> OddsTable:
+    """One scenario's table of compare.html: per club the baseline, the scenario and the
+    change (± two standard errors) of the key column and the champion column, ranked by the
+    size of the change in the key column; a phone shows the scenario and the change."""
+    clubs = record["clubs"]
+    columns = list(dict.fromkeys([key, "champion"]))
+    notes = []
+    if len(columns) == 2 and all(
+        c[label].get(f"champion_{part}") == c[label].get(f"{key}_{part}")
+        for c in clubs
+        for part in ("base", "scenario")
+    ):
+        columns = [key]
+        notes.append(
+            f"“Champion” is left out: it equals “{column_name(record, key)}” in both runs."
+        )
+    shorts = short_names({c: column_name(record, c) for c in columns}, width=12)
+    header = [
+        OddsColumn("Club", "Club", "club", phone=True),
+        OddsColumn("Department", "Department", "text", wide=True),
+    ]
+    for column in columns:
+        name, short = column_name(record, column), shorts[column]
+        first = column == key
+        header += [
+            OddsColumn(f"{name}: baseline", f"{short}: base", "num"),
+            OddsColumn(f"{name}: scenario", f"{short}: scenario", "num", phone=first),
+            OddsColumn(f"{name}: change", f"{short}: change", "change", phone=first),
+        ]
+    order = sorted(
+        range(len(clubs)),
+        key=lambda i: -abs(_num(clubs[i][label].get(f"{key}_diff"), -1.0)),
+    )
+    shades: dict[str, list[str]] = {}
+    for column in columns:
+        for part in ("base", "scenario"):
+            shades[f"{column}_{part}"] = _column_shades(
+                [_num(clubs[i][label].get(f"{column}_{part}")) for i in order]
+            )
+        shades[f"{column}_diff"] = _change_shades(
+            [_num(clubs[i][label].get(f"{column}_diff")) for i in order]
+        )
+    rows = []
+    for k, i in enumerate(order):
+        entry = clubs[i]
+        numbers = entry[label]
+        club, department = str(entry["club"]), str(entry.get("department", ""))
+        region = str(entry.get("region", ""))
+        cells = [OddsCell(club, value=club), OddsCell(department, value=department)]
+        for column in columns:
+            for part in ("base", "scenario"):
+                value = _num(numbers.get(f"{column}_{part}"))
+                cells.append(
+                    OddsCell(_pct(value), "", _value(value), shades[f"{column}_{part}"][k])
+                )
+            diff = _num(numbers.get(f"{column}_diff"))
+            text, _, margin = _change(diff, numbers.get(f"{column}_diff_se")).partition(" ± ")
+            cells.append(
+                OddsCell(
+                    text, f"±{margin}" if margin else "", _value(diff), shades[f"{column}_diff"][k]
+                )
+            )
+        sub = " · ".join(p for p in (department, f"region {region}" if region else "") if p)
+        rows.append((club, sub, cells))
+    renamed = [
+        f"“{shorts[c]}” is “{column_name(record, c)}”"
+        for c in columns
+        if shorts[c] != column_name(record, c)
+    ]
+    if renamed:
+        notes.append("Column names shortened: " + "; ".join(renamed) + ".")
+    legend = (
+        "Shading: probabilities on each column's own scale (white lowest, blue highest); "
+        "changes blue for a gain and orange for a loss, stronger for larger changes."
+    )
+    return OddsTable(f"Changes under {label}", header, rows, -1, legend, notes, diverging=True)
+
+
+def _value(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.6g}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", str(text)).strip("-") or "scenario"
 
 
 def write_compare_html(
@@ -286,25 +366,220 @@ def _figures(images: Mapping[str, bytes]) -> list[dict[str, Any]]:
     return out
 
 
-def _odds_table(forecast: Forecast) -> Table:
-    from reports.tables import percent_with_error, ranked
+@dataclass(frozen=True)
+class OddsColumn:
+    """A column of an :class:`OddsTable`.
+
+    ``kind`` is ``"club"``, ``"text"``, ``"num"`` (a probability, coloured on its own
+    sequential scale) or ``"change"`` (a difference, coloured on a diverging scale).
+    ``phone``: shown at phone width (the others appear when the reader asks for every
+    column); ``wide``: shown only on a wide screen (text columns the club cell repeats).
+    """
+
+    name: str
+    short: str
+    kind: str = "num"
+    phone: bool = False
+    wide: bool = False
+
+    @property
+    def css(self) -> str:
+        classes = [self.kind if self.kind in ("club", "text") else "num"]
+        if not self.phone and self.kind != "club":
+            classes.append("extra")
+        if self.wide:
+            classes.append("wide")
+        return " ".join(classes)
+
+
+@dataclass(frozen=True)
+class OddsCell:
+    """A cell: its text, the ± margin (shown beside it, smaller), the value it sorts by and
+    its background colour (empty for none)."""
+
+    text: str
+    margin: str = ""
+    value: str = ""
+    background: str = ""
+
+
+@dataclass(frozen=True)
+class OddsTable:
+    """The interactive table of report.html and compare.html.
+
+    ``rows`` are ``(club, subline, cells)``: the subline (department and region) shows
+    under the club's name where the text columns are hidden. ``sorted_index`` is the column
+    the rows are sorted by (marked in the header); ``legend`` explains the colours.
+    """
+
+    label: str
+    columns: list[OddsColumn]
+    rows: list[tuple[str, str, list[OddsCell]]]
+    sorted_index: int
+    legend: str
+    notes: list[str]
+    diverging: bool = False
+
+
+#: The colour of the highest value in a column (Okabe-Ito sky blue, lightened so that dark
+#: text keeps a contrast above 7:1); the lowest is white.
+_HIGH = (107, 174, 214)
+_GAIN = (86, 180, 233)
+_LOSS = (230, 159, 0)
+
+
+def _shade(t: float, high: tuple[int, int, int] = _HIGH) -> str:
+    """White (t = 0) to ``high`` (t = 1) as a CSS colour; empty for t <= 0 or NaN."""
+    if math.isnan(t) or t <= 0:
+        return ""
+    t = min(t, 1.0)
+    r, g, b = (round(255 + (c - 255) * t) for c in high)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _column_shades(values: Sequence[float]) -> list[str]:
+    """Each value's colour on its column's own scale, lowest white to highest blue; a column
+    whose values are all equal stays white (the colour would say nothing)."""
+    finite = [v for v in values if not math.isnan(v)]
+    if not finite or max(finite) - min(finite) <= 1e-12:
+        return ["" for _ in values]
+    low, high = min(finite), max(finite)
+    return [_shade((v - low) / (high - low)) if not math.isnan(v) else "" for v in values]
+
+
+def _change_shades(values: Sequence[float]) -> list[str]:
+    """A diverging scale: gains blue, losses orange, as strong as |change| / largest."""
+    finite = [abs(v) for v in values if not math.isnan(v)]
+    top = max(finite, default=0.0)
+    if top <= 1e-12:
+        return ["" for _ in values]
+    return [
+        "" if math.isnan(v) else _shade(abs(v) / top, _GAIN if v > 0 else _LOSS) for v in values
+    ]
+
+
+_PAREN = re.compile(r"^(?P<outer>.*?)\s*\((?P<inner>[^()]*)\)\s*$")
+_LEAD = re.compile(r"^(?:promoted\s+)?(?:to\s+)?(?:the\s+)?", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b\s*")
+
+
+def short_names(names: Mapping[str, str], width: int = 16) -> dict[str, str]:
+    """A short header for each column's display name, for a table that fits a screen.
+
+    A name up to ``width`` characters is kept. Otherwise a short parenthesis is taken as
+    the name ("National Stage (Round of 16)" -> "Round of 16"); "Promoted to the" / "To the"
+    and years are dropped ("Promoted to the 2007 Primera División" -> "Primera División").
+    A shortened name that is empty or taken by another column keeps the full name.
+    """
+    out: dict[str, str] = {}
+    for key, name in names.items():
+        short = " ".join(str(name).split())
+        if len(short) > width:
+            match = _PAREN.match(short)
+            if match and 0 < len(match["inner"]) <= width:
+                short = match["inner"]
+            else:
+                short = _YEAR.sub("", _LEAD.sub("", short)).strip()
+                short = short[:1].upper() + short[1:]
+        out[key] = short or str(name)
+    taken = list(out.values())
+    for key, short in out.items():
+        if taken.count(short) > 1:
+            out[key] = str(names[key])
+    return out
+
+
+def odds_table_html(forecast: Forecast) -> OddsTable:
+    """The odds table of report.html: every club, ranked, with 95% margins and colours."""
+    from reports.headline import Z95, table_columns
+    from reports.tables import percent_with_error, ranked, sort_column
 
     table = ranked(forecast)
     placeholder = forecast.clubs["placeholder"]
-    header = ["Club", "Department", "Region", *(forecast.names.get(c, c) for c in forecast.columns)]
-    classes = ["club", "", "", *(["num"] * len(forecast.columns))]
+    key = sort_column(forecast)
+    columns, phone, notes = table_columns(forecast)
+    shorts = short_names({c: forecast.names.get(c, c) for c in columns})
+    header = [
+        OddsColumn("Club", "Club", "club", phone=True),
+        OddsColumn("Department", "Department", "text", wide=True),
+        OddsColumn("Region", "Region", "text", wide=True),
+    ]
+    header += [
+        OddsColumn(forecast.names.get(c, c), shorts[c], "num", phone=c in phone) for c in columns
+    ]
+    records = table.to_dict("records")
+    shades = {c: _column_shades([float(r[c]) for r in records]) for c in columns}
     rows = []
-    for values in table.to_dict("records"):
+    for i, values in enumerate(records):
         club = str(values["club"])
         if bool(placeholder.get(values["club"], False)):
             club += " †"
-        row = [club, str(values["department"]), str(values["region"])]
-        row += [percent_with_error(values[c], values[f"{c}_se"]) for c in forecast.columns]
-        rows.append(row)
-    return Table("Odds per club", header, rows, classes)
+        department, region = str(values["department"]), str(values["region"])
+        cells = [
+            OddsCell(club, value=club),
+            OddsCell(department, value=department),
+            OddsCell(region, value=region),
+        ]
+        for c in columns:
+            p, se = float(values[c]), float(values[f"{c}_se"])
+            text, _, margin = percent_with_error(p, Z95 * se).partition(" ± ")
+            cells.append(OddsCell(text, f"±{margin}" if margin else "", f"{p:.6g}", shades[c][i]))
+        rows.append((club, f"{department} · region {region}", cells))
+    renamed = [
+        f"“{shorts[c]}” is “{forecast.names.get(c, c)}”"
+        for c in columns
+        if shorts[c] != forecast.names.get(c, c)
+    ]
+    if renamed:
+        notes.append("Column names shortened: " + "; ".join(renamed) + ".")
+    legend = (
+        "Shading: each column on its own scale, white for its lowest value and blue for its "
+        "highest; a column where every club has the same chance stays white."
+    )
+    return OddsTable(
+        "Odds per club", header, rows, 3 + columns.index(key), legend, notes, diverging=False
+    )
+
+
+def _headline_values(h: Any) -> dict[str, Any]:
+    """The headline (:class:`reports.headline.Headline`) as the template shows it: texts
+    and bar widths (percent of the largest value, so the leader's bar is full)."""
+    from reports.headline import format_interval, format_percent
+
+    top_p = max((c.p for c in h.top), default=0.0) or 1.0
+    clubs = [
+        {
+            "club": c.club,
+            "where": f"{c.department} · region {c.region}",
+            "p": format_percent(c.p),
+            "interval": format_interval(c.low, c.high),
+            "bar": f"{100 * c.p / top_p:.1f}",
+        }
+        for c in h.top
+    ]
+    top_r = max((r.p for r in h.regions), default=0.0) or 1.0
+    regions = [
+        {
+            "region": r.region,
+            "clubs": r.clubs,
+            "p": format_percent(r.p),
+            "interval": format_interval(r.low, r.high) if r.se is not None else "",
+            "bar": f"{100 * r.p / top_r:.1f}",
+        }
+        for r in h.regions
+    ]
+    return {
+        "column_name": h.column_name,
+        "clubs": clubs,
+        "regions": regions,
+        "region_note": h.region_note,
+        "drivers": h.drivers,
+        "seasons": h.seasons,
+    }
 
 
 def _share_table(forecast: Forecast, by: str) -> Table:
+    from reports.headline import Z95
     from reports.tables import champion_share, percent_with_error
 
     share = champion_share(forecast, by)  # type: ignore[arg-type]
@@ -322,7 +597,7 @@ def _share_table(forecast: Forecast, by: str) -> Table:
         row = [
             str(values[by]),
             str(values["clubs"]),
-            percent_with_error(values["champion"], values["champion_se"]),
+            percent_with_error(values["champion"], Z95 * values["champion_se"]),
         ]
         if regions is not None:
             row.insert(1, str(regions[values[by]]))

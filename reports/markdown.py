@@ -1,18 +1,22 @@
 """report.md: the forecast as a Markdown page a journalist can read and republish.
 
-Sections: title and run line, method (three sentences), assumptions (from the season file),
-the full odds table ranked by promotion, and the chance that the champion comes from each
-region and each department.
+Sections, the answer first: title and run line, the headline (who is likeliest to go up,
+where the champion comes from, what drives the odds: :mod:`reports.headline`), the odds
+table ranked by promotion, the chance that the champion comes from each region and each
+department, the matches that matter most, then the method and the assumptions (from the
+season file). Every ± figure is a 95% interval of the simulation noise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from forecast.results import Forecast
 from reports.context import RunContext
+from reports.headline import Z95, headline, headline_markdown, table_columns
 from reports.tables import (
     IMPORTANCE_HEADER,
     NO_IMPORTANCE,
@@ -23,13 +27,22 @@ from reports.tables import (
     sort_column,
 )
 
+if TYPE_CHECKING:
+    from forecast.config import Tournament
+
 __all__ = ["report_markdown"]
 
 _PLACEHOLDER_MARK = "†"
 
 
-def report_markdown(forecast: Forecast, context: RunContext) -> str:
-    """The whole report.md text (ends with a newline)."""
+def report_markdown(
+    forecast: Forecast, context: RunContext, tournament: Tournament | None = None
+) -> str:
+    """The whole report.md text (ends with a newline).
+
+    ``tournament`` (the loaded season), when given, lets the headline say what only the
+    season file knows: prior ratings, known results, the parts of the format.
+    """
     meta = forecast.metadata
     n_sims = int(meta.get("n_sims", forecast.n_seasons))
     parts = [
@@ -38,11 +51,7 @@ def report_markdown(forecast: Forecast, context: RunContext) -> str:
     ]
     if context.description:
         parts.append(" ".join(context.description.split()))
-    parts += ["## Method", _method(n_sims)]
-    notes = _run_notes(forecast, context)
-    if notes:
-        parts.append(notes)
-    parts += ["## Assumptions", _assumptions(context.assumptions)]
+    parts += ["## At a glance", headline_markdown(headline(forecast, context, tournament))]
     parts += [
         "## Odds",
         _odds_intro(forecast),
@@ -56,13 +65,18 @@ def report_markdown(forecast: Forecast, context: RunContext) -> str:
     parts += [
         "## Where the champion comes from",
         "The chance that the champion is a club from each region or department (the sum of "
-        "its clubs' chances), in percent ± one standard error.",
+        "its clubs' chances), in percent with its 95% margin.",
         "### By region",
         _share_table(forecast, "region"),
         "### By department",
         _share_table(forecast, "department"),
     ]
     parts += ["## Matches that matter most", _importance(forecast)]
+    parts += ["## Method", _method(n_sims)]
+    notes = _run_notes(forecast, context)
+    if notes:
+        parts.append(notes)
+    parts += ["## Assumptions", _assumptions(context.assumptions)]
     return "\n\n".join(parts) + "\n"
 
 
@@ -103,8 +117,9 @@ def _method(n_sims: int) -> str:
         f"The part of the season still open, unknown draws included, was played out "
         f"{n_sims:,} times with the format and rules of the season file, and every figure "
         "below is the share of simulated seasons in which a club got that far. "
-        "The ± figures are one Monte Carlo standard error, sqrt(p(1 − p)/n): they measure "
-        "simulation noise only, not the uncertainty of the model or of its assumptions."
+        "The ± figures are 95% intervals of the Monte Carlo noise, 1.96 standard errors "
+        "sqrt(p(1 − p)/n) each side: they measure simulation noise only, not the uncertainty "
+        "of the model or of its assumptions."
     )
 
 
@@ -142,27 +157,30 @@ def _odds_intro(forecast: Forecast) -> str:
         if m in forecast.places
     )
     text = (
-        f"Percent ± one standard error, clubs ranked by the column "
+        f"Percent with its 95% margin, clubs ranked by the column "
         f"“{forecast.names.get(key, key)}”. "
-        "A stage column adds up to the number of clubs that reach that stage"
+        "A stage's column adds up to 100 times the number of clubs that reach that stage"
     )
     text += f" ({places})" if places else ""
-    return text + "; the champion column adds up to 100."
+    text += "; the champion column adds up to 100."
+    _, _, notes = table_columns(forecast)
+    return " ".join([text, *notes])
 
 
 def _odds_table(forecast: Forecast) -> str:
     table = ranked(forecast)
     placeholder = forecast.clubs["placeholder"]
+    columns, _, _ = table_columns(forecast)
     header = ["Club", "Department", "Region"]
-    header += [forecast.names.get(c, c) for c in forecast.columns]
-    align = ["---", "---", "---"] + ["---:"] * len(forecast.columns)
+    header += [forecast.names.get(c, c) for c in columns]
+    align = ["---", "---", "---"] + ["---:"] * len(columns)
     rows = []
     for values in table.to_dict("records"):
         club = _cell(str(values["club"]))
         if bool(placeholder.get(values["club"], False)):
             club += _PLACEHOLDER_MARK
         cells = [club, _cell(str(values["department"])), _cell(str(values["region"]))]
-        cells += [percent_with_error(values[c], values[f"{c}_se"]) for c in forecast.columns]
+        cells += [percent_with_error(values[c], Z95 * values[f"{c}_se"]) for c in columns]
         rows.append(cells)
     return _markdown_table(header, align, rows)
 
@@ -184,7 +202,7 @@ def _share_table(forecast: Forecast, by: str) -> str:
         cells = [
             _cell(str(values[by])),
             str(values["clubs"]),
-            percent_with_error(values["champion"], values["champion_se"]),
+            percent_with_error(values["champion"], Z95 * values["champion_se"]),
         ]
         if regions is not None:
             cells.insert(1, _cell(str(regions[values[by]])))

@@ -64,16 +64,87 @@ def test_report_html_is_self_contained_with_charts_and_tables(context: RunContex
     width, height = png_size(png)
     assert images[0]["width"] == str(width) and images[0]["height"] == str(height)
     assert '<meta name="viewport"' in text  # phone-width rendering
-    # The Markdown report's content: method, assumptions, odds and champion tables.
-    for heading in ("Method", "Assumptions", "Odds", "Where the champion comes from"):
-        assert f">{heading}</h2>" in text
-    assert '<td class="club">Beta | Pipe</td>' in text
-    assert "60.0 ± 1.5" in text and "Promoted to Primera" in text
+    # The Markdown report's content: headline, odds, champion tables, method, assumptions.
+    headings = re.findall(r"<h2>([^<]+)</h2>", text)
+    assert headings == [
+        "At a glance", "Odds", "Where the champion comes from", "Matches that matter most",
+        "Charts", "Method", "Assumptions",
+    ]  # fmt: skip
+    assert '<td class="club" data-v="Beta | Pipe">Beta | Pipe<span class="sub">' in text
+    # 95% margins (1.96 standard errors), the margin in its own span.
+    assert '>60.0<span class="pm">±3.0</span>' in text and "Final" in text
+    # Champion equals promotion in every season here: shown once, and said so.
+    assert "“Champion” is left out" in text
+    # Short headers, the full name in the title and in a note; the sorted column marked.
+    assert (
+        '<th scope="col" class="num" title="Promoted to Primera" aria-sort="descending">'
+        "Primera</th>"
+    ) in text
+    assert "Column names shortened: “Primera” is “Promoted to Primera”." in text
     # Escaped, with Markdown code spans as <code>.
     assert "Tiny Cup &lt;2006&gt;" in text
     assert "<code>penalties</code> &amp; &lt;luck&gt;" in text
     assert "<code>configs/scenarios/rule.toml</code>" in text
-    assert len(re.findall(r"<table>", text)) == 3  # odds, by region, by department
+    assert len(re.findall(r"<table[ >]", text)) == 3  # odds, by region, by department
+    # The search box is hidden until the script shows it; the page works without script.
+    assert 'placeholder="Find your club" aria-label="Find a club in Odds per club" hidden>' in text
+
+
+def test_report_html_headline_comes_first(context: RunContext) -> None:
+    text = report_html(make_forecast(), context)
+    glance = text.index('id="headline"')
+    assert glance < text.index('id="odds"') < text.index('id="method"')
+    assert text.index('id="method"') < text.index('id="assumptions"')
+    section = text[glance : text.index('id="odds"')]
+    # Top clubs with 95% intervals, regions, what drives the odds, seasons and seed.
+    assert "1. Alpha" in section and "40.0%" in section and "95%: 37.0–43.0" in section
+    assert "Region VIII" in section and "60.0%" in section
+    assert "Every club starts equal (rating 1500)" in section
+    assert "From 1,000 simulated seasons (seed 7)." in section
+
+
+def test_odds_table_colours_each_column_on_its_own_scale() -> None:
+    from reports.html import odds_table_html
+
+    table = odds_table_html(make_forecast())
+    names = [c.short for c in table.columns]
+    assert names == ["Club", "Department", "Region", "Final", "Primera"]
+    final = [cells[3].background for _, _, cells in table.rows]
+    promoted = [cells[4].background for _, _, cells in table.rows]
+    # Final: 60, 50, 50, 40 -> the top is the full colour, the bottom white (no colour).
+    assert final[0] == "#6baed6" and final[-1] == "" and final[1] == final[2]
+    # Promotion: 40, 30, 30, 0: its own scale, so 30 is three quarters of the way up.
+    assert promoted[0] == "#6baed6" and promoted[-1] == ""
+    assert promoted[1] != final[1]
+    # A phone shows the club and two probability columns; the rest on demand.
+    phone = [c.short for c in table.columns if c.phone]
+    assert phone == ["Club", "Final", "Primera"]
+    assert [c.css for c in table.columns] == [
+        "club", "text extra wide", "text extra wide", "num", "num",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("National Stage (Round of 16)", "Round of 16"),
+        ("Promoted to the 2007 Primera División", "Primera División"),
+        ("To the 2007 Segunda División", "Segunda División"),
+        ("Quarterfinals", "Quarterfinals"),
+        ("A long name with no way to shorten", "A long name with no way to shorten"),
+    ],
+)  # fmt: skip
+def test_short_names(name: str, short: str) -> None:
+    from reports.html import short_names
+
+    assert short_names({"x": name}) == {"x": short}
+
+
+def test_short_names_keep_full_names_when_they_would_clash() -> None:
+    from reports.html import short_names
+
+    names = {"a": "Promoted to the 2007 Primera", "b": "To the 2008 Primera"}
+    assert short_names(names, width=12) == names
 
 
 def test_write_reports_with_charts_writes_html_and_pngs(
@@ -133,5 +204,6 @@ def test_compare_html_from_a_compare_record() -> None:
     images = [attrs for tag, attrs in tags if tag == "img"]
     assert len(images) == 1 and str(images[0]["src"]).startswith("data:image/png;base64,")
     assert "The 2010 rule" in text and "Beta &lt;b&gt;" in text
-    assert "+5.0 ± 0.8" in text and "-3.0 ± 0.8" in text  # two standard errors
+    assert '>+5.0<span class="pm">±0.8</span>' in text  # two standard errors
+    assert '>-3.0<span class="pm">±0.8</span>' in text
     assert "https://" not in text

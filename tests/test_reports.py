@@ -189,20 +189,40 @@ def test_report_markdown_sections(context: RunContext) -> None:
     text = report_markdown(make_forecast(n_rejected=25), context)
     assert text.startswith("# Tiny Cup 2006: forecast\n")
     assert "Generated 2006-12-16" in text and "seed 7" in text and "`abababababababab`" in text
-    for heading in ("## Method", "## Assumptions", "## Odds", "### By region",
-                    "### By department"):  # fmt: skip
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    # The answer first; method and assumptions last.
+    assert headings == [
+        "## At a glance", "## Odds", "## Where the champion comes from",
+        "## Matches that matter most", "## Method", "## Assumptions",
+    ]  # fmt: skip
+    for heading in ("### By region", "### By department"):
         assert f"\n{heading}\n" in text
     assert "- All clubs are equal.\n- Ties go to penalties." in text
     assert "25 simulated seasons contradicted the known results" in text
     assert "`configs/scenarios/rule.toml`" in text
-    assert "| Alpha | Lima | IV | 60.0 ± 1.5 | 40.0 ± 1.5 | 40.0 ± 1.5 |" in text
+    # 95% margins: 1.96 standard errors (60% of 1,000: se 1.55 points, margin 3.0).
+    # Champion repeats promotion in every season, so the table shows it once.
+    assert "| Club | Department | Region | Final | Promoted to Primera |" in text
+    assert "“Champion” is left out" in text
+    assert "| Alpha | Lima | IV | 60.0 ± 3.0 | 40.0 ± 3.0 |" in text
     assert "| Beta \\| Pipe |" in text  # a pipe in a name does not break the table
-    assert "| Delta | Callao | IV | 40.0 ± 1.5 | 0 | 0 |" in text
-    assert "| VIII | 2 | 60.0 ± 1.5 |" in text
-    assert "| Cusco | VIII | 1 | 30.0 ± 1.4 |" in text
+    assert "| Delta | Callao | IV | 40.0 ± 3.0 | 0 |" in text
+    assert "| VIII | 2 | 60.0 ± 3.0 |" in text
+    assert "| Cusco | VIII | 1 | 30.0 ± 2.8 |" in text
     # Method: exactly three sentences.
     method = text.split("## Method\n\n")[1].split("\n\n")[0]
     assert method.count(". ") + method.endswith(".") == 3
+
+
+def test_report_markdown_headline(context: RunContext) -> None:
+    text = report_markdown(make_forecast(n_rejected=25), context)
+    glance = text.split("## At a glance\n\n")[1].split("\n## ")[0]
+    assert "1. **Alpha** (Lima, region IV): 40.0% (37.0–43.0)" in glance
+    assert "4. **Delta** (Callao, region IV): 0%\n" in glance  # no interval for a certainty
+    assert "Region VIII 60.0% (57.0–63.0) · Region IV 40.0% (37.0–43.0)" in glance
+    assert "**What drives the odds:** Every club starts equal (rating 1500)" in glance
+    assert "From 1,000 of 1,025 simulated seasons: the ones that agree with the known" in glance
+    assert "(seed 7)" in glance
 
 
 def test_report_markdown_marks_placeholders(context: RunContext) -> None:

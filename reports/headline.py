@@ -1,0 +1,494 @@
+"""The answer first: the headline every report opens with, built in one place.
+
+report.md, report.html (and the terminal) print the same text: who is most likely to go up,
+with 95% intervals; the chance that the champion comes from each region; one plain sentence
+on what drives the odds, derived from the inputs (equal or differing ratings, home advantage
+and altitude from the match model, known results); and the number of seasons and the seed.
+
+Everything here is a pure function of the Forecast, the RunContext and (when the caller has
+it) the loaded Tournament; nothing is simulated or read from disk except the shipped match
+model parameter sets, to name the one in use.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from reports.tables import champion_share, ranked, sort_column
+
+if TYPE_CHECKING:
+    from forecast.config import Tournament
+    from forecast.results import Forecast
+    from reports.context import RunContext
+
+__all__ = [
+    "Z95",
+    "ClubOdds",
+    "Headline",
+    "RegionOdds",
+    "drivers_sentence",
+    "format_percent",
+    "headline",
+    "headline_markdown",
+    "interval95",
+    "match_model_name",
+    "seasons_sentence",
+    "table_columns",
+]
+
+#: Half-width of a 95% interval in standard errors (normal approximation).
+Z95 = 1.96
+#: How the reports describe each shipped match model (``[model] defaults``).
+MODEL_TEXT = {
+    "copa_peru": "the one fitted on Copa Perú matches",
+    "ratings": "the one fitted on CONMEBOL club cups and internationals",
+    "none": "the built-in round numbers (not fitted)",
+}
+
+
+@dataclass(frozen=True)
+class ClubOdds:
+    """One club of the headline: probability, standard error and 95% interval (0-1)."""
+
+    club: str
+    department: str
+    region: str
+    p: float
+    se: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class RegionOdds:
+    """The chance that the champion comes from ``region``; ``se`` is None when the tallies
+    were not available (the probability is then the sum of its clubs' odds)."""
+
+    region: str
+    clubs: int
+    p: float
+    se: float | None
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the reports say first.
+
+    Attributes
+    ----------
+    column, column_name : the column clubs are ranked by (promotion, else champion).
+    top : the likeliest clubs in that column, best first.
+    regions : the chance that the champion comes from each region, likeliest first.
+    region_note : how the region figures were computed.
+    drivers : plain sentences on what drives the odds.
+    seasons : the number of seasons and the seed, with what the intervals mean.
+    """
+
+    column: str
+    column_name: str
+    top: tuple[ClubOdds, ...]
+    regions: tuple[RegionOdds, ...]
+    region_note: str
+    drivers: str
+    seasons: str
+
+
+def interval95(p: float, se: float) -> tuple[float, float]:
+    """The 95% interval p ± 1.96·se, clipped to [0, 1]."""
+    if math.isnan(p):
+        return (math.nan, math.nan)
+    se = 0.0 if math.isnan(se) else se
+    return (max(0.0, p - Z95 * se), min(1.0, p + Z95 * se))
+
+
+def format_percent(p: float) -> str:
+    """``"5.7%"``; ``"100%"`` and ``"0%"`` for certain and impossible, ``"<0.1%"`` for tiny."""
+    if math.isnan(p):
+        return "n/a"
+    if p >= 1.0:
+        return "100%"
+    if p <= 0.0:
+        return "0%"
+    if p < 0.0005:
+        return "<0.1%"
+    return f"{100 * p:.1f}%"
+
+
+def format_interval(low: float, high: float) -> str:
+    """``"5.4–6.0"`` in percent, one decimal; empty when there is no noise (a chance of
+    exactly 0 or 1, which every season agreed on) or no interval."""
+    if math.isnan(low) or low == high:
+        return ""
+    return f"{100 * low:.1f}–{100 * high:.1f}"
+
+
+def match_model_name(goal_model: Mapping[str, Any] | None, declared: str | None = None) -> str:
+    """Which shipped parameter set the run's goal model is: ``"copa_peru"``, ``"ratings"`` or
+    ``"none"`` when every parameter equals it; ``"<declared>+overrides"`` when the season file
+    names ``declared`` but changes some field; ``""`` when unknown."""
+    if not goal_model:
+        return declared or ""
+    for name in _shipped_models():
+        reference = _shipped_model(name)
+        if reference and all(
+            key in goal_model and math.isclose(float(goal_model[key]), value, rel_tol=1e-9)
+            for key, value in reference.items()
+        ):
+            return name
+    return f"{declared}+overrides" if declared else ""
+
+
+def drivers_sentence(
+    *,
+    ratings: Sequence[float],
+    rating_sds: Sequence[float],
+    goal_model: Mapping[str, Any] | None,
+    altitudes: Sequence[float] = (),
+    model: str = "",
+    format_parts: Sequence[str] = (),
+    prior_ratings: Sequence[float] | None = None,
+    n_results: int | None = None,
+    n_fixed_matches: int | None = None,
+    strongest: Sequence[str] = (),
+) -> str:
+    """What drives the odds now, in plain words, from the run's inputs.
+
+    Parameters
+    ----------
+    ratings, rating_sds : each club's mean rating as simulated (after any known results
+        updated it) and its uncertainty, in rating points.
+    goal_model : the match model's parameters (``Forecast.metadata["goal_model"]``).
+    altitudes : each club's home altitude in metres (NaN when unknown).
+    model : :func:`match_model_name`'s answer.
+    format_parts : what the open format consists of ("draws", "group mini-leagues", ...);
+        empty for a plain "the format".
+    prior_ratings : each club's rating before any result (when known), to tell equal
+        starts moved by results from unequal starts.
+    n_results, n_fixed_matches : known results in the season file and the matches they fix;
+        None when not known (the sentence then says nothing about results).
+    strongest : the clubs with the highest rating, named when ratings differ.
+    """
+    gm = dict(goal_model or {})
+    home = float(gm.get("home_advantage", 0.0) or 0.0)
+    climb = float(gm.get("altitude_climb", 0.0) or 0.0)
+    descend = float(gm.get("altitude_descend", 0.0) or 0.0)
+    heights = [a for a in altitudes if a is not None and not math.isnan(a)]
+    altitude_matters = (climb or descend) and len(heights) > 1 and max(heights) > min(heights)
+
+    factors = []
+    fmt = "the format"
+    if format_parts:
+        fmt += f" ({_join(format_parts)})"
+    factors.append(fmt)
+    if home:
+        factors.append(f"home advantage ({home:.0f} rating points)")
+    if altitude_matters:
+        factors.append(
+            f"altitude (a visitor loses {climb:.0f} points per 1,000 m climbed, "
+            f"{descend:.0f} per 1,000 m descended)"
+        )
+    start = list(prior_ratings) if prior_ratings is not None else list(ratings)
+    equal_start = _all_equal(start) and _all_equal(rating_sds)
+    equal_now = _all_equal(ratings)
+    sd = float(rating_sds[0]) if len(rating_sds) else 0.0
+    spread = f", give or take {sd:.0f} points drawn afresh each season" if sd else ""
+
+    sentences = []
+    if equal_start and equal_now:
+        sentences.append(
+            f"Every club starts equal (rating {float(start[0]):.0f}{spread}), so the odds "
+            f"come from {_join(factors)}."
+        )
+    elif equal_start:
+        moved = (
+            f"the {n_results:,} known result{'s' if n_results != 1 else ''}"
+            if n_results
+            else "the known results"
+        )
+        sentences.append(
+            f"Every club started equal (rating {float(start[0]):.0f}), but {moved} moved the "
+            f"ratings of the clubs that played (now {min(ratings):.0f} to {max(ratings):.0f}); "
+            f"beside strength, the odds come from {_join(factors)}."
+        )
+    else:
+        named = f"; strongest: {', '.join(strongest)}" if strongest else ""
+        sentences.append(
+            f"Club ratings differ ({min(ratings):.0f} to {max(ratings):.0f} points{named}), "
+            f"so strength drives the odds together with {_join(factors)}."
+        )
+    if n_results is not None:
+        if n_results == 0:
+            sentences.append("No result is known yet: every remaining match is simulated.")
+        else:
+            fixed = (
+                f", fixing {n_fixed_matches:,} match{'es' if n_fixed_matches != 1 else ''}"
+                if n_fixed_matches is not None
+                else ""
+            )
+            sentences.append(
+                f"{n_results:,} known result{'s' if n_results != 1 else ''} "
+                f"{'are' if n_results != 1 else 'is'} taken as played{fixed}."
+            )
+    if model:
+        base, _, overridden = model.partition("+")
+        text = MODEL_TEXT.get(base)
+        if text:
+            changed = " with the season file's own changes" if overridden else ""
+            sentences.append(f"The match model is {text}{changed} (`{base}`).")
+    elif gm:
+        sentences.append("The match model's parameters are set in the season file.")
+    return " ".join(sentences)
+
+
+def seasons_sentence(metadata: Mapping[str, Any], n_seasons: int) -> str:
+    """``"From 20,000 simulated seasons (seed 2006)."`` with how many were kept and why,
+    and what the intervals measure."""
+    simulated = int(metadata.get("n_sims", n_seasons) or n_seasons)
+    seed = metadata.get("seed")
+    given = metadata.get("given") or []
+    if n_seasons < simulated:
+        why = []
+        if int(metadata.get("n_rejected", 0) or 0):
+            why.append("agree with the known results")
+        if given:
+            why.append(f"meet the condition ({' and '.join(map(str, given))})")
+        reason = f": the ones that {' and '.join(why)}" if why else ""
+        text = f"From {n_seasons:,} of {simulated:,} simulated seasons{reason} (seed {seed})."
+    else:
+        text = f"From {n_seasons:,} simulated seasons (seed {seed})."
+    return (
+        text + " The ranges are 95% intervals of the simulation noise (±1.96 standard "
+        "errors); they do not measure how right the model is."
+    )
+
+
+def headline(
+    forecast: Forecast,
+    context: RunContext | None = None,
+    tournament: Tournament | None = None,
+    top: int = 5,
+) -> Headline:
+    """The headline of ``forecast``; ``tournament`` (the loaded season) adds what only the
+    season file knows: prior ratings, known results, the parts of the format."""
+    meta = forecast.metadata
+    column = sort_column(forecast)
+    table = ranked(forecast)
+    leaders = []
+    for values in table.head(top).to_dict("records"):
+        p, se = float(values[column]), float(values[f"{column}_se"])
+        low, high = interval95(p, se)
+        leaders.append(
+            ClubOdds(
+                str(values["club"]),
+                str(values["department"]),
+                str(values["region"]),
+                p,
+                se,
+                low,
+                high,
+            )
+        )
+    regions, note = _regions(forecast)
+    clubs = forecast.clubs
+    ratings = [float(r) for r in clubs.get("rating", [])]
+    sds = [float(s) for s in clubs.get("rating_sd", [])]
+    altitudes = [float(a) for a in clubs.get("altitude_m", [])]
+    spec = tournament.spec if tournament is not None else None
+    declared = spec.model.defaults if spec is not None else None
+    prior = None
+    n_results = n_fixed = None
+    parts: list[str] = []
+    if spec is not None:
+        prior = [c.rating if c.rating is not None else spec.prior.rating for c in spec.clubs]
+        n_results = len(spec.results)
+        n_fixed = sum(1 for r in spec.results if r.winner is None)
+        parts = _format_parts(spec)
+    strongest: list[str] = []
+    if ratings and not _all_equal(ratings):
+        best = max(ratings)
+        strongest = [str(c) for c, r in zip(clubs.index, ratings, strict=True) if r == best][:3]
+    drivers = (
+        drivers_sentence(
+            ratings=ratings,
+            rating_sds=sds,
+            goal_model=meta.get("goal_model"),
+            altitudes=altitudes,
+            model=match_model_name(meta.get("goal_model"), declared),
+            format_parts=parts,
+            prior_ratings=prior,
+            n_results=n_results,
+            n_fixed_matches=n_fixed,
+            strongest=strongest,
+        )
+        if ratings
+        else ""
+    )
+    return Headline(
+        column=column,
+        column_name=forecast.names.get(column, column),
+        top=tuple(leaders),
+        regions=regions,
+        region_note=note,
+        drivers=drivers,
+        seasons=seasons_sentence(meta, forecast.n_seasons),
+    )
+
+
+def headline_markdown(h: Headline) -> str:
+    """The headline as Markdown (no heading of its own)."""
+    lines = [f"**Most likely: {h.column_name}** (chance, 95% interval in percent)", ""]
+    for rank, c in enumerate(h.top, 1):
+        lines.append(
+            f"{rank}. **{_md(c.club)}** ({_md(c.department)}, region {_md(c.region)}): "
+            f"{format_percent(c.p)}{_paren(format_interval(c.low, c.high))}"
+        )
+    lines.append("")
+    lines.append("**The champion comes from** (chance, 95% interval in percent)")
+    lines.append("")
+    lines.append(
+        " · ".join(
+            f"Region {_md(r.region)} {format_percent(r.p)}{_paren(format_interval(r.low, r.high))}"
+            for r in h.regions
+        )
+    )
+    lines.append("")
+    lines.append(h.region_note)
+    if h.drivers:
+        lines += ["", f"**What drives the odds:** {h.drivers}"]
+    lines += ["", f"*{h.seasons}*"]
+    return "\n".join(lines)
+
+
+def _duplicate_of(forecast: Forecast, column: str, other: str) -> bool:
+    """Whether ``column`` holds exactly the tallies of ``other`` for every club."""
+    counts = forecast.counts
+    if counts is None or column not in counts or other not in counts or column == other:
+        return False
+    return bool((counts[column].to_numpy() == counts[other].to_numpy()).all())
+
+
+def table_columns(forecast: Forecast) -> tuple[list[str], list[str], list[str]]:
+    """The probability columns the table shows, the two shown on a phone, and notes.
+
+    The champion column is left out when it repeats the sort column in every season (the
+    champion is the one promoted); a phone shows the sort column and the next column that
+    says something else (champion, another outcome, then the deepest stage that varies).
+    """
+    key = sort_column(forecast)
+    columns = list(forecast.columns)
+    notes = []
+    if _duplicate_of(forecast, "champion", key):
+        columns.remove("champion")
+        notes.append(
+            f"“Champion” is left out: it equals “{forecast.names.get(key, key)}” in every "
+            "simulated season (the champion is the one promoted)."
+        )
+    odds = forecast.odds
+    candidates = [key, "champion", *forecast.outcomes, *reversed(forecast.milestones)]
+    phone: list[str] = []
+    for column in dict.fromkeys(candidates):
+        if column not in columns or column in phone:
+            continue
+        values = odds[column].to_numpy()
+        if len(phone) > 0 and (values.max() - values.min()) <= 1e-12:
+            continue  # the same for every club: nothing to compare on a small screen
+        phone.append(column)
+        if len(phone) == 2:
+            break
+    return columns, phone, notes
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _regions(forecast: Forecast) -> tuple[tuple[RegionOdds, ...], str]:
+    counts = forecast.counts
+    if counts is not None and "champion" in getattr(counts, "columns", ()):
+        share = champion_share(forecast, "region")
+        out = []
+        for values in share.to_dict("records"):
+            p, se = float(values["champion"]), float(values["champion_se"])
+            low, high = interval95(p, se)
+            out.append(RegionOdds(str(values["region"]), int(values["clubs"]), p, se, low, high))
+        note = (
+            "Each region's chance is the sum of its clubs' chances of winning the title; its "
+            "interval comes from the tallies (the champion is one club a season)."
+        )
+        return tuple(out), note
+    frame = forecast.odds[["champion"]].assign(region=forecast.clubs["region"])
+    grouped = frame.groupby("region", sort=False)["champion"].agg(["sum", "size"])
+    grouped = grouped.sort_values("sum", ascending=False, kind="mergesort")
+    out = [
+        RegionOdds(str(region), int(row["size"]), float(row["sum"]), None, *(math.nan,) * 2)
+        for region, row in grouped.iterrows()
+    ]
+    return tuple(out), "Each region's chance is the sum of its clubs' chances of winning."
+
+
+def _format_parts(spec: Any) -> list[str]:
+    """What the still open part of the format holds, in the words a fan uses."""
+    stages = [s for s in spec.stages if not s.completed]
+    parts = []
+    if any(s.draws for s in stages):
+        parts.append("draws")
+    if any(s.groups for s in stages):
+        parts.append("groups")
+    ties = [t for s in stages for t in s.ties]
+    if ties:
+        parts.append("knockout ties")
+    if any(t.host == "draw" or (t.legs == 2 and t.second_leg_host == "draw") for t in ties):
+        parts.append("who hosts")
+    return parts
+
+
+def _all_equal(values: Sequence[float]) -> bool:
+    values = [float(v) for v in values]
+    return not values or all(math.isclose(v, values[0], abs_tol=1e-9) for v in values)
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _paren(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
+def _md(text: str) -> str:
+    return " ".join(str(text).split()).replace("*", "\\*").replace("|", "\\|")
+
+
+def _shipped_models() -> tuple[str, ...]:
+    try:
+        from ratings.defaults import SHIPPED_DEFAULTS
+    except ImportError:  # pragma: no cover - the ratings package ships with the project
+        return ()
+    return (*SHIPPED_DEFAULTS, "none")
+
+
+@functools.lru_cache(maxsize=8)
+def _shipped_model(name: str) -> dict[str, float]:
+    """The goal-model parameters of shipped set ``name`` (empty if it cannot be read)."""
+    from dataclasses import asdict
+
+    try:
+        if name == "none":
+            from ratings.goal_model import GoalModel
+
+            model = GoalModel()
+        else:
+            from ratings.defaults import load_defaults
+
+            model = load_defaults(name=name).goal_model
+    except Exception:  # a broken install must not stop a report
+        return {}
+    return {k: float(v) for k, v in asdict(model).items()}
