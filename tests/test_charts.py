@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,13 @@ from reports.charts import (
     promotion_bars,
     promotion_figure,
     region_colors,
+    run_figures,
     stage_heatmap,
     stages_figure,
 )
-from reports.charts._style import OKABE_ITO, contrast_text_color
-from reports.charts.odds import cell_text
+from reports.charts._labels import assign_slots, place_in_lane, segments_cross, spread
+from reports.charts._style import _EXTRA, OKABE_ITO, SMALL_SIZE, contrast_text_color
+from reports.charts.odds import cell_text, column_shares
 
 BASELINES = Path(__file__).parent / "baseline_images"
 #: RMS difference allowed against a baseline image (see the module docstring).
@@ -189,7 +192,7 @@ def test_region_colours_are_okabe_ito_in_numeral_order() -> None:
 
 def test_stage_heatmap_cells_and_contrast() -> None:
     data = make_data()
-    _fig, ax = axes()
+    fig, ax = axes()
     image = stage_heatmap(
         ax, data.odds, ["regional", "final", "champion"], names=data.names, clubs=data.clubs
     )
@@ -200,10 +203,40 @@ def test_stage_heatmap_cells_and_contrast() -> None:
     assert texts[-1] == "0"  # Theta last, with no chance of the title
     rows = [t.get_text() for t in ax.get_yticklabels()]
     assert rows[0] == "Alpha" and rows[-1] == "Theta †"
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["Regional Stage", "Final", "Champion"]
-    # Dark cells get white text, light cells black.
+    # Each header names the column and its own scale: its highest value, or "same for all".
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "Regional\nStage\n(same for all)",
+        "Final\n(max 60%)",
+        "Champion\n(max 40%)",
+    ]
+    # Light cells get black text, dark cells white; the flat column is light grey.
     colors = {t.get_text(): t.get_color() for t in ax.texts}
     assert colors["100"] == "black" and colors["0"] == "white"
+    # A colour bar explains the shades.
+    assert len(fig.axes) == 2
+    assert "share of the column's highest value" in fig.axes[1].get_xlabel()
+
+
+def test_stage_heatmap_scales_each_column_on_its_own() -> None:
+    data = make_data()
+    _fig, ax = axes()
+    image = stage_heatmap(ax, data.odds, ["regional", "final", "champion"], colorbar=False)
+    shares = np.ma.filled(image.get_array(), np.nan)
+    # The leader of every varying column gets the top of the scale, whatever its size
+    # (60% of the final, 40% of the title); the flat column has no shade.
+    assert shares[0, 1] == pytest.approx(1.0) and shares[0, 2] == pytest.approx(1.0)
+    assert np.isnan(shares[:, 0]).all()
+    assert shares[1, 1] == pytest.approx(0.40 / 0.60)
+    assert shares[1, 2] == pytest.approx(0.20 / 0.40)
+    assert shares[-1, 2] == 0.0
+
+
+def test_column_shares() -> None:
+    data = np.array([[1.0, 0.2, 0.0], [1.0, 0.1, 0.0], [1.0, 0.05, 0.0]])
+    shares, flat = column_shares(data)
+    assert flat.tolist() == [True, False, True]
+    assert shares[:, 1].tolist() == pytest.approx([1.0, 0.5, 0.25])
+    assert np.isnan(shares[:, 2]).all()  # nobody reaches it: no share of zero
 
 
 @pytest.mark.parametrize(
@@ -253,6 +286,22 @@ def test_convergence_chart_lines_and_bands() -> None:
     assert list(lines[0].get_xdata()) == [250, 500, 750, 1000]
     assert lines[0].get_ydata()[-1] == pytest.approx(0.40)
     assert len(ax.collections) == 3  # one band per club
+    # Clubs are greys told apart by style, never a region's colour; each is named at its end.
+    palette = {c.lower() for c in (*OKABE_ITO, *_EXTRA)}
+    line_hexes = {to_hex(line.get_color()) for line in lines}
+    assert not line_hexes & palette
+    assert all(len({h[1:3], h[3:5], h[5:7]}) == 1 for h in line_hexes)  # greys
+    assert len({line.get_linestyle() for line in lines}) == 3
+    assert [t.get_text() for t in ax.texts] == ["Alpha", "Delta", "Eta"]
+
+
+def test_convergence_figure_says_it_is_convergence() -> None:
+    fig = convergence_figure(make_data(), top=3)
+    title = " ".join(fig.axes[0].get_title(loc="left").split())
+    assert title == (
+        "How the estimate settled as seasons were added: simulation convergence, not a "
+        "change in the odds"
+    )
 
 
 def test_captions_state_config_seed_and_seasons() -> None:
@@ -270,15 +319,125 @@ def test_captions_state_config_seed_and_seasons() -> None:
         assert "seed 7" in caption and "1,000" in caption
 
 
-def test_altitude_labels_do_not_overlap() -> None:
-    fig = altitude_figure(make_data())
+def _text_box(note: Any, renderer: Any) -> Any:
+    """The text's own box (an Annotation's window extent includes its leader line)."""
+    from matplotlib.text import Text
+
+    return Text.get_window_extent(note, renderer)
+
+
+def _leader(note: Any, renderer: Any) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A lane label's leader in pixels: from its point to the middle of its left edge."""
+    box = _text_box(note, renderer)
+    point = note.axes.transData.transform(note.xy)
+    return (float(point[0]), float(point[1])), (float(box.x0), float(box.y0 + box.height / 2))
+
+
+def _segment_hits_box(a: tuple[float, float], b: tuple[float, float], box: Any) -> bool:
+    """Whether segment a-b passes through the inside of ``box`` (sampled finely)."""
+    for t in np.linspace(0.0, 1.0, 400):
+        x, y = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+        if box.x0 + 0.5 < x < box.x1 - 0.5 and box.y0 + 0.5 < y < box.y1 - 0.5:
+            return True
+    return False
+
+
+def _assert_lane_labels_clear(fig: Figure) -> list[str]:
     renderer = _drawn(fig)
     ax = fig.axes[0]
-    boxes = [t.get_window_extent(renderer) for t in ax.texts]
-    assert boxes, "the likeliest clubs are labelled"
+    notes = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    boxes = [_text_box(t, renderer) for t in notes]
+    leaders = [_leader(t, renderer) for t in notes]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+    for i, (p0, p1) in enumerate(leaders):
+        for j, (q0, q1) in enumerate(leaders):
+            if j > i:
+                assert not segments_cross(p0, p1, q0, q1), (
+                    notes[i].get_text(),
+                    notes[j].get_text(),
+                )
+            if j != i:
+                assert not _segment_hits_box(p0, p1, boxes[j])
+    # Every name lies inside the figure.
+    assert all(b.x0 >= 0 and b.x1 <= fig.bbox.width for b in boxes)
+    return [t.get_text() for t in notes]
+
+
+def test_altitude_labels_do_not_overlap() -> None:
+    names = _assert_lane_labels_clear(altitude_figure(make_data()))
+    assert names and names[0] == "Alpha", "the likeliest clubs are labelled"
+
+
+def test_altitude_labels_clear_in_a_crowded_corner() -> None:
+    """Ten likely clubs bunched at the same altitude and nearly the same odds (the 2006
+    highland cluster), plus long names: names never overlap, leaders never cross."""
+    n = 30
+    rng = np.random.default_rng(3)
+    index = pd.Index([f"Deportivo Club Number {k}" for k in range(n)], name="club")
+    p = np.sort(rng.uniform(0.005, 0.06, n))[::-1]
+    altitude = np.where(np.arange(n) < 10, 3800 + rng.uniform(-80, 80, n), rng.uniform(0, 3000, n))
+    odds = pd.DataFrame({"promoted": p}, index=index)
+    se = np.sqrt(odds * (1 - odds) / 20_000)
+    clubs = pd.DataFrame(
+        {"region": [str(k % 8) for k in range(n)], "altitude_m": altitude, "placeholder": False},
+        index=index,
+    )
+    data = ChartData(odds, se, clubs, (), ("promoted",), metadata=META)
+    names = _assert_lane_labels_clear(altitude_figure(data))
+    assert len(names) == 10
+
+
+def test_spread_keeps_order_spacing_and_bounds() -> None:
+    out = spread([5.0, 5.0, 5.2, 9.0, 0.0], gap=2.0, low=0.0, high=20.0)
+    assert out.tolist() == sorted(out.tolist())
+    assert np.all(np.diff(out) >= 2.0 - 1e-9)
+    assert out[0] >= 0.0 and out[-1] <= 20.0
+    # Already spaced targets stay put; a squeezed stack stays inside the bounds.
+    assert spread([1.0, 4.0, 8.0], 2.0, 0.0, 10.0).tolist() == [1.0, 4.0, 8.0]
+    squeezed = spread([9.5, 9.8, 9.9], 2.0, 0.0, 10.0)
+    assert squeezed.tolist() == pytest.approx([6.0, 8.0, 10.0])
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_place_in_lane_no_overlaps_no_crossings(seed: int) -> None:
+    """Random points, random label sizes (a conservative text extent: 0.6 em a character,
+    1.25 em a line): boxes never overlap and leaders never cross or enter another box."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 14))
+    points = [(float(rng.uniform(0, 500)), float(rng.uniform(0, 400))) for _ in range(n)]
+    # Clusters: several points nearly on top of each other.
+    for k in range(0, n, 3):
+        points[k] = (points[0][0] + k, points[0][1] + 0.5 * k)
+    sizes = [(0.6 * 12 * int(rng.integers(3, 30)), 1.25 * 12) for _ in range(n)]
+    placed = place_in_lane(points, sizes, lane_x=520.0, low=0.0, high=400.0, pad=2.0)
+    assert placed.index == list(range(len(placed.index)))
+    assert len(placed.index) == n  # 13 labels of 15 px fit 400 px
+    boxes = placed.boxes
+    for i, a in enumerate(boxes):
+        assert a[1] >= 0.0 and a[3] <= 400.0
+        for b in boxes[i + 1 :]:
+            assert a[3] <= b[1] or b[3] <= a[1] or a[2] <= b[0] or b[2] <= a[0]
+    ends = [(520.0, y) for y in placed.y]
+    for i in range(n):
+        for j in range(i + 1, n):
+            assert not segments_cross(points[i], ends[i], points[j], ends[j])
+
+
+def test_place_in_lane_drops_the_last_labels_when_the_lane_is_short() -> None:
+    points = [(0.0, float(k)) for k in range(10)]
+    placed = place_in_lane(points, [(50.0, 20.0)] * 10, lane_x=10.0, low=0.0, high=100.0)
+    assert placed.index == [0, 1, 2, 3]  # four 20 px labels, 2 px apart, fit 100 px
+
+
+def test_assign_slots_uncrosses() -> None:
+    # A far-left low point and a near, slightly higher point: height order would cross.
+    points = [(0.0, 0.0), (95.0, 1.0)]
+    slots = [(100.0, 50.0), (100.0, 60.0)]
+    order = assign_slots(points, slots)
+    assert sorted(order) == [0, 1]
+    assert not segments_cross(points[0], slots[order[0]], points[1], slots[order[1]])
 
 
 def test_bar_labels_do_not_overlap_with_fifty_clubs() -> None:
@@ -301,6 +460,53 @@ def test_bar_labels_do_not_overlap_with_fifty_clubs() -> None:
     # Nothing is cut off: every label lies inside the figure.
     width, height = fig.bbox.width, fig.bbox.height
     assert all(b.x0 >= 0 and b.y0 >= 0 and b.x1 <= width and b.y1 <= height for b in boxes)
+
+
+def test_run_figures_draw_one_chart_when_champion_is_promotion() -> None:
+    data = make_data()  # promoted == champion for every club (the 2006 case)
+    figures = run_figures(data)
+    assert "champion" not in figures and "promotion" in figures
+    title = " ".join(figures["promotion"].axes[0].get_title(loc="left").split())
+    assert title.startswith("Champion = promoted to Primera")
+    assert "Champion = promoted to Primera" in figures["stages"].get_supxlabel().replace("\n", " ")
+    # Known from the slots alone (odds nudged apart): still one chart.
+    odds = data.odds.copy()
+    odds.loc["Alpha", "promoted"] = 0.41
+    nudged = replace(data, odds=odds, champion_slot_outcomes=("promoted",))
+    assert "champion" not in run_figures(nudged)
+    # A different outcome: both charts, no "=" in the title.
+    other = replace(data, odds=odds)
+    figures = run_figures(other)
+    assert "champion" in figures
+    assert "=" not in figures["promotion"].axes[0].get_title(loc="left")
+
+
+def _texts(fig: Figure) -> list[Any]:
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("name", ["promotion", "altitude", "convergence", "comparison"])
+def test_interval_convention_stated_once(name: str) -> None:
+    """Every chart with intervals says "95% interval" once, in its caption."""
+    fig = _figures()[name]
+    texts = [" ".join(t.get_text().split()) for t in _texts(fig)]
+    hits = [t for t in texts if "95%" in t]
+    assert len(hits) == 1, hits
+    assert hits[0] == " ".join(fig.get_supxlabel().split())
+    assert "1.96 standard errors" in hits[0]
+
+
+@pytest.mark.parametrize("name", ["promotion", "stages", "altitude", "convergence", "comparison"])
+def test_charts_read_on_a_phone(name: str) -> None:
+    """At most 8 in wide (1,152 px at 144 dpi: a 390 px screen shows it at a third) and no
+    text below 9 pt."""
+    fig = _figures()[name]
+    assert fig.get_size_inches()[0] <= 8.0
+    _drawn(fig)  # ticks exist once drawn
+    small = {t.get_text(): t.get_fontsize() for t in _texts(fig) if t.get_fontsize() < SMALL_SIZE}
+    assert not small
 
 
 # ------------------------------------------------------------------------------ format

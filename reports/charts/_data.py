@@ -38,6 +38,8 @@ class ChartData:
     importance : the matches that matter most (forecast.importance.matches_that_matter:
         match, importance, most_affected, swing, n_first_wins, n_draw, n_second_wins), or
         None when no upcoming match had both clubs known.
+    champion_slot_outcomes : outcomes whose slots are exactly the champion's slot (known
+        from the format when built from a Forecast that kept its seasons; empty otherwise).
     """
 
     odds: pd.DataFrame
@@ -49,6 +51,23 @@ class ChartData:
     metadata: dict[str, Any] = field(default_factory=dict)
     history: pd.DataFrame | None = None
     importance: pd.DataFrame | None = None
+    champion_slot_outcomes: tuple[str, ...] = ()
+
+    def same_as_champion(self, column: str) -> bool:
+        """Whether outcome ``column`` is the championship under another name: its slots are
+        the champion's slot, or every club has exactly the same odds (and standard error)
+        for both, as in 2006, where the champion alone is promoted to the Primera."""
+        if column == "champion" or column not in self.outcomes:
+            return False
+        if column in self.champion_slot_outcomes:
+            return True
+        if "champion" not in self.odds or column not in self.odds or self.odds.empty:
+            return False
+        odds, se = self.odds, self.se
+        return bool(
+            odds[column].astype(float).equals(odds["champion"].astype(float))
+            and se[column].astype(float).equals(se["champion"].astype(float))
+        )
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -82,7 +101,21 @@ class ChartData:
             metadata=meta,
             history=forecast.history,
             importance=importance_table(forecast),
+            champion_slot_outcomes=_champion_slot_outcomes(forecast),
         )
+
+
+def _champion_slot_outcomes(forecast: Forecast) -> tuple[str, ...]:
+    seasons = forecast.seasons
+    if seasons is None:
+        return ()
+    try:
+        champion = set(seasons.column_slots("champion").tolist())
+        return tuple(
+            o for o in forecast.outcomes if set(seasons.column_slots(o).tolist()) == champion
+        )
+    except (KeyError, AttributeError):
+        return ()
 
 
 def load_odds_json(path: str | os.PathLike[str]) -> ChartData:

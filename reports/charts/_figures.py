@@ -13,7 +13,13 @@ from matplotlib.figure import Figure
 
 from forecast.errors import InputError
 from reports.charts._data import ChartData
-from reports.charts._style import caption_text, clubs_height, new_figure
+from reports.charts._style import (
+    FIG_WIDTH,
+    INTERVAL_NOTE,
+    caption_text,
+    clubs_height,
+    new_figure,
+)
 from reports.charts.convergence import convergence_chart
 from reports.charts.format import FlowGraph, format_flow
 from reports.charts.importance import importance_bars
@@ -28,6 +34,7 @@ __all__ = [
     "CHARTS",
     "altitude_figure",
     "champion_figure",
+    "champion_twins",
     "comparison_figure",
     "convergence_figure",
     "figure_bytes",
@@ -49,15 +56,24 @@ CHARTS = {
     "comparison": "a scenario against its baseline, per club (from compare.json)",
     "importance": "the upcoming matches whose result moves the main outcome most",
 }
-_WIDTH = 8.0
+_WIDTH = FIG_WIDTH
 
 
 def promotion_figure(data: ChartData, column: str | None = None) -> Figure:
-    """Bars of ``column`` (default: the main outcome) for every club."""
+    """Bars of ``column`` (default: the main outcome) for every club.
+
+    When the column is the championship under another name (an outcome whose slots are the
+    champion's, see :meth:`ChartData.same_as_champion`), the title says so: one chart
+    stands for both.
+    """
     column = column or data.main_column
     _check_column(data, column)
     name = data.names.get(column, column)
-    fig = new_figure(_WIDTH, clubs_height(len(data.odds)))
+    title = f"{name}: chance per club"
+    twins = champion_twins(data)
+    if column in twins or (column == "champion" and twins):
+        title = f"{_same_title(data, twins)}: chance per club"
+    fig = new_figure(_WIDTH, clubs_height(len(data.odds), 0.21, 2.2))
     ax = fig.add_subplot()
     promotion_bars(
         ax,
@@ -66,10 +82,22 @@ def promotion_figure(data: ChartData, column: str | None = None) -> Figure:
         data.clubs,
         column,
         name=name,
-        title=f"{name}: chance per club",
+        title=title,
         caption=caption_text(data.metadata, extra=_BARS_NOTE),
     )
     return fig
+
+
+def champion_twins(data: ChartData) -> tuple[str, ...]:
+    """The outcomes that are the championship under another name (same slot, or the same
+    odds for every club): ``("promoted_primera",)`` in 2006."""
+    return tuple(o for o in data.outcomes if data.same_as_champion(o))
+
+
+def _same_title(data: ChartData, twins: tuple[str, ...]) -> str:
+    names = [data.names.get(o, o) for o in twins]
+    lowered = [n[:1].lower() + n[1:] for n in names]
+    return " = ".join([data.names.get("champion", "Champion"), *lowered])
 
 
 def champion_figure(data: ChartData) -> Figure:
@@ -78,10 +106,13 @@ def champion_figure(data: ChartData) -> Figure:
 
 
 def stages_figure(data: ChartData) -> Figure:
-    """The stage-progression heatmap (milestones, then champion)."""
+    """The stage-progression heatmap (milestones, then champion), each column on its own
+    colour scale, with the colour bar that says so."""
     columns = [*data.milestones, "champion"]
-    fig = new_figure(max(6.0, 2.6 + 0.95 * len(columns)), clubs_height(len(data.odds), 0.21, 2.4))
+    fig = new_figure(_WIDTH, clubs_height(len(data.odds), 0.22, 3.4))
     ax = fig.add_subplot()
+    twins = champion_twins(data)
+    same = f"{_same_title(data, twins)}. " if twins else ""
     stage_heatmap(
         ax,
         data.odds,
@@ -91,15 +122,17 @@ def stages_figure(data: ChartData) -> Figure:
         title="Chance of reaching each stage (%)",
         caption=caption_text(
             data.metadata,
-            extra="Cells: percent of simulated seasons in which the club reached the stage; "
-            "clubs ordered by their chance of going furthest.",
+            extra=f"{same}Cells: percent of simulated seasons in which the club reached the stage; "
+            "shades compare clubs within one column only; clubs ordered by their chance "
+            "of going furthest.",
         ),
     )
     return fig
 
 
 def convergence_figure(data: ChartData, column: str | None = None, top: int = 4) -> Figure:
-    """How the estimates of the likeliest clubs settled as seasons were added."""
+    """How the estimates of a few clubs settled as seasons were added: the simulation's
+    convergence, not a change in the odds (that is the timeline chart)."""
     column = column or data.main_column
     _check_column(data, column)
     if data.history is None or data.history.empty:
@@ -109,7 +142,7 @@ def convergence_figure(data: ChartData, column: str | None = None, top: int = 4)
             hint="re-run copa-forecast run to write an odds.json with its history",
         )
     name = data.names.get(column, column)
-    fig = new_figure(9.0, 4.8)
+    fig = new_figure(_WIDTH, 5.0)
     ax = fig.add_subplot()
     convergence_chart(
         ax,
@@ -117,12 +150,12 @@ def convergence_figure(data: ChartData, column: str | None = None, top: int = 4)
         column,
         top=top,
         name=name,
-        title=f"Convergence: {name}",
+        title="How the estimate settled as seasons were added: simulation convergence, "
+        "not a change in the odds",
         caption=caption_text(
             data.metadata,
-            extra=f"{top} clubs from the top to the bottom of the ranking: their estimates "
-            "after each checkpoint of the run; bands are 95% intervals (±1.96 standard "
-            "errors).",
+            extra=f"{name}: the same forecast read after each checkpoint of the run, for "
+            f"{top} clubs from the top to the bottom of the ranking; bands: {INTERVAL_NOTE}.",
         ),
     )
     return fig
@@ -139,7 +172,7 @@ def altitude_figure(data: ChartData, column: str | None = None) -> Figure:
             hint="re-run copa-forecast run to write an odds.json with altitude_m",
         )
     name = data.names.get(column, column)
-    fig = new_figure(9.0, 6.2)
+    fig = new_figure(_WIDTH, 6.0)
     ax = fig.add_subplot()
     altitude_chart(
         ax,
@@ -151,8 +184,8 @@ def altitude_figure(data: ChartData, column: str | None = None) -> Figure:
         title=f"Home altitude and the chance per club: {name}",
         caption=caption_text(
             data.metadata,
-            extra="Points: clubs at their home city's altitude; whiskers: 95% intervals; the "
-            "likeliest clubs are named.",
+            extra="Points: clubs at their home city's altitude, coloured by region; the "
+            f"likeliest clubs are named; whiskers: {INTERVAL_NOTE}.",
         ),
     )
     return fig
@@ -168,7 +201,7 @@ def importance_figure(data: ChartData, top: int = 10) -> Figure:
         )
     name = data.names.get(data.main_column, data.main_column)
     rows = min(top, len(data.importance))
-    fig = new_figure(9.0, 1.6 + 0.55 * rows)
+    fig = new_figure(_WIDTH, 1.8 + 0.6 * rows)
     ax = fig.add_subplot()
     importance_bars(
         ax,
@@ -230,8 +263,9 @@ def comparison_figure(
         title=f"{name}: {scenario} against the baseline" if scenario else name,
         caption=caption_text(
             metadata or {},
-            extra="Clubs sorted by the change; coloured when it exceeds its 95% interval "
-            "(common random numbers, batch-means errors).",
+            extra="Clubs sorted by the change; coloured when the change is outside its 95% "
+            "interval (change ± 1.96 standard errors; common random numbers, batch-means "
+            "errors).",
         ),
         top=top,
     )
@@ -240,15 +274,17 @@ def comparison_figure(
 
 def run_figures(data: ChartData, graph: FlowGraph | None = None) -> dict[str, Figure]:
     """Every chart a run can draw, by name (``format`` only with a graph, ``convergence``
-    only with a history)."""
-    figures = {
-        "promotion": promotion_figure(data),
-        "champion": champion_figure(data),
-        "stages": stages_figure(data),
-        "altitude": altitude_figure(data),
-    }
-    if data.main_column == "champion":
-        del figures["champion"]  # the same chart twice otherwise
+    only with a history).
+
+    ``champion`` is left out when the main outcome is the championship under another name
+    (the same slot, or the same odds for every club: promotion to the Primera in 2006); the
+    ``promotion`` chart's title then says "Champion = promoted to ...".
+    """
+    figures = {"promotion": promotion_figure(data)}
+    if data.main_column != "champion" and not data.same_as_champion(data.main_column):
+        figures["champion"] = champion_figure(data)
+    figures["stages"] = stages_figure(data)
+    figures["altitude"] = altitude_figure(data)
     if data.history is not None and not data.history.empty:
         figures["convergence"] = convergence_figure(data)
     if graph is not None:
@@ -289,7 +325,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: float = 144) -> 
     return out
 
 
-_BARS_NOTE = "Bars: share of simulated seasons; whiskers: 95% intervals (±1.96 SE)."
+_BARS_NOTE = f"Bars: share of simulated seasons; whiskers: {INTERVAL_NOTE}."
 
 
 def _check_column(data: ChartData, column: str) -> None:

@@ -21,13 +21,18 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 __all__ = [
+    "CAPTION_SIZE",
+    "CLUB_LINE_STYLES",
     "DIFF_DOWN",
     "DIFF_NONE",
     "DIFF_UP",
+    "FIG_WIDTH",
+    "INTERVAL_NOTE",
     "LABEL_SIZE",
     "LINE_COLORS",
     "OKABE_ITO",
     "SEQUENTIAL_CMAP",
+    "SMALL_SIZE",
     "Z95",
     "MissingGlyphWarning",
     "caption_text",
@@ -64,8 +69,28 @@ DIFF_UP, DIFF_DOWN, DIFF_NONE = "#0072B2", "#D55E00", "#8C8C8C"
 LINE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 #: Two-sided 95% normal quantile: intervals drawn are estimate ± Z95 standard errors.
 Z95 = 1.959963984540054
-#: Club names at 8.5 pt stay legible and fit 50 rows in an 11-inch figure.
-LABEL_SIZE = 8.5
+#: Figure width in inches: at 144 dpi a 1,080 px image, which a 390 px phone screen shows at
+#: about a third of its size; every text size below is chosen to stay legible there.
+FIG_WIDTH = 7.5
+#: Club names and axis text at 9.5 pt stay legible on a phone and fit 50 rows in a 12-inch
+#: figure.
+LABEL_SIZE = 9.5
+#: Secondary text (values beside bars, cell numbers, legends): never below 9 pt.
+SMALL_SIZE = 9.0
+#: The caption under each chart.
+CAPTION_SIZE = 9.0
+#: Clubs drawn as lines (convergence chart): greys and black told apart by line style and
+#: marker and named at the line's end, so they never borrow a region's colour.
+CLUB_LINE_STYLES = (
+    {"color": "#1F1F1F", "linestyle": "-", "marker": "o"},
+    {"color": "#5E5E5E", "linestyle": "--", "marker": "s"},
+    {"color": "#1F1F1F", "linestyle": ":", "marker": "^"},
+    {"color": "#5E5E5E", "linestyle": "-.", "marker": "D"},
+    {"color": "#A3A3A3", "linestyle": "-", "marker": "v"},
+    {"color": "#A3A3A3", "linestyle": "--", "marker": "P"},
+)
+#: The one interval convention of every chart, stated once per chart in its caption.
+INTERVAL_NOTE = "95% interval: estimate ± 1.96 standard errors"
 
 _ROMAN = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -242,7 +267,7 @@ def caption_text(
     return f"{extra} {line}".strip() if extra else line
 
 
-def set_caption(ax: Axes, text: str, *, fontsize: float = 7.5) -> Any:
+def set_caption(ax: Axes, text: str, *, fontsize: float = CAPTION_SIZE) -> Any:
     """Put ``text`` under the figure of ``ax``, wrapped to its width, left-aligned.
 
     It is the figure's ``supxlabel``, so constrained layout keeps room for it.
@@ -258,12 +283,15 @@ def set_caption(ax: Axes, text: str, *, fontsize: float = 7.5) -> Any:
     )
 
 
-def set_title(ax: Axes, text: str, *, fontsize: float = 11) -> Any:
-    """A bold, left-aligned Axes title, wrapped to the figure's width (never cut off)."""
+def set_title(ax: Axes, text: str, *, fontsize: float = 12, share: float = 0.6) -> Any:
+    """A bold, left-aligned Axes title, wrapped to the figure's width (never cut off).
+
+    ``share``: the part of the figure's width right of the Axes' left edge (0.6 when club
+    names take the left 40%; about 0.88 for charts with only a numeric y axis).
+    """
     fig = ax.get_figure()
     width_in = float(fig.get_size_inches()[0]) if isinstance(fig, Figure) else 8.0
-    # The title starts at the Axes' left edge, after the club names (about 40% of the
-    # figure in these charts); bold glyphs average about 0.62 em.
-    chars = max(30, int(0.6 * width_in * 72 / (0.62 * fontsize)))
+    # The title starts at the Axes' left edge; bold glyphs average about 0.62 em.
+    chars = max(30, int(share * width_in * 72 / (0.62 * fontsize)))
     wrapped = "\n".join(textwrap.wrap(text, chars))
     return ax.set_title(wrapped, loc="left", fontsize=fontsize, fontweight="bold")

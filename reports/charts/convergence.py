@@ -10,9 +10,11 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from reports.charts._labels import lane_labels
 from reports.charts._style import (
+    CLUB_LINE_STYLES,
     LABEL_SIZE,
-    LINE_COLORS,
+    SMALL_SIZE,
     Z95,
     percent_formatter,
     set_caption,
@@ -62,58 +64,70 @@ def convergence_chart(
 
     Returns
     -------
-    One Line2D per club, in the order of ``clubs`` (the legend's order).
+    One Line2D per club, in the order of ``clubs``; each is named at its last point.
     """
     chosen = list(clubs) if clubs is not None else spread_clubs(history, column, top)
     rows = history[history["column"] == column]
     lines: list[Line2D] = []
+    ends: list[tuple[float, float, str]] = []
     n_points = rows["n_seasons"].nunique()
     for k, club in enumerate(chosen):
         series = rows[rows["club"] == club].sort_values("n_seasons")
         n = series["n_seasons"].to_numpy(dtype=float)
         p = series["p"].to_numpy(dtype=float)
         band = z * series["se"].to_numpy(dtype=float)
-        color = LINE_COLORS[k % len(LINE_COLORS)]
+        # Clubs are greys told apart by line style and marker, named at the line's end:
+        # region colours mean regions in every other chart of the report.
+        style = CLUB_LINE_STYLES[k % len(CLUB_LINE_STYLES)]
         (line,) = ax.plot(
             n,
             p,
-            color=color,
+            color=style["color"],
+            linestyle=style["linestyle"],
             linewidth=1.6,
-            marker="o" if n_points <= 12 else None,
-            markersize=3.5,
+            marker=style["marker"] if n_points <= 12 else None,
+            markersize=4,
             label=club,
         )
         ax.fill_between(
             n,
             np.clip(p - band, 0, 1),
             np.clip(p + band, 0, 1),
-            color=color,
-            alpha=0.18,
+            color=style["color"],
+            alpha=0.10,
             linewidth=0,
         )
         lines.append(line)
+        if len(n):
+            ends.append((float(n[-1]), float(p[-1]), str(club)))
     ax.yaxis.set_major_formatter(percent_formatter())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.tick_params(labelsize=LABEL_SIZE)
-    ax.set_xlabel("Simulated seasons", fontsize=LABEL_SIZE + 0.5)
-    ax.set_ylabel(f"{name or column} (band: 95% interval)", fontsize=LABEL_SIZE + 0.5)
+    ax.set_xlabel("Simulated seasons so far", fontsize=LABEL_SIZE)
+    # The interval convention is stated once, in the caption (see INTERVAL_NOTE).
+    ax.set_ylabel(f"Estimate of: {name or column}", fontsize=LABEL_SIZE)
     ax.grid(color="0.9", linewidth=0.7)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if lines:
-        ax.legend(fontsize=LABEL_SIZE, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_ylim(bottom=0)
     if n_points < 3:
         ax.annotate(
             f"Only {n_points} checkpoint{'s' if n_points != 1 else ''}: the engine records "
             "the estimates after every 32,768 seasons.",
             xy=(0.01, 0.02),
             xycoords="axes fraction",
-            fontsize=LABEL_SIZE - 1,
+            fontsize=SMALL_SIZE,
             color="0.35",
         )
     if title:
-        set_title(ax, title)
+        set_title(ax, title, share=0.88)
     if caption:
         set_caption(ax, caption)
+    right = float(rows["n_seasons"].max()) if len(rows) else 1.0
+    ax.set_xlim(0, right * 1.03)
+    if ends:
+        # Named at the line's end, in a lane to the right (leaders never cross).
+        right = max(x for x, _y, _t in ends)
+        lane_labels(ax, ends, x_right=right, fontsize=SMALL_SIZE)
     return lines

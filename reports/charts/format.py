@@ -477,7 +477,7 @@ def _node_texts(
             body,
             ha="center",
             va="center",
-            fontsize=size - 0.5,
+            fontsize=size,
             color="0.05",
             linespacing=1.2,
             zorder=3,

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 
-from reports.charts._style import LABEL_SIZE, OKABE_ITO, set_caption, set_title
+from reports.charts._style import LABEL_SIZE, OKABE_ITO, SMALL_SIZE, set_caption, set_title
 
 __all__ = ["importance_bars"]
 
@@ -49,7 +49,7 @@ def importance_bars(
     ax.set_yticks(positions, labels, fontsize=LABEL_SIZE)
     ax.set_xlabel(
         f"Places in “{name}” that change hands between a win for either club",
-        fontsize=LABEL_SIZE + 0.5,
+        fontsize=LABEL_SIZE,
     )
     # Room on the right for the labels (wrapped, so long placeholder names fit).
     ax.set_xlim(0, float(rows["importance"].max()) * 2.1 if len(rows) else 1)
@@ -60,7 +60,7 @@ def importance_bars(
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
-            fontsize=LABEL_SIZE - 1,
+            fontsize=SMALL_SIZE,
         )
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)

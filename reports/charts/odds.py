@@ -11,16 +11,20 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PathCollection
-from matplotlib.colors import PowerNorm
+from matplotlib.colors import Normalize, to_rgba
 from matplotlib.container import BarContainer
 from matplotlib.image import AxesImage
 from matplotlib.patches import Patch
 
+from reports.charts._labels import lane_labels
 from reports.charts._style import (
     LABEL_SIZE,
     SEQUENTIAL_CMAP,
+    SMALL_SIZE,
     Z95,
     contrast_text_color,
     percent_formatter,
@@ -29,7 +33,14 @@ from reports.charts._style import (
     set_title,
 )
 
-__all__ = ["altitude_chart", "cell_text", "club_label", "promotion_bars", "stage_heatmap"]
+__all__ = [
+    "altitude_chart",
+    "cell_text",
+    "club_label",
+    "column_shares",
+    "promotion_bars",
+    "stage_heatmap",
+]
 
 PLACEHOLDER_MARK = "†"
 
@@ -98,7 +109,7 @@ def promotion_bars(
     ax.set_yticks(y, labels=[club_label(c, clubs) for c in order], fontsize=LABEL_SIZE)
     ax.set_ylim(len(order) - 0.5, -0.5)  # best at the top
     top = float(np.max(p + xerr[1])) if len(p) else 1.0
-    ax.set_xlim(0, min(1.0, top * 1.18) if top > 0 else 1.0)
+    ax.set_xlim(0, min(1.0, top * 1.22) if top > 0 else 1.0)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.tick_params(axis="x", labelsize=LABEL_SIZE)
     ax.tick_params(axis="y", length=0)
@@ -115,14 +126,12 @@ def promotion_bars(
             textcoords="offset points",
             va="center",
             ha="left",
-            fontsize=LABEL_SIZE - 1.5,
+            fontsize=SMALL_SIZE,
             color="0.2",
         )
         note.set_in_layout(False)  # the x limits leave room for it
-    label = name or column
-    ax.set_xlabel(
-        f"{label}\n(whiskers: 95% interval, ±{z:.2f} standard errors)", fontsize=LABEL_SIZE + 0.5
-    )
+    # The interval convention is stated once, in the caption (see INTERVAL_NOTE).
+    ax.set_xlabel(name or column, fontsize=LABEL_SIZE)
     if title:
         set_title(ax, title)
     if legend:
@@ -137,8 +146,8 @@ def promotion_bars(
             title="Region",
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
-            fontsize=LABEL_SIZE - 0.5,
-            title_fontsize=LABEL_SIZE,
+            fontsize=SMALL_SIZE,
+            title_fontsize=SMALL_SIZE,
             frameon=False,
         )
     if caption:
@@ -162,6 +171,27 @@ def cell_text(p: float) -> str:
     return f"{percent:.1f}" if percent < 9.95 else f"{percent:.0f}"
 
 
+def column_shares(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell as a share of its column's highest value, and which columns are flat.
+
+    Returns ``(shares, flat)``: ``shares`` in [0, 1] (NaN where the value is NaN or the
+    column's highest value is 0), ``flat[j]`` True when every club has the same value in
+    column ``j`` (e.g. the Regional Stage, reached by every club): such a column is drawn in
+    a neutral grey, since no club stands out in it.
+    """
+    data = np.asarray(data, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        top = np.nanmax(np.where(np.isfinite(data), data, -np.inf), axis=0, initial=-np.inf)
+        bottom = np.nanmin(np.where(np.isfinite(data), data, np.inf), axis=0, initial=np.inf)
+        shares = np.where(top > 0, data / np.where(top > 0, top, 1.0), np.nan)
+    flat = np.isclose(top, bottom, rtol=0, atol=1e-12) | ~np.isfinite(top)
+    return np.clip(shares, 0.0, 1.0), flat
+
+
+#: Fill of a column in which every club has the same value (nothing to compare).
+FLAT_COLOR = "#ECECEC"
+
+
 def stage_heatmap(
     ax: Axes,
     odds: pd.DataFrame,
@@ -173,8 +203,15 @@ def stage_heatmap(
     title: str | None = None,
     caption: str | None = None,
     cmap: str = SEQUENTIAL_CMAP,
+    colorbar: bool = True,
 ) -> AxesImage:
     """A club x stage heatmap of the probability of reaching each stage, numbers in cells.
+
+    Each column has its own colour scale: a cell's shade is its value as a share of the
+    column's highest value, so the late stages (a few percent each) show their leaders as
+    clearly as the early ones; the percentages themselves are written in the cells and the
+    column's highest value under its name. A column in which every club has the same value
+    is drawn in a light grey ("same for every club").
 
     Parameters
     ----------
@@ -185,10 +222,12 @@ def stage_heatmap(
     order : row order; by default clubs sorted by the deepest column, then the next deepest,
         and so on (the favourites on top).
     cmap : a sequential, perceptually uniform colormap (cividis by default).
+    colorbar : draw the colour bar that explains the shades (under the table).
 
     Returns
     -------
-    The AxesImage; the cell texts are in ``ax.texts``, row by row.
+    The AxesImage of the shares (club x column, in [0, 1]; NaN for flat columns); the cell
+    texts are in ``ax.texts``, row by row.
     """
     columns = list(columns)
     if order is None:
@@ -196,27 +235,40 @@ def stage_heatmap(
         rows = table.sort_values(list(reversed(columns)), ascending=False, kind="mergesort")
         order = list(rows.index)
     data = odds.loc[list(order), columns].to_numpy(dtype=float)
-    # A square-root scale: most cells of a 50-club season are below 10%, and a linear
-    # scale would paint them all the same dark colour.
-    norm = PowerNorm(0.5, 0.0, 1.0)
-    image = ax.imshow(data, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    colormap = image.get_cmap()
+    shares, flat = column_shares(data)
+    shown = shares.copy()
+    shown[:, flat] = np.nan
+    norm = Normalize(0.0, 1.0)
+    colormap = colormaps[cmap].with_extremes(bad=FLAT_COLOR)
+    image = ax.imshow(
+        np.ma.masked_invalid(shown),
+        cmap=colormap,
+        norm=norm,
+        aspect="auto",
+        interpolation="nearest",
+    )
     for i in range(data.shape[0]):
         for j in range(data.shape[1]):
             value = data[i, j]
+            fill = to_rgba(FLAT_COLOR) if flat[j] or not np.isfinite(shown[i, j]) else None
+            rgba = fill if fill is not None else colormap(norm(shown[i, j]))
             text = ax.text(
                 j,
                 i,
                 cell_text(value),
                 ha="center",
                 va="center",
-                fontsize=LABEL_SIZE - 1,
-                color=contrast_text_color(colormap(norm(value))),
+                fontsize=SMALL_SIZE,
+                color=contrast_text_color(rgba),
             )
             # Inside the axes by construction: measuring them for the layout is wasted time.
             text.set_in_layout(False)
-    labels = [_wrap((names or {}).get(c, c), 14) for c in columns]
-    ax.set_xticks(range(len(columns)), labels=labels, fontsize=LABEL_SIZE)
+    labels = []
+    for j, c in enumerate(columns):
+        head = _wrap((names or {}).get(c, c), 13)
+        note = "same for all" if flat[j] else f"max {cell_text(float(np.nanmax(data[:, j])))}%"
+        labels.append(f"{head}\n({note})")
+    ax.set_xticks(range(len(columns)), labels=labels, fontsize=SMALL_SIZE)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(order)), labels=[club_label(c, clubs) for c in order])
     ax.tick_params(axis="y", labelsize=LABEL_SIZE, length=0)
@@ -228,6 +280,25 @@ def stage_heatmap(
     ax.tick_params(which="minor", length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
+    if colorbar:
+        fig = ax.get_figure()
+        assert fig is not None
+        bar = fig.colorbar(
+            ScalarMappable(norm=norm, cmap=colormap),
+            ax=ax,
+            location="bottom",
+            shrink=0.6,
+            aspect=30,
+            pad=0.015,
+        )
+        bar.set_label(
+            "Shade: share of the column's highest value\n"
+            "(each column on its own scale; grey: the same for every club)",
+            fontsize=SMALL_SIZE,
+        )
+        bar.ax.xaxis.set_major_formatter(percent_formatter())
+        bar.ax.tick_params(labelsize=SMALL_SIZE)
+        bar.outline.set_linewidth(0.5)
     if title:
         set_title(ax, title)
     if caption:
@@ -253,8 +324,10 @@ def altitude_chart(
     Parameters
     ----------
     clubs : indexed by club with ``altitude_m`` and ``region`` (colour).
-    label_top : how many of the likeliest clubs get a name label (placed to avoid each
-        other; the rest are identified by the odds table).
+    label_top : how many of the likeliest clubs get a name label. The names are stacked in
+        a lane to the right of every point, joined to their points by leader lines that
+        never cross (see :mod:`reports.charts._labels`); when the lane is too short the
+        least likely of them are left unnamed (the odds table names every club).
 
     Returns
     -------
@@ -271,21 +344,24 @@ def altitude_chart(
         yerr=np.vstack([np.minimum(err, p), np.minimum(err, 1 - p)]),
         fmt="none",
         ecolor="0.55",
-        elinewidth=0.7,
+        elinewidth=0.8,
         zorder=1,
     )
     points = ax.scatter(
-        altitude, p, c=point_colors, s=34, edgecolors="0.15", linewidths=0.5, zorder=2
+        altitude, p, c=point_colors, s=40, edgecolors="0.15", linewidths=0.5, zorder=2
     )
     ax.yaxis.set_major_formatter(percent_formatter())
-    ax.set_xlabel("Home altitude (m above sea level)", fontsize=LABEL_SIZE + 0.5)
-    ax.set_ylabel(f"{name or column} (95% interval)", fontsize=LABEL_SIZE + 0.5)
+    # The interval convention is stated once, in the caption (see INTERVAL_NOTE).
+    ax.set_xlabel("Home altitude (m above sea level)", fontsize=LABEL_SIZE)
+    ax.set_ylabel(name or column, fontsize=LABEL_SIZE)
     ax.tick_params(labelsize=LABEL_SIZE)
     ax.grid(color="0.9", linewidth=0.7)
     ax.set_axisbelow(True)
     ax.set_ylim(bottom=0, top=max(float(np.max(p + err)) * 1.12, 0.01) if len(p) else 1)
-    low, high = float(np.min(altitude, initial=0)), float(np.max(altitude, initial=0))
-    ax.set_xlim(min(-100.0, low - 150), high + 350)
+    finite = altitude[np.isfinite(altitude)]
+    low, high = float(np.min(finite, initial=0)), float(np.max(finite, initial=0))
+    span = max(high - low, 500.0)
+    ax.set_xlim(min(-100.0, low - 0.04 * span), high + 0.04 * span)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     present = sorted(set(map(str, clubs.loc[odds.index, "region"])), key=list(colors).index)
@@ -295,106 +371,24 @@ def altitude_chart(
     ax.legend(
         handles=handles,
         title="Region",
-        fontsize=LABEL_SIZE - 0.5,
-        title_fontsize=LABEL_SIZE,
-        ncols=4 if len(present) > 4 else len(present),
+        fontsize=SMALL_SIZE,
+        title_fontsize=SMALL_SIZE,
+        ncols=min(len(present), 8) if len(present) else 1,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13),
         frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
     )
     if title:
-        set_title(ax, title)
+        set_title(ax, title, share=0.88)
     if caption:
         set_caption(ax, caption)
-    order = np.argsort(-p, kind="mergesort")[: max(label_top, 0)]
-    labels = [(altitude[i], p[i], club_label(odds.index[i], clubs)) for i in order]
-    _place_labels(ax, labels, np.column_stack([altitude, p]))
+    keep = np.flatnonzero(np.isfinite(altitude) & np.isfinite(p))
+    ranked = keep[np.argsort(-p[keep], kind="mergesort")][: max(label_top, 0)]
+    labels = [(altitude[i], p[i], club_label(odds.index[i], clubs)) for i in ranked]
+    lane_labels(ax, labels, x_right=high, fontsize=SMALL_SIZE)
     return points
-
-
-def _place_labels(
-    ax: Axes,
-    items: list[tuple[float, float, str]],
-    obstacles: np.ndarray,
-    fontsize: float = 7.5,
-) -> None:
-    """Label points without overlaps: try eight offsets per label, keep the first free one.
-
-    Text extents are estimated (0.58 em per character), not measured, so the placement does
-    not need a renderer and is the same on every backend.
-    """
-    fig = ax.get_figure()
-    assert fig is not None
-    root = fig.figure  # a SubFigure's root Figure (a Figure's is itself)
-    # Lay the figure out first (no renderer needed), so data-to-pixel transforms are final.
-    root.draw_without_rendering()
-    dpi = root.dpi
-    to_px = ax.transData.transform
-    taken: list[tuple[float, float, float, float]] = []
-    pt = dpi / 72
-    # Every point is an obstacle too (a marker of size 34 pt^2 has a radius of about 3 pt).
-    for x, y in obstacles:
-        px, py = to_px((x, y))
-        taken.append((px - 4 * pt, py - 4 * pt, px + 4 * pt, py + 4 * pt))
-    frame = ax.get_window_extent()
-    # Near first, then further out with a leader line: a crowded corner still gets names.
-    offsets = [
-        (6, 3),
-        (6, -9),
-        (-6, 3),
-        (-6, -9),
-        (0, 8),
-        (0, -16),
-        (16, 12),
-        (16, -20),
-        (-16, 12),
-        (-16, -20),
-        (30, 2),
-        (-30, 2),
-        (24, 24),
-        (-24, 24),
-    ]
-    for x, y, text in items:
-        width = 0.58 * fontsize * len(text) * pt
-        height = 1.2 * fontsize * pt
-        px, py = to_px((x, y))
-        chosen = None
-        for dx, dy in offsets:
-            left = px + dx * pt - (width if dx < 0 else (width / 2 if dx == 0 else 0))
-            bottom = py + dy * pt
-            box = (left, bottom, left + width, bottom + height)
-            inside = (
-                frame.x0 <= box[0]
-                and box[2] <= frame.x1
-                and frame.y0 <= box[1]
-                and box[3] <= frame.y1
-            )
-            if inside and not any(_overlap(box, other) for other in taken):
-                chosen = (dx, dy, box)
-                break
-        if chosen is None:
-            continue  # no free spot: leave the point unlabelled rather than overprint
-        dx, dy, box = chosen
-        taken.append(box)
-        ax.annotate(
-            text,
-            xy=(x, y),
-            xytext=(dx, dy),
-            textcoords="offset points",
-            ha="right" if dx < 0 else ("center" if dx == 0 else "left"),
-            va="bottom",
-            fontsize=fontsize,
-            color="0.1",
-            arrowprops=(
-                {"arrowstyle": "-", "color": "0.5", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 3}
-                if abs(dx) + abs(dy) > 20
-                else None
-            ),
-        )
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _wrap(text: str, width: int) -> str:

@@ -15,6 +15,7 @@ from reports.charts._style import (
     DIFF_NONE,
     DIFF_UP,
     LABEL_SIZE,
+    SMALL_SIZE,
     Z95,
     percent_formatter,
     set_caption,
@@ -113,7 +114,7 @@ def comparison_chart(
             xytext=(5, 0),
             textcoords="offset points",
             va="center",
-            fontsize=LABEL_SIZE - 1.5,
+            fontsize=SMALL_SIZE,
             color="0.2",
         )
     ax.set_yticks(y, labels=order, fontsize=LABEL_SIZE)
@@ -128,7 +129,7 @@ def comparison_chart(
         ax.spines[side].set_visible(False)
     ax.set_xlabel(
         f"{name}: {base_label} (open) → {scenario_label} (filled)\n"
-        "change in percentage points ± 95% interval",
+        "numbers: change in percentage points ± its interval",
         fontsize=LABEL_SIZE,
     )
     handles = [
@@ -150,7 +151,7 @@ def comparison_chart(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
-        fontsize=LABEL_SIZE - 0.5,
+        fontsize=SMALL_SIZE,
         frameon=False,
     )
     if title:
