@@ -36,7 +36,7 @@ def importance_bars(
     each bar is labelled with the club whose chance moves most and by how much.
     """
     rows = table.sort_values("importance", ascending=False, kind="stable").head(top)
-    labels = ["\n".join(textwrap.wrap(str(m), 48)) for m in rows["match"]]
+    labels = ["\n".join(textwrap.wrap(str(m), 36)) for m in rows["match"]]
     positions = list(range(len(rows)))[::-1]  # most important on top
     bars = ax.barh(
         positions,
@@ -48,7 +48,9 @@ def importance_bars(
     )
     ax.set_yticks(positions, labels, fontsize=LABEL_SIZE)
     ax.set_xlabel(
-        f"Places in “{name}” that change hands between a win for either club",
+        "\n".join(
+            textwrap.wrap(f"Places in “{name}” that change hands between a win for either club", 60)
+        ),
         fontsize=LABEL_SIZE,
     )
     # Room on the right for the labels (wrapped, so long placeholder names fit).
