@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,7 +161,8 @@ def test_write_reports_with_charts_writes_html_and_pngs(
     assert html.count("<img ") == len([n for n in names if n.startswith("charts/")])
 
 
-def test_compare_html_from_a_compare_record() -> None:
+def compare_record_example() -> dict[str, Any]:
+    """A compare.json record of three clubs and one scenario (no simulation)."""
     clubs = []
     for k, club in enumerate(["Alpha", "Beta <b>", "Gamma"]):
         numbers = {}
@@ -175,7 +177,7 @@ def test_compare_html_from_a_compare_record() -> None:
                 }
             )
         clubs.append({"club": club, "department": "Lima", "region": "IV", "rule": numbers})
-    record = {
+    return {
         "metadata": {
             "season_name": "Tiny Cup",
             "config": "configs/tiny.toml",
@@ -199,6 +201,10 @@ def test_compare_html_from_a_compare_record() -> None:
         ],
         "clubs": clubs,
     }
+
+
+def test_compare_html_from_a_compare_record() -> None:
+    record = compare_record_example()
     text = compare_html(record)
     tags = _tags(text)
     images = [attrs for tag, attrs in tags if tag == "img"]
