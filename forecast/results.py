@@ -198,14 +198,16 @@ class Forecast:
     se : the Monte Carlo standard error of each entry of ``odds``, sqrt(p(1-p)/n).
     clubs : DataFrame indexed by club: department, region, home city, altitude, rating.
     slot_odds : DataFrame (slot x club): probability that the club occupies each slot
-        ("VII-A#1", "F#winner", ...).
+        ("VII-A#1", "F#winner", ...); beyond :data:`DENSE_SLOT_CELLS` cells its columns are
+        pandas sparse (zeros not stored), so a season of thousands of clubs stays linear.
     counts : the integer tallies behind ``odds`` (same shape), for merging runs exactly.
     n_seasons : seasons tallied (simulated seasons that agree with the known results).
     metadata : seed, sims, threads, version, input hash, model, timing, files.
     milestones, outcomes : ids in column order; ``places`` maps each column to the number
         of clubs that reach it every season (its probabilities sum to that number).
     names : display name of each column.
-    seasons : who occupied every slot in every season, when kept (``keep_seasons=True``).
+    seasons : who occupied the kept slots in every kept season, and each tracked match's
+        result, when kept (``keep_seasons=True``; see :class:`SeasonRecords`).
     history : the estimates after each checkpoint of the run (n_seasons, club, column, p,
         se), for convergence charts.
     """
