@@ -33,12 +33,18 @@ HTML_FILE = "report.html"
 CHARTS_DIR = "charts"
 
 
-def report_files(forecast: Forecast, context: RunContext) -> dict[str, str]:
-    """File name -> text for every file in :data:`OUTPUT_FILES`."""
+def report_files(
+    forecast: Forecast, context: RunContext, tournament: Tournament | None = None
+) -> dict[str, str]:
+    """File name -> text for every file in :data:`OUTPUT_FILES`.
+
+    With the loaded ``tournament`` the headline can name the parts of the format and the
+    known results.
+    """
     return {
         "odds.csv": odds_csv(forecast),
         "odds.json": odds_json(forecast, context),
-        "report.md": report_markdown(forecast, context),
+        "report.md": report_markdown(forecast, context, tournament),
     }
 
 
@@ -55,7 +61,9 @@ def chart_files(
     graph = format_graph(tournament) if tournament is not None else None
     figures = run_figures(ChartData.from_forecast(forecast, context), graph)
     images = {name: figure_bytes(fig) for name, fig in figures.items()}
-    files: dict[str, str | bytes] = {HTML_FILE: report_html(forecast, context, images)}
+    files: dict[str, str | bytes] = {
+        HTML_FILE: report_html(forecast, context, images, tournament=tournament)
+    }
     files.update({f"{CHARTS_DIR}/{name}.png": data for name, data in images.items()})
     return files
 
@@ -74,7 +82,7 @@ def write_reports(
     Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
     """
-    files: dict[str, str | bytes] = dict(report_files(forecast, context))
+    files: dict[str, str | bytes] = dict(report_files(forecast, context, tournament))
     if charts:
         files.update(chart_files(forecast, context, tournament))
     return write_atomically(out_dir, files)
