@@ -462,6 +462,28 @@ def test_bar_labels_do_not_overlap_with_fifty_clubs() -> None:
     assert all(b.x0 >= 0 and b.y0 >= 0 and b.x1 <= width and b.y1 <= height for b in boxes)
 
 
+def test_run_figures_draw_the_likeliest_clubs_of_a_large_season() -> None:
+    from reports.charts._figures import MAX_CLUBS_DRAWN
+
+    n = 3 * MAX_CLUBS_DRAWN
+    index = pd.Index([f"entrant {k:03d}" for k in range(n)], name="club")
+    p = np.linspace(0.0, 0.05, n)  # the likeliest last, so an unsorted cut would miss them
+    odds = pd.DataFrame({"champion": p, "promoted": p}, index=index)
+    se = np.sqrt(odds * (1 - odds) / 10_000)
+    clubs = pd.DataFrame(
+        {"region": [str(k % 8) for k in range(n)], "altitude_m": 100.0, "placeholder": True},
+        index=index,
+    )
+    data = ChartData(odds, se, clubs, (), ("promoted",), metadata=META)
+    figures = run_figures(data)
+    ticks = [t.get_text() for t in figures["promotion"].axes[0].get_yticklabels()]
+    assert len(ticks) == MAX_CLUBS_DRAWN
+    assert ticks[0].startswith(f"entrant {n - 1:03d}")  # the likeliest first
+    caption = " ".join(t.get_text() for t in figures["promotion"].texts).replace("\n", " ")
+    assert f"the {MAX_CLUBS_DRAWN} likeliest of {n} clubs" in caption
+    assert len(figures["stages"].axes[0].get_yticklabels()) == MAX_CLUBS_DRAWN
+
+
 def test_run_figures_draw_one_chart_when_champion_is_promotion() -> None:
     data = make_data()  # promoted == champion for every club (the 2006 case)
     figures = run_figures(data)

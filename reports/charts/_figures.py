@@ -272,6 +272,11 @@ def comparison_figure(
     return fig
 
 
+#: Most clubs a chart with a bar or row per club draws in a run (the likeliest ones): 60 rows
+#: still read on a page; a District Stage's thousands would not, and would cost minutes.
+MAX_CLUBS_DRAWN = 60
+
+
 def run_figures(data: ChartData, graph: FlowGraph | None = None) -> dict[str, Figure]:
     """Every chart a run can draw, by name (``format`` only with a graph, ``convergence``
     only with a history).
@@ -280,10 +285,11 @@ def run_figures(data: ChartData, graph: FlowGraph | None = None) -> dict[str, Fi
     (the same slot, or the same odds for every club: promotion to the Primera in 2006); the
     ``promotion`` chart's title then says "Champion = promoted to ...".
     """
-    figures = {"promotion": promotion_figure(data)}
+    leaders = data.likeliest(MAX_CLUBS_DRAWN)
+    figures = {"promotion": promotion_figure(leaders)}
     if data.main_column != "champion" and not data.same_as_champion(data.main_column):
-        figures["champion"] = champion_figure(data)
-    figures["stages"] = stages_figure(data)
+        figures["champion"] = champion_figure(leaders)
+    figures["stages"] = stages_figure(leaders)
     figures["altitude"] = altitude_figure(data)
     if data.history is not None and not data.history.empty:
         figures["convergence"] = convergence_figure(data)

@@ -258,6 +258,9 @@ def caption_text(
     n = metadata.get("n_seasons", metadata.get("n_sims"))
     if n is not None:
         pieces.append(f"{int(n):,} simulated seasons")
+    if metadata.get("clubs_shown"):
+        shown, of = metadata["clubs_shown"]
+        pieces.append(f"the {shown} likeliest of {of:,} clubs")
     if metadata.get("version"):
         pieces.append(f"copa-forecast {metadata['version']}")
     digest = str(metadata.get("input_sha256") or "")
