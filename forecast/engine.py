@@ -300,6 +300,9 @@ def simulate_compiled(
     slot_counts = _slot_counts(compiled, slot_tally, dense)
     del slot_tally
     history = _history(compiled, history_n, history_counts)
+    # Whether --precision was met, or the run stopped at the cap of n_sims seasons first.
+    max_se = _max_se(counts, n_seasons)
+    precision_reached = None if precision is None else bool(max_se <= precision)
     seasons = None
     if keep_seasons:
         seasons = SeasonRecords.from_compiled(
@@ -319,14 +322,16 @@ def simulate_compiled(
             "n_seasons": n_seasons,
             "n_rejected": n_rejected,
             "precision_target": precision,
+            "precision_reached": precision_reached,
+            "max_se": round(max_se, 9),
             "threads": used_threads,
             "block_size": block_size,
             "blocks_per_call": blocks_per_call,
             **({"n_seasons_kept": n_kept} if keep_seasons and n_kept < n_seasons else {}),
             "version": package_version(),
             "input_sha256": input_hash(compiled),
-            "config": str(compiled.tournament.path),
-            "scenarios": [str(s) for s in compiled.tournament.scenarios],
+            "config": display_path(compiled.tournament.path),
+            "scenarios": [display_path(s) for s in compiled.tournament.scenarios],
             "goal_model": asdict(compiled.goal_model),
             "seconds": round(elapsed, 3),
         },
@@ -541,14 +546,63 @@ def _slot_counts(compiled: CompiledTournament, tally: np.ndarray, dense: bool) -
 
 
 def input_hash(compiled: CompiledTournament) -> str:
-    """sha256 of everything the answer depends on: the resolved spec, model and ratings."""
+    """sha256 of everything the answer depends on: the resolved spec, model and ratings.
+
+    The one input hash every output shows (check, the terminal, odds.csv, odds.json and the
+    reports); :func:`tournament_input_hash` gives the same value without compiling.
+    """
+    return _hash_inputs(
+        compiled.tournament.input_hash,
+        compiled.goal_model,
+        compiled.program.rating_mean,
+        compiled.program.rating_sd,
+    )
+
+
+def tournament_input_hash(tournament: Tournament) -> str:
+    """:func:`input_hash` of ``tournament`` as :func:`simulate` compiles it by default (the
+    file's match model, ratings after the known results), without building the program:
+    what ``copa-forecast check`` prints."""
+    from forecast.compiler import ratings_after_results, resolve_goal_model
+
+    spec = tournament.spec
+    model = resolve_goal_model(spec.model)
+    clubs = spec.clubs
+    mean = np.array(
+        [c.rating if c.rating is not None else spec.prior.rating for c in clubs], dtype=np.float64
+    )
+    index = {c.name: i for i, c in enumerate(clubs)}
+    for name, value in ratings_after_results(tournament, model, mean.copy()).items():
+        mean[index[name]] = value
+    sd = np.array(
+        [c.rating_sd if c.rating_sd is not None else spec.prior.rating_sd for c in clubs],
+        dtype=np.float64,
+    )
+    return _hash_inputs(tournament.input_hash, model, mean, sd)
+
+
+def _hash_inputs(
+    spec_sha256: str, goal_model: GoalModel, rating_mean: np.ndarray, rating_sd: np.ndarray
+) -> str:
     payload = {
-        "spec_sha256": compiled.tournament.input_hash,
-        "goal_model": asdict(compiled.goal_model),
-        "rating_mean": compiled.program.rating_mean.round(9).tolist(),
-        "rating_sd": compiled.program.rating_sd.round(9).tolist(),
+        "spec_sha256": spec_sha256,
+        "goal_model": asdict(goal_model),
+        "rating_mean": np.asarray(rating_mean, dtype=np.float64).round(9).tolist(),
+        "rating_sd": np.asarray(rating_sd, dtype=np.float64).round(9).tolist(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A file path as outputs show it: as given when relative, else relative to the
+    working directory, so no machine's absolute path ends up in a report."""
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        return text
+    try:
+        return os.path.relpath(text)
+    except ValueError:  # another drive (Windows)
+        return os.path.basename(text)
 
 
 def _max_se(counts: np.ndarray, n: int) -> float:
