@@ -29,6 +29,7 @@ from forecast.results import (
     Forecast,
     SeasonRecords,
     column_slots,
+    history_table,
     occupant_dtype,
 )
 from ratings.goal_model import GoalModel
@@ -677,20 +678,8 @@ def _history(
     """Long table of the estimates after each kernel call (for convergence charts).
 
     Columns: ``n_seasons``, ``club``, ``column``, ``p``, ``se``; one row per checkpoint,
-    club and odds column.
+    club and odds column (:func:`forecast.results.history_table`; a conditional forecast
+    builds its own from the kept seasons the same way).
     """
     columns = [*compiled.milestone_ids, *compiled.outcome_ids, "champion"]
-    frames = []
-    for n, tally in zip(n_seasons, counts, strict=True):
-        if n <= 0:
-            continue
-        p = tally / n
-        frame = pd.DataFrame(p, index=list(compiled.club_names), columns=columns)
-        long = frame.stack().rename("p").reset_index()
-        long.columns = ["club", "column", "p"]
-        long.insert(0, "n_seasons", n)
-        long["se"] = np.sqrt(long["p"] * (1 - long["p"]) / n)
-        frames.append(long)
-    if not frames:
-        return pd.DataFrame(columns=["n_seasons", "club", "column", "p", "se"])
-    return pd.concat(frames, ignore_index=True)
+    return history_table(compiled.club_names, columns, n_seasons, counts)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["DENSE_SLOT_CELLS", "Forecast", "SeasonRecords", "column_slots", "occupant_dtype"]
+__all__ = [
+    "DENSE_SLOT_CELLS",
+    "Forecast",
+    "SeasonRecords",
+    "column_slots",
+    "history_table",
+    "occupant_dtype",
+]
 
 #: Slot odds (slot x club) with more cells than this are sparse DataFrame columns (zeros not
 #: stored): a season of thousands of clubs would otherwise need slots x clubs floats.
@@ -48,6 +56,34 @@ def column_slots(compiled: Any) -> tuple[dict[str, np.ndarray], dict[str, np.nda
     return milestones, outcome_slots
 
 
+def history_table(
+    club_names: Sequence[str],
+    columns: Sequence[str],
+    n_seasons: Sequence[int],
+    counts: Sequence[np.ndarray],
+) -> pd.DataFrame:
+    """Long table of the estimates after each checkpoint (for convergence charts).
+
+    ``counts[k]`` is int[n_clubs, len(columns)]: the tallies over the first
+    ``n_seasons[k]`` seasons. Columns: ``n_seasons``, ``club``, ``column``, ``p``, ``se``;
+    one row per checkpoint, club and column (checkpoints with no season are skipped).
+    """
+    frames = []
+    for n, tally in zip(n_seasons, counts, strict=True):
+        if n <= 0:
+            continue
+        p = np.asarray(tally) / n
+        frame = pd.DataFrame(p, index=list(club_names), columns=list(columns))
+        long = frame.stack().rename("p").reset_index()
+        long.columns = ["club", "column", "p"]
+        long.insert(0, "n_seasons", int(n))
+        long["se"] = np.sqrt(long["p"] * (1 - long["p"]) / n)
+        frames.append(long)
+    if not frames:
+        return pd.DataFrame(columns=["n_seasons", "club", "column", "p", "se"])
+    return pd.concat(frames, ignore_index=True)
+
+
 @dataclass(frozen=True)
 class SeasonRecords:
     """Who occupied the kept slots in every kept season, for conditional questions.
@@ -70,6 +106,8 @@ class SeasonRecords:
     match_results : int8[n_seasons, n_tracked]; each tracked match's result (0 the first
         club won, 1 draw, 2 the second club won); see ``tracked_matches``.
     tracked_matches : the upcoming matches whose clubs are known (compiler.TrackedMatch).
+    unit_kinds : unit id -> ``"draw"``, ``"group"`` or ``"tie"`` (for conditions' hints and
+        the projected group tables).
     """
 
     kept: np.ndarray
@@ -80,6 +118,7 @@ class SeasonRecords:
     outcome_slots: dict[str, np.ndarray]
     match_results: np.ndarray | None = None
     tracked_matches: tuple[Any, ...] = ()
+    unit_kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_compiled(
@@ -104,6 +143,7 @@ class SeasonRecords:
             outcome_slots=outcome_slots,
             match_results=match_results,
             tracked_matches=tuple(compiled.tracked_matches),
+            unit_kinds={u.id: str(u.kind) for u in compiled.tournament.units},
         )
 
     @property
