@@ -27,6 +27,7 @@ __all__ = [
     "odds_csv",
     "odds_json",
     "odds_record",
+    "stop_reason",
 ]
 
 #: Six decimals: finer than any standard error a run can reach (1e-6 would need ~10^11
@@ -41,6 +42,37 @@ def odds_csv(forecast: Forecast) -> str:
         index=False, float_format=FLOAT_FORMAT, lineterminator="\n"
     )
     return text
+
+
+def stop_reason(metadata: dict[str, Any], max_se: float | None = None) -> str:
+    """Why the run stopped, in one sentence, for the terminal, the reports and odds.json.
+
+    With ``--precision`` it says whether every standard error reached the target or the run
+    stopped at the cap of seasons first, with the largest standard error reached (in
+    percentage points); without, that the seasons asked for were simulated. ``max_se``
+    stands in for ``metadata["max_se"]`` when the engine did not record it.
+    """
+    n_sims = int(metadata.get("n_sims", 0) or 0)
+    target = metadata.get("precision_target")
+    largest = metadata.get("max_se", max_se)
+    if not target:
+        return f"Simulated the {n_sims:,} seasons asked for."
+    largest_text = "" if largest is None else f"{100 * float(largest):.3f}"
+    reached = metadata.get("precision_reached")
+    if reached is None and largest is not None:
+        reached = float(largest) <= float(target)
+    if reached:
+        return (
+            f"Stopped after {n_sims:,} seasons, once every standard error was at most "
+            f"{100 * float(target):.2g} percentage points"
+            + (f" (largest {largest_text})." if largest_text else ".")
+        )
+    cap = int(metadata.get("n_sims_requested", n_sims) or n_sims)
+    return (
+        f"Stopped at the cap of {cap:,} seasons before every standard error reached "
+        f"{100 * float(target):.2g} percentage points"
+        + (f"; largest {largest_text}." if largest_text else ".")
+    )
 
 
 def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
@@ -89,6 +121,7 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
             "assumptions": list(context.assumptions),
             "generated_at": context.generated_at.isoformat(timespec="seconds"),
             "wall_seconds": context.wall_seconds,
+            "stop_reason": stop_reason(forecast.metadata, forecast.max_se()),
         }
     )
     record: dict[str, Any] = {"metadata": metadata, "columns": columns, "clubs": clubs}

@@ -1,69 +1,197 @@
-"""The compact odds table that ``copa-forecast run`` prints (fits about 120 columns).
+"""What ``copa-forecast run`` prints: the headline, the odds table and how the run stopped.
 
-Clubs are ranked by promotion; every probability is shown in percent with its standard
-error (``32.1±0.1``). Column ids too long for a cell are shortened, and a legend under the
-table gives every column's full name.
+Everything fits an 80-column terminal. The table shows each club (full name, wrapped when
+long, never cut) and the two or three most telling probabilities, in percent with their 95%
+margin (±1.96 standard errors), under plain column names wrapped over a few lines. Above
+it: the condition of a ``--given`` run with the seasons it kept, and the headline of
+:mod:`reports.headline` (the likeliest clubs, the champion's region, what drives the odds);
+below it: the number of seasons, why the run stopped and the run's provenance.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from forecast.results import Forecast
-from reports.tables import percent_with_error, ranked
+from reports.data import stop_reason
+from reports.tables import ranked, sort_column
 
-__all__ = ["short_labels", "terminal_table"]
+if TYPE_CHECKING:
+    from forecast.config import Tournament
+    from reports.context import RunContext
 
-#: Longest column header; "100.0±0.1" is also the widest cell a probability can need.
-CELL_WIDTH = 9
-CLUB_WIDTH = 22
-DEPARTMENT_WIDTH = 13
-LINE_WIDTH = 120
+__all__ = [
+    "LINE_WIDTH",
+    "condition_line",
+    "provenance_line",
+    "short_labels",
+    "table_columns",
+    "terminal_report",
+    "terminal_table",
+]
+
+#: The widest line printed.
+LINE_WIDTH = 80
+#: Half-width of a 95% interval in standard errors.
+Z95 = 1.96
+#: A probability cell: "100.0 ± 0.0" is the widest a cell needs, headers wrap to this.
+CELL_WIDTH = 13
+#: Fewer seasons than this behind a conditional forecast earn a warning.
+FEW_SEASONS = 1000
 
 
-def terminal_table(forecast: Forecast) -> str:
-    """The ranked odds table with a legend, as lines of plain text (no trailing newline)."""
-    table = ranked(forecast)
-    columns = list(forecast.columns)
-    labels = short_labels(columns, CELL_WIDTH)
-    cells = {
-        c: [
-            percent_with_error(p, se, sep="±")
-            for p, se in zip(table[c], table[f"{c}_se"], strict=True)
-        ]
-        for c in columns
-    }
-    # Each column is as wide as its widest entry or header, text columns up to a cap.
-    widths = {c: max([len(labels[c]), *map(len, cells[c])]) for c in columns}
-    club_width = min(CLUB_WIDTH, max([4, *(len(str(c)) for c in table["club"])]))
-    dept_width = min(DEPARTMENT_WIDTH, max([10, *(len(str(d)) for d in table["department"])]))
-    region_width = max([6, *(len(str(r)) for r in table["region"])])
+def terminal_report(
+    forecast: Forecast,
+    context: RunContext | None = None,
+    tournament: Tournament | None = None,
+    *,
+    width: int = LINE_WIDTH,
+) -> str:
+    """The whole terminal output of a run (no trailing newline), no line wider than ``width``.
 
-    def line(club: str, dept: str, region: str, values: Sequence[str]) -> str:
-        text = (
-            f"{_fit(club, club_width):<{club_width}} {_fit(dept, dept_width):<{dept_width}}"
-            f" {region:<{region_width}}"
-        )
-        text += "".join(f" {v:>{widths[c]}}" for c, v in zip(columns, values, strict=True))
-        return text.rstrip()
-
-    lines = [line("club", "department", "region", [labels[c] for c in columns])]
-    for i, values in enumerate(table.to_dict("records")):
-        lines.append(
-            line(
-                str(values["club"]),
-                str(values["department"]),
-                str(values["region"]),
-                [cells[c][i] for c in columns],
-            )
-        )
-    legend = "; ".join(f"{labels[c]} = {forecast.names.get(c, c)}" for c in columns)
+    The condition (``--given``), the headline, the odds table, then the seasons, the stop
+    reason and the provenance (seed, version, input hash, config).
+    """
+    lines: list[str] = []
+    condition = condition_line(forecast.metadata, forecast.n_seasons)
+    if condition:
+        lines += _wrap(condition, width) + [""]
+    lines += headline_lines(forecast, context, tournament, width=width)
     lines.append("")
-    lines += textwrap.wrap(
-        f"Percent ± one standard error ({forecast.n_seasons:,} seasons). {legend}.",
-        width=LINE_WIDTH,
-        break_on_hyphens=False,
+    lines += terminal_table(forecast, width=width).splitlines()
+    lines.append("")
+    lines += _wrap(stop_reason(forecast.metadata, forecast.max_se()), width)
+    lines += _wrap(provenance_line(forecast.metadata, context), width)
+    return "\n".join(lines)
+
+
+def headline_lines(
+    forecast: Forecast,
+    context: RunContext | None = None,
+    tournament: Tournament | None = None,
+    *,
+    width: int = LINE_WIDTH,
+) -> list[str]:
+    """The headline of :func:`reports.headline.headline` as plain lines."""
+    from reports.headline import format_interval, format_percent, headline
+
+    h = headline(forecast, context, tournament)
+    lines = _wrap(f"Most likely: {h.column_name} (chance, 95% interval in percent)", width)
+    for rank, c in enumerate(h.top, 1):
+        interval = format_interval(c.low, c.high)
+        text = (
+            f"{rank}. {c.club} ({c.department}, region {c.region}): {format_percent(c.p)}"
+            + (f" ({interval})" if interval else "")
+        )
+        lines += _wrap(text, width, indent="  ", subsequent="     ")
+    regions = " · ".join(
+        f"{r.region} {format_percent(r.p)}"
+        + (f" ({format_interval(r.low, r.high)})" if format_interval(r.low, r.high) else "")
+        for r in h.regions
+    )
+    lines += _wrap(f"The champion comes from region: {regions}", width)
+    if h.drivers:
+        lines += _wrap("What drives the odds: " + h.drivers.replace("`", ""), width)
+    return lines
+
+
+def condition_line(metadata: dict[str, Any], n_seasons: int) -> str:
+    """``"Given Total Clean wins VII-F: kept 28,729 of 200,000 seasons."`` (empty without
+    a condition), with a warning when few seasons are left."""
+    given = metadata.get("given") or []
+    if not given:
+        return ""
+    kept = int(metadata.get("n_seasons_given", n_seasons) or n_seasons)
+    of = int(metadata.get("n_seasons_kept", metadata.get("n_seasons", kept)) or kept)
+    text = f"Given {' and '.join(map(str, given))}: kept {kept:,} of {of:,} seasons."
+    if kept < FEW_SEASONS:
+        text += (
+            f" Warning: fewer than {FEW_SEASONS:,} seasons; the odds are rough (simulate more "
+            "seasons)."
+        )
+    return text
+
+
+def provenance_line(metadata: dict[str, Any], context: RunContext | None = None) -> str:
+    """``"Seed 2006 · copa-forecast 0.1.0 · input hash 83673c05e07eadd7 · config …"``."""
+    digest = str(metadata.get("input_sha256", ""))
+    config = context.config if context is not None else metadata.get("config")
+    pieces = [
+        f"Seed {metadata.get('seed')}",
+        f"copa-forecast {metadata.get('version', '?')}",
+        f"input hash {digest[:16]}" if digest else "",
+        f"config {config}" if config else "",
+    ]
+    return " · ".join(p for p in pieces if p)
+
+
+def table_columns(forecast: Forecast, n: int = 3) -> list[str]:
+    """The ``n`` most telling probability columns: the column clubs are ranked by, then
+    the champion, the outcomes and the deepest stages, skipping a column that repeats
+    another in every season or is the same for every club."""
+    key = sort_column(forecast)
+    counts = forecast.counts
+    chosen: list[str] = []
+    candidates = [key, "champion", *forecast.outcomes, *reversed(forecast.milestones)]
+    for column in dict.fromkeys(candidates):
+        if column not in forecast.odds:
+            continue
+        values = forecast.odds[column].to_numpy()
+        if chosen and (values.max() - values.min()) <= 1e-12:
+            continue
+        if counts is not None and column in counts and any(
+            c in counts and (counts[c].to_numpy() == counts[column].to_numpy()).all()
+            for c in chosen
+        ):
+            continue
+        chosen.append(column)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def terminal_table(forecast: Forecast, *, width: int = LINE_WIDTH) -> str:
+    """The ranked odds table as lines of plain text (no trailing newline).
+
+    Rank, club (full name, wrapped at word boundaries when long) and two or three
+    probability columns (three when the club column keeps at least 20 characters), each
+    in percent with its 95% margin, under its full name wrapped over as many lines as it
+    needs.
+    """
+    table = ranked(forecast)
+    rank_width = len(str(len(table))) + 1
+    columns = table_columns(forecast, 3)
+    if width - rank_width - 1 - len(columns) * (CELL_WIDTH + 2) < 20:
+        columns = columns[:2]
+    club_width = max(12, width - rank_width - 1 - len(columns) * (CELL_WIDTH + 2))
+    headers = [
+        textwrap.wrap(forecast.names.get(c, c), CELL_WIDTH, break_on_hyphens=False) or [c]
+        for c in columns
+    ]
+    depth = max(len(h) for h in headers)
+    lines = []
+    for row in range(depth):
+        # Headers sit on the bottom line, right-aligned over their numbers.
+        cells = [h[row - depth + len(h)] if row >= depth - len(h) else "" for h in headers]
+        club = "Club" if row == depth - 1 else ""
+        lines.append(_row("", club, cells, rank_width, club_width))
+    lines.append("-" * min(width, rank_width + 1 + club_width + len(columns) * (CELL_WIDTH + 2)))
+    for rank, values in enumerate(table.to_dict("records"), 1):
+        cells = [_cell(float(values[c]), float(values[f"{c}_se"])) for c in columns]
+        name = textwrap.wrap(str(values["club"]), club_width, break_on_hyphens=False) or [""]
+        lines.append(_row(f"{rank}.", name[0], cells, rank_width, club_width))
+        for more in name[1:]:
+            lines.append(_row("", "  " + more, [""] * len(columns), rank_width, club_width))
+    lines.append("")
+    lines += _wrap(
+        f"Percent with its 95% margin (±{Z95} standard errors), from "
+        f"{forecast.n_seasons:,} seasons; clubs ranked by "
+        f"{forecast.names.get(sort_column(forecast), sort_column(forecast))}. All columns "
+        "are in odds.csv and the reports.",
+        width,
     )
     return "\n".join(lines)
 
@@ -106,5 +234,28 @@ def _shorten(column: str, width: int, taken: set[str], columns: Sequence[str]) -
     return first[: width - 1] + "."
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cell(p: float, se: float) -> str:
+    """``"5.7 ± 0.3"`` in percent; no margin for a certainty (0 or 100, no noise)."""
+    if math.isnan(p):
+        return "n/a"
+    margin = Z95 * (0.0 if math.isnan(se) else se)
+    if margin == 0.0:
+        return f"{100 * p:.1f}"
+    return f"{100 * p:.1f} ± {100 * margin:.1f}"
+
+
+def _row(rank: str, club: str, cells: Sequence[str], rank_width: int, club_width: int) -> str:
+    text = f"{rank:>{rank_width}} {club:<{club_width}}"
+    text += "".join(f"  {v:>{CELL_WIDTH}}" for v in cells)
+    return text.rstrip()
+
+
+def _wrap(text: str, width: int, *, indent: str = "", subsequent: str = "") -> list[str]:
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width,
+        initial_indent=indent,
+        subsequent_indent=subsequent or indent,
+        break_on_hyphens=False,
+        break_long_words=True,
+    )

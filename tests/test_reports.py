@@ -246,11 +246,12 @@ def test_short_labels_are_distinct_and_fit() -> None:
     assert labels["promoted_primera"] == "prom_prim"
 
 
-def test_terminal_table_fits_120_columns_for_a_wide_season() -> None:
+def test_terminal_table_fits_80_columns_with_full_distinct_names() -> None:
     long_rows = [
-        (f"Deportivo Municipal de Club {k}", "Madre de Dios", "VIII", 1000, 10 * k, 10 * k)
+        (f"Deportivo Municipal de Club Muy Largo Número {k}", "Madre de Dios", "VIII", 1000,
+         10 * k, 10 * k)
         for k in range(5)
-    ]
+    ]  # fmt: skip
     rest = N - sum(r[4] for r in long_rows)
     rows = [*long_rows, ("Rest", "Lima", "IV", 1000, rest, rest)]
     forecast = make_forecast(rows)
@@ -261,13 +262,19 @@ def test_terminal_table_fits_120_columns_for_a_wide_season() -> None:
         forecast.se[column] = 0.0011
     object.__setattr__(forecast, "milestones", (*extra[:4], "final"))
     object.__setattr__(forecast, "outcomes", ("promoted", "promoted_segunda"))
-    text = terminal_table(forecast)
-    assert max(len(line) for line in text.splitlines()) <= 120
-    lines = text.splitlines()
-    assert lines[0].split()[:3] == ["club", "department", "region"]
-    assert lines[1].startswith("Rest")  # ranked by promotion
-    assert "Deportivo Municipal d…" in text
-    assert "50.0±0.1" in text and "promoted = Promoted to Primera" in " ".join(lines)
+    for width in (80, 60):
+        text = terminal_table(forecast, width=width)
+        lines = text.splitlines()
+        assert max(len(line) for line in lines) <= width
+        assert lines[1].split()[:1] == ["Club"] and "Promoted to" in lines[0]
+        assert lines[3].split()[:2] == ["1.", "Rest"]  # ranked by promotion
+        assert "90.0 ± 1.9" in lines[3]  # percent with its 95% margin (1.96 se)
+        # Columns the same for every club (0.5) or repeating promotion are left out.
+        assert "50.0" not in text and "Champion" not in text
+    # Long names wrap at 60 columns, never cut: each full name is there, once.
+    rows = " ".join(line[3:44].strip() for line in lines[3:14])
+    for k in range(5):
+        assert rows.count(f"Deportivo Municipal de Club Muy Largo Número {k}") == 1
 
 
 # ------------------------------------------------------------------------------ files

@@ -106,6 +106,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from forecast import simulate
     from forecast.config import load
+    from forecast.engine import display_path
 
     started = time.perf_counter()
     n_sims = args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP)
@@ -153,10 +154,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         context = reports.RunContext(
             season_id=season.id,
             season_name=season.name,
-            config=args.config,
+            config=display_path(args.config),
             generated_at=datetime.now().astimezone(),
             assumptions=assumptions,
-            scenarios=tuple(args.scenario),
+            scenarios=tuple(display_path(s) for s in args.scenario),
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
         )
@@ -169,12 +170,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # Nothing staged or newly created is left behind by a run that did not publish.
         folder.close()
     if not args.quiet:
-        print(reports.terminal_table(forecast))
+        from reports.terminal import terminal_report
+
+        print(terminal_report(forecast, context, tournament, width=_terminal_width()))
         # A chart folder is named once, not file by file.
         shown = [p.relative_to(out_dir).parts[0] for p in written]
         names = ", ".join(n if "." in n else f"{n}/" for n in dict.fromkeys(shown))
         print(f"\nWrote {names} to {out_dir}{'' if str(out_dir).endswith('/') else '/'}")
     return 0
+
+
+def _terminal_width() -> int:
+    """The terminal's width (``COLUMNS`` or the tty), at most 80 and at least 60."""
+    import shutil
+
+    return max(60, min(80, shutil.get_terminal_size((80, 24)).columns))
 
 
 def _import_reports() -> ModuleType:
