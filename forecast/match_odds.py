@@ -1,0 +1,167 @@
+"""Match-by-match odds and projected group tables, read from the simulated seasons.
+
+For every tracked match (an upcoming match whose clubs are known before the season is
+simulated, :class:`forecast.compiler.TrackedMatch`; for a tie, its first leg) the kept
+seasons hold its result, so P(home win), P(draw) and P(away win) are counted from them with
+their Monte Carlo standard errors, sqrt(p(1-p)/n). They are consistent with every other
+figure of the run (the same seasons, rating uncertainty included) and, for a conditional
+forecast, conditional on the same conditions.
+
+For a group whose clubs are all known, the projected table gives each club's chance of
+every final position and its expected position, from the slot odds (the engine's tallies of
+who ended in ``GROUP#K``). The kernel does not tally points, so expected points are not
+available.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecast.results import Forecast
+
+__all__ = ["GroupProjection", "group_projections", "match_odds"]
+
+_MATCH_COLUMNS = [
+    "unit",
+    "match",
+    "home",
+    "away",
+    "neutral",
+    "p_home",
+    "p_draw",
+    "p_away",
+    "se_home",
+    "se_draw",
+    "se_away",
+    "n_seasons",
+]
+
+
+def match_odds(forecast: Forecast) -> pd.DataFrame:
+    """Home/draw/away probabilities of every tracked match, from the kept seasons.
+
+    Returns a DataFrame with one row per tracked match in the season file's order:
+    ``unit``, ``match`` (label), ``home`` and ``away`` (the first and second club: for a
+    group the host of the fixture, for a tie side a, the first leg's host unless the
+    venue is neutral), ``neutral`` (played at a neutral venue), ``p_home``, ``p_draw``,
+    ``p_away`` (summing to 1), their standard errors ``se_*`` and ``n_seasons`` (kept
+    seasons they are read from). Empty (with ``attrs["note"]``) when the forecast kept no
+    per-season results or has no tracked match.
+    """
+    records = forecast.seasons
+    if records is None or records.match_results is None or not records.tracked_matches:
+        empty = pd.DataFrame(columns=_MATCH_COLUMNS)
+        empty.attrs["note"] = (
+            "no upcoming match has both clubs known before the season is simulated"
+            if records is not None and not records.tracked_matches
+            else "the run kept no per-season match results"
+        )
+        return empty
+    results = records.match_results
+    n = results.shape[0]
+    if n == 0:
+        empty = pd.DataFrame(columns=_MATCH_COLUMNS)
+        empty.attrs["note"] = "no season was kept"
+        return empty
+    counts = np.stack([(results == r).sum(axis=0) for r in range(3)], axis=1).astype(float)
+    p = counts / n
+    se = np.sqrt(p * (1 - p) / n)
+    tracked = records.tracked_matches
+    table = pd.DataFrame(
+        {
+            "unit": [m.unit for m in tracked],
+            "match": [m.label for m in tracked],
+            "home": [m.first for m in tracked],
+            "away": [m.second for m in tracked],
+            "neutral": [" at " in m.label.partition(": ")[2] for m in tracked],
+            "p_home": p[:, 0],
+            "p_draw": p[:, 1],
+            "p_away": p[:, 2],
+            "se_home": se[:, 0],
+            "se_draw": se[:, 1],
+            "se_away": se[:, 2],
+            "n_seasons": n,
+        }
+    )
+    kept = records.n_seasons
+    table.attrs["note"] = (
+        f"from the first {kept:,} of {forecast.n_seasons:,} seasons (the seasons kept for "
+        "match odds are capped to bound memory)"
+        if kept < forecast.n_seasons
+        else ""
+    )
+    return table
+
+
+@dataclass(frozen=True)
+class GroupProjection:
+    """The projected final table of one group whose clubs are all known.
+
+    Attributes
+    ----------
+    unit : the group's id.
+    positions : DataFrame (club x position 1..n): P(club finishes in that position);
+        every row and every column sums to 1.
+    se : the standard errors of ``positions``.
+    expected_position : Series by club, sum of k P(k); clubs ordered by it.
+    n_seasons : seasons behind the figures.
+    """
+
+    unit: str
+    positions: pd.DataFrame
+    se: pd.DataFrame
+    expected_position: pd.Series
+    n_seasons: int
+
+
+def group_projections(forecast: Forecast) -> list[GroupProjection]:
+    """Projected tables of the groups whose clubs are known before simulating.
+
+    A group's position slots (``G#1`` .. ``G#n``) must all be in the forecast's slot odds
+    (a conditional forecast has only the slots its run kept). Positions only: the
+    simulator does not tally points, so expected points are not given.
+    """
+    records = forecast.seasons
+    if records is None:
+        return []
+    slot_odds = forecast.slot_odds
+    present = set(slot_odds.index)
+    n = max(int(forecast.n_seasons), 1)
+    out = []
+    for unit, kind in records.unit_kinds.items():
+        if kind != "group":
+            continue
+        slots = _position_slots(records.slot_names, unit)
+        if not slots or not all(s in present for s in slots):
+            continue
+        rows = slot_odds.loc[slots]
+        if hasattr(rows, "sparse"):
+            rows = rows.sparse.to_dense()
+        table = rows.to_numpy(dtype=float)
+        support = np.flatnonzero(table.sum(axis=0) > 0)
+        if support.size != len(slots):  # its clubs are not fixed in advance
+            continue
+        clubs = [slot_odds.columns[i] for i in support]
+        positions = pd.DataFrame(
+            table[:, support].T,
+            index=pd.Index(clubs, name="club"),
+            columns=list(range(1, len(slots) + 1)),
+        )
+        expected = (positions * positions.columns.to_numpy(dtype=float)).sum(axis=1)
+        order = expected.sort_values(kind="stable").index
+        positions = positions.loc[order]
+        se = np.sqrt(positions * (1 - positions) / n)
+        out.append(GroupProjection(unit, positions, se, expected.loc[order], n))
+    return out
+
+
+def _position_slots(slot_names: tuple[str, ...], unit: str) -> list[str]:
+    positions = []
+    for name in slot_names:
+        base, _, k = name.rpartition("#")
+        if base == unit and k.isdigit():
+            positions.append((int(k), name))
+    return [name for _, name in sorted(positions)]
