@@ -44,34 +44,46 @@ def odds_csv(forecast: Forecast) -> str:
     return text
 
 
-def stop_reason(metadata: dict[str, Any], max_se: float | None = None) -> str:
+def stop_reason(metadata: dict[str, Any], max_se: float | None = None, tr: Any = None) -> str:
     """Why the run stopped, in one sentence, for the terminal, the reports and odds.json.
 
     With ``--precision`` it says whether every standard error reached the target or the run
     stopped at the cap of seasons first, with the largest standard error reached (in
     percentage points); without, that the seasons asked for were simulated. ``max_se``
-    stands in for ``metadata["max_se"]`` when the engine did not record it.
+    stands in for ``metadata["max_se"]`` when the engine did not record it. ``tr``: a
+    :class:`reports.i18n.Translator` for the report's language (English without one).
     """
+    _ = tr.gettext if tr is not None else str
+    integer = tr.integer if tr is not None else "{:,}".format
+    numbers = tr.numbers if tr is not None else str
     n_sims = int(metadata.get("n_sims", 0) or 0)
     target = metadata.get("precision_target")
     largest = metadata.get("max_se", max_se)
     if not target:
-        return f"Simulated the {n_sims:,} seasons asked for."
-    largest_text = "" if largest is None else f"{100 * float(largest):.3f}"
+        return _("Simulated the %(n)s seasons asked for.") % {"n": integer(n_sims)}
+    values = {
+        "n": integer(n_sims),
+        "cap": integer(int(metadata.get("n_sims_requested", n_sims) or n_sims)),
+        "target": numbers(f"{100 * float(target):.2g}"),
+        "largest": numbers(f"{100 * float(largest):.3f}") if largest is not None else "?",
+    }
     reached = metadata.get("precision_reached")
     if reached is None and largest is not None:
         reached = float(largest) <= float(target)
     if reached:
         return (
-            f"Stopped after {n_sims:,} seasons, once every standard error was at most "
-            f"{100 * float(target):.2g} percentage points"
-            + (f" (largest {largest_text})." if largest_text else ".")
+            _(
+                "Stopped after %(n)s seasons, once every standard error was at most "
+                "%(target)s percentage points (largest %(largest)s)."
+            )
+            % values
         )
-    cap = int(metadata.get("n_sims_requested", n_sims) or n_sims)
     return (
-        f"Stopped at the cap of {cap:,} seasons before every standard error reached "
-        f"{100 * float(target):.2g} percentage points"
-        + (f"; largest {largest_text}." if largest_text else ".")
+        _(
+            "Stopped at the cap of %(cap)s seasons before every standard error reached "
+            "%(target)s percentage points; largest %(largest)s."
+        )
+        % values
     )
 
 

@@ -88,9 +88,11 @@ def _header(tournament: Tournament) -> list[str]:
     n_placeholders = sum(c.placeholder for c in clubs)
     departments = {c.department for c in clubs}
     regions = Counter(c.region for c in clubs)
-    lines = [season.name, f"Season id: {season.id}", f"File: {tournament.path}"]
+    from forecast.engine import display_path
+
+    lines = [season.name, f"Season id: {season.id}", f"File: {display_path(tournament.path)}"]
     for scenario in tournament.scenarios:
-        lines.append(f"Scenario: {scenario}")
+        lines.append(f"Scenario: {display_path(scenario)}")
     if season.description:
         lines += _wrap(season.description, indent=0)
     lines.append("")
@@ -109,8 +111,13 @@ def _header(tournament: Tournament) -> list[str]:
     kinds = Counter(u.kind for u in tournament.units)
     lines.append(
         f"Units: {len(tournament.units)} ({kinds['draw']} draws, {kinds['group']} groups, "
-        f"{kinds['tie']} ties); input hash {tournament.input_hash[:12]}"
+        f"{kinds['tie']} ties)"
     )
+    # The engine's input hash (spec, match model, ratings after the known results): the
+    # same one run prints and odds.csv, odds.json and the reports carry.
+    from forecast.engine import tournament_input_hash
+
+    lines.append(f"Input hash: {tournament_input_hash(tournament)[:16]}")
     return lines
 
 
