@@ -134,12 +134,11 @@ def _run_notes(forecast: Forecast, context: RunContext) -> str:
             f"- {rejected:,} simulated seasons contradicted the known results and were "
             f"dropped; the figures rest on the remaining {forecast.n_seasons:,}."
         )
-    target = forecast.metadata.get("precision_target")
-    if target:
-        lines.append(
-            f"- The run stopped once every standard error was at most {100 * target:.2g} "
-            f"percentage points (largest: {100 * forecast.max_se():.3f})."
-        )
+    if forecast.metadata.get("precision_target"):
+        # Whether --precision was met or the cap of seasons came first (reports.data).
+        from reports.data import stop_reason
+
+        lines.append("- " + stop_reason(forecast.metadata, forecast.max_se()))
     return "\n".join(lines)
 
 
