@@ -27,6 +27,8 @@ class RunContext:
     wall_seconds : the whole run (load, compile, simulate), as opposed to the engine's
         own ``metadata["seconds"]``.
     description : the season's description, if any.
+    lang : the language of report.md, report.html, the charts and the terminal (one of
+        :data:`reports.i18n.LANGUAGES`; odds.csv keeps its English column names).
     """
 
     season_id: str
@@ -37,3 +39,4 @@ class RunContext:
     scenarios: tuple[str, ...] = ()
     wall_seconds: float | None = None
     description: str = ""
+    lang: str = "en"

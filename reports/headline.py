@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from reports.i18n import N_, Translator, translator
 from reports.tables import champion_share, ranked, sort_column
 
 if TYPE_CHECKING:
@@ -44,9 +45,9 @@ __all__ = [
 Z95 = 1.96
 #: How the reports describe each shipped match model (``[model] defaults``).
 MODEL_TEXT = {
-    "copa_peru": "the one fitted on Copa Perú matches",
-    "ratings": "the one fitted on CONMEBOL club cups and internationals",
-    "none": "the built-in round numbers (not fitted)",
+    "copa_peru": N_("the one fitted on Copa Perú matches"),
+    "ratings": N_("the one fitted on CONMEBOL club cups and internationals"),
+    "none": N_("the built-in round numbers (not fitted)"),
 }
 
 
@@ -88,6 +89,7 @@ class Headline:
     region_note : how the region figures were computed.
     drivers : plain sentences on what drives the odds.
     seasons : the number of seasons and the seed, with what the intervals mean.
+    lang : the language of the texts (:data:`reports.i18n.LANGUAGES`).
     """
 
     column: str
@@ -97,6 +99,7 @@ class Headline:
     region_note: str
     drivers: str
     seasons: str
+    lang: str = "en"
 
 
 def interval95(p: float, se: float) -> tuple[float, float]:
@@ -120,12 +123,13 @@ def format_percent(p: float) -> str:
     return f"{100 * p:.1f}%"
 
 
-def format_interval(low: float, high: float) -> str:
+def format_interval(low: float, high: float, lang: str = "en") -> str:
     """``"5.4–6.0"`` in percent, one decimal; empty when there is no noise (a chance of
     exactly 0 or 1, which every season agreed on) or no interval."""
     if math.isnan(low) or low == high:
         return ""
-    return f"{100 * low:.1f}–{100 * high:.1f}"
+    tr = translator(lang)
+    return f"{tr.decimal(100 * low, 1)}–{tr.decimal(100 * high, 1)}"
 
 
 def match_model_name(goal_model: Mapping[str, Any] | None, declared: str | None = None) -> str:
@@ -156,6 +160,7 @@ def drivers_sentence(
     n_results: int | None = None,
     n_fixed_matches: int | None = None,
     strongest: Sequence[str] = (),
+    lang: str = "en",
 ) -> str:
     """What drives the odds now, in plain words, from the run's inputs.
 
@@ -173,7 +178,10 @@ def drivers_sentence(
     n_results, n_fixed_matches : known results in the season file and the matches they fix;
         None when not known (the sentence then says nothing about results).
     strongest : the clubs with the highest rating, named when ratings differ.
+    lang : the language of the sentence.
     """
+    tr = translator(lang)
+    _, ngettext, num = tr.gettext, tr.ngettext, tr.decimal
     gm = dict(goal_model or {})
     home = float(gm.get("home_advantage", 0.0) or 0.0)
     climb = float(gm.get("altitude_climb", 0.0) or 0.0)
@@ -182,89 +190,137 @@ def drivers_sentence(
     altitude_matters = (climb or descend) and len(heights) > 1 and max(heights) > min(heights)
 
     factors = []
-    fmt = "the format"
+    fmt = _("the format")
     if format_parts:
-        fmt += f" ({_join(format_parts)})"
+        fmt = _("the format (%(parts)s)") % {"parts": _join([_(p) for p in format_parts], tr)}
     factors.append(fmt)
     if home:
-        factors.append(f"home advantage ({home:.0f} rating points)")
+        factors.append(_("home advantage (%(points)s rating points)") % {"points": num(home, 0)})
     if altitude_matters:
         factors.append(
-            f"altitude (a visitor loses {climb:.0f} points per 1,000 m climbed, "
-            f"{descend:.0f} per 1,000 m descended)"
+            _(
+                "altitude (a visitor loses %(climb)s points per 1,000 m climbed, "
+                "%(descend)s per 1,000 m descended)"
+            )
+            % {"climb": num(climb, 0), "descend": num(descend, 0)}
         )
     start = list(prior_ratings) if prior_ratings is not None else list(ratings)
     equal_start = _all_equal(start) and _all_equal(rating_sds)
     equal_now = _all_equal(ratings)
     sd = float(rating_sds[0]) if len(rating_sds) else 0.0
-    spread = f", give or take {sd:.0f} points drawn afresh each season" if sd else ""
+    spread = _(", give or take %(sd)s points drawn afresh each season") % {"sd": num(sd, 0)}
+    spread = spread if sd else ""
 
     sentences = []
     if equal_start and equal_now:
         sentences.append(
-            f"Every club starts equal (rating {float(start[0]):.0f}{spread}), so the odds "
-            f"come from {_join(factors)}."
+            _(
+                "Every club starts equal (rating %(rating)s%(spread)s), so the odds come "
+                "from %(factors)s."
+            )
+            % {"rating": num(float(start[0]), 0), "spread": spread, "factors": _join(factors, tr)}
         )
     elif equal_start:
         moved = (
-            f"the {n_results:,} known result{'s' if n_results != 1 else ''}"
+            ngettext("the %(n)s known result", "the %(n)s known results", n_results)
+            % {"n": tr.integer(n_results)}
             if n_results
-            else "the known results"
+            else _("the known results")
         )
         sentences.append(
-            f"Every club started equal (rating {float(start[0]):.0f}), but {moved} moved the "
-            f"ratings of the clubs that played (now {min(ratings):.0f} to {max(ratings):.0f}); "
-            f"beside strength, the odds come from {_join(factors)}."
+            _(
+                "Every club started equal (rating %(rating)s), but %(moved)s moved the ratings "
+                "of the clubs that played (now %(low)s to %(high)s); beside strength, the odds "
+                "come from %(factors)s."
+            )
+            % {
+                "rating": num(float(start[0]), 0),
+                "moved": moved,
+                "low": num(min(ratings), 0),
+                "high": num(max(ratings), 0),
+                "factors": _join(factors, tr),
+            }
         )
     else:
-        named = f"; strongest: {', '.join(strongest)}" if strongest else ""
+        named = _("; strongest: %(clubs)s") % {"clubs": ", ".join(strongest)} if strongest else ""
         sentences.append(
-            f"Club ratings differ ({min(ratings):.0f} to {max(ratings):.0f} points{named}), "
-            f"so strength drives the odds together with {_join(factors)}."
+            _(
+                "Club ratings differ (%(low)s to %(high)s points%(named)s), so strength drives "
+                "the odds together with %(factors)s."
+            )
+            % {
+                "low": num(min(ratings), 0),
+                "high": num(max(ratings), 0),
+                "named": named,
+                "factors": _join(factors, tr),
+            }
         )
     if n_results is not None:
         if n_results == 0:
-            sentences.append("No result is known yet: every remaining match is simulated.")
+            sentences.append(_("No result is known yet: every remaining match is simulated."))
         else:
             fixed = (
-                f", fixing {n_fixed_matches:,} match{'es' if n_fixed_matches != 1 else ''}"
+                ngettext(", fixing %(n)s match", ", fixing %(n)s matches", n_fixed_matches)
+                % {"n": tr.integer(n_fixed_matches)}
                 if n_fixed_matches is not None
                 else ""
             )
             sentences.append(
-                f"{n_results:,} known result{'s' if n_results != 1 else ''} "
-                f"{'are' if n_results != 1 else 'is'} taken as played{fixed}."
+                ngettext(
+                    "%(n)s known result is taken as played%(fixed)s.",
+                    "%(n)s known results are taken as played%(fixed)s.",
+                    n_results,
+                )
+                % {"n": tr.integer(n_results), "fixed": fixed}
             )
     if model:
-        base, _, overridden = model.partition("+")
+        base, _sep, overridden = model.partition("+")
         text = MODEL_TEXT.get(base)
         if text:
-            changed = " with the season file's own changes" if overridden else ""
-            sentences.append(f"The match model is {text}{changed} (`{base}`).")
+            changed = _(" with the season file's own changes") if overridden else ""
+            sentences.append(
+                _("The match model is %(model)s%(changed)s (`%(name)s`).")
+                % {"model": _(text), "changed": changed, "name": base}
+            )
     elif gm:
-        sentences.append("The match model's parameters are set in the season file.")
+        sentences.append(_("The match model's parameters are set in the season file."))
     return " ".join(sentences)
 
 
-def seasons_sentence(metadata: Mapping[str, Any], n_seasons: int) -> str:
+def seasons_sentence(metadata: Mapping[str, Any], n_seasons: int, lang: str = "en") -> str:
     """``"From 20,000 simulated seasons (seed 2006)."`` with how many were kept and why,
     and what the intervals measure."""
+    tr = translator(lang)
+    _ = tr.gettext
     simulated = int(metadata.get("n_sims", n_seasons) or n_seasons)
     seed = metadata.get("seed")
     given = metadata.get("given") or []
+    and_ = _(" and ")
     if n_seasons < simulated:
         why = []
         if int(metadata.get("n_rejected", 0) or 0):
-            why.append("agree with the known results")
+            why.append(_("agree with the known results"))
         if given:
-            why.append(f"meet the condition ({' and '.join(map(str, given))})")
-        reason = f": the ones that {' and '.join(why)}" if why else ""
-        text = f"From {n_seasons:,} of {simulated:,} simulated seasons{reason} (seed {seed})."
+            why.append(_("meet the condition (%(given)s)") % {"given": and_.join(map(str, given))})
+        reason = _(": the ones that %(why)s") % {"why": and_.join(why)} if why else ""
+        text = _("From %(kept)s of %(simulated)s simulated seasons%(reason)s (seed %(seed)s).") % {
+            "kept": tr.integer(n_seasons),
+            "simulated": tr.integer(simulated),
+            "reason": reason,
+            "seed": seed,
+        }
     else:
-        text = f"From {n_seasons:,} simulated seasons (seed {seed})."
+        text = _("From %(n)s simulated seasons (seed %(seed)s).") % {
+            "n": tr.integer(n_seasons),
+            "seed": seed,
+        }
     return (
-        text + " The ranges are 95% intervals of the simulation noise (±1.96 standard "
-        "errors); they do not measure how right the model is."
+        text
+        + " "
+        + _(
+            "The ranges are 95% intervals of the simulation noise (±1.96 standard errors); "
+            "they do not measure how right the model is."
+        )
     )
 
 
@@ -275,7 +331,10 @@ def headline(
     top: int = 5,
 ) -> Headline:
     """The headline of ``forecast``; ``tournament`` (the loaded season) adds what only the
-    season file knows: prior ratings, known results, the parts of the format."""
+    season file knows: prior ratings, known results, the parts of the format. The texts are
+    in ``context.lang``."""
+    lang = context.lang if context is not None else "en"
+    tr = translator(lang)
     meta = forecast.metadata
     column = sort_column(forecast)
     table = ranked(forecast)
@@ -294,7 +353,7 @@ def headline(
                 high,
             )
         )
-    regions, note = _regions(forecast)
+    regions, note = _regions(forecast, tr)
     clubs = forecast.clubs
     ratings = [float(r) for r in clubs.get("rating", [])]
     sds = [float(s) for s in clubs.get("rating_sd", [])]
@@ -325,42 +384,62 @@ def headline(
             n_results=n_results,
             n_fixed_matches=n_fixed,
             strongest=strongest,
+            lang=lang,
         )
         if ratings
         else ""
     )
     return Headline(
         column=column,
-        column_name=forecast.names.get(column, column),
+        column_name=tr.data(forecast.names.get(column, column)),
         top=tuple(leaders),
         regions=regions,
         region_note=note,
         drivers=drivers,
-        seasons=seasons_sentence(meta, forecast.n_seasons),
+        seasons=seasons_sentence(meta, forecast.n_seasons, lang),
+        lang=lang,
     )
 
 
 def headline_markdown(h: Headline) -> str:
-    """The headline as Markdown (no heading of its own)."""
-    lines = [f"**Most likely: {h.column_name}** (chance, 95% interval in percent)", ""]
+    """The headline as Markdown (no heading of its own), in ``h.lang``."""
+    tr = translator(h.lang)
+    _ = tr.gettext
+    lines = [
+        _("**Most likely: %(column)s** (chance, 95%% interval in percent)")
+        % {"column": h.column_name},
+        "",
+    ]
     for rank, c in enumerate(h.top, 1):
         lines.append(
-            f"{rank}. **{_md(c.club)}** ({_md(c.department)}, region {_md(c.region)}): "
-            f"{format_percent(c.p)}{_paren(format_interval(c.low, c.high))}"
+            _("%(rank)s. **%(club)s** (%(department)s, region %(region)s): %(p)s%(ci)s")
+            % {
+                "rank": rank,
+                "club": _md(c.club),
+                "department": _md(c.department),
+                "region": _md(c.region),
+                "p": tr.percent(c.p),
+                "ci": _paren(format_interval(c.low, c.high, h.lang)),
+            }
         )
     lines.append("")
-    lines.append("**The champion comes from** (chance, 95% interval in percent)")
+    lines.append(_("**The champion comes from** (chance, 95%% interval in percent)") % {})
     lines.append("")
     lines.append(
         " · ".join(
-            f"Region {_md(r.region)} {format_percent(r.p)}{_paren(format_interval(r.low, r.high))}"
+            _("Region %(region)s %(p)s%(ci)s")
+            % {
+                "region": _md(r.region),
+                "p": tr.percent(r.p),
+                "ci": _paren(format_interval(r.low, r.high, h.lang)),
+            }
             for r in h.regions
         )
     )
     lines.append("")
     lines.append(h.region_note)
     if h.drivers:
-        lines += ["", f"**What drives the odds:** {h.drivers}"]
+        lines += ["", _("**What drives the odds:** %(drivers)s") % {"drivers": h.drivers}]
     lines += ["", f"*{h.seasons}*"]
     return "\n".join(lines)
 
@@ -373,21 +452,25 @@ def _duplicate_of(forecast: Forecast, column: str, other: str) -> bool:
     return bool((counts[column].to_numpy() == counts[other].to_numpy()).all())
 
 
-def table_columns(forecast: Forecast) -> tuple[list[str], list[str], list[str]]:
+def table_columns(forecast: Forecast, lang: str = "en") -> tuple[list[str], list[str], list[str]]:
     """The probability columns the table shows, the two shown on a phone, and notes.
 
     The champion column is left out when it repeats the sort column in every season (the
     champion is the one promoted); a phone shows the sort column and the next column that
     says something else (champion, another outcome, then the deepest stage that varies).
     """
+    tr = translator(lang)
     key = sort_column(forecast)
     columns = list(forecast.columns)
     notes = []
     if _duplicate_of(forecast, "champion", key):
         columns.remove("champion")
         notes.append(
-            f"“Champion” is left out: it equals “{forecast.names.get(key, key)}” in every "
-            "simulated season (the champion is the one promoted)."
+            tr.gettext(
+                "“Champion” is left out: it equals “%(name)s” in every simulated season (the "
+                "champion is the one promoted)."
+            )
+            % {"name": tr.data(forecast.names.get(key, key))}
         )
     odds = forecast.odds
     candidates = [key, "champion", *forecast.outcomes, *reversed(forecast.milestones)]
@@ -407,7 +490,8 @@ def table_columns(forecast: Forecast) -> tuple[list[str], list[str], list[str]]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _regions(forecast: Forecast) -> tuple[tuple[RegionOdds, ...], str]:
+def _regions(forecast: Forecast, tr: Translator) -> tuple[tuple[RegionOdds, ...], str]:
+    _ = tr.gettext
     counts = forecast.counts
     if counts is not None and "champion" in getattr(counts, "columns", ()):
         share = champion_share(forecast, "region")
@@ -416,7 +500,7 @@ def _regions(forecast: Forecast) -> tuple[tuple[RegionOdds, ...], str]:
             p, se = float(values["champion"]), float(values["champion_se"])
             low, high = interval95(p, se)
             out.append(RegionOdds(str(values["region"]), int(values["clubs"]), p, se, low, high))
-        note = (
+        note = _(
             "Each region's chance is the sum of its clubs' chances of winning the title; its "
             "interval comes from the tallies (the champion is one club a season)."
         )
@@ -428,7 +512,7 @@ def _regions(forecast: Forecast) -> tuple[tuple[RegionOdds, ...], str]:
         RegionOdds(str(region), int(row["size"]), float(row["sum"]), None, *(math.nan,) * 2)
         for region, row in grouped.iterrows()
     ]
-    return tuple(out), "Each region's chance is the sum of its clubs' chances of winning."
+    return tuple(out), _("Each region's chance is the sum of its clubs' chances of winning.")
 
 
 def _format_parts(spec: Any) -> list[str]:
@@ -436,14 +520,14 @@ def _format_parts(spec: Any) -> list[str]:
     stages = [s for s in spec.stages if not s.completed]
     parts = []
     if any(s.draws for s in stages):
-        parts.append("draws")
+        parts.append(N_("draws"))
     if any(s.groups for s in stages):
-        parts.append("groups")
+        parts.append(N_("groups"))
     ties = [t for s in stages for t in s.ties]
     if ties:
-        parts.append("knockout ties")
+        parts.append(N_("knockout ties"))
     if any(t.host == "draw" or (t.legs == 2 and t.second_leg_host == "draw") for t in ties):
-        parts.append("who hosts")
+        parts.append(N_("who hosts"))
     return parts
 
 
@@ -452,11 +536,13 @@ def _all_equal(values: Sequence[float]) -> bool:
     return not values or all(math.isclose(v, values[0], abs_tol=1e-9) for v in values)
 
 
-def _join(items: Sequence[str]) -> str:
+def _join(items: Sequence[str], tr: Translator | None = None) -> str:
+    """``a, b and c`` in the translator's language."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    text = tr.gettext("%(items)s and %(last)s") if tr is not None else "%(items)s and %(last)s"
+    return text % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _paren(text: str) -> str:

@@ -102,6 +102,8 @@ class ChartData:
 
     @classmethod
     def from_forecast(cls, forecast: Forecast, context: RunContext | None = None) -> ChartData:
+        from reports.i18n import translator
+
         meta = dict(forecast.metadata)
         meta.setdefault("n_seasons", forecast.n_seasons)
         if context is not None:
@@ -111,15 +113,18 @@ class ChartData:
                     "season_name": context.season_name,
                     "config": context.config,
                     "scenarios": list(context.scenarios),
+                    "lang": context.lang,
                 }
             )
+        # The charts' words follow the report's language, the columns' names too.
+        tr = translator(str(meta.get("lang") or "en"))
         return cls(
             odds=forecast.odds,
             se=forecast.se,
             clubs=forecast.clubs,
             milestones=tuple(forecast.milestones),
             outcomes=tuple(forecast.outcomes),
-            names={c: forecast.names.get(c, c) for c in forecast.columns},
+            names={c: tr.data(forecast.names.get(c, c)) for c in forecast.columns},
             metadata=meta,
             history=forecast.history,
             importance=importance_table(forecast),

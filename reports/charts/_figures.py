@@ -25,6 +25,7 @@ from reports.charts.format import FlowGraph, format_flow
 from reports.charts.importance import importance_bars
 from reports.charts.odds import altitude_chart, promotion_bars, stage_heatmap
 from reports.charts.scenario import comparison_chart
+from reports.i18n import Translator, translator
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -68,11 +69,12 @@ def promotion_figure(data: ChartData, column: str | None = None) -> Figure:
     """
     column = column or data.main_column
     _check_column(data, column)
+    tr = _translator(data.metadata)
     name = data.names.get(column, column)
-    title = f"{name}: chance per club"
+    title = tr.gettext("%(name)s: chance per club") % {"name": name}
     twins = champion_twins(data)
     if column in twins or (column == "champion" and twins):
-        title = f"{_same_title(data, twins)}: chance per club"
+        title = tr.gettext("%(name)s: chance per club") % {"name": _same_title(data, twins)}
     fig = new_figure(_WIDTH, clubs_height(len(data.odds), 0.21, 2.2))
     ax = fig.add_subplot()
     promotion_bars(
@@ -83,7 +85,8 @@ def promotion_figure(data: ChartData, column: str | None = None) -> Figure:
         column,
         name=name,
         title=title,
-        caption=caption_text(data.metadata, extra=_BARS_NOTE),
+        caption=caption_text(data.metadata, extra=_bars_note(tr)),
+        lang=tr.lang,
     )
     return fig
 
@@ -97,7 +100,8 @@ def champion_twins(data: ChartData) -> tuple[str, ...]:
 def _same_title(data: ChartData, twins: tuple[str, ...]) -> str:
     names = [data.names.get(o, o) for o in twins]
     lowered = [n[:1].lower() + n[1:] for n in names]
-    return " = ".join([data.names.get("champion", "Champion"), *lowered])
+    champion = data.names.get("champion") or _translator(data.metadata).gettext("Champion")
+    return " = ".join([champion, *lowered])
 
 
 def champion_figure(data: ChartData) -> Figure:
@@ -112,6 +116,7 @@ def stages_figure(data: ChartData) -> Figure:
     fig = new_figure(_WIDTH, clubs_height(len(data.odds), 0.22, 3.4))
     ax = fig.add_subplot()
     twins = champion_twins(data)
+    tr = _translator(data.metadata)
     same = f"{_same_title(data, twins)}. " if twins else ""
     stage_heatmap(
         ax,
@@ -119,13 +124,17 @@ def stages_figure(data: ChartData) -> Figure:
         columns,
         names=data.names,
         clubs=data.clubs,
-        title="Chance of reaching each stage (%)",
+        title=tr.gettext("Chance of reaching each stage (%)"),
         caption=caption_text(
             data.metadata,
-            extra=f"{same}Cells: percent of simulated seasons in which the club reached the stage; "
-            "shades compare clubs within one column only; clubs ordered by their chance "
-            "of going furthest.",
+            extra=same
+            + tr.gettext(
+                "Cells: percent of simulated seasons in which the club reached the stage; "
+                "shades compare clubs within one column only; clubs ordered by their chance "
+                "of going furthest."
+            ),
         ),
+        lang=tr.lang,
     )
     return fig
 
@@ -142,6 +151,7 @@ def convergence_figure(data: ChartData, column: str | None = None, top: int = 4)
             hint="re-run copa-forecast run to write an odds.json with its history",
         )
     name = data.names.get(column, column)
+    tr = _translator(data.metadata)
     fig = new_figure(_WIDTH, 5.0)
     ax = fig.add_subplot()
     convergence_chart(
@@ -150,13 +160,19 @@ def convergence_figure(data: ChartData, column: str | None = None, top: int = 4)
         column,
         top=top,
         name=name,
-        title="How the estimate settled as seasons were added: simulation convergence, "
-        "not a change in the odds",
+        title=tr.gettext(
+            "How the estimate settled as seasons were added: simulation convergence, "
+            "not a change in the odds"
+        ),
         caption=caption_text(
             data.metadata,
-            extra=f"{name}: the same forecast read after each checkpoint of the run, for "
-            f"{top} clubs from the top to the bottom of the ranking; bands: {INTERVAL_NOTE}.",
+            extra=tr.gettext(
+                "%(name)s: the same forecast read after each checkpoint of the run, for "
+                "%(top)s clubs from the top to the bottom of the ranking; bands: %(note)s."
+            )
+            % {"name": name, "top": top, "note": tr.gettext(INTERVAL_NOTE)},
         ),
+        lang=tr.lang,
     )
     return fig
 
@@ -172,6 +188,7 @@ def altitude_figure(data: ChartData, column: str | None = None) -> Figure:
             hint="re-run copa-forecast run to write an odds.json with altitude_m",
         )
     name = data.names.get(column, column)
+    tr = _translator(data.metadata)
     fig = new_figure(_WIDTH, 6.0)
     ax = fig.add_subplot()
     altitude_chart(
@@ -181,12 +198,16 @@ def altitude_figure(data: ChartData, column: str | None = None) -> Figure:
         data.clubs,
         column,
         name=name,
-        title=f"Home altitude and the chance per club: {name}",
+        title=tr.gettext("Home altitude and the chance per club: %(name)s") % {"name": name},
         caption=caption_text(
             data.metadata,
-            extra="Points: clubs at their home city's altitude, coloured by region; the "
-            f"likeliest clubs are named; whiskers: {INTERVAL_NOTE}.",
+            extra=tr.gettext(
+                "Points: clubs at their home city's altitude, coloured by region; the "
+                "likeliest clubs are named; whiskers: %(note)s."
+            )
+            % {"note": tr.gettext(INTERVAL_NOTE)},
         ),
+        lang=tr.lang,
     )
     return fig
 
@@ -200,6 +221,7 @@ def importance_figure(data: ChartData, top: int = 10) -> Figure:
             hint="match importance needs a season whose next matches are fixed",
         )
     name = data.names.get(data.main_column, data.main_column)
+    tr = _translator(data.metadata)
     rows = min(top, len(data.importance))
     fig = new_figure(_WIDTH, 1.8 + 0.6 * rows)
     ax = fig.add_subplot()
@@ -208,13 +230,16 @@ def importance_figure(data: ChartData, top: int = 10) -> Figure:
         data.importance,
         name=name,
         top=top,
-        title=f"Matches that matter most: {name}",
+        title=tr.gettext("Matches that matter most: %(name)s") % {"name": name},
         caption=caption_text(
             data.metadata,
-            extra="Bars: expected places that change hands between a win for the first-named "
-            "club and a win for the second, counted in the simulated seasons; labels: the "
-            "club whose chance moves most.",
+            extra=tr.gettext(
+                "Bars: expected places that change hands between a win for the first-named "
+                "club and a win for the second, counted in the simulated seasons; labels: the "
+                "club whose chance moves most."
+            ),
         ),
+        lang=tr.lang,
     )
     return fig
 
@@ -234,8 +259,10 @@ def format_figure(graph: FlowGraph, metadata: Mapping[str, Any] | None = None) -
     if metadata:
         caption = caption_text(
             metadata,
-            extra="Ribbon widths are places per season; boxes are stages' units that feed "
-            "each other (a region's groups and final).",
+            extra=_translator(metadata).gettext(
+                "Ribbon widths are places per season; boxes are stages' units that feed "
+                "each other (a region's groups and final)."
+            ),
         )
     format_flow(ax, graph, caption=caption)
     return fig
@@ -255,19 +282,28 @@ def comparison_figure(
         rows = min(rows, top)
     fig = new_figure(_WIDTH, clubs_height(rows))
     ax = fig.add_subplot()
+    tr = _translator(metadata or {})
+    _ = tr.gettext
     comparison_chart(
         ax,
         frame,
         name=name,
-        scenario_label=f"Scenario {scenario}" if scenario else "Scenario",
-        title=f"{name}: {scenario} against the baseline" if scenario else name,
+        base_label=_("Baseline"),
+        scenario_label=_("Scenario %(name)s") % {"name": scenario} if scenario else _("Scenario"),
+        title=_("%(name)s: %(scenario)s against the baseline")
+        % {"name": name, "scenario": scenario}
+        if scenario
+        else name,
         caption=caption_text(
             metadata or {},
-            extra="Clubs sorted by the change; coloured when the change is outside its 95% "
-            "interval (change ± 1.96 standard errors; common random numbers, batch-means "
-            "errors).",
+            extra=_(
+                "Clubs sorted by the change; coloured when the change is outside its 95% "
+                "interval (change ± 1.96 standard errors; common random numbers, batch-means "
+                "errors)."
+            ),
         ),
         top=top,
+        lang=tr.lang,
     )
     return fig
 
@@ -331,7 +367,15 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: float = 144) -> 
     return out
 
 
-_BARS_NOTE = f"Bars: share of simulated seasons; whiskers: {INTERVAL_NOTE}."
+def _bars_note(tr: Translator) -> str:
+    return tr.gettext("Bars: share of simulated seasons; whiskers: %(note)s.") % {
+        "note": tr.gettext(INTERVAL_NOTE)
+    }
+
+
+def _translator(metadata: Mapping[str, Any]) -> Translator:
+    """The translator of the language a chart's metadata names (English by default)."""
+    return translator(str(metadata.get("lang") or "en"))
 
 
 def _check_column(data: ChartData, column: str) -> None:

@@ -20,6 +20,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from reports.i18n import N_, translator
+
 __all__ = [
     "CAPTION_SIZE",
     "CLUB_LINE_STYLES",
@@ -90,7 +92,7 @@ CLUB_LINE_STYLES = (
     {"color": "#A3A3A3", "linestyle": "--", "marker": "P"},
 )
 #: The one interval convention of every chart, stated once per chart in its caption.
-INTERVAL_NOTE = "95% interval: estimate ± 1.96 standard errors"
+INTERVAL_NOTE = N_("95% interval: estimate ± 1.96 standard errors")
 
 _ROMAN = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -243,29 +245,35 @@ def caption_text(
         ``n_sims``, ``n_seasons``, ``version``, ``input_sha256``, ``season_name``, ...).
     extra : a sentence put first (what the chart's marks mean).
     scenarios : overrides ``metadata["scenarios"]``.
+
+    The words are in ``metadata["lang"]`` (English without it).
     """
+    tr = translator(str(metadata.get("lang") or "en"))
+    _ = tr.gettext
     pieces = []
     name = metadata.get("season_name")
     if name:
         pieces.append(str(name))
     if metadata.get("config"):
-        pieces.append(f"config {metadata['config']}")
+        pieces.append(_("config %(file)s") % {"file": metadata["config"]})
     files = list(scenarios if scenarios is not None else metadata.get("scenarios") or ())
     if files:
-        pieces.append("scenario " + ", ".join(map(str, files)))
+        pieces.append(_("scenario %(files)s") % {"files": ", ".join(map(str, files))})
     if metadata.get("seed") is not None:
-        pieces.append(f"seed {metadata['seed']}")
+        pieces.append(_("seed %(seed)s") % {"seed": metadata["seed"]})
     n = metadata.get("n_seasons", metadata.get("n_sims"))
     if n is not None:
-        pieces.append(f"{int(n):,} simulated seasons")
+        pieces.append(_("%(n)s simulated seasons") % {"n": tr.integer(int(n))})
     if metadata.get("clubs_shown"):
         shown, of = metadata["clubs_shown"]
-        pieces.append(f"the {shown} likeliest of {of:,} clubs")
+        pieces.append(
+            _("the %(shown)s likeliest of %(of)s clubs") % {"shown": shown, "of": tr.integer(of)}
+        )
     if metadata.get("version"):
         pieces.append(f"copa-forecast {metadata['version']}")
     digest = str(metadata.get("input_sha256") or "")
     if digest:
-        pieces.append(f"inputs sha256 {digest[:12]}")
+        pieces.append(_("inputs sha256 %(digest)s") % {"digest": digest[:12]})
     line = " · ".join(pieces)
     return f"{extra} {line}".strip() if extra else line
 

@@ -20,6 +20,7 @@ from reports.charts._style import (
     set_caption,
     set_title,
 )
+from reports.i18n import translator
 
 __all__ = ["convergence_chart", "spread_clubs"]
 
@@ -50,6 +51,7 @@ def convergence_chart(
     title: str | None = None,
     caption: str | None = None,
     z: float = Z95,
+    lang: str = "en",
 ) -> list[Line2D]:
     """Estimates of ``column`` after each checkpoint of the run, with a 95% band.
 
@@ -103,9 +105,12 @@ def convergence_chart(
     ax.yaxis.set_major_formatter(percent_formatter())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.tick_params(labelsize=LABEL_SIZE)
-    ax.set_xlabel("Simulated seasons so far", fontsize=LABEL_SIZE)
+    tr = translator(lang)
+    ax.set_xlabel(tr.gettext("Simulated seasons so far"), fontsize=LABEL_SIZE)
     # The interval convention is stated once, in the caption (see INTERVAL_NOTE).
-    ax.set_ylabel(f"Estimate of: {name or column}", fontsize=LABEL_SIZE)
+    ax.set_ylabel(
+        tr.gettext("Estimate of: %(name)s") % {"name": name or column}, fontsize=LABEL_SIZE
+    )
     ax.grid(color="0.9", linewidth=0.7)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -113,8 +118,14 @@ def convergence_chart(
     ax.set_ylim(bottom=0)
     if n_points < 3:
         ax.annotate(
-            f"Only {n_points} checkpoint{'s' if n_points != 1 else ''}: the engine records "
-            "the estimates after every 32,768 seasons.",
+            tr.ngettext(
+                "Only %(n)s checkpoint: the engine records the estimates after every 32,768 "
+                "seasons.",
+                "Only %(n)s checkpoints: the engine records the estimates after every 32,768 "
+                "seasons.",
+                n_points,
+            )
+            % {"n": n_points},
             xy=(0.01, 0.02),
             xycoords="axes fraction",
             fontsize=SMALL_SIZE,

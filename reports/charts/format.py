@@ -81,12 +81,17 @@ class FlowDrawing:
 # --------------------------------------------------------------------------- the graph
 
 
-def format_graph(tournament: Tournament) -> FlowGraph:
-    """The flow of clubs through ``tournament``'s format (see the module docstring)."""
+def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
+    """The flow of clubs through ``tournament``'s format (see the module docstring), its
+    words in ``lang``."""
+    from reports.i18n import translator
+
+    tr = translator(lang)
+    _, ngettext = tr.gettext, tr.ngettext
     spec = tournament.spec
     club_of = {c.name: c for c in spec.clubs}
     stage_order = [s.id for s in spec.stages]
-    stage_name = {s.id: s.name for s in spec.stages}
+    stage_name = {s.id: tr.data(s.name) for s in spec.stages}
     units = list(tournament.units)
     unit_stage = {u.id: u.stage for u in units}
     active = [s for s in stage_order if any(u.stage == s for u in units)]
@@ -137,7 +142,7 @@ def format_graph(tournament: Tournament) -> FlowGraph:
             if len(roots) == 1:
                 labels[root] = stage_name[stage]
             elif all(len(r) == 1 for r in regions) and _distinct(regions):
-                labels[root] = f"Region {next(iter(regions[k]))}"
+                labels[root] = _("Region %(region)s") % {"region": next(iter(regions[k]))}
             elif all(len(d) == 1 for d in departments) and _distinct(departments):
                 labels[root] = next(iter(departments[k]))
             else:
@@ -154,7 +159,7 @@ def format_graph(tournament: Tournament) -> FlowGraph:
             elif ref.unit is not None:
                 weights[(comp_of[ref.unit], root)] += 1
     outgoing: dict[str, int] = defaultdict(int)
-    for (source, _), w in weights.items():
+    for (source, _target), w in weights.items():
         outgoing[source] += w
 
     champion_unit = spec.season.champion.rpartition("#")[0]
@@ -172,14 +177,22 @@ def format_graph(tournament: Tournament) -> FlowGraph:
         holds_champion = spec.season.champion in outcome.slots
         champion_in_outcome |= holds_champion
         places = len(outcome.slots)
-        detail = f"{places} club{'s' if places != 1 else ''} a season"
+        detail = ngettext("%(n)s club a season", "%(n)s clubs a season", places) % {"n": places}
         if holds_champion:
-            detail += " (the champion among them)" if places > 1 else " (the champion)"
-        outcome_nodes.append(FlowNode(node_id, last, outcome.name, detail, places))
+            detail += _(" (the champion among them)") if places > 1 else _(" (the champion)")
+        outcome_nodes.append(FlowNode(node_id, last, tr.data(outcome.name), detail, places))
     if not champion_in_outcome and champion_unit in comp_of:
         outcome_edges[(comp_of[champion_unit], "outcome:champion")] += 1
         outgoing[comp_of[champion_unit]] += 1
-        outcome_nodes.append(FlowNode("outcome:champion", last, "Champion", "1 club", 1))
+        outcome_nodes.append(
+            FlowNode(
+                "outcome:champion",
+                last,
+                _("Champion"),
+                ngettext("%(num)s club", "%(num)s clubs", 1) % {"num": 1},
+                1,
+            )
+        )
 
     nodes: list[FlowNode] = []
     dept_clubs: dict[str, int] = defaultdict(int)
@@ -187,19 +200,23 @@ def format_graph(tournament: Tournament) -> FlowGraph:
     for club in spec.clubs:
         dept_clubs[club.department] += 1
         dept_region.setdefault(club.department, club.region)
-    entering = {d for d, _ in dept_weights}
+    entering = {d for d, _r in dept_weights}
     for dept in dept_clubs:
         if dept in entering:
-            n = sum(w for (d, _), w in dept_weights.items() if d == dept)
+            n = sum(w for (d, _r), w in dept_weights.items() if d == dept)
             nodes.append(FlowNode(f"dept:{dept}", 0, dept, f"{n}", n, dept_region[dept]))
     milestone_units = {
-        m.id: ({u.id for u in tournament.milestone_units(m)}, m.name, m) for m in spec.milestones
+        m.id: ({u.id for u in tournament.milestone_units(m)}, tr.data(m.name), m)
+        for m in spec.milestones
     }
     for root, info in comp_info.items():
         members = info["members"]
         n_in = len(info["entrants"])
-        kinds = _unit_summary(members)
-        texts = [f"{n_in} clubs → {outgoing.get(root, 0)}", kinds]
+        kinds = _unit_summary(members, lang)
+        texts = [
+            _("%(n)s clubs → %(out)s") % {"n": n_in, "out": outgoing.get(root, 0)},
+            kinds,
+        ]
         ids = {m.id for m in members}
         # The rounds inside a node (Quarterfinals: 8, ...), but not the one that is the
         # node's own entry (its club count already says it).
@@ -242,13 +259,15 @@ def format_graph(tournament: Tournament) -> FlowGraph:
     note = ""
     if done:
         note = (
-            f"Already played: {_join(done)}; the clubs on the left are their qualifiers."
+            _("Already played: %(stages)s; the clubs on the left are their qualifiers.")
+            % {"stages": _join(done, lang)}
             if len(done) > 1
-            else f"Already played: {done[0]}; the clubs on the left are its qualifiers."
+            else _("Already played: %(stage)s; the clubs on the left are its qualifiers.")
+            % {"stage": done[0]}
         )
-    columns = ("Departments (clubs)", *(stage_name[s] for s in active), "Outcomes")
+    columns = (_("Departments (clubs)"), *(stage_name[s] for s in active), _("Outcomes"))
     return FlowGraph(
-        title=f"{spec.season.name}: the format",
+        title=_("%(season)s: the format") % {"season": spec.season.name},
         columns=columns,
         nodes=tuple(nodes),
         edges=tuple(edges),
@@ -271,19 +290,29 @@ def _common_prefix(ids: list[str]) -> str:
     return prefix or ", ".join(ids[:3])
 
 
-def _unit_summary(members: list[Any]) -> str:
+def _unit_summary(members: list[Any], lang: str = "en") -> str:
+    from reports.i18n import translator
+
+    ngettext = translator(lang).ngettext
     groups = [m for m in members if m.kind == "group"]
     ties = [m for m in members if m.kind == "tie"]
     parts = []
     if groups:
-        parts.append(f"{len(groups)} group{'s' if len(groups) != 1 else ''}")
+        parts.append(ngettext("%(n)s group", "%(n)s groups", len(groups)) % {"n": len(groups)})
     if ties:
-        parts.append(f"{len(ties)} tie{'s' if len(ties) != 1 else ''}")
+        parts.append(ngettext("%(n)s tie", "%(n)s ties", len(ties)) % {"n": len(ties)})
     return " + ".join(parts)
 
 
-def _join(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+def _join(items: list[str], lang: str = "en") -> str:
+    from reports.i18n import translator
+
+    if len(items) <= 1:
+        return items[0]
+    return translator(lang).gettext("%(items)s and %(last)s") % {
+        "items": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
 
 
 # --------------------------------------------------------------------------- drawing

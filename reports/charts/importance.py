@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 
 from reports.charts._style import LABEL_SIZE, OKABE_ITO, SMALL_SIZE, set_caption, set_title
+from reports.i18n import translator
 
 __all__ = ["importance_bars"]
 
@@ -21,6 +22,7 @@ def importance_bars(
     title: str = "",
     caption: str = "",
     top: int = 10,
+    lang: str = "en",
 ) -> BarContainer:
     """Bars of match importance, the most important match on top.
 
@@ -35,6 +37,7 @@ def importance_bars(
     BarContainer with one bar per match (at most ``top``), top bar the most important;
     each bar is labelled with the club whose chance moves most and by how much.
     """
+    tr = translator(lang)
     rows = table.sort_values("importance", ascending=False, kind="stable").head(top)
     labels = ["\n".join(textwrap.wrap(str(m), 36)) for m in rows["match"]]
     positions = list(range(len(rows)))[::-1]  # most important on top
@@ -49,7 +52,11 @@ def importance_bars(
     ax.set_yticks(positions, labels, fontsize=LABEL_SIZE)
     ax.set_xlabel(
         "\n".join(
-            textwrap.wrap(f"Places in “{name}” that change hands between a win for either club", 60)
+            textwrap.wrap(
+                tr.gettext("Places in “%(name)s” that change hands between a win for either club")
+                % {"name": name},
+                60,
+            )
         ),
         fontsize=LABEL_SIZE,
     )
@@ -57,7 +64,13 @@ def importance_bars(
     ax.set_xlim(0, float(rows["importance"].max()) * 2.1 if len(rows) else 1)
     for bar, club, swing in zip(bars, rows["most_affected"], rows["swing"], strict=True):
         ax.annotate(
-            "\n".join(textwrap.wrap(f"{club}: {100 * swing:+.1f} pts", 34)),
+            "\n".join(
+                textwrap.wrap(
+                    tr.gettext("%(club)s: %(swing)s pts")
+                    % {"club": club, "swing": tr.decimal(100 * swing, 1, sign=True)},
+                    34,
+                )
+            ),
             (bar.get_width(), bar.get_y() + bar.get_height() / 2),
             xytext=(4, 0),
             textcoords="offset points",

@@ -32,6 +32,7 @@ from reports.charts._style import (
     set_caption,
     set_title,
 )
+from reports.i18n import translator
 
 __all__ = [
     "altitude_chart",
@@ -64,6 +65,7 @@ def promotion_bars(
     caption: str | None = None,
     z: float = Z95,
     legend: bool = True,
+    lang: str = "en",
 ) -> BarContainer:
     """Horizontal bars of one probability per club, best first, with 95% intervals.
 
@@ -120,7 +122,7 @@ def promotion_bars(
     # The value beside each bar, past its whisker, so numbers never sit on an error bar.
     for yi, (value, upper) in enumerate(zip(p, xerr[1], strict=True)):
         note = ax.annotate(
-            f"{100 * value:.1f}%",
+            translator(lang).numbers(f"{100 * value:.1f}%"),
             xy=(value + upper, yi),
             xytext=(3, 0),
             textcoords="offset points",
@@ -143,7 +145,7 @@ def promotion_bars(
         # every row, and a legend inside would hide some of them.
         ax.legend(
             handles=handles,
-            title="Region",
+            title=translator(lang).gettext("Region"),
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
             fontsize=SMALL_SIZE,
@@ -204,6 +206,7 @@ def stage_heatmap(
     caption: str | None = None,
     cmap: str = SEQUENTIAL_CMAP,
     colorbar: bool = True,
+    lang: str = "en",
 ) -> AxesImage:
     """A club x stage heatmap of the probability of reaching each stage, numbers in cells.
 
@@ -263,10 +266,16 @@ def stage_heatmap(
             )
             # Inside the axes by construction: measuring them for the layout is wasted time.
             text.set_in_layout(False)
+    tr = translator(lang)
     labels = []
     for j, c in enumerate(columns):
         head = _wrap((names or {}).get(c, c), 13)
-        note = "same for all" if flat[j] else f"max {cell_text(float(np.nanmax(data[:, j])))}%"
+        note = (
+            tr.gettext("same for all")
+            if flat[j]
+            else tr.gettext("max %(value)s%%")
+            % {"value": tr.numbers(cell_text(float(np.nanmax(data[:, j]))))}
+        )
         labels.append(f"{head}\n({note})")
     ax.set_xticks(range(len(columns)), labels=labels, fontsize=SMALL_SIZE)
     ax.xaxis.tick_top()
@@ -292,8 +301,10 @@ def stage_heatmap(
             pad=0.015,
         )
         bar.set_label(
-            "Shade: share of the column's highest value\n"
-            "(each column on its own scale; grey: the same for every club)",
+            tr.gettext(
+                "Shade: share of the column's highest value\n"
+                "(each column on its own scale; grey: the same for every club)"
+            ),
             fontsize=SMALL_SIZE,
         )
         bar.ax.xaxis.set_major_formatter(percent_formatter())
@@ -318,6 +329,7 @@ def altitude_chart(
     title: str | None = None,
     caption: str | None = None,
     z: float = Z95,
+    lang: str = "en",
 ) -> PathCollection:
     """Each club's home altitude against its probability of ``column``.
 
@@ -352,7 +364,8 @@ def altitude_chart(
     )
     ax.yaxis.set_major_formatter(percent_formatter())
     # The interval convention is stated once, in the caption (see INTERVAL_NOTE).
-    ax.set_xlabel("Home altitude (m above sea level)", fontsize=LABEL_SIZE)
+    tr = translator(lang)
+    ax.set_xlabel(tr.gettext("Home altitude (m above sea level)"), fontsize=LABEL_SIZE)
     ax.set_ylabel(name or column, fontsize=LABEL_SIZE)
     ax.tick_params(labelsize=LABEL_SIZE)
     ax.grid(color="0.9", linewidth=0.7)
@@ -370,7 +383,7 @@ def altitude_chart(
     ]
     ax.legend(
         handles=handles,
-        title="Region",
+        title=tr.gettext("Region"),
         fontsize=SMALL_SIZE,
         title_fontsize=SMALL_SIZE,
         ncols=min(len(present), 8) if len(present) else 1,

@@ -21,6 +21,7 @@ from reports.charts._style import (
     set_caption,
     set_title,
 )
+from reports.i18n import N_, translator
 
 __all__ = ["Dumbbells", "comparison_chart", "comparison_frame"]
 
@@ -44,6 +45,10 @@ def comparison_frame(difference: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame({k: difference[f"{column}_{k}"] for k in parts}, index=difference.index)
 
 
+#: The default legend labels, for the catalogue.
+_LABELS = (N_("Baseline"), N_("Scenario"))
+
+
 def comparison_chart(
     ax: Axes,
     frame: pd.DataFrame,
@@ -55,6 +60,7 @@ def comparison_chart(
     caption: str | None = None,
     top: int | None = None,
     z: float = Z95,
+    lang: str = "en",
 ) -> Dumbbells:
     """Baseline and scenario per club as dumbbells, sorted by the change.
 
@@ -127,9 +133,14 @@ def comparison_chart(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    tr = translator(lang)
+    base_label, scenario_label = tr.gettext(base_label), tr.gettext(scenario_label)
     ax.set_xlabel(
-        f"{name}: {base_label} (open) → {scenario_label} (filled)\n"
-        "numbers: change in percentage points ± its interval",
+        tr.gettext(
+            "%(name)s: %(base)s (open) → %(scenario)s (filled)\n"
+            "numbers: change in percentage points ± its interval"
+        )
+        % {"name": name, "base": base_label, "scenario": scenario_label},
         fontsize=LABEL_SIZE,
     )
     handles = [
@@ -142,9 +153,11 @@ def comparison_chart(
             markeredgecolor="0.2",
             label=base_label,
         ),
-        Line2D([], [], color=DIFF_UP, linewidth=2.2, marker="o", label="clear gain"),
-        Line2D([], [], color=DIFF_DOWN, linewidth=2.2, marker="o", label="clear loss"),
-        Line2D([], [], color=DIFF_NONE, linewidth=2.2, marker="o", label="within noise"),
+        Line2D([], [], color=DIFF_UP, linewidth=2.2, marker="o", label=tr.gettext("clear gain")),
+        Line2D([], [], color=DIFF_DOWN, linewidth=2.2, marker="o", label=tr.gettext("clear loss")),
+        Line2D(
+            [], [], color=DIFF_NONE, linewidth=2.2, marker="o", label=tr.gettext("within noise")
+        ),
     ]
     # Outside, to the right: inside it would hide the rows at the bottom.
     ax.legend(
