@@ -1,8 +1,9 @@
 """Machine-readable outputs: ``odds.csv`` and ``odds.json``.
 
 Probabilities are written with a fixed format (:data:`FLOAT_FORMAT`), so the same tallies
-give byte-identical files whatever the platform or thread count; odds.csv carries nothing
-that depends on the clock. odds.json holds the same numbers plus the integer counts (for
+give byte-identical files whatever the platform or thread count; odds.csv opens with ``#``
+provenance lines (seed, seasons, version, input hash, config; read it with
+``pandas.read_csv(path, comment="#")``) and carries nothing that depends on the clock. odds.json holds the same numbers plus the integer counts (for
 exact merging), the column descriptions and the run's metadata.
 """
 
@@ -21,6 +22,7 @@ from reports.tables import odds_table
 
 __all__ = [
     "FLOAT_FORMAT",
+    "csv_provenance",
     "history_from_record",
     "history_record",
     "importance_table",
@@ -37,11 +39,41 @@ _DECIMALS = 6
 
 
 def odds_csv(forecast: Forecast) -> str:
-    """odds.csv as text: header ``club,department,region,<col>,<col>_se,...``, one row a club."""
+    """odds.csv as text: ``#`` provenance lines, then the header
+    ``club,department,region,<col>,<col>_se,...`` and one row a club.
+
+    The provenance (seed, seasons, version, input hash, config and scenarios, condition,
+    stop reason) is what the run's metadata holds, never the clock or the thread count, so
+    the same tallies give the same bytes. Read the table with
+    ``pandas.read_csv(path, comment="#")``.
+    """
     text: str = odds_table(forecast).to_csv(
         index=False, float_format=FLOAT_FORMAT, lineterminator="\n"
     )
-    return text
+    return "".join(f"# {' '.join(line.split())}\n" for line in csv_provenance(forecast)) + text
+
+
+def csv_provenance(forecast: Forecast) -> list[str]:
+    """odds.csv's ``#`` lines (without the ``#``), from the forecast's metadata."""
+    meta = forecast.metadata
+    n_sims = int(meta.get("n_sims", forecast.n_seasons) or forecast.n_seasons)
+    seasons = f"seasons: {forecast.n_seasons} (of {n_sims} simulated)"
+    given = meta.get("given") or []
+    if given:
+        seasons += f"; given {' and '.join(map(str, given))}"
+    config = meta.get("config")
+    scenarios = [str(s) for s in meta.get("scenarios") or []]
+    return [
+        "copa-forecast odds: probabilities 0-1, <column>_se its Monte Carlo standard error",
+        f"seed: {meta.get('seed')}",
+        seasons,
+        f"version: {meta.get('version', '?')}",
+        f"input_sha256: {meta.get('input_sha256', '')}",
+        f"config: {config if config else '?'}"
+        + (f"; scenarios: {', '.join(scenarios)}" if scenarios else ""),
+        f"stop: {stop_reason(meta, forecast.max_se())}",
+        'read with pandas.read_csv(path, comment="#")',
+    ]
 
 
 def stop_reason(metadata: dict[str, Any], max_se: float | None = None, tr: Any = None) -> str:

@@ -130,7 +130,7 @@ def default_run(workdir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def read_outputs(out: Path) -> tuple[pd.DataFrame, dict[str, Any], str]:
-    csv = pd.read_csv(io.StringIO((out / "odds.csv").read_text(encoding="utf-8")))
+    csv = pd.read_csv(io.StringIO((out / "odds.csv").read_text(encoding="utf-8")), comment="#")
     record = json.loads((out / "odds.json").read_text(encoding="utf-8"))
     return csv, record, (out / "report.md").read_text(encoding="utf-8")
 

@@ -140,15 +140,18 @@ def test_percent_with_error(p: float, se: float, text: str) -> None:
 
 def test_odds_csv_has_fixed_format_and_round_trips() -> None:
     text = odds_csv(make_forecast())
-    assert text.splitlines()[0] == (
+    # Provenance first, as '#' lines; then the table.
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert text.splitlines()[: len(comments)] == comments
+    assert "# seed: 7" in comments and f"# input_sha256: {'ab' * 32}" in comments
+    assert "# version: 0.1.0" in comments
+    rows = text.splitlines()[len(comments) :]
+    assert rows[0] == (
         "club,department,region,final,final_se,champion,champion_se,promoted,promoted_se"
     )
-    assert (
-        text.splitlines()[1]
-        == "Alpha,Lima,IV,0.600000,0.015492,0.400000,0.015492,0.400000,0.015492"
-    )
+    assert rows[1] == "Alpha,Lima,IV,0.600000,0.015492,0.400000,0.015492,0.400000,0.015492"
     assert "\r" not in text
-    back = pd.read_csv(io.StringIO(text))
+    back = pd.read_csv(io.StringIO(text), comment="#")
     assert list(back["club"]) == [r[0] for r in CLUBS]  # the pipe survives quoting
     assert back["champion"].sum() == pytest.approx(1.0, abs=1e-6)
     assert back["final"].sum() == pytest.approx(2.0, abs=1e-6)
@@ -175,7 +178,7 @@ def test_odds_json_has_metadata_columns_and_the_csv_numbers(context: RunContext)
         {"id": "champion", "name": "Champion", "kind": "champion", "places": 1},
         {"id": "promoted", "name": "Promoted to Primera", "kind": "outcome", "places": 1},
     ]
-    csv = pd.read_csv(io.StringIO(odds_csv(forecast)))
+    csv = pd.read_csv(io.StringIO(odds_csv(forecast)), comment="#")
     for row, club in zip(csv.to_dict("records"), record["clubs"], strict=True):
         for key, value in row.items():
             assert club[key] == value
