@@ -19,6 +19,7 @@ import pandas as pd
 from forecast.results import Forecast
 from reports.context import RunContext
 from reports.tables import odds_table
+from reports.upcoming import upcoming_record
 
 __all__ = [
     "FLOAT_FORMAT",
@@ -179,6 +180,9 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
     importance = importance_table(forecast)
     if importance is not None:
         record["importance"] = importance.to_dict(orient="records")
+    # Home/draw/away of the upcoming matches whose clubs are known, and the projected
+    # tables of the groups whose clubs are known (reports.upcoming).
+    record.update(upcoming_record(forecast))
     return record
 
 
