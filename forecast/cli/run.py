@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,7 +177,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # A chart folder is named once, not file by file.
         shown = [p.relative_to(out_dir).parts[0] for p in written]
         names = ", ".join(n if "." in n else f"{n}/" for n in dict.fromkeys(shown))
-        print(f"\nWrote {names} to {out_dir}{'' if str(out_dir).endswith('/') else '/'}")
+        folder_text = f"{out_dir}{'' if str(out_dir).endswith('/') else '/'}"
+        # Wrapped like the table; a long path goes on a line of its own, never cut.
+        print("\n" + textwrap.fill(f"Wrote {names} to {folder_text}", _terminal_width(),
+                                   break_long_words=False, break_on_hyphens=False))
     return 0
 
 
