@@ -3,8 +3,9 @@
 Probabilities are written with a fixed format (:data:`FLOAT_FORMAT`), so the same tallies
 give byte-identical files whatever the platform or thread count; odds.csv opens with ``#``
 provenance lines (seed, seasons, version, input hash, config; read it with
-``pandas.read_csv(path, comment="#")``) and carries nothing that depends on the clock. odds.json holds the same numbers plus the integer counts (for
-exact merging), the column descriptions and the run's metadata.
+``pandas.read_csv(path, comment="#")``) and carries nothing that depends on the clock.
+odds.json holds the same numbers plus the integer counts (for exact merging), the column
+descriptions and the run's metadata.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def terminal_report(
     lines: list[str] = []
     condition = condition_line(forecast.metadata, forecast.n_seasons)
     if condition:
-        lines += _wrap(condition, width) + [""]
+        lines += [*_wrap(condition, width), ""]
     lines += headline_lines(forecast, context, tournament, width=width)
     lines.append("")
     lines += terminal_table(forecast, width=width).splitlines()
