@@ -196,25 +196,50 @@ def compare_markdown(comparison: Comparison, context: RunContext) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def compare_terminal(comparison: Comparison, top: int = 5) -> str:
-    """A compact summary: per scenario the ``top`` clubs whose key column moved most."""
+def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> str:
+    """A compact summary: per scenario the ``top`` clubs whose key column moved most, the
+    change with its 95% margin (±1.96 standard errors); no line wider than ``width``."""
+    import textwrap
+
+    def wrap(text: str, indent: str = "  ") -> list[str]:
+        return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ")
+
     lines: list[str] = []
     for scenario in comparison.scenarios:
         key = key_column(comparison, scenario)
+        name = scenario.run.forecast.names.get(key, key)
         block = comparison.difference(scenario)
         meta = scenario.run.forecast.metadata
         if lines:
             lines.append("")
-        lines.append(f"{scenario.label}: {scenario.info.name}")
-        lines.append(f"  {_seasons_line(meta)}.")
-        lines.append(f"  Biggest changes in {key} (percent, change ± 2 se):")
+        lines += wrap(f"{scenario.label}: {scenario.info.name}", indent="")
+        lines += wrap(f"{_seasons_line(meta)}.")
+        lines += wrap(f"Biggest changes in {name} (percent; change with its 95% margin):")
         order = _by_change(block, key)
-        width = max([4, *(len(str(c)) for c in order[:top])])
+        # Full names, wrapped when long, so that no line is wider than ``width``.
+        club_width = min(max([4, *(len(str(c)) for c in order[:top])]), width - 36)
         for club in order[:top]:
             base, scen = block.at[club, f"{key}_base"], block.at[club, f"{key}_scenario"]
-            change = _change(block.at[club, f"{key}_diff"], block.at[club, f"{key}_diff_se"])
-            lines.append(f"  {club:<{width}}  {_pct(base):>5} -> {_pct(scen):>5}  ({change})")
+            change = _change95(block.at[club, f"{key}_diff"], block.at[club, f"{key}_diff_se"])
+            names = textwrap.wrap(str(club), club_width) or [""]
+            lines.append(
+                f"  {names[-1] if len(names) == 1 else names[0]:<{club_width}}  "
+                f"{_pct(base):>5} -> {_pct(scen):>5}  ({change})"
+            )
+            lines += [f"    {more}" for more in names[1:]]
     return "\n".join(lines)
+
+
+def _change95(diff: float, se: float) -> str:
+    """``+3.2 ± 0.4`` in percentage points with its 95% margin; ``0`` for no change."""
+    if diff is None or math.isnan(diff):
+        return "n/a"
+    if diff == 0.0 and se == 0.0:
+        return "0"
+    error = f"{100 * 1.96 * se:.1f}"
+    if error == "0.0" and se > 0:
+        error = "<0.1"
+    return f"{100 * diff:+.1f} ± {error}"
 
 
 def compare_files(comparison: Comparison, context: RunContext) -> dict[str, str]:
