@@ -87,6 +87,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     from forecast.comparison import compare
     from forecast.config import load
+    from forecast.engine import display_path
     from forecast.errors import InputError
 
     started = time.perf_counter()
@@ -134,10 +135,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         context = reports.RunContext(
             season_id=season.id,
             season_name=season.name,
-            config=args.config,
+            config=display_path(args.config),
             generated_at=datetime.now().astimezone(),
             assumptions=tuple(season.assumptions),
-            scenarios=tuple(args.scenario),
+            scenarios=tuple(display_path(s) for s in args.scenario),
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
         )
