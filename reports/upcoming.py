@@ -152,8 +152,12 @@ def _headers(n_positions: int, _: Gettext) -> list[str]:
     ]
 
 
-def upcoming_markdown(forecast: Forecast, _: Gettext = _identity) -> str:
-    """The body of report.md's "Upcoming matches" section (Markdown)."""
+def upcoming_markdown(forecast: Forecast, _: Gettext = _identity) -> str | None:
+    """The body of report.md's "Upcoming matches" section (Markdown); None for a forecast
+    that kept no seasons (a hand-made one: the run command keeps them whenever a match's
+    clubs are known), which has no such section."""
+    if forecast.seasons is None:
+        return None
     table, groups = _sections(forecast)
     if table.empty and not groups:
         note = table.attrs.get("note", "")
@@ -186,15 +190,19 @@ def _md_table(header: list[str], text_columns: int, rows: list[list[str]]) -> st
     return "\n".join(lines)
 
 
-def upcoming_html(forecast: Forecast, _: Gettext = _identity) -> dict[str, Any]:
+def upcoming_html(forecast: Forecast, _: Gettext = _identity) -> dict[str, Any] | None:
     """For report.html's template: ``intro``, ``table`` (reports.html.Table or None),
-    ``group_note`` and ``groups`` (list of (title, Table))."""
+    ``group_note`` and ``groups`` (list of (title, Table)); None as for
+    :func:`upcoming_markdown`."""
     from reports.html import Table
+
+    if forecast.seasons is None:
+        return None
 
     table, groups = _sections(forecast)
     out: dict[str, Any] = {"intro": "", "table": None, "group_note": "", "groups": []}
     if table.empty and not groups:
-        out["intro"] = upcoming_markdown(forecast, _)
+        out["intro"] = upcoming_markdown(forecast, _) or ""
         return out
     if not table.empty:
         header = [_("Unit"), _("Home"), _("Away"), _("Home win"), _("Draw"), _("Away win")]
