@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from reports.context import RunContext
-from reports.tables import IMPORTANCE_HEADER, NO_IMPORTANCE, importance_rows
+from reports.i18n import N_, Translator, translator
+from reports.tables import NO_IMPORTANCE
 
 if TYPE_CHECKING:
     import jinja2
@@ -49,38 +50,50 @@ __all__ = [
 #: order on the page.
 CHART_TEXT: dict[str, tuple[str, str]] = {
     "format": (
-        "Diagram of the format: departments, then each stage's groups and ties, then the "
-        "outcomes, joined by ribbons as wide as the places they carry",
-        "The format, drawn from the season file: how many clubs each department sends, "
-        "how the stages narrow them down and where the places lead.",
+        N_(
+            "Diagram of the format: departments, then each stage's groups and ties, then the "
+            "outcomes, joined by ribbons as wide as the places they carry"
+        ),
+        N_(
+            "The format, drawn from the season file: how many clubs each department sends, "
+            "how the stages narrow them down and where the places lead."
+        ),
     ),
     "promotion": (
-        "Horizontal bar chart of each club's chance of the main outcome, best first",
-        "Each club's chance of the main outcome, best first, with 95% intervals (±1.96 "
-        "standard errors); colours mark the region.",
+        N_("Horizontal bar chart of each club's chance of the main outcome, best first"),
+        N_(
+            "Each club's chance of the main outcome, best first, with 95% intervals (±1.96 "
+            "standard errors); colours mark the region."
+        ),
     ),
     "stages": (
-        "Heatmap of each club's chance of reaching each stage, with the percentages in cells",
-        "Chance of reaching each stage, in percent: the favourites on top.",
+        N_("Heatmap of each club's chance of reaching each stage, with the percentages in cells"),
+        N_("Chance of reaching each stage, in percent: the favourites on top."),
     ),
     "champion": (
-        "Horizontal bar chart of each club's chance of winning the tournament",
-        "Each club's chance of winning the tournament, with 95% intervals.",
+        N_("Horizontal bar chart of each club's chance of winning the tournament"),
+        N_("Each club's chance of winning the tournament, with 95% intervals."),
     ),
     "altitude": (
-        "Scatter plot of home altitude against the chance of the main outcome",
-        "Home altitude against the chance of the main outcome: the match model makes "
-        "visiting teams pay for climbing (and for coming down).",
+        N_("Scatter plot of home altitude against the chance of the main outcome"),
+        N_(
+            "Home altitude against the chance of the main outcome: the match model makes "
+            "visiting teams pay for climbing (and for coming down)."
+        ),
     ),
     "convergence": (
-        "Line chart of estimates against the number of simulated seasons, with bands",
-        "How the estimates settled as seasons were added: clubs from the top to the bottom "
-        "of the ranking, with 95% bands.",
+        N_("Line chart of estimates against the number of simulated seasons, with bands"),
+        N_(
+            "How the estimates settled as seasons were added: clubs from the top to the bottom "
+            "of the ranking, with 95% bands."
+        ),
     ),
     "importance": (
-        "Horizontal bar chart of the upcoming matches that move the main outcome most",
-        "Upcoming matches ranked by importance: places in the main outcome that change "
-        "hands between a win for either club.",
+        N_("Horizontal bar chart of the upcoming matches that move the main outcome most"),
+        N_(
+            "Upcoming matches ranked by importance: places in the main outcome that change "
+            "hands between a win for either club."
+        ),
     ),
 }
 
@@ -116,37 +129,55 @@ def report_html(
         what only the season file knows (prior ratings, known results, the format's parts).
     """
     from reports.headline import headline
-    from reports.markdown import _method, _odds_intro, _run_line, _run_notes
+    from reports.markdown import (
+        PLACEHOLDER_NOTE,
+        SHARE_INTRO,
+        _method,
+        _odds_intro,
+        _run_line,
+        _run_notes,
+    )
+    from reports.upcoming import condition_lines, title_suffix, upcoming_html
 
+    tr = translator(context.lang)
+    _ = tr.gettext
     meta = forecast.metadata
     n_sims = int(meta.get("n_sims", forecast.n_seasons))
     notes = [line.removeprefix("- ") for line in _run_notes(forecast, context).splitlines()]
     has_placeholder = bool(forecast.clubs["placeholder"].any())
     values = {
-        "title": f"{context.season_name}: forecast",
+        "lang": tr.lang,
+        "title": _("%(season)s: forecast") % {"season": context.season_name}
+        + title_suffix(forecast, _),
+        "conditions": condition_lines(forecast, _),
+        "upcoming": upcoming_html(forecast, _),
         "version": meta.get("version", "?"),
         "run_line": _run_line(forecast, context).strip("*"),
-        "description": " ".join(context.description.split()),
-        "method": _method(n_sims),
-        "notes": [n for n in notes if n],
-        "assumptions": [" ".join(a.split()) for a in context.assumptions],
-        "figures": _figures(images or {}),
+        "description": " ".join(tr.data(context.description).split()),
+        "method": _method(n_sims, tr.lang),
+        "notes": [*condition_lines(forecast, _)[:1], *(n for n in notes if n)],
+        "assumptions": [" ".join(tr.data(a).split()) for a in context.assumptions],
+        "figures": _figures(images or {}, tr),
         "headline": _headline_values(headline(forecast, context, tournament)),
-        "odds_intro": _odds_intro(forecast),
-        "odds_table": odds_table_html(forecast),
-        "placeholder_note": (
-            "† A placeholder entrant: the real club is not known yet; its odds are those of "
-            "whoever fills the place."
-            if has_placeholder
-            else ""
-        ),
-        "region_table": _share_table(forecast, "region"),
-        "department_table": _share_table(forecast, "department"),
-        "importance": _importance(forecast),
-        "footer": f"Made with copa-forecast {meta.get('version', '?')} from `{context.config}`"
-        f" (seed {meta.get('seed')}, {n_sims:,} simulated seasons).",
+        "odds_intro": _odds_intro(forecast, tr.lang),
+        "odds_table": odds_table_html(forecast, tr.lang),
+        "placeholder_note": "† " + _(PLACEHOLDER_NOTE) if has_placeholder else "",
+        "share_intro": _(SHARE_INTRO),
+        "region_table": _share_table(forecast, "region", tr),
+        "department_table": _share_table(forecast, "department", tr),
+        "importance": _importance(forecast, tr),
+        "footer": _(
+            "Made with copa-forecast %(version)s from %(file)s (seed %(seed)s, %(n)s simulated "
+            "seasons)."
+        )
+        % {
+            "version": meta.get("version", "?"),
+            "file": f"`{context.config}`",
+            "seed": meta.get("seed"),
+            "n": tr.integer(n_sims),
+        },
     }
-    return _environment().get_template("report.html.j2").render(**values)
+    return _environment(tr.lang).get_template("report.html.j2").render(**values)
 
 
 def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None = None) -> str:
@@ -160,6 +191,8 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
     from reports.charts import comparison_figure, figure_bytes
 
     meta = record["metadata"]
+    tr = translator(str(meta.get("lang") or "en"))
+    _ = tr.gettext
     clubs = record["clubs"]
     sections = []
     for scenario in record["scenarios"]:
@@ -170,13 +203,13 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
         if png is None:
             fig = comparison_figure(
                 frame,
-                name=column_name(record, key),
+                name=column_name(record, key, tr.lang),
                 scenario=scenario.get("name") or label,
                 metadata={**meta, "scenarios": [scenario.get("file", label)]},
             )
             png = figure_bytes(fig)
         width, height = png_size(png)
-        table = _compare_table(record, label, key)
+        table = _compare_table(record, label, key, tr)
         sections.append(
             {
                 "label": label,
@@ -186,34 +219,54 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
                 "image": base64.b64encode(png).decode("ascii"),
                 "width": width,
                 "height": height,
-                "alt": f"Dumbbell chart: each club's {column_name(record, key)} in the "
-                "baseline and in the scenario",
+                "alt": _(
+                    "Dumbbell chart: each club's %(column)s in the baseline and in the scenario"
+                )
+                % {"column": column_name(record, key, tr.lang)},
                 "table": table,
                 "table_id": f"changes-{_slug(label)}",
-                "key_name": column_name(record, key),
+                "key_name": column_name(record, key, tr.lang),
             }
         )
     values = {
-        "title": f"{meta.get('season_name', 'Season')}: scenarios compared",
+        "lang": tr.lang,
+        "title": _("%(season)s: scenarios compared")
+        % {"season": meta.get("season_name", _("Season"))},
         "version": meta.get("version", "?"),
-        "run_line": (
-            f"Season file `{meta.get('config')}` · {int(meta.get('n_sims', 0)):,} seasons per "
-            f"run in {meta.get('batches')} batches · seed {meta.get('seed')} · copa-forecast "
-            f"{meta.get('version', '?')} · inputs sha256 `{str(meta.get('input_sha256', ''))[:16]}`"
-            f" · generated {meta.get('generated_at', '')}"
-        ),
+        "run_line": _(
+            "Season file %(file)s · %(n)s seasons per run in %(batches)s batches · seed "
+            "%(seed)s · copa-forecast %(version)s · inputs sha256 %(digest)s · generated "
+            "%(generated)s"
+        )
+        % {
+            "file": f"`{meta.get('config')}`",
+            "n": tr.integer(int(meta.get("n_sims", 0))),
+            "batches": meta.get("batches"),
+            "seed": meta.get("seed"),
+            "version": meta.get("version", "?"),
+            "digest": f"`{str(meta.get('input_sha256', ''))[:16]}`",
+            "generated": meta.get("generated_at", ""),
+        },
         "batches": meta.get("batches"),
         "sections": sections,
-        "footer": f"Made with copa-forecast {meta.get('version', '?')} from "
-        f"`{meta.get('config')}` (seed {meta.get('seed')}).",
+        "footer": _("Made with copa-forecast %(version)s from %(file)s (seed %(seed)s).")
+        % {
+            "version": meta.get("version", "?"),
+            "file": f"`{meta.get('config')}`",
+            "seed": meta.get("seed"),
+        },
     }
-    return _environment().get_template("compare.html.j2").render(**values)
+    return _environment(tr.lang).get_template("compare.html.j2").render(**values)
 
 
-def _compare_table(record: Mapping[str, Any], label: str, key: str) -> OddsTable:
+def _compare_table(
+    record: Mapping[str, Any], label: str, key: str, tr: Translator | None = None
+) -> OddsTable:
     """One scenario's table of compare.html: per club the baseline, the scenario and the
     change (± two standard errors) of the key column and the champion column, ranked by the
     size of the change in the key column; a phone shows the scenario and the change."""
+    tr = tr or translator()
+    _ = tr.gettext
     clubs = record["clubs"]
     columns = list(dict.fromkeys([key, "champion"]))
     notes = []
@@ -224,20 +277,36 @@ def _compare_table(record: Mapping[str, Any], label: str, key: str) -> OddsTable
     ):
         columns = [key]
         notes.append(
-            f"“Champion” is left out: it equals “{column_name(record, key)}” in both runs."
+            _("“Champion” is left out: it equals “%(name)s” in both runs.")
+            % {"name": column_name(record, key, tr.lang)}
         )
-    shorts = short_names({c: column_name(record, c) for c in columns}, width=12)
+    full = {c: column_name(record, c, tr.lang) for c in columns}
+    shorts = short_names(full, width=12)
     header = [
-        OddsColumn("Club", "Club", "club", phone=True),
-        OddsColumn("Department", "Department", "text", wide=True),
+        OddsColumn(_("Club"), _("Club"), "club", phone=True),
+        OddsColumn(_("Department"), _("Department"), "text", wide=True),
     ]
     for column in columns:
-        name, short = column_name(record, column), shorts[column]
+        name, short = full[column], shorts[column]
         first = column == key
         header += [
-            OddsColumn(f"{name}: baseline", f"{short}: base", "num"),
-            OddsColumn(f"{name}: scenario", f"{short}: scenario", "num", phone=first),
-            OddsColumn(f"{name}: change", f"{short}: change", "change", phone=first),
+            OddsColumn(
+                _("%(name)s: baseline") % {"name": name},
+                _("%(name)s: base") % {"name": short},
+                "num",
+            ),
+            OddsColumn(
+                _("%(name)s: scenario") % {"name": name},
+                _("%(name)s: scenario") % {"name": short},
+                "num",
+                phone=first,
+            ),
+            OddsColumn(
+                _("%(name)s: change") % {"name": name},
+                _("%(name)s: change") % {"name": short},
+                "change",
+                phone=first,
+            ),
         ]
     order = sorted(
         range(len(clubs)),
@@ -263,29 +332,47 @@ def _compare_table(record: Mapping[str, Any], label: str, key: str) -> OddsTable
             for part in ("base", "scenario"):
                 value = _num(numbers.get(f"{column}_{part}"))
                 cells.append(
-                    OddsCell(_pct(value), "", _value(value), shades[f"{column}_{part}"][k])
+                    OddsCell(
+                        tr.numbers(_pct(value, tr)),
+                        "",
+                        _value(value),
+                        shades[f"{column}_{part}"][k],
+                    )
                 )
             diff = _num(numbers.get(f"{column}_diff"))
-            text, _, margin = _change(diff, numbers.get(f"{column}_diff_se")).partition(" ± ")
+            change = _change(diff, numbers.get(f"{column}_diff_se"), tr)
+            text, _sep, margin = change.partition(" ± ")
             cells.append(
                 OddsCell(
-                    text, f"±{margin}" if margin else "", _value(diff), shades[f"{column}_diff"][k]
+                    tr.numbers(text),
+                    f"±{tr.numbers(margin)}" if margin else "",
+                    _value(diff),
+                    shades[f"{column}_diff"][k],
                 )
             )
-        sub = " · ".join(p for p in (department, f"region {region}" if region else "") if p)
+        where = _("region %(region)s") % {"region": region} if region else ""
+        sub = " · ".join(p for p in (department, where) if p)
         rows.append((club, sub, cells))
     renamed = [
-        f"“{shorts[c]}” is “{column_name(record, c)}”"
+        _("“%(short)s” is “%(name)s”") % {"short": shorts[c], "name": full[c]}
         for c in columns
-        if shorts[c] != column_name(record, c)
+        if shorts[c] != full[c]
     ]
     if renamed:
-        notes.append("Column names shortened: " + "; ".join(renamed) + ".")
-    legend = (
+        notes.append(_("Column names shortened: %(names)s.") % {"names": "; ".join(renamed)})
+    legend = _(
         "Shading: probabilities on each column's own scale (white lowest, blue highest); "
         "changes blue for a gain and orange for a loss, stronger for larger changes."
     )
-    return OddsTable(f"Changes under {label}", header, rows, -1, legend, notes, diverging=True)
+    return OddsTable(
+        _("Changes under %(label)s") % {"label": label},
+        header,
+        rows,
+        -1,
+        legend,
+        notes,
+        diverging=True,
+    )
 
 
 def _value(value: float) -> str:
@@ -323,15 +410,22 @@ def png_size(data: bytes) -> tuple[int, int]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _environment() -> jinja2.Environment:
+def _environment(lang: str = "en") -> jinja2.Environment:
+    """The templates' environment in ``lang``: jinja's i18n extension with the catalogue's
+    gettext/ngettext installed new-style (``_("... %(name)s", name=...)`` in templates)."""
     import jinja2
 
+    tr = translator(lang)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
         autoescape=True,  # every club name and assumption is escaped
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,  # a missing value is a bug, not an empty cell
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        tr.gettext, tr.ngettext, newstyle=True
     )
     env.filters["inline"] = _inline_code
     return env
@@ -346,13 +440,15 @@ def _inline_code(text: str) -> Markup:
     return Markup(_CODE.sub(r"<code>\1</code>", escaped))
 
 
-def _figures(images: Mapping[str, bytes]) -> list[dict[str, Any]]:
+def _figures(images: Mapping[str, bytes], tr: Translator | None = None) -> list[dict[str, Any]]:
+    tr = tr or translator()
     names = [n for n in CHART_TEXT if n in images] + [n for n in images if n not in CHART_TEXT]
     out = []
     for name in names:
         data = images[name]
         width, height = png_size(data)
-        alt, caption = CHART_TEXT.get(name, (f"Chart: {name}", ""))
+        alt, caption = CHART_TEXT.get(name, (tr.gettext("Chart: %(name)s") % {"name": name}, ""))
+        alt, caption = tr.gettext(alt), tr.gettext(caption) if caption else ""
         out.append(
             {
                 "name": name,
@@ -489,24 +585,25 @@ def short_names(names: Mapping[str, str], width: int = 16) -> dict[str, str]:
     return out
 
 
-def odds_table_html(forecast: Forecast) -> OddsTable:
+def odds_table_html(forecast: Forecast, lang: str = "en") -> OddsTable:
     """The odds table of report.html: every club, ranked, with 95% margins and colours."""
     from reports.headline import Z95, table_columns
     from reports.tables import percent_with_error, ranked, sort_column
 
+    tr = translator(lang)
+    _ = tr.gettext
     table = ranked(forecast)
     placeholder = forecast.clubs["placeholder"]
     key = sort_column(forecast)
-    columns, phone, notes = table_columns(forecast)
-    shorts = short_names({c: forecast.names.get(c, c) for c in columns})
+    columns, phone, notes = table_columns(forecast, lang)
+    full = {c: tr.data(forecast.names.get(c, c)) for c in columns}
+    shorts = short_names(full)
     header = [
-        OddsColumn("Club", "Club", "club", phone=True),
-        OddsColumn("Department", "Department", "text", wide=True),
-        OddsColumn("Region", "Region", "text", wide=True),
+        OddsColumn(_("Club"), _("Club"), "club", phone=True),
+        OddsColumn(_("Department"), _("Department"), "text", wide=True),
+        OddsColumn(_("Region"), _("Region"), "text", wide=True),
     ]
-    header += [
-        OddsColumn(forecast.names.get(c, c), shorts[c], "num", phone=c in phone) for c in columns
-    ]
+    header += [OddsColumn(full[c], shorts[c], "num", phone=c in phone) for c in columns]
     records = table.to_dict("records")
     shades = {c: _column_shades([float(r[c]) for r in records]) for c in columns}
     rows = []
@@ -522,37 +619,39 @@ def odds_table_html(forecast: Forecast) -> OddsTable:
         ]
         for c in columns:
             p, se = float(values[c]), float(values[f"{c}_se"])
-            text, _, margin = percent_with_error(p, Z95 * se).partition(" ± ")
+            text, _sep, margin = tr.numbers(percent_with_error(p, Z95 * se)).partition(" ± ")
             cells.append(OddsCell(text, f"±{margin}" if margin else "", f"{p:.6g}", shades[c][i]))
-        rows.append((club, f"{department} · region {region}", cells))
+        where = _("region %(region)s") % {"region": region}
+        rows.append((club, f"{department} · {where}", cells))
     renamed = [
-        f"“{shorts[c]}” is “{forecast.names.get(c, c)}”"
+        _("“%(short)s” is “%(name)s”") % {"short": shorts[c], "name": full[c]}
         for c in columns
-        if shorts[c] != forecast.names.get(c, c)
+        if shorts[c] != full[c]
     ]
     if renamed:
-        notes.append("Column names shortened: " + "; ".join(renamed) + ".")
-    legend = (
+        notes.append(_("Column names shortened: %(names)s.") % {"names": "; ".join(renamed)})
+    legend = _(
         "Shading: each column on its own scale, white for its lowest value and blue for its "
         "highest; a column where every club has the same chance stays white."
     )
     return OddsTable(
-        "Odds per club", header, rows, 3 + columns.index(key), legend, notes, diverging=False
+        _("Odds per club"), header, rows, 3 + columns.index(key), legend, notes, diverging=False
     )
 
 
 def _headline_values(h: Any) -> dict[str, Any]:
     """The headline (:class:`reports.headline.Headline`) as the template shows it: texts
     and bar widths (percent of the largest value, so the leader's bar is full)."""
-    from reports.headline import format_interval, format_percent
+    from reports.headline import format_interval
 
+    tr = translator(h.lang)
     top_p = max((c.p for c in h.top), default=0.0) or 1.0
     clubs = [
         {
             "club": c.club,
-            "where": f"{c.department} · region {c.region}",
-            "p": format_percent(c.p),
-            "interval": format_interval(c.low, c.high),
+            "where": f"{c.department} · " + tr.gettext("region %(region)s") % {"region": c.region},
+            "p": tr.percent(c.p),
+            "interval": format_interval(c.low, c.high, h.lang),
             "bar": f"{100 * c.p / top_p:.1f}",
         }
         for c in h.top
@@ -562,8 +661,8 @@ def _headline_values(h: Any) -> dict[str, Any]:
         {
             "region": r.region,
             "clubs": r.clubs,
-            "p": format_percent(r.p),
-            "interval": format_interval(r.low, r.high) if r.se is not None else "",
+            "p": tr.percent(r.p),
+            "interval": format_interval(r.low, r.high, h.lang) if r.se is not None else "",
             "bar": f"{100 * r.p / top_r:.1f}",
         }
         for r in h.regions
@@ -578,43 +677,56 @@ def _headline_values(h: Any) -> dict[str, Any]:
     }
 
 
-def _share_table(forecast: Forecast, by: str) -> Table:
+#: The share tables' first header and label, by what they group.
+_SHARE = {
+    "region": (N_("Region"), N_("Champion by region")),
+    "department": (N_("Department"), N_("Champion by department")),
+}
+
+
+def _share_table(forecast: Forecast, by: str, tr: Translator | None = None) -> Table:
     from reports.headline import Z95
     from reports.tables import champion_share, percent_with_error
 
+    tr = tr or translator()
+    _ = tr.gettext
     share = champion_share(forecast, by)  # type: ignore[arg-type]
-    header = [by.capitalize(), "Clubs", "Champion from there"]
+    first, label = _SHARE.get(by, (by.capitalize(), f"Champion by {by}"))
+    header = [_(first), _("Clubs"), _("Champion from there")]
     classes = ["club", "num", "num"]
     regions = None
     if by == "department":
         regions = forecast.clubs.groupby("department", sort=False)["region"].agg(
             lambda r: "/".join(dict.fromkeys(map(str, r)))
         )
-        header.insert(1, "Region")
+        header.insert(1, _("Region"))
         classes.insert(1, "")
     rows = []
     for values in share.to_dict("records"):
         row = [
             str(values[by]),
             str(values["clubs"]),
-            percent_with_error(values["champion"], Z95 * values["champion_se"]),
+            tr.numbers(percent_with_error(values["champion"], Z95 * values["champion_se"])),
         ]
         if regions is not None:
             row.insert(1, str(regions[values[by]]))
         rows.append(row)
-    return Table(f"Champion by {by}", header, rows, classes)
+    return Table(_(label), header, rows, classes)
 
 
-def _importance(forecast: Forecast) -> dict[str, Any] | None:
+def _importance(forecast: Forecast, tr: Translator | None = None) -> dict[str, Any] | None:
     """The "matches that matter most" section (reports.tables.importance_rows)."""
-    section = importance_rows(forecast)
+    from reports.markdown import importance_section
+
+    tr = tr or translator()
+    section = importance_section(forecast, tr)
     if section is None:
-        return {"intro": NO_IMPORTANCE, "table": None}
-    intro, rows = section
-    name = "Matches that matter most"
+        return {"intro": tr.gettext(NO_IMPORTANCE), "table": None}
+    intro, header, rows = section
+    name = tr.gettext("Matches that matter most")
     return {
         "intro": intro,
-        "table": Table(name, IMPORTANCE_HEADER, rows, ["club", "num", "", "num", "num"]),
+        "table": Table(name, header, rows, ["club", "num", "", "num", "num"]),
     }
 
 
@@ -632,27 +744,32 @@ def comparison_from_record(
     )
 
 
-def column_name(record: Mapping[str, Any], column: str) -> str:
+def column_name(record: Mapping[str, Any], column: str, lang: str = "en") -> str:
     """A display name for ``column`` of compare.json (which stores ids only)."""
+    tr = translator(lang)
     names = record.get("names") or {}
     if column in names:
-        return str(names[column])
-    return "Champion" if column == "champion" else column.replace("_", " ").capitalize()
+        return tr.data(str(names[column]))
+    if column == "champion":
+        return tr.gettext("Champion")
+    return column.replace("_", " ").capitalize()
 
 
 def _num(value: Any, default: float = math.nan) -> float:
     return default if value is None else float(value)
 
 
-def _pct(value: Any) -> str:
+def _pct(value: Any, tr: Translator | None = None) -> str:
     p = _num(value)
-    return "n/a" if math.isnan(p) else f"{100 * p:.1f}"
+    if math.isnan(p):
+        return tr.gettext("n/a") if tr is not None else "n/a"
+    return f"{100 * p:.1f}"
 
 
-def _change(diff: Any, se: Any) -> str:
+def _change(diff: Any, se: Any, tr: Translator | None = None) -> str:
     d, s = _num(diff), _num(se)
     if math.isnan(d):
-        return "n/a"
+        return tr.gettext("n/a") if tr is not None else "n/a"
     if d == 0.0 and s == 0.0:
         return "0"
     error = f"{200 * s:.1f}" if not math.isnan(s) else "?"

@@ -17,6 +17,7 @@ import pandas as pd
 from forecast.results import Forecast
 from reports.context import RunContext
 from reports.headline import Z95, headline, headline_markdown, table_columns
+from reports.i18n import N_, Translator, translator
 from reports.tables import (
     IMPORTANCE_HEADER,
     NO_IMPORTANCE,
@@ -26,6 +27,7 @@ from reports.tables import (
     ranked,
     sort_column,
 )
+from reports.upcoming import condition_lines, title_suffix, upcoming_markdown
 
 if TYPE_CHECKING:
     from forecast.config import Tournament
@@ -41,53 +43,134 @@ def report_markdown(
     """The whole report.md text (ends with a newline).
 
     ``tournament`` (the loaded season), when given, lets the headline say what only the
-    season file knows: prior ratings, known results, the parts of the format.
+    season file knows: prior ratings, known results, the parts of the format. The page is
+    in ``context.lang``.
     """
+    tr = translator(context.lang)
+    _ = tr.gettext
     meta = forecast.metadata
     n_sims = int(meta.get("n_sims", forecast.n_seasons))
     parts = [
-        f"# {context.season_name}: forecast",
+        "# "
+        + _("%(season)s: forecast") % {"season": context.season_name}
+        + title_suffix(forecast, _),
         _run_line(forecast, context),
+        # A --given forecast says so, with its kept seasons (and a warning when few).
+        *(f"**{line}**" for line in condition_lines(forecast, _)),
     ]
     if context.description:
-        parts.append(" ".join(context.description.split()))
-    parts += ["## At a glance", headline_markdown(headline(forecast, context, tournament))]
+        parts.append(" ".join(tr.data(context.description).split()))
+    parts += ["## " + _("At a glance"), headline_markdown(headline(forecast, context, tournament))]
     parts += [
-        "## Odds",
-        _odds_intro(forecast),
-        _odds_table(forecast),
+        "## " + _("Odds"),
+        _odds_intro(forecast, context.lang),
+        _odds_table(forecast, tr),
     ]
     if bool(forecast.clubs["placeholder"].any()):
-        parts.append(
-            f"{_PLACEHOLDER_MARK} A placeholder entrant: the real club is not known "
-            "yet; its odds are those of whoever fills the place."
-        )
+        parts.append(f"{_PLACEHOLDER_MARK} " + _(PLACEHOLDER_NOTE))
+    upcoming = upcoming_markdown(forecast, _)
+    if upcoming is not None:
+        parts += ["## " + _("Upcoming matches"), upcoming]
     parts += [
-        "## Where the champion comes from",
-        "The chance that the champion is a club from each region or department (the sum of "
-        "its clubs' chances), in percent with its 95% margin.",
-        "### By region",
-        _share_table(forecast, "region"),
-        "### By department",
-        _share_table(forecast, "department"),
+        "## " + _("Where the champion comes from"),
+        _(SHARE_INTRO),
+        "### " + _("By region"),
+        _share_table(forecast, "region", tr),
+        "### " + _("By department"),
+        _share_table(forecast, "department", tr),
     ]
-    parts += ["## Matches that matter most", _importance(forecast)]
-    parts += ["## Method", _method(n_sims)]
+    parts += ["## " + _("Matches that matter most"), _importance(forecast, tr)]
+    parts += ["## " + _("Method"), _method(n_sims, context.lang)]
+    parts += condition_lines(forecast, _)[:1]
     notes = _run_notes(forecast, context)
     if notes:
         parts.append(notes)
-    parts += ["## Assumptions", _assumptions(context.assumptions)]
+    parts += ["## " + _("Assumptions"), _assumptions(context.assumptions, tr)]
     return "\n\n".join(parts) + "\n"
 
 
-def _importance(forecast: Forecast) -> str:
-    """The upcoming matches whose result moves promotion the most (from kept seasons)."""
+#: Under the odds table when some entrant is a placeholder (after the † mark).
+PLACEHOLDER_NOTE = N_(
+    "A placeholder entrant: the real club is not known yet; its odds are those of whoever "
+    "fills the place."
+)
+#: The introduction of "Where the champion comes from".
+SHARE_INTRO = N_(
+    "The chance that the champion is a club from each region or department (the sum of its "
+    "clubs' chances), in percent with its 95% margin."
+)
+
+
+def importance_section(
+    forecast: Forecast, tr: Translator
+) -> tuple[str, list[str], list[list[str]]] | None:
+    """The "matches that matter most" section in ``tr``'s language: introduction, header
+    and rows; None when no upcoming match has both its clubs known.
+
+    English is :func:`reports.tables.importance_rows` as it stands; another language says
+    the same from the same counts.
+    """
     section = importance_rows(forecast)
     if section is None:
-        return NO_IMPORTANCE
+        return None
     intro, rows = section
+    if tr.english:
+        return intro, list(IMPORTANCE_HEADER), rows
+    from forecast.importance import default_column, matches_that_matter
+
+    _, ngettext = tr.gettext, tr.ngettext
+    records = forecast.seasons
+    assert records is not None
+    column = default_column(forecast)
+    name = tr.data(forecast.names.get(column, column))
+    intro = _(
+        "For each upcoming match whose clubs are known: how many places in “%(name)s” change "
+        "hands between a win for the first-named club and a win for the second (importance), "
+        "and the club whose chance moves most (in points of percent). Counted in the simulated "
+        "seasons themselves, split by that match's result (seasons behind each result: first "
+        "win / draw / second win)."
+    ) % {"name": name}
+    if records.n_seasons < forecast.n_seasons:
+        intro += " " + _(
+            "Counted in the first %(kept)s of the %(n)s seasons (the seasons kept for it are "
+            "capped to bound memory)."
+        ) % {"kept": tr.integer(records.n_seasons), "n": tr.integer(forecast.n_seasons)}
+    unranked = int(matches_that_matter(forecast, column).attrs.get("unranked", 0))
+    if unranked:
+        intro += " " + ngettext(
+            "%(unranked)s of %(n)s match is not ranked: a win for one of its clubs never "
+            "happened in these seasons (simulate more seasons).",
+            "%(unranked)s of %(n)s matches are not ranked: a win for one of their clubs never "
+            "happened in these seasons (simulate more seasons).",
+            len(records.tracked_matches),
+        ) % {"unranked": tr.integer(unranked), "n": tr.integer(len(records.tracked_matches))}
+    header = [_(h) for h in IMPORTANCE_HEADER]
+    rows = [[r[0], tr.numbers(r[1]), r[2], tr.numbers(r[3]), tr.numbers(r[4])] for r in rows]
+    return intro, header, rows
+
+
+#: Texts of reports.tables, for the catalogue (tests/test_i18n.py checks they still match).
+TABLES_TEXT = (
+    N_("Match"),
+    N_("Importance"),
+    N_("Most affected"),
+    N_("Swing"),
+    N_("Seasons"),
+    N_(
+        "No upcoming match has both its clubs known yet (they depend on draws or on earlier "
+        "results), so no match can be ranked by importance."
+    ),
+)
+
+
+def _importance(forecast: Forecast, tr: Translator) -> str:
+    """The upcoming matches whose result moves promotion the most (from kept seasons)."""
+    section = importance_section(forecast, tr)
+    if section is None:
+        return tr.gettext(NO_IMPORTANCE)
+    intro, header, rows = section
     table = _markdown_table(
-        IMPORTANCE_HEADER,
+        header,
         ["---", "---:", "---", "---:", "---:"],
         [[_cell(r[0]), r[1], _cell(r[2]), r[3], r[4]] for r in rows],
     )
@@ -95,83 +178,95 @@ def _importance(forecast: Forecast) -> str:
 
 
 def _run_line(forecast: Forecast, context: RunContext) -> str:
+    tr = translator(context.lang)
+    _ = tr.gettext
     meta = forecast.metadata
     digest = str(meta.get("input_sha256", ""))
     n_sims = int(meta.get("n_sims", forecast.n_seasons))
     pieces = [
-        f"Generated {context.generated_at.date().isoformat()}",
-        f"seed {meta.get('seed')}",
-        f"{n_sims:,} simulated seasons",
+        _("Generated %(date)s") % {"date": context.generated_at.date().isoformat()},
+        _("seed %(seed)s") % {"seed": meta.get("seed")},
+        _("%(n)s simulated seasons") % {"n": tr.integer(n_sims)},
         f"copa-forecast {meta.get('version', '?')}",
-        f"inputs sha256 `{digest[:16]}`" if digest else "",
-        f"config `{context.config}`",
+        _("inputs sha256 %(digest)s") % {"digest": f"`{digest[:16]}`"} if digest else "",
+        _("config %(file)s") % {"file": f"`{context.config}`"},
     ]
     return "*" + " · ".join(p for p in pieces if p) + "*"
 
 
-def _method(n_sims: int) -> str:
-    return (
+def _method(n_sims: int, lang: str = "en") -> str:
+    tr = translator(lang)
+    return tr.gettext(
         "Each club has a rating with an uncertainty, drawn afresh for every simulated season, "
         "and the ratings module's fitted goal model turns rating differences, home advantage "
-        "and the altitude of the venue into scorelines. "
-        f"The part of the season still open, unknown draws included, was played out "
-        f"{n_sims:,} times with the format and rules of the season file, and every figure "
-        "below is the share of simulated seasons in which a club got that far. "
-        "The ± figures are 95% intervals of the Monte Carlo noise, 1.96 standard errors "
-        "sqrt(p(1 − p)/n) each side: they measure simulation noise only, not the uncertainty "
-        "of the model or of its assumptions."
-    )
+        "and the altitude of the venue into scorelines. The part of the season still open, "
+        "unknown draws included, was played out %(n)s times with the format and rules of the "
+        "season file, and every figure below is the share of simulated seasons in which a "
+        "club got that far. The ± figures are 95%% intervals of the Monte Carlo noise, 1.96 "
+        "standard errors sqrt(p(1 − p)/n) each side: they measure simulation noise only, not "
+        "the uncertainty of the model or of its assumptions."
+    ) % {"n": tr.integer(n_sims)}
 
 
 def _run_notes(forecast: Forecast, context: RunContext) -> str:
+    tr = translator(context.lang)
+    _ = tr.gettext
     lines = []
     if context.scenarios:
         files = ", ".join(f"`{s}`" for s in context.scenarios)
-        lines.append(f"- Scenario overlays applied, in order: {files}.")
+        lines.append("- " + _("Scenario overlays applied, in order: %(files)s.") % {"files": files})
     rejected = int(forecast.metadata.get("n_rejected", 0) or 0)
     if rejected:
         lines.append(
-            f"- {rejected:,} simulated seasons contradicted the known results and were "
-            f"dropped; the figures rest on the remaining {forecast.n_seasons:,}."
+            "- "
+            + _(
+                "%(rejected)s simulated seasons contradicted the known results and were "
+                "dropped; the figures rest on the remaining %(kept)s."
+            )
+            % {"rejected": tr.integer(rejected), "kept": tr.integer(forecast.n_seasons)}
         )
     if forecast.metadata.get("precision_target"):
         # Whether --precision was met or the cap of seasons came first (reports.data).
         from reports.data import stop_reason
 
-        lines.append("- " + stop_reason(forecast.metadata, forecast.max_se()))
+        lines.append("- " + stop_reason(forecast.metadata, forecast.max_se(), tr))
     return "\n".join(lines)
 
 
-def _assumptions(assumptions: Sequence[str]) -> str:
+def _assumptions(assumptions: Sequence[str], tr: Translator | None = None) -> str:
+    tr = tr or translator()
     if not assumptions:
-        return "The season file states no assumptions."
-    return "\n".join(f"- {_inline(a)}" for a in assumptions)
+        return tr.gettext("The season file states no assumptions.")
+    return "\n".join(f"- {_inline(tr.data(a))}" for a in assumptions)
 
 
-def _odds_intro(forecast: Forecast) -> str:
+def _odds_intro(forecast: Forecast, lang: str = "en") -> str:
+    tr = translator(lang)
+    _ = tr.gettext
     key = sort_column(forecast)
     places = ", ".join(
-        f"{forecast.names.get(m, m)} {forecast.places[m]}"
+        f"{tr.data(forecast.names.get(m, m))} {forecast.places[m]}"
         for m in forecast.milestones
         if m in forecast.places
     )
-    text = (
-        f"Percent with its 95% margin, clubs ranked by the column "
-        f"“{forecast.names.get(key, key)}”. "
-        "A stage's column adds up to 100 times the number of clubs that reach that stage"
-    )
+    text = _(
+        "Percent with its 95%% margin, clubs ranked by the column “%(name)s”. A stage's column "
+        "adds up to 100 times the number of clubs that reach that stage"
+    ) % {"name": tr.data(forecast.names.get(key, key))}
     text += f" ({places})" if places else ""
-    text += "; the champion column adds up to 100."
-    _, _, notes = table_columns(forecast)
+    text += _("; the champion column adds up to 100.")
+    _c, _p, notes = table_columns(forecast, lang)
     return " ".join([text, *notes])
 
 
-def _odds_table(forecast: Forecast) -> str:
+def _odds_table(forecast: Forecast, tr: Translator | None = None) -> str:
+    tr = tr or translator()
+    _ = tr.gettext
     table = ranked(forecast)
     placeholder = forecast.clubs["placeholder"]
-    columns, _, _ = table_columns(forecast)
-    header = ["Club", "Department", "Region"]
-    header += [forecast.names.get(c, c) for c in columns]
+    columns, _p, _n = table_columns(forecast, tr.lang)
+    header = [_("Club"), _("Department"), _("Region")]
+    header += [tr.data(forecast.names.get(c, c)) for c in columns]
     align = ["---", "---", "---"] + ["---:"] * len(columns)
     rows = []
     for values in table.to_dict("records"):
@@ -179,14 +274,22 @@ def _odds_table(forecast: Forecast) -> str:
         if bool(placeholder.get(values["club"], False)):
             club += _PLACEHOLDER_MARK
         cells = [club, _cell(str(values["department"])), _cell(str(values["region"]))]
-        cells += [percent_with_error(values[c], Z95 * values[f"{c}_se"]) for c in columns]
+        cells += [
+            tr.numbers(percent_with_error(values[c], Z95 * values[f"{c}_se"])) for c in columns
+        ]
         rows.append(cells)
     return _markdown_table(header, align, rows)
 
 
-def _share_table(forecast: Forecast, by: str) -> str:
+#: The first column's header of the champion-share tables, by what they group.
+_BY = {"region": N_("Region"), "department": N_("Department")}
+
+
+def _share_table(forecast: Forecast, by: str, tr: Translator | None = None) -> str:
+    tr = tr or translator()
+    _ = tr.gettext
     share = champion_share(forecast, by)  # type: ignore[arg-type]
-    header = [by.capitalize(), "Clubs", "Champion from there"]
+    header = [_(_BY.get(by, by.capitalize())), _("Clubs"), _("Champion from there")]
     align = ["---", "---:", "---:"]
     regions: pd.Series | None = None
     if by == "department":
@@ -194,14 +297,14 @@ def _share_table(forecast: Forecast, by: str) -> str:
         regions = forecast.clubs.groupby("department", sort=False)["region"].agg(
             lambda r: "/".join(dict.fromkeys(map(str, r)))
         )
-        header.insert(1, "Region")
+        header.insert(1, _("Region"))
         align.insert(1, "---")
     rows = []
     for values in share.to_dict("records"):
         cells = [
             _cell(str(values[by])),
             str(values["clubs"]),
-            percent_with_error(values["champion"], Z95 * values["champion_se"]),
+            tr.numbers(percent_with_error(values["champion"], Z95 * values["champion_se"])),
         ]
         if regions is not None:
             cells.insert(1, _cell(str(regions[values[by]])))

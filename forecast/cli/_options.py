@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 __all__ = [
+    "LANGUAGES",
     "MAX_SEASONS",
     "MAX_THREADS",
     "Progress",
@@ -35,6 +36,9 @@ SEASONS_PER_SECOND = 100_000
 #: The largest standard error --precision may ask for: a probability's standard error is at
 #: most 0.5/sqrt(n) <= 0.5, and above 0.1 (ten percentage points) a forecast says nothing.
 MAX_PRECISION = 0.1
+#: The reports' languages (reports.i18n.LANGUAGES, repeated so that --help stays free of
+#: the reports package; tests/test_i18n.py checks they agree).
+LANGUAGES = ("en", "es")
 #: The most worker threads: no machine this runs on has more cores, and each thread holds
 #: its own tallies and stack, so 10,000 threads only exhaust memory.
 MAX_THREADS = 1024
@@ -54,7 +58,8 @@ def add_season_options(parser: argparse.ArgumentParser, *, overlays: bool = True
 
 
 def add_run_options(parser: argparse.ArgumentParser, *, out_help: str, quiet_help: str) -> None:
-    """--seed, --threads, --out and -q/--quiet, as every simulating command takes them."""
+    """--seed, --threads, --out, -q/--quiet and --lang, as every simulating command takes
+    them."""
     parser.add_argument(
         "--seed",
         type=non_negative_int,
@@ -71,6 +76,13 @@ def add_run_options(parser: argparse.ArgumentParser, *, out_help: str, quiet_hel
     )
     parser.add_argument("--out", type=out_dir, default=None, metavar="DIR", help=out_help)
     parser.add_argument("-q", "--quiet", action="store_true", help=quiet_help)
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=LANGUAGES[0],
+        help="language of report.md, report.html, the charts and the table printed: "
+        "en (default) or es (Spanish); odds.csv keeps English column names",
+    )
 
 
 class Progress:

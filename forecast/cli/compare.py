@@ -141,6 +141,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             scenarios=tuple(display_path(s) for s in args.scenario),
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
+            lang=args.lang,
         )
         staged = write_compare(comparison, context, folder.staging)
         folder.publish()

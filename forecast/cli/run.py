@@ -161,6 +161,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             scenarios=tuple(display_path(s) for s in args.scenario),
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
+            lang=args.lang,
         )
         staged = reports.write_reports(
             forecast, context, folder.staging, charts=args.charts, tournament=tournament

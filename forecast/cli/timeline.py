@@ -224,6 +224,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
             scenarios=tuple(args.scenario),
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
+            lang=args.lang,
         )
         files = timeline_files(points, context, full, top=args.top)
         write_atomically(folder.staging, files)
