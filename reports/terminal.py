@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from forecast.results import Forecast
 from reports.data import stop_reason
+from reports.i18n import translator
 from reports.tables import ranked, sort_column
 
 if TYPE_CHECKING:
@@ -53,17 +54,19 @@ def terminal_report(
     """The whole terminal output of a run (no trailing newline), no line wider than ``width``.
 
     The condition (``--given``), the headline, the odds table, then the seasons, the stop
-    reason and the provenance (seed, version, input hash, config).
+    reason and the provenance (seed, version, input hash, config), in ``context.lang``.
     """
+    lang = context.lang if context is not None else "en"
     lines: list[str] = []
-    condition = condition_line(forecast.metadata, forecast.n_seasons)
+    condition = condition_line(forecast.metadata, forecast.n_seasons, lang)
     if condition:
         lines += [*_wrap(condition, width), ""]
     lines += headline_lines(forecast, context, tournament, width=width)
     lines.append("")
-    lines += terminal_table(forecast, width=width).splitlines()
+    lines += terminal_table(forecast, width=width, lang=lang).splitlines()
     lines.append("")
-    lines += _wrap(stop_reason(forecast.metadata, forecast.max_se()), width)
+    tr = translator(lang) if lang != "en" else None
+    lines += _wrap(stop_reason(forecast.metadata, forecast.max_se(), tr), width)
     lines += _wrap(provenance_line(forecast.metadata, context), width)
     return "\n".join(lines)
 
@@ -76,54 +79,72 @@ def headline_lines(
     width: int = LINE_WIDTH,
 ) -> list[str]:
     """The headline of :func:`reports.headline.headline` as plain lines."""
-    from reports.headline import format_interval, format_percent, headline
+    from reports.headline import format_interval, headline
 
     h = headline(forecast, context, tournament)
-    lines = _wrap(f"Most likely: {h.column_name} (chance, 95% interval in percent)", width)
+    tr = translator(h.lang)
+    _ = tr.gettext
+    lines = _wrap(
+        _("Most likely: %(column)s (chance, 95%% interval in percent)") % {"column": h.column_name},
+        width,
+    )
     for rank, c in enumerate(h.top, 1):
-        interval = format_interval(c.low, c.high)
-        text = (
-            f"{rank}. {c.club} ({c.department}, region {c.region}): {format_percent(c.p)}"
-            + (f" ({interval})" if interval else "")
-        )
+        interval = format_interval(c.low, c.high, h.lang)
+        text = _("%(rank)s. %(club)s (%(department)s, region %(region)s): %(p)s") % {
+            "rank": rank,
+            "club": c.club,
+            "department": c.department,
+            "region": c.region,
+            "p": tr.percent(c.p),
+        } + (f" ({interval})" if interval else "")
         lines += _wrap(text, width, indent="  ", subsequent="     ")
     regions = " · ".join(
-        f"{r.region} {format_percent(r.p)}"
-        + (f" ({format_interval(r.low, r.high)})" if format_interval(r.low, r.high) else "")
+        f"{r.region} {tr.percent(r.p)}"
+        + (
+            f" ({format_interval(r.low, r.high, h.lang)})"
+            if format_interval(r.low, r.high, h.lang)
+            else ""
+        )
         for r in h.regions
     )
-    lines += _wrap(f"The champion comes from region: {regions}", width)
+    lines += _wrap(_("The champion comes from region: %(regions)s") % {"regions": regions}, width)
     if h.drivers:
-        lines += _wrap("What drives the odds: " + h.drivers.replace("`", ""), width)
+        lines += _wrap(_("What drives the odds: ") + h.drivers.replace("`", ""), width)
     return lines
 
 
-def condition_line(metadata: dict[str, Any], n_seasons: int) -> str:
+def condition_line(metadata: dict[str, Any], n_seasons: int, lang: str = "en") -> str:
     """``"Given Total Clean wins VII-F: kept 28,729 of 200,000 seasons."`` (empty without
     a condition), with a warning when few seasons are left."""
+    tr = translator(lang)
+    _ = tr.gettext
     given = metadata.get("given") or []
     if not given:
         return ""
     kept = int(metadata.get("n_seasons_given", n_seasons) or n_seasons)
     of = int(metadata.get("n_seasons_kept", metadata.get("n_seasons", kept)) or kept)
-    text = f"Given {' and '.join(map(str, given))}: kept {kept:,} of {of:,} seasons."
+    text = _("Given %(condition)s: kept %(kept)s of %(of)s seasons.") % {
+        "condition": _(" and ").join(map(str, given)),
+        "kept": tr.integer(kept),
+        "of": tr.integer(of),
+    }
     if kept < FEW_SEASONS:
-        text += (
-            f" Warning: fewer than {FEW_SEASONS:,} seasons; the odds are rough (simulate more "
-            "seasons)."
-        )
+        text += " " + _(
+            "Warning: fewer than %(few)s seasons; the odds are rough (simulate more seasons)."
+        ) % {"few": tr.integer(FEW_SEASONS)}
     return text
 
 
 def provenance_line(metadata: dict[str, Any], context: RunContext | None = None) -> str:
     """``"Seed 2006 · copa-forecast 0.1.0 · input hash 83673c05e07eadd7 · config …"``."""
+    _ = translator(context.lang if context is not None else "en").gettext
     digest = str(metadata.get("input_sha256", ""))
     config = context.config if context is not None else metadata.get("config")
     pieces = [
-        f"Seed {metadata.get('seed')}",
+        _("Seed %(seed)s") % {"seed": metadata.get("seed")},
         f"copa-forecast {metadata.get('version', '?')}",
-        f"input hash {digest[:16]}" if digest else "",
-        f"config {config}" if config else "",
+        _("input hash %(digest)s") % {"digest": digest[:16]} if digest else "",
+        _("config %(file)s") % {"file": config} if config else "",
     ]
     return " · ".join(p for p in pieces if p)
 
@@ -142,9 +163,13 @@ def table_columns(forecast: Forecast, n: int = 3) -> list[str]:
         values = forecast.odds[column].to_numpy()
         if chosen and (values.max() - values.min()) <= 1e-12:
             continue
-        if counts is not None and column in counts and any(
-            c in counts and (counts[c].to_numpy() == counts[column].to_numpy()).all()
-            for c in chosen
+        if (
+            counts is not None
+            and column in counts
+            and any(
+                c in counts and (counts[c].to_numpy() == counts[column].to_numpy()).all()
+                for c in chosen
+            )
         ):
             continue
         chosen.append(column)
@@ -153,14 +178,16 @@ def table_columns(forecast: Forecast, n: int = 3) -> list[str]:
     return chosen
 
 
-def terminal_table(forecast: Forecast, *, width: int = LINE_WIDTH) -> str:
+def terminal_table(forecast: Forecast, *, width: int = LINE_WIDTH, lang: str = "en") -> str:
     """The ranked odds table as lines of plain text (no trailing newline).
 
     Rank, club (full name, wrapped at word boundaries when long) and two or three
     probability columns (three when the club column keeps at least 20 characters), each
     in percent with its 95% margin, under its full name wrapped over as many lines as it
-    needs.
+    needs. The words are in ``lang``.
     """
+    tr = translator(lang)
+    _ = tr.gettext
     table = ranked(forecast)
     rank_width = len(str(len(table))) + 1
     columns = table_columns(forecast, 3)
@@ -168,7 +195,7 @@ def terminal_table(forecast: Forecast, *, width: int = LINE_WIDTH) -> str:
         columns = columns[:2]
     club_width = max(12, width - rank_width - 1 - len(columns) * (CELL_WIDTH + 2))
     headers = [
-        textwrap.wrap(forecast.names.get(c, c), CELL_WIDTH, break_on_hyphens=False) or [c]
+        textwrap.wrap(tr.data(forecast.names.get(c, c)), CELL_WIDTH, break_on_hyphens=False) or [c]
         for c in columns
     ]
     depth = max(len(h) for h in headers)
@@ -176,21 +203,27 @@ def terminal_table(forecast: Forecast, *, width: int = LINE_WIDTH) -> str:
     for row in range(depth):
         # Headers sit on the bottom line, right-aligned over their numbers.
         cells = [h[row - depth + len(h)] if row >= depth - len(h) else "" for h in headers]
-        club = "Club" if row == depth - 1 else ""
+        club = _("Club") if row == depth - 1 else ""
         lines.append(_row("", club, cells, rank_width, club_width))
     lines.append("-" * min(width, rank_width + 1 + club_width + len(columns) * (CELL_WIDTH + 2)))
     for rank, values in enumerate(table.to_dict("records"), 1):
-        cells = [_cell(float(values[c]), float(values[f"{c}_se"])) for c in columns]
+        cells = [tr.numbers(_cell(float(values[c]), float(values[f"{c}_se"]))) for c in columns]
         name = textwrap.wrap(str(values["club"]), club_width, break_on_hyphens=False) or [""]
         lines.append(_row(f"{rank}.", name[0], cells, rank_width, club_width))
         for more in name[1:]:
             lines.append(_row("", "  " + more, [""] * len(columns), rank_width, club_width))
     lines.append("")
+    key = sort_column(forecast)
     lines += _wrap(
-        f"Percent with its 95% margin (±{Z95} standard errors), from "
-        f"{forecast.n_seasons:,} seasons; clubs ranked by "
-        f"{forecast.names.get(sort_column(forecast), sort_column(forecast))}. All columns "
-        "are in odds.csv and the reports.",
+        _(
+            "Percent with its 95%% margin (±%(z)s standard errors), from %(n)s seasons; clubs "
+            "ranked by %(column)s. All columns are in odds.csv and the reports."
+        )
+        % {
+            "z": tr.numbers(str(Z95)),
+            "n": tr.integer(forecast.n_seasons),
+            "column": tr.data(forecast.names.get(key, key)),
+        },
         width,
     )
     return "\n".join(lines)
