@@ -58,7 +58,7 @@ def chart_files(
     from reports.charts import ChartData, figure_bytes, format_graph, run_figures
     from reports.html import report_html
 
-    graph = format_graph(tournament) if tournament is not None else None
+    graph = format_graph(tournament, context.lang) if tournament is not None else None
     figures = run_figures(ChartData.from_forecast(forecast, context), graph)
     images = {name: figure_bytes(fig) for name, fig in figures.items()}
     files: dict[str, str | bytes] = {
