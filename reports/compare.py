@@ -108,6 +108,8 @@ def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any
         "input_sha256": comparison.base_sha256,
         "generated_at": context.generated_at.isoformat(timespec="seconds"),
         "wall_seconds": context.wall_seconds,
+        # compare.html's language; the json keys and the csv columns stay English.
+        "lang": context.lang,
     }
     names = dict(comparison.base.forecast.names)
     for scenario in comparison.scenarios:
