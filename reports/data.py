@@ -168,6 +168,7 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
             "generated_at": context.generated_at.isoformat(timespec="seconds"),
             "wall_seconds": context.wall_seconds,
             "stop_reason": stop_reason(forecast.metadata, forecast.max_se()),
+            "lang": context.lang,
         }
     )
     record: dict[str, Any] = {"metadata": metadata, "columns": columns, "clubs": clubs}

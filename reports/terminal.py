@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from forecast.conditions import MIN_KEPT_SEASONS
 from forecast.results import Forecast
 from reports.data import stop_reason
 from reports.i18n import translator
@@ -40,8 +41,9 @@ LINE_WIDTH = 80
 Z95 = 1.96
 #: A probability cell: "100.0 ± 0.0" is the widest a cell needs, headers wrap to this.
 CELL_WIDTH = 13
-#: Fewer seasons than this behind a conditional forecast earn a warning.
-FEW_SEASONS = 1000
+#: Fewer seasons than this behind a conditional forecast earn a warning (one threshold for
+#: every output: forecast.conditions.MIN_KEPT_SEASONS).
+FEW_SEASONS = MIN_KEPT_SEASONS
 
 
 def terminal_report(

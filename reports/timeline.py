@@ -71,6 +71,8 @@ def timeline_frame(points: Sequence[TimelinePoint]) -> pd.DataFrame:
 def _provenance(
     points: Sequence[TimelinePoint], context: RunContext, full: Tournament
 ) -> dict[str, Any]:
+    from forecast.engine import tournament_input_hash
+
     first = points[0].forecast.metadata
     precision = first.get("precision_target")
     return {
@@ -82,7 +84,9 @@ def _provenance(
         "n_sims": first.get("n_sims_requested", first.get("n_sims")),
         "precision_target": precision,
         "version": first.get("version"),
-        "input_sha256": full.input_hash,
+        # The engine's hash (the one check, run and odds.json give) of the season with all
+        # its results.
+        "input_sha256": tournament_input_hash(full),
         "dates": [p.day.isoformat() for p in points],
         "generated_at": context.generated_at.isoformat(timespec="seconds"),
     }
@@ -219,7 +223,7 @@ def timeline_html(
             + (f" · results file `{meta['results_file']}`" if meta["results_file"] else "")
             + f" · {len(points)} dates · {int(meta['n_sims']):,} seasons per date · seed "
             f"{meta['seed']} · copa-forecast {meta['version']} · inputs sha256 "
-            f"`{full.input_hash[:16]}` · generated {meta['generated_at']}"
+            f"`{meta['input_sha256'][:16]}` · generated {meta['generated_at']}"
         ),
         "description": " ".join(context.description.split()),
         "column_name": name,

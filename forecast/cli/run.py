@@ -120,12 +120,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from reports._atomic import OutputFolder
 
     # Match importance and --given read per-season outcomes, kept compactly: the slots of
-    # the odds columns and of the conditions (a byte each up to 256 clubs) and each tracked
-    # match's result (a byte). Importance uses the first seasons that fit in a fixed
-    # budget; --given keeps every season, and the engine refuses a run whose kept seasons
-    # would not fit in memory, saying how many would.
+    # the odds columns, of the conditions and of the known groups' final places (a byte
+    # each up to 256 clubs) and each tracked match's result (a byte). Importance uses the
+    # first seasons that fit in a fixed budget; --given keeps every season, and the engine
+    # refuses a run whose kept seasons would not fit in memory, saying how many would.
     keep_for_importance = has_upcoming_matches(tournament)
     keep_slots = condition_slots(tuple(tournament.possible), args.given)
+    # The projected table of a group whose clubs are known reads its final places.
+    keep_slots |= {
+        f"{unit.id}#{place}"
+        for unit in tournament.units
+        if unit.kind == "group" and all(ref.club is not None for ref in unit.inputs)
+        for place in unit.output_names
+    }
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
     # Locked and checked before the simulation, so a bad --out fails at once; the files go
     # to a staging folder swapped in whole at the end (the folder holds one run's files).

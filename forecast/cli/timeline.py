@@ -165,6 +165,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
     from forecast.cli.run import DEFAULT_SIMS, DEFAULT_SIMS_CAP, _import_reports
     from forecast.config import load
+    from forecast.engine import display_path
     from forecast.errors import InputError
 
     started = time.perf_counter()
@@ -218,10 +219,10 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
         context = RunContext(
             season_id=season.id,
             season_name=season.name,
-            config=args.config,
+            config=display_path(args.config),
             generated_at=datetime.now().astimezone(),
             assumptions=tuple(season.assumptions),
-            scenarios=tuple(args.scenario),
+            scenarios=tuple(display_path(s) for s in args.scenario),
             wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
             lang=args.lang,

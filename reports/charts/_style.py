@@ -262,7 +262,18 @@ def caption_text(
     if metadata.get("seed") is not None:
         pieces.append(_("seed %(seed)s") % {"seed": metadata["seed"]})
     n = metadata.get("n_seasons", metadata.get("n_sims"))
-    if n is not None:
+    given = metadata.get("given") or []
+    if given and metadata.get("n_seasons_given") is not None:
+        # A conditional run: the chart counts only the seasons that meet the condition.
+        pieces.append(
+            _("given %(given)s: kept %(n)s of %(of)s simulated seasons")
+            % {
+                "given": _(" and ").join(map(str, given)),
+                "n": tr.integer(int(metadata["n_seasons_given"])),
+                "of": tr.integer(int(metadata.get("n_seasons_kept", n or 0) or 0)),
+            }
+        )
+    elif n is not None:
         pieces.append(_("%(n)s simulated seasons") % {"n": tr.integer(int(n))})
     if metadata.get("clubs_shown"):
         shown, of = metadata["clubs_shown"]
