@@ -16,6 +16,7 @@ available.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -128,19 +129,21 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
     if records is None:
         return []
     slot_odds = forecast.slot_odds
-    present = set(slot_odds.index)
     n = max(int(forecast.n_seasons), 1)
+    # One pass over the slot names and one matrix for every group: a District Stage has
+    # thousands of groups, and a .loc per group over sparse club columns took minutes.
+    positions_of = _position_slots(records.slot_names)
+    row_of = {slot: i for i, slot in enumerate(slot_odds.index)}
+    matrix = _slot_matrix(slot_odds)
     out = []
     for unit, kind in records.unit_kinds.items():
         if kind != "group":
             continue
-        slots = _position_slots(records.slot_names, unit)
-        if not slots or not all(s in present for s in slots):
+        slots = positions_of.get(unit, [])
+        if not slots or not all(s in row_of for s in slots):
             continue
-        rows = slot_odds.loc[slots]
-        if hasattr(rows, "sparse"):
-            rows = rows.sparse.to_dense()
-        table = rows.to_numpy(dtype=float)
+        rows = matrix[[row_of[s] for s in slots]]
+        table = rows.toarray() if hasattr(rows, "toarray") else np.asarray(rows, dtype=float)
         support = np.flatnonzero(table.sum(axis=0) > 0)
         if support.size != len(slots):  # its clubs are not fixed in advance
             continue
@@ -158,10 +161,21 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
     return out
 
 
-def _position_slots(slot_names: tuple[str, ...], unit: str) -> list[str]:
-    positions = []
+def _position_slots(slot_names: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each unit's numbered places (``G#1`` .. ``G#n``), in order."""
+    places: dict[str, list[tuple[int, str]]] = {}
     for name in slot_names:
         base, _, k = name.rpartition("#")
-        if base == unit and k.isdigit():
-            positions.append((int(k), name))
-    return [name for _, name in sorted(positions)]
+        if k.isdigit():
+            places.setdefault(base, []).append((int(k), name))
+    return {unit: [name for _, name in sorted(found)] for unit, found in places.items()}
+
+
+def _slot_matrix(slot_odds: pd.DataFrame) -> Any:
+    """The slot odds as one (slot x club) matrix: scipy CSR when the columns are sparse (a
+    large season), else a float ndarray."""
+    if len(slot_odds.columns) and all(
+        isinstance(dtype, pd.SparseDtype) for dtype in slot_odds.dtypes
+    ):
+        return slot_odds.sparse.to_coo().tocsr()
+    return slot_odds.to_numpy(dtype=float)
