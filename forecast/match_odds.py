@@ -9,8 +9,9 @@ forecast, conditional on the same conditions.
 
 For a group whose clubs are all known, the projected table gives each club's chance of
 every final position and its expected position, from the slot odds (the engine's tallies of
-who ended in ``GROUP#K``). The kernel does not tally points, so expected points are not
-available.
+who ended in ``GROUP#K``), and its expected points: the points already held plus each
+upcoming match's points weighted by its result odds (the kernel does not tally points, and
+an expectation needs only the matches' own odds).
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class GroupProjection:
     se: pd.DataFrame
     expected_position: pd.Series
     n_seasons: int
+    expected_points: pd.Series | None = None
 
 
 def group_projections(forecast: Forecast) -> list[GroupProjection]:
@@ -123,7 +125,7 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
 
     A group's position slots (``G#1`` .. ``G#n``) must all be in the forecast's slot odds
     (a conditional forecast has only the slots its run kept). Positions only: the
-    simulator does not tally points, so expected points are not given.
+    expected points come from the points already held and each upcoming match's odds.
     """
     records = forecast.seasons
     if records is None:
@@ -132,6 +134,9 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
     n = max(int(forecast.n_seasons), 1)
     # One pass over the slot names and one matrix for every group: a District Stage has
     # thousands of groups, and a .loc per group over sparse club columns took minutes.
+    matches = match_odds(forecast) if records.match_results is not None else pd.DataFrame(
+        columns=["unit"]
+    )
     positions_of = _position_slots(records.slot_names)
     row_of = {slot: i for i, slot in enumerate(slot_odds.index)}
     matrix = _slot_matrix(slot_odds)
@@ -157,8 +162,37 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
         order = expected.sort_values(kind="stable").index
         positions = positions.loc[order]
         se = np.sqrt(positions * (1 - positions) / n)
-        out.append(GroupProjection(unit, positions, se, expected.loc[order], n))
+        points = _expected_points(records, unit, matches)
+        out.append(
+            GroupProjection(
+                unit,
+                positions,
+                se,
+                expected.loc[order],
+                n,
+                None if points is None else points.reindex(order),
+            )
+        )
     return out
+
+
+def _expected_points(records: Any, unit: str, matches: pd.DataFrame) -> pd.Series | None:
+    """Points already held plus, for every upcoming match of ``unit``, the points each
+    result gives times its chance (expectation is linear, so the matches' own odds are
+    enough); None when the group's points are not known (a withdrawn club)."""
+    scheme = records.group_points.get(unit)
+    if scheme is None:
+        return None
+    win, draw, loss = scheme
+    points = pd.Series(records.banked_points.get(unit, {}), dtype=float)
+    for r in matches[matches["unit"] == unit].to_dict("records"):
+        for club, p_win, p_loss in (
+            (r["home"], r["p_home"], r["p_away"]),
+            (r["away"], r["p_away"], r["p_home"]),
+        ):
+            gained = win * p_win + draw * r["p_draw"] + loss * p_loss
+            points[club] = points.get(club, 0.0) + gained
+    return points
 
 
 def _position_slots(slot_names: tuple[str, ...]) -> dict[str, list[str]]:

@@ -119,6 +119,10 @@ class SeasonRecords:
     match_results: np.ndarray | None = None
     tracked_matches: tuple[Any, ...] = ()
     unit_kinds: dict[str, str] = field(default_factory=dict)
+    #: group id -> (win, draw, loss) points, and the points each club already holds in it
+    #: from known results and deductions (for the projected tables' expected points).
+    group_points: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    banked_points: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
     def from_compiled(
@@ -144,6 +148,7 @@ class SeasonRecords:
             match_results=match_results,
             tracked_matches=tuple(compiled.tracked_matches),
             unit_kinds={u.id: str(u.kind) for u in compiled.tournament.units},
+            **_group_points(compiled.tournament),
         )
 
     @property
@@ -294,3 +299,38 @@ class Forecast:
             out[column] = self.odds[column]
             out[f"{column}_se"] = self.se[column]
         return out
+
+
+def _group_points(tournament: Any) -> dict[str, Any]:
+    """Each group's points scheme and the points its clubs hold from known results and
+    deductions; a group with a withdrawn club is left out (its walkovers are not tracked)."""
+    spec = tournament.spec
+    withdrawn = {c.name for c in spec.clubs if c.excluded}
+    schemes: dict[str, tuple[int, int, int]] = {}
+    banked: dict[str, dict[str, float]] = {}
+    for unit in tournament.units:
+        if unit.kind != "group":
+            continue
+        clubs = [ref.club for ref in unit.inputs]
+        if any(club is None or club in withdrawn for club in clubs):
+            continue
+        points = unit.spec.points
+        schemes[unit.id] = (points.win, points.draw, points.loss)
+        banked[unit.id] = {str(club): 0.0 for club in clubs}
+    for r in spec.results:
+        table = banked.get(r.unit)
+        if table is None or r.home is None or r.away is None:
+            continue
+        win, draw, loss = schemes[r.unit]
+        if r.score is not None:
+            home, away = r.score
+            table[r.home] += win if home > away else draw if home == away else loss
+            table[r.away] += win if away > home else draw if home == away else loss
+        elif r.awarded_to is not None:
+            other = r.away if r.awarded_to == r.home else r.home
+            table[r.awarded_to] += win
+            table[other] += loss
+    for d in spec.deductions:
+        if d.unit in banked and d.club in banked[d.unit]:
+            banked[d.unit][d.club] -= d.points
+    return {"group_points": schemes, "banked_points": banked}

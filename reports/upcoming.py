@@ -115,7 +115,11 @@ def _match_rows(table: Any) -> list[list[str]]:
 def _group_rows(group: Any) -> list[list[str]]:
     rows = []
     for club in group.positions.index:
-        cells = [str(club), f"{group.expected_position[club]:.2f}"]
+        points = group.expected_points
+        cells = [str(club)]
+        if points is not None:
+            cells.append(f"{points[club]:.1f}")
+        cells.append(f"{group.expected_position[club]:.2f}")
         cells += [
             _pct(group.positions.at[club, k], group.se.at[club, k]) for k in group.positions.columns
         ]
@@ -139,15 +143,16 @@ def _intro(forecast: Forecast, table: Any, _: Gettext) -> str:
 
 
 _GROUP_NOTE = (
-    "Projected final table of each group whose clubs are known: the chance of each "
-    "position and the expected position (the simulator does not tally points, so expected "
-    "points are not given)."
+    "Projected final table of each group whose clubs are known: expected points (the points "
+    "already held plus each upcoming match's points weighted by its odds), the expected "
+    "position and the chance of each position."
 )
 _NONE = "No upcoming match has both clubs known before the season is simulated (draws decide them)."
 
 
-def _headers(n_positions: int, _: Gettext) -> list[str]:
-    return [_("Club"), _("Expected position")] + [
+def _headers(n_positions: int, _: Gettext, points: bool = True) -> list[str]:
+    first = [_("Club"), _("Expected points")] if points else [_("Club")]
+    return [*first, _("Expected position")] + [
         _("%(k)s.") % {"k": k} for k in range(1, n_positions + 1)
     ]
 
@@ -174,9 +179,8 @@ def upcoming_markdown(forecast: Forecast, _: Gettext = _identity) -> str | None:
         parts.append(_(_GROUP_NOTE))
         for group in groups:
             parts.append("### " + _("Group %(unit)s") % {"unit": group.unit})
-            parts.append(
-                _md_table(_headers(len(group.positions.columns), _), 1, _group_rows(group))
-            )
+            header = _headers(len(group.positions.columns), _, group.expected_points is not None)
+            parts.append(_md_table(header, 1, _group_rows(group)))
     return "\n\n".join(parts)
 
 
@@ -213,14 +217,10 @@ def upcoming_html(forecast: Forecast, _: Gettext = _identity) -> dict[str, Any] 
     if groups:
         out["group_note"] = _(_GROUP_NOTE)
         for group in groups:
-            n = len(group.positions.columns)
+            header = _headers(len(group.positions.columns), _, group.expected_points is not None)
             title = _("Group %(unit)s") % {"unit": group.unit}
-            out["groups"].append(
-                (
-                    title,
-                    Table(title, _headers(n, _), _group_rows(group), ["text"] + ["num"] * (n + 1)),
-                )
-            )
+            classes = ["text"] + ["num"] * (len(header) - 1)
+            out["groups"].append((title, Table(title, header, _group_rows(group), classes)))
     return out
 
 
@@ -229,7 +229,8 @@ def upcoming_record(forecast: Forecast) -> dict[str, Any]:
 
     ``matches``: [{unit, match, home, away, neutral, p_home, p_draw, p_away, se_home,
     se_draw, se_away, n_seasons}]; ``groups``: [{unit, n_seasons, clubs: [{club,
-    expected_position, p_position: [P(1), P(2), ...], se_position: [...]}]}].
+    expected_points (null when unknown), expected_position, p_position: [P(1), P(2), ...],
+    se_position: [...]}]}].
     """
     table, groups = _sections(forecast)
     record: dict[str, Any] = {}
@@ -250,10 +251,14 @@ def upcoming_record(forecast: Forecast) -> dict[str, Any]:
             {
                 "unit": g.unit,
                 "n_seasons": int(g.n_seasons),
-                "expected_points": None,
                 "clubs": [
                     {
                         "club": str(club),
+                        "expected_points": (
+                            None
+                            if g.expected_points is None
+                            else round(float(g.expected_points[club]), 6)
+                        ),
                         "expected_position": round(float(g.expected_position[club]), 6),
                         "p_position": [round(float(v), 6) for v in g.positions.loc[club]],
                         "se_position": [round(float(v), 6) for v in g.se.loc[club]],

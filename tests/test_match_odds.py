@@ -108,3 +108,42 @@ def test_departmental_example(repo: Path) -> None:
     for group in group_projections(result):
         np.testing.assert_allclose(group.positions.sum(axis=1), 1.0, atol=1e-12)
         np.testing.assert_allclose(group.positions.sum(axis=0), 1.0, atol=1e-12)
+
+
+def test_expected_points_are_the_mean_points_of_the_kept_seasons(
+    tiny: forecast.Forecast,
+) -> None:
+    """Counted season by season from the kept match results (3-1-0), the mean points of
+    each club equal the projection's expected points: exact, since a mean is linear."""
+    records = tiny.seasons
+    points: dict[str, np.ndarray] = {}
+    for j, match in enumerate(records.tracked_matches):
+        if match.unit != "L":
+            continue
+        result = records.match_results[:, j]  # 0 first wins, 1 draw, 2 second wins
+        for club, win_code in ((match.first, 0), (match.second, 2)):
+            gained = np.where(result == win_code, 3, np.where(result == 1, 1, 0))
+            points[club] = points.get(club, 0) + gained
+    (group,) = group_projections(tiny)
+    for club, per_season in points.items():
+        assert group.expected_points[club] == pytest.approx(per_season.mean(), abs=1e-9)
+
+
+def test_expected_points_count_known_results_and_deductions(tmp_path: Path) -> None:
+    played = TINY + (
+        '\n[[results]]\nunit = "L"\nhome = "Alpha"\naway = "Beta"\nscore = [2, 0]\n'
+        '\n[[deductions]]\nunit = "L"\nclub = "Gamma"\npoints = 2\n'
+    )
+    path = tmp_path / "played.toml"
+    path.write_text(played, encoding="utf-8")
+    run = forecast.simulate(forecast.load(path), 4_000, seed=5, keep_seasons=True)
+    (group,) = group_projections(run)
+    upcoming = match_odds(run)
+    # Alpha: 3 banked and 5 matches to play; Gamma: 2 taken off and 6 to play.
+    for club, banked, n_left in (("Alpha", 3.0, 5), ("Beta", 0.0, 5), ("Gamma", -2.0, 6)):
+        mine = upcoming[(upcoming["home"] == club) | (upcoming["away"] == club)]
+        assert len(mine) == n_left
+        at_home = mine["home"] == club
+        p_win = np.where(at_home, mine["p_home"], mine["p_away"])
+        expected = banked + float(np.sum(3 * p_win + mine["p_draw"]))
+        assert group.expected_points[club] == pytest.approx(expected, abs=1e-9)
