@@ -134,8 +134,10 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
     n = max(int(forecast.n_seasons), 1)
     # One pass over the slot names and one matrix for every group: a District Stage has
     # thousands of groups, and a .loc per group over sparse club columns took minutes.
-    matches = match_odds(forecast) if records.match_results is not None else pd.DataFrame(
-        columns=["unit"]
+    matches = (
+        match_odds(forecast)
+        if records.match_results is not None
+        else pd.DataFrame(columns=["unit"])
     )
     positions_of = _position_slots(records.slot_names)
     row_of = {slot: i for i, slot in enumerate(slot_odds.index)}

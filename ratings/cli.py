@@ -349,9 +349,7 @@ def _check_out(path: str | None, option: str = "--out") -> None:
         )
     folder = out.parent
     if not folder.is_dir():
-        raise DataError(
-            f"folder {str(folder)!r} does not exist", file=path, hint="create it first"
-        )
+        raise DataError(f"folder {str(folder)!r} does not exist", file=path, hint="create it first")
     if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
         raise DataError("cannot be written here", file=path, hint="choose a writable place")
 

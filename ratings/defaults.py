@@ -215,9 +215,7 @@ def defaults_from_mapping(data: Mapping[str, Any], where: str = "<defaults>") ->
                 else:
                     limits = _ELO_RANGES.get(f.name, _FINITE)
                     number = _number(elo_table, f.name, f"elo.{f.name}", where, limits)
-                    elo_kwargs[f.name] = (
-                        int(number) if f.name == "provisional_matches" else number
-                    )
+                    elo_kwargs[f.name] = int(number) if f.name == "provisional_matches" else number
         elo = EloParams(k=k_table, **elo_kwargs) if k_table else EloParams(**elo_kwargs)
         se: dict[str, float] = {}
         for section, table in dict(data.get("standard_errors", {})).items():

@@ -703,9 +703,7 @@ def _goals(text: str | None, file: str, line: int, column: str) -> int:
     return goals
 
 
-def _metres(
-    text: str | None, file: str, line: int, column: str, *, empty_ok: bool = True
-) -> float:
+def _metres(text: str | None, file: str, line: int, column: str, *, empty_ok: bool = True) -> float:
     """An altitude cell in metres; NaN for an empty cell when ``empty_ok``."""
     value = (text or "").strip()
     if not value and empty_ok:

@@ -225,8 +225,7 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
             change = _change95(block.at[club, f"{key}_diff"], block.at[club, f"{key}_diff_se"])
             names = textwrap.wrap(str(club), club_width) or [""]
             lines.append(
-                f"  {names[0]:<{club_width}}  "
-                f"{_pct(base):>5} -> {_pct(scen):>5}  ({change})"
+                f"  {names[0]:<{club_width}}  {_pct(base):>5} -> {_pct(scen):>5}  ({change})"
             )
             lines += [f"    {more}" for more in names[1:]]
     return "\n".join(lines)

@@ -325,7 +325,7 @@ def test_output_folder_refuses_foreign_files_and_a_second_run(tmp_path: Path) ->
     out.mkdir()
     (out / "odds.csv").write_text("an earlier version's output")
     (out / "notes.txt").write_text("mine")
-    with pytest.raises(InputError, match="holds 'notes.txt'.*hint: give an empty or new"):
+    with pytest.raises(InputError, match=r"holds 'notes\.txt'.*hint: give an empty or new"):
         OutputFolder(out).reserve()
     (out / "notes.txt").unlink()
     with OutputFolder(out), pytest.raises(InputError, match="another copa-forecast run"):

@@ -177,6 +177,7 @@ def test_run_as_of_through_the_command_line(
     common = ["--sims", str(SIMS), "--seed", "3", "--threads", "1", "-q", "--no-charts"]
     assert main(["run", "all/tiny.toml", "--as-of", "2006-10-01", "--out", "cut", *common]) == 0
     assert main(["run", "early/tiny.toml", "--out", "early_out", *common]) == 0
+
     # The same table; the '#' provenance lines name the two different config files.
     def table(folder: str) -> list[str]:
         text = (tmp_path / folder / "odds.csv").read_text(encoding="utf-8")

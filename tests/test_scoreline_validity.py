@@ -122,7 +122,7 @@ WIDE_AND_DRIFTING = """
 def test_table_size_does_not_depend_on_the_ratings(tmp_path: Path, body: str) -> None:
     tournament = forecast.load(SEASON_2006, [_overlay(tmp_path, "extreme", body)])
     program = compile_tournament(tournament).program
-    rows = int(round(2 * D_LIMIT / D_STEP)) + 1
+    rows = round(2 * D_LIMIT / D_STEP) + 1
     assert program.score_table.shape[0] == program.et_table.shape[0] == rows
     assert program.d_min == -D_LIMIT and program.d_step == D_STEP
     assert program.goal_difference_cdf.shape[0] == 2 * rows
@@ -154,12 +154,24 @@ def two_matches(tmp_path_factory: pytest.TempPathFactory) -> forecast.Tournament
         clubs=[club(name, 1500.0) for name in "ABCD"],
         venues={"Mid": 0.0},
         groups=[
-            {"id": "G", "clubs": ["A", "B"], "rounds": 1, "venue": "Mid",
-             "tiebreak": ["points", "lots"]}
+            {
+                "id": "G",
+                "clubs": ["A", "B"],
+                "rounds": 1,
+                "venue": "Mid",
+                "tiebreak": ["points", "lots"],
+            }
         ],
         ties=[
-            {"id": "T", "a": "C", "b": "D", "legs": 1, "host": "neutral", "venue": "Mid",
-             "resolution": ["aggregate_goals", "penalties"]}
+            {
+                "id": "T",
+                "a": "C",
+                "b": "D",
+                "legs": 1,
+                "host": "neutral",
+                "venue": "Mid",
+                "resolution": ["aggregate_goals", "penalties"],
+            }
         ],
         outcomes=[{"id": "top", "name": "Tops the group", "slots": ["G#1"]}],
         model=FLAT,

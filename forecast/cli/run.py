@@ -187,8 +187,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         names = ", ".join(n if "." in n else f"{n}/" for n in dict.fromkeys(shown))
         folder_text = f"{out_dir}{'' if str(out_dir).endswith('/') else '/'}"
         # Wrapped like the table; a long path goes on a line of its own, never cut.
-        print("\n" + textwrap.fill(f"Wrote {names} to {folder_text}", _terminal_width(),
-                                   break_long_words=False, break_on_hyphens=False))
+        print(
+            "\n"
+            + textwrap.fill(
+                f"Wrote {names} to {folder_text}",
+                _terminal_width(),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
     return 0
 
 

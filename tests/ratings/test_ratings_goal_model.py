@@ -133,8 +133,10 @@ def test_floor_leaves_valid_grids_alone() -> None:
     lam_a, lam_b = expected_goals(d, model)
     assert np.all(1 + np.maximum(lam_a, lam_b) * model.rho > 0)
     np.testing.assert_allclose(
-        scoreline_grid(lam_a, lam_b, model.rho), _plain_dixon_coles(lam_a, lam_b, model.rho),
-        rtol=1e-12, atol=1e-300,
+        scoreline_grid(lam_a, lam_b, model.rho),
+        _plain_dixon_coles(lam_a, lam_b, model.rho),
+        rtol=1e-12,
+        atol=1e-300,
     )
 
 

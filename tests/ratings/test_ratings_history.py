@@ -116,10 +116,10 @@ def test_reads_the_copa_peru_columns(tmp_path: Path) -> None:
         + "2006-12-15,2006,National,Final,2,Lima FC,Cusco FC,1,0,FALSE,Lima,100,Lima,100,"
         "Cusco,3400\n"
         # a home match at a ground other than the host's city (venue given)
-        + "2007-11-04,2007,Regional,Group,RR,Lima FC,Puno FC,0,0,FALSE,Ica,400,Lima,100,"
+         + "2007-11-04,2007,Regional,Group,RR,Lima FC,Puno FC,0,0,FALSE,Ica,400,Lima,100,"
         "Puno,3800\n"
         # a neutral ground of known altitude, and one of unknown altitude
-        + "2017-12-10,2017,National,Final group,single,Puno FC,Cusco FC,1,1,TRUE,Lima,100,"
+         + "2017-12-10,2017,National,Final group,single,Puno FC,Cusco FC,1,1,TRUE,Lima,100,"
         "Puno,3800,Cusco,3400\n"
         + "2017-12-13,2017,National,Final group,,Puno FC,Lima FC,3,1,TRUE,,,Puno,3800,"
         "Lima,100\n",
@@ -165,7 +165,7 @@ def test_bad_copa_peru_cells(tmp_path: Path, column: str, value: str, fragment: 
     cells = dict(
         zip(
             COPA_HEADER.strip().split(","),
-            "2006-12-08,2006,National,Final,1,A,B,2,0,FALSE,X,100,X,100,Y,200".split(","),
+            "2006-12-08,2006,National,Final,1,A,B,2,0,FALSE,X,100,X,100,Y,200".split(","),  # noqa: SIM905
             strict=True,
         )
     )
