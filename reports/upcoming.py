@@ -157,6 +157,25 @@ def _headers(n_positions: int, _: Gettext, points: bool = True) -> list[str]:
     ]
 
 
+#: Most upcoming matches and group tables a report page lists (in fixture order): a District
+#: Stage has thousands; odds.json lists them all.
+MAX_MATCHES_SHOWN = 48
+MAX_GROUPS_SHOWN = 12
+
+
+def _for_the_page(table: Any, groups: list[Any], _: Gettext) -> tuple[Any, list[Any], str, str]:
+    """The matches and groups a page shows, and the sentences saying what was cut."""
+    cut = _("The report shows the first %(shown)s of %(total)s; odds.json lists them all.")
+    match_note = group_note = ""
+    if len(table) > MAX_MATCHES_SHOWN:
+        match_note = cut % {"shown": MAX_MATCHES_SHOWN, "total": f"{len(table):,}"}
+        table = table.head(MAX_MATCHES_SHOWN)
+    if len(groups) > MAX_GROUPS_SHOWN:
+        group_note = cut % {"shown": MAX_GROUPS_SHOWN, "total": f"{len(groups):,}"}
+        groups = groups[:MAX_GROUPS_SHOWN]
+    return table, groups, match_note, group_note
+
+
 def upcoming_markdown(forecast: Forecast, _: Gettext = _identity) -> str | None:
     """The body of report.md's "Upcoming matches" section (Markdown); None for a forecast
     that kept no seasons (a hand-made one: the run command keeps them whenever a match's
@@ -172,11 +191,13 @@ def upcoming_markdown(forecast: Forecast, _: Gettext = _identity) -> str | None:
             else _("Not available: %(n)s.") % {"n": note}
         )
     parts = []
+    table, groups, match_note, group_note = _for_the_page(table, groups, _)
     if not table.empty:
         header = [_("Unit"), _("Home"), _("Away"), _("Home win"), _("Draw"), _("Away win")]
-        parts += [_intro(forecast, table, _), _md_table(header, 3, _match_rows(table))]
+        intro = " ".join(filter(None, [_intro(forecast, table, _), match_note]))
+        parts += [intro, _md_table(header, 3, _match_rows(table))]
     if groups:
-        parts.append(_(_GROUP_NOTE))
+        parts.append(" ".join(filter(None, [_(_GROUP_NOTE), group_note])))
         for group in groups:
             parts.append("### " + _("Group %(unit)s") % {"unit": group.unit})
             header = _headers(len(group.positions.columns), _, group.expected_points is not None)
@@ -208,14 +229,15 @@ def upcoming_html(forecast: Forecast, _: Gettext = _identity) -> dict[str, Any] 
     if table.empty and not groups:
         out["intro"] = upcoming_markdown(forecast, _) or ""
         return out
+    table, groups, match_note, group_note = _for_the_page(table, groups, _)
     if not table.empty:
         header = [_("Unit"), _("Home"), _("Away"), _("Home win"), _("Draw"), _("Away win")]
-        out["intro"] = _intro(forecast, table, _)
+        out["intro"] = " ".join(filter(None, [_intro(forecast, table, _), match_note]))
         out["table"] = Table(
             _("Upcoming matches"), header, _match_rows(table), ["text"] * 3 + ["num"] * 3
         )
     if groups:
-        out["group_note"] = _(_GROUP_NOTE)
+        out["group_note"] = " ".join(filter(None, [_(_GROUP_NOTE), group_note]))
         for group in groups:
             header = _headers(len(group.positions.columns), _, group.expected_points is not None)
             title = _("Group %(unit)s") % {"unit": group.unit}

@@ -472,7 +472,8 @@ def test_check_prints_each_shipped_scenario(name: str) -> None:
         capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=REPO,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert f"Scenario: {SCENARIOS / name}" in done.stdout
+    # Shown relative to the working directory (the repository here), never absolute.
+    assert f"Scenario: configs/scenarios/{name}" in done.stdout
     assert f"Scenario '{read_scenario(SCENARIOS / name).name}'" in done.stdout
 
 
