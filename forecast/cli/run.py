@@ -150,13 +150,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 keep_slots=keep_slots,
                 keep_max=None if args.given else KEEP_SEASONS_MAX,
             )
+        from reports.i18n import translator
+
+        _ = translator(args.lang).gettext
         assumptions = tuple(tournament.spec.season.assumptions)
         if args.given:
             simulated = forecast.n_seasons
             forecast = forecast.given(*args.given)
             assumptions += (
-                f"Conditional forecast: given {' and '.join(args.given)} "
-                f"({forecast.n_seasons:,} of {simulated:,} simulated seasons).",
+                _("Conditional forecast: given %(given)s (%(n)s of %(of)s simulated seasons).")
+                % {
+                    "given": _(" and ").join(args.given),
+                    "n": f"{forecast.n_seasons:,}",
+                    "of": f"{simulated:,}",
+                },
             )
         season = tournament.spec.season
         context = reports.RunContext(
@@ -190,7 +197,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(
             "\n"
             + textwrap.fill(
-                f"Wrote {names} to {folder_text}",
+                _("Wrote %(names)s to %(folder)s") % {"names": names, "folder": folder_text},
                 _terminal_width(),
                 break_long_words=False,
                 break_on_hyphens=False,
