@@ -180,7 +180,10 @@ def test_a_season_of_10000_entrants_runs(tmp_path: Path) -> None:
     config = _big(tmp_path, 10_000)
     status, peak, err = _cli("check", config)
     assert status == 0, err
-    assert peak < 512
+    # Usually about 130 MiB; once 519 MiB in a CI run (transparent huge pages can make a
+    # sparsely touched allocation resident), so the bound is 1 GiB: still far below the
+    # quadratic cost (the issue measured 23 GB for 4,000 clubs).
+    assert peak < 1024
     out = tmp_path / "out"
     status, peak, err = _cli(
         "run", config, "--sims", "2000", "--quiet", "--no-charts", "--out", str(out)

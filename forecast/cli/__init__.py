@@ -69,19 +69,20 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``copa-forecast`` script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    # Light modules, bound before anything can be interrupted: the except clauses need them.
     from forecast.errors import InputError
     from ratings.errors import DataError
 
     # Every clean-up (temporaries, staging folders, locks) already runs for Ctrl-C; a kill
-    # from a job runner or a closed terminal takes the same path. Only the main thread may
-    # set handlers (a caller running main() in another thread keeps Python's defaults).
+    # from a job runner or a closed terminal takes the same path. Set first, so that a
+    # signal while the commands' modules load is one line too. Only the main thread may set
+    # handlers (a caller running main() in another thread keeps Python's defaults).
     handlers = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGHUP):
             handlers[signum] = signal.signal(signum, _raise_terminated)
     try:
+        args = build_parser().parse_args(argv)
         status = args.func(args)
     except (InputError, DataError) as exc:
         sys.stderr.write(f"copa-forecast: error: {exc}\n")
