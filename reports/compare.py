@@ -165,7 +165,7 @@ def compare_markdown(comparison: Comparison, context: RunContext) -> str:
     """compare.md: the method, then per scenario its question and two tables.
 
     The first table ranks clubs by the absolute change in the key column (promotion, else
-    champion) and shows baseline, scenario and change ± 2 standard errors for it and for
+    champion) and shows baseline, scenario and change with its 95% margin for it and for
     the champion; the second gives the change in every column.
     """
     meta = comparison.base.forecast.metadata
@@ -190,7 +190,8 @@ def compare_markdown(comparison: Comparison, context: RunContext) -> str:
             "batches with seeds derived from the seed above, each batch is run for the "
             "baseline and every scenario, and the error is the standard deviation of the "
             f"per-batch differences divided by √{comparison.batches}. Changes are in "
-            "percentage points, ± two standard errors."
+            f"percentage points with their 95% margin: ± {_factor(comparison):.2f} standard "
+            f"errors (Student's t with {comparison.batches - 1} degrees of freedom)."
         ),
     ]
     for scenario in comparison.scenarios:
@@ -200,8 +201,11 @@ def compare_markdown(comparison: Comparison, context: RunContext) -> str:
 
 def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> str:
     """A compact summary: per scenario the ``top`` clubs whose key column moved most, the
-    change with its 95% margin (±1.96 standard errors); no line wider than ``width``."""
+    change with its 95% margin (Student's t over the batch means, as in compare.md); no line
+    wider than ``width``."""
     import textwrap
+
+    factor = _factor(comparison)
 
     def wrap(text: str, indent: str = "  ") -> list[str]:
         return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ")
@@ -222,7 +226,9 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
         club_width = min(max([4, *(len(str(c)) for c in order[:top])]), width - 36)
         for club in order[:top]:
             base, scen = block.at[club, f"{key}_base"], block.at[club, f"{key}_scenario"]
-            change = _change95(block.at[club, f"{key}_diff"], block.at[club, f"{key}_diff_se"])
+            change = _change95(
+                block.at[club, f"{key}_diff"], block.at[club, f"{key}_diff_se"], factor
+            )
             names = textwrap.wrap(str(club), club_width) or [""]
             lines.append(
                 f"  {names[0]:<{club_width}}  {_pct(base):>5} -> {_pct(scen):>5}  ({change})"
@@ -231,16 +237,9 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
     return "\n".join(lines)
 
 
-def _change95(diff: float, se: float) -> str:
-    """``+3.2 ± 0.4`` in percentage points with its 95% margin; ``0`` for no change."""
-    if diff is None or math.isnan(diff):
-        return "n/a"
-    if diff == 0.0 and se == 0.0:
-        return "0"
-    error = f"{100 * 1.96 * se:.1f}"
-    if error == "0.0" and se > 0:
-        error = "<0.1"
-    return f"{100 * diff:+.1f} ± {error}"
+def _change95(diff: float, se: float, factor: float) -> str:
+    """The terminal's change: as :func:`_change`."""
+    return _change(diff, se, factor)
 
 
 def compare_files(comparison: Comparison, context: RunContext) -> dict[str, str]:
@@ -281,6 +280,7 @@ def _scenario_section(comparison: Comparison, scenario: ScenarioRun) -> list[str
         parts.append(scenario.info.description)
     headline = list(dict.fromkeys([key, "champion"]))
     order = _by_change(block, key)
+    factor = _factor(comparison)
     header = ["Club", "Department"]
     for column in headline:
         title = names.get(column, column)
@@ -292,22 +292,27 @@ def _scenario_section(comparison: Comparison, scenario: ScenarioRun) -> list[str
             row += [
                 _pct(block.at[club, f"{column}_base"]),
                 _pct(block.at[club, f"{column}_scenario"]),
-                _change(block.at[club, f"{column}_diff"], block.at[club, f"{column}_diff_se"]),
+                _change(
+                    block.at[club, f"{column}_diff"], block.at[club, f"{column}_diff_se"], factor
+                ),
             ]
         rows.append(row)
     parts.append(
         f"Clubs ranked by the size of the change in “{names.get(key, key)}”; "
-        "probabilities in percent, changes in percentage points ± two standard errors."
+        "probabilities in percent, changes in percentage points with their 95% margin."
     )
     parts.append(_table(header, rows, right_from=2))
     columns = comparison.columns(scenario)
     every = [
         [_escape(str(club))]
-        + [_change(block.at[club, f"{c}_diff"], block.at[club, f"{c}_diff_se"]) for c in columns]
+        + [
+            _change(block.at[club, f"{c}_diff"], block.at[club, f"{c}_diff_se"], factor)
+            for c in columns
+        ]
         for club in order
     ]
     parts.append(
-        "### Change in every column\n\nPercentage points ± two standard errors; `n/a` where "
+        "### Change in every column\n\nPercentage points with their 95% margin; `n/a` where "
         "only one of the two runs has the column."
     )
     parts.append(_table(["Club", *(names.get(c, c) for c in columns)], every, right_from=1))
@@ -335,13 +340,14 @@ def _pct(p: float) -> str:
     return f"{100 * p:.1f}"
 
 
-def _change(diff: float, se: float) -> str:
-    """``+3.2 ± 0.4`` in percentage points with two standard errors; ``0`` for no change."""
+def _change(diff: float, se: float, factor: float) -> str:
+    """``+3.2 ± 0.4`` in percentage points with its 95% margin (``factor`` standard
+    errors, :func:`reports.tables.batch_margin_factor`); ``0`` for no change."""
     if diff is None or math.isnan(diff):
         return "n/a"
     if diff == 0.0 and se == 0.0:
         return "0"
-    error = f"{200 * se:.1f}"
+    error = f"{100 * factor * se:.1f}"
     if error == "0.0" and se > 0:
         error = "<0.1"
     return f"{100 * diff:+.1f} ± {error}"
@@ -372,3 +378,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return str(value)
+
+
+def _factor(comparison: Comparison) -> float:
+    from reports.tables import batch_margin_factor
+
+    return batch_margin_factor(comparison.batches)

@@ -263,10 +263,14 @@ def _compare_table(
     record: Mapping[str, Any], label: str, key: str, tr: Translator | None = None
 ) -> OddsTable:
     """One scenario's table of compare.html: per club the baseline, the scenario and the
-    change (± two standard errors) of the key column and the champion column, ranked by the
-    size of the change in the key column; a phone shows the scenario and the change."""
+    change (with its 95% margin: Student's t over the batch means) of the key column and the
+    champion column, ranked by the size of the change in the key column; a phone shows the
+    scenario and the change."""
+    from reports.tables import batch_margin_factor
+
     tr = tr or translator()
     _ = tr.gettext
+    factor = batch_margin_factor(record["metadata"].get("batches") or 16)
     clubs = record["clubs"]
     columns = list(dict.fromkeys([key, "champion"]))
     notes = []
@@ -340,7 +344,7 @@ def _compare_table(
                     )
                 )
             diff = _num(numbers.get(f"{column}_diff"))
-            change = _change(diff, numbers.get(f"{column}_diff_se"), tr)
+            change = _change(diff, numbers.get(f"{column}_diff_se"), tr, factor)
             text, _sep, margin = change.partition(" ± ")
             cells.append(
                 OddsCell(
@@ -766,13 +770,14 @@ def _pct(value: Any, tr: Translator | None = None) -> str:
     return f"{100 * p:.1f}"
 
 
-def _change(diff: Any, se: Any, tr: Translator | None = None) -> str:
+def _change(diff: Any, se: Any, tr: Translator | None = None, factor: float = 2.0) -> str:
+    """A change in percentage points ± ``factor`` standard errors (its 95% margin)."""
     d, s = _num(diff), _num(se)
     if math.isnan(d):
         return tr.gettext("n/a") if tr is not None else "n/a"
     if d == 0.0 and s == 0.0:
         return "0"
-    error = f"{200 * s:.1f}" if not math.isnan(s) else "?"
+    error = f"{100 * factor * s:.1f}" if not math.isnan(s) else "?"
     if error == "0.0":
         error = "<0.1"
     return f"{100 * d:+.1f} ± {error}"

@@ -189,3 +189,12 @@ def test_bad_input_is_one_line_and_exit_2(workdir: Path, args: list[str], words:
     for word in words:
         assert word in lines[0], lines[0]
     assert not (workdir / "never").exists()
+
+
+def test_batch_margin_is_students_t() -> None:
+    """Compare's 95% margin over B batch means is t(B - 1), not the normal's 1.96."""
+    from reports.tables import batch_margin_factor
+
+    assert batch_margin_factor(16) == pytest.approx(2.131, abs=1e-3)
+    assert batch_margin_factor(10) == pytest.approx(2.262, abs=1e-3)
+    assert batch_margin_factor(1000) == pytest.approx(1.962, abs=1e-3)

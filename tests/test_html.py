@@ -210,6 +210,7 @@ def test_compare_html_from_a_compare_record() -> None:
     images = [attrs for tag, attrs in tags if tag == "img"]
     assert len(images) == 1 and str(images[0]["src"]).startswith("data:image/png;base64,")
     assert "The 2010 rule" in text and "Beta &lt;b&gt;" in text
-    assert '>+5.0<span class="pm">±0.8</span>' in text  # two standard errors
-    assert '>-3.0<span class="pm">±0.8</span>' in text
+    # 95% margins over 10 batch means: Student's t with 9 degrees of freedom, 2.26 SE.
+    assert '>+5.0<span class="pm">±0.9</span>' in text
+    assert '>-3.0<span class="pm">±0.9</span>' in text
     assert "https://" not in text
