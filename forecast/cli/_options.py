@@ -12,14 +12,19 @@ import sys
 from typing import Any
 
 __all__ = [
+    "DEFAULT_PRECISION",
+    "DEFAULT_SIMS",
+    "DEFAULT_SIMS_CAP",
     "LANGUAGES",
     "MAX_SEASONS",
     "MAX_THREADS",
     "Progress",
     "add_run_options",
     "add_season_options",
+    "add_sims_options",
     "non_negative_int",
     "out_dir",
+    "planned_sims",
     "positive_float",
     "positive_int",
     "precision_target",
@@ -55,6 +60,43 @@ def add_season_options(parser: argparse.ArgumentParser, *, overlays: bool = True
             metavar="FILE",
             help="scenario overlay (repeatable; later ones win)",
         )
+
+
+#: Exact number of seasons without --precision: every standard error is then at most
+#: 0.5/sqrt(200,000) ~ 0.0011, a tenth of a percentage point.
+DEFAULT_SIMS = 200_000
+#: The most seasons --precision may use when --sims is not given.
+DEFAULT_SIMS_CAP = 2_000_000
+#: --precision without a value: a tenth of a percentage point.
+DEFAULT_PRECISION = 0.001
+
+
+def add_sims_options(parser: argparse.ArgumentParser, *, each: str = "") -> None:
+    """--sims and --precision as run and timeline take them (``each``: e.g. " at each
+    date", put into the help)."""
+    parser.add_argument(
+        "--sims",
+        type=season_count,
+        default=None,
+        metavar="N",
+        help=f"seasons to simulate{each} (default {DEFAULT_SIMS:,}); with --precision, the "
+        f"most to simulate (default {DEFAULT_SIMS_CAP:,})",
+    )
+    parser.add_argument(
+        "--precision",
+        type=precision_target,
+        nargs="?",
+        const=DEFAULT_PRECISION,
+        default=None,
+        metavar="P",
+        help=f"stop{each} once every standard error is at most P (a probability, e.g. "
+        f"0.002; P defaults to {DEFAULT_PRECISION} when the flag is given alone)",
+    )
+
+
+def planned_sims(args: argparse.Namespace) -> int:
+    """The seasons a run plans: --sims, else the default (with --precision, the cap)."""
+    return int(args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP))
 
 
 def add_run_options(parser: argparse.ArgumentParser, *, out_help: str, quiet_help: str) -> None:

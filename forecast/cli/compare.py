@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from forecast.cli._options import (
+    DEFAULT_SIMS,
     Progress,
     add_run_options,
     add_season_options,
     positive_int,
     season_count,
 )
-from forecast.cli.run import DEFAULT_SIMS, _import_reports, default_out_dir
+from forecast.cli.run import _import_reports, default_out_dir
 
 __all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
 

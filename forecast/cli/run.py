@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forecast.cli._options import (
+    DEFAULT_PRECISION,
+    DEFAULT_SIMS,
+    DEFAULT_SIMS_CAP,
     Progress,
     add_run_options,
     add_season_options,
-    precision_target,
-    season_count,
+    add_sims_options,
+    planned_sims,
 )
 from forecast.cli.timeline import add_as_of_option
 from forecast.errors import InputError
@@ -29,14 +32,6 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 __all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out_dir", "register"]
-
-#: Exact number of seasons without --precision: every standard error is then at most
-#: 0.5/sqrt(200,000) ~ 0.0011, a tenth of a percentage point.
-DEFAULT_SIMS = 200_000
-#: The most seasons --precision may use when --sims is not given.
-DEFAULT_SIMS_CAP = 2_000_000
-#: --precision without a value: a tenth of a percentage point.
-DEFAULT_PRECISION = 0.001
 
 
 #: The most seasons whose outcomes are kept for match importance (the first ones; also at
@@ -55,24 +50,7 @@ def register(commands: Any) -> None:
         "seed gives the same numbers for any --threads.",
     )
     add_season_options(parser)
-    parser.add_argument(
-        "--sims",
-        type=season_count,
-        default=None,
-        metavar="N",
-        help=f"seasons to simulate (default {DEFAULT_SIMS:,}); with --precision, the most to "
-        f"simulate (default {DEFAULT_SIMS_CAP:,})",
-    )
-    parser.add_argument(
-        "--precision",
-        type=precision_target,
-        nargs="?",
-        const=DEFAULT_PRECISION,
-        default=None,
-        metavar="P",
-        help="stop once every standard error is at most P (a probability, e.g. 0.002; "
-        f"P defaults to {DEFAULT_PRECISION} when the flag is given alone)",
-    )
+    add_sims_options(parser)
     parser.add_argument(
         "--given",
         action="append",
@@ -110,7 +88,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from forecast.engine import display_path
 
     started = time.perf_counter()
-    n_sims = args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP)
+    n_sims = planned_sims(args)
     tournament = load(args.config, args.scenario, as_of=args.as_of)
     # Imported only now, so a bad file or option fails before pandas is loaded; but before
     # the output directory exists (see _import_reports).

@@ -65,8 +65,7 @@ def add_as_of_option(parser: argparse.ArgumentParser) -> None:
 
 
 def register(commands: Any) -> None:
-    from forecast.cli._options import precision_target, season_count
-    from forecast.cli.run import DEFAULT_PRECISION, DEFAULT_SIMS, DEFAULT_SIMS_CAP
+    from forecast.cli._options import add_sims_options
 
     parser = commands.add_parser(
         "timeline",
@@ -85,24 +84,7 @@ def register(commands: Any) -> None:
         help="forecast at these dates (YYYY-MM-DD, comma-separated) instead of the day before "
         "the first result and every date of the results",
     )
-    parser.add_argument(
-        "--sims",
-        type=season_count,
-        default=None,
-        metavar="N",
-        help=f"seasons to simulate at each date (default {DEFAULT_SIMS:,}); with --precision, "
-        f"the most to simulate (default {DEFAULT_SIMS_CAP:,})",
-    )
-    parser.add_argument(
-        "--precision",
-        type=precision_target,
-        nargs="?",
-        const=DEFAULT_PRECISION,
-        default=None,
-        metavar="P",
-        help="at each date, stop once every standard error is at most P "
-        f"(default {DEFAULT_PRECISION} when the flag is given alone)",
-    )
+    add_sims_options(parser, each=" at each date")
     parser.add_argument(
         "--top",
         type=_top_count,
@@ -163,13 +145,14 @@ def timeline_dates(tournament: Tournament, dates: list[date] | None) -> list[dat
 def _cmd_timeline(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.cli.run import DEFAULT_SIMS, DEFAULT_SIMS_CAP, _import_reports
+    from forecast.cli._options import planned_sims
+    from forecast.cli.run import _import_reports
     from forecast.config import load
     from forecast.engine import display_path
     from forecast.errors import InputError
 
     started = time.perf_counter()
-    n_sims = args.sims or (DEFAULT_SIMS if args.precision is None else DEFAULT_SIMS_CAP)
+    n_sims = planned_sims(args)
     full = load(args.config, args.scenario)
     dates = timeline_dates(full, args.dates)
     # Every date's season is loaded (and so checked) before anything is written.
