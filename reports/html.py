@@ -357,13 +357,7 @@ def _compare_table(
         where = _("region %(region)s") % {"region": region} if region else ""
         sub = " · ".join(p for p in (department, where) if p)
         rows.append((club, sub, cells))
-    renamed = [
-        _("“%(short)s” is “%(name)s”") % {"short": shorts[c], "name": full[c]}
-        for c in columns
-        if shorts[c] != full[c]
-    ]
-    if renamed:
-        notes.append(_("Column names shortened: %(names)s.") % {"names": "; ".join(renamed)})
+    notes += _renamed_note(columns, shorts, full, _)
     legend = _(
         "Shading: probabilities on each column's own scale (white lowest, blue highest); "
         "changes blue for a gain and orange for a loss, stronger for larger changes."
@@ -627,13 +621,7 @@ def odds_table_html(forecast: Forecast, lang: str = "en") -> OddsTable:
             cells.append(OddsCell(text, f"±{margin}" if margin else "", f"{p:.6g}", shades[c][i]))
         where = _("region %(region)s") % {"region": region}
         rows.append((club, f"{department} · {where}", cells))
-    renamed = [
-        _("“%(short)s” is “%(name)s”") % {"short": shorts[c], "name": full[c]}
-        for c in columns
-        if shorts[c] != full[c]
-    ]
-    if renamed:
-        notes.append(_("Column names shortened: %(names)s.") % {"names": "; ".join(renamed)})
+    notes += _renamed_note(columns, shorts, full, _)
     legend = _(
         "Shading: each column on its own scale, white for its lowest value and blue for its "
         "highest; a column where every club has the same chance stays white."
@@ -781,3 +769,17 @@ def _change(diff: Any, se: Any, tr: Translator | None = None, factor: float = 2.
     if error == "0.0":
         error = "<0.1"
     return f"{100 * d:+.1f} ± {error}"
+
+
+def _renamed_note(
+    columns: Sequence[str], shorts: Mapping[str, str], full: Mapping[str, str], _: Any
+) -> list[str]:
+    """The note naming every shortened column header in full (none when none was)."""
+    renamed = [
+        _("“%(short)s” is “%(name)s”") % {"short": shorts[c], "name": full[c]}
+        for c in columns
+        if shorts[c] != full[c]
+    ]
+    if not renamed:
+        return []
+    return [_("Column names shortened: %(names)s.") % {"names": "; ".join(renamed)}]
