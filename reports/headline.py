@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reports.i18n import N_, Translator, translator
-from reports.tables import champion_share, ranked, sort_column
+from reports.tables import Z95, champion_share, ranked, sort_column
 
 if TYPE_CHECKING:
     from forecast.config import Tournament
@@ -41,8 +41,6 @@ __all__ = [
     "table_columns",
 ]
 
-#: Half-width of a 95% interval in standard errors (normal approximation).
-Z95 = 1.96
 #: How the reports describe each shipped match model (``[model] defaults``).
 MODEL_TEXT = {
     "copa_peru": N_("the one fitted on Copa Perú matches"),

@@ -14,9 +14,14 @@ import pandas as pd
 
 from forecast.results import Forecast
 
+#: Half-width of a 95% interval in standard errors (normal approximation), the one interval
+#: convention of every text output (charts use the unrounded 1.959964, reports/charts/_style.py).
+Z95 = 1.96
+
 __all__ = [
     "IMPORTANCE_HEADER",
     "NO_IMPORTANCE",
+    "Z95",
     "champion_share",
     "importance_rows",
     "odds_table",

@@ -19,7 +19,7 @@ from forecast.conditions import MIN_KEPT_SEASONS
 from forecast.results import Forecast
 from reports.data import stop_reason
 from reports.i18n import translator
-from reports.tables import ranked, sort_column
+from reports.tables import Z95, ranked, sort_column
 
 if TYPE_CHECKING:
     from forecast.config import Tournament
@@ -37,8 +37,6 @@ __all__ = [
 
 #: The widest line printed.
 LINE_WIDTH = 80
-#: Half-width of a 95% interval in standard errors.
-Z95 = 1.96
 #: A probability cell: "100.0 ± 0.0" is the widest a cell needs, headers wrap to this.
 CELL_WIDTH = 13
 #: Fewer seasons than this behind a conditional forecast earn a warning (one threshold for

@@ -187,7 +187,7 @@ def timeline_html(
     results each date added, the method and the assumptions."""
     from reports.charts.timeline import timeline_clubs
     from reports.html import Table, _environment, png_size
-    from reports.tables import percent_with_error
+    from reports.tables import Z95, percent_with_error
 
     frame = timeline_frame(points)
     names = points[-1].forecast.names
@@ -203,7 +203,7 @@ def timeline_html(
             [
                 point.day.isoformat(),
                 str(len(point.tournament.spec.results)),
-                *(percent_with_error(odds[c], se[c]) for c in clubs),
+                *(percent_with_error(odds[c], Z95 * se[c]) for c in clubs),
             ]
         )
     odds_table = Table(f"{name} by date", header, rows, classes)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from reports.tables import percent_with_error
+from reports.tables import Z95, percent_with_error
 
 if TYPE_CHECKING:
     from forecast.results import Forecast
@@ -31,7 +31,6 @@ __all__ = [
     "upcoming_record",
 ]
 
-Z95 = 1.96
 Gettext = Callable[[str], str]
 
 
