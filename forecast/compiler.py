@@ -164,6 +164,7 @@ class TrackedMatch:
     first: str
     second: str
     label: str
+    neutral: bool = False  # played at a neutral venue (no host)
 
 
 @dataclass(frozen=True)
@@ -479,7 +480,13 @@ def _add_group(
             b.fix_track.append(len(b.tracked))
             venue = f" at {group.venue}" if group.venue != "home" else ""
             b.tracked.append(
-                TrackedMatch(unit.id, first, second, f"{unit.id}: {first} v {second}{venue}")
+                TrackedMatch(
+                    unit.id,
+                    first,
+                    second,
+                    f"{unit.id}: {first} v {second}{venue}",
+                    neutral=group.venue != "home",
+                )
             )
         else:
             b.fix_track.append(-1)
@@ -532,7 +539,11 @@ def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float], spec: S.Tourname
         leg = "first leg, " if tie.legs == 2 else ""
         b.tracked.append(
             TrackedMatch(
-                unit.id, first, second, f"{unit.id}: {first} v {second} ({leg}side a first)"
+                unit.id,
+                first,
+                second,
+                f"{unit.id}: {first} v {second} ({leg}side a first)",
+                neutral=tie.host == "neutral",
             )
         )
     else:

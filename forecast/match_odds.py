@@ -78,7 +78,7 @@ def match_odds(forecast: Forecast) -> pd.DataFrame:
             "match": [m.label for m in tracked],
             "home": [m.first for m in tracked],
             "away": [m.second for m in tracked],
-            "neutral": [" at " in m.label.partition(": ")[2] for m in tracked],
+            "neutral": [m.neutral for m in tracked],
             "p_home": p[:, 0],
             "p_draw": p[:, 1],
             "p_away": p[:, 2],

@@ -101,10 +101,11 @@ def test_departmental_example(repo: Path) -> None:
     result = forecast.simulate(season, 8192, seed=2, keep_seasons=True)
     table = match_odds(result)
     tracked = result.seasons.tracked_matches if result.seasons else ()
-    assert len(table) == len(tracked)
+    assert len(table) == len(tracked) > 0  # its groups of known clubs are tracked
     if len(table):
         total = table[["p_home", "p_draw", "p_away"]].sum(axis=1).to_numpy()
         np.testing.assert_allclose(total, 1.0, atol=1e-12)
+    assert group_projections(result)
     for group in group_projections(result):
         np.testing.assert_allclose(group.positions.sum(axis=1), 1.0, atol=1e-12)
         np.testing.assert_allclose(group.positions.sum(axis=0), 1.0, atol=1e-12)
@@ -147,3 +148,19 @@ def test_expected_points_count_known_results_and_deductions(tmp_path: Path) -> N
         p_win = np.where(at_home, mine["p_home"], mine["p_away"])
         expected = banked + float(np.sum(3 * p_win + mine["p_draw"]))
         assert group.expected_points[club] == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_neutral_tie_is_marked_neutral(tmp_path: Path) -> None:
+    """A one-match tie at a neutral venue between known clubs: no host (it was read from the
+    label before, and tie labels never said so)."""
+    text = TINY.replace(
+        'clubs = ["Alpha", "Beta", "Gamma", "Delta"]', 'clubs = ["Alpha", "Beta"]'
+    ).replace('a = "L#2"\nb = "L#1"', 'a = "Gamma"\nb = "Delta"\nlegs = 1\nhost = "neutral"')
+    assert text != TINY
+    path = tmp_path / "neutral.toml"
+    path.write_text(text, encoding="utf-8")
+    run = forecast.simulate(forecast.load(path), 2_000, seed=5, keep_seasons=True)
+    table = match_odds(run)
+    final = table[table["unit"] == "F"]
+    assert len(final) == 1 and bool(final["neutral"].iloc[0])
+    assert not table[table["unit"] == "L"]["neutral"].any()
