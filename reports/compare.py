@@ -22,6 +22,7 @@ from forecast.comparison import Comparison, ScenarioRun
 from reports._atomic import write_atomically
 from reports.context import RunContext
 from reports.data import FLOAT_FORMAT
+from reports.tables import change_with_margin
 
 __all__ = [
     "COMPARE_FILES",
@@ -226,7 +227,7 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
         club_width = min(max([4, *(len(str(c)) for c in order[:top])]), width - 36)
         for club in order[:top]:
             base, scen = block.at[club, f"{key}_base"], block.at[club, f"{key}_scenario"]
-            change = _change95(
+            change = change_with_margin(
                 block.at[club, f"{key}_diff"], block.at[club, f"{key}_diff_se"], factor
             )
             names = textwrap.wrap(str(club), club_width) or [""]
@@ -235,11 +236,6 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
             )
             lines += [f"    {more}" for more in names[1:]]
     return "\n".join(lines)
-
-
-def _change95(diff: float, se: float, factor: float) -> str:
-    """The terminal's change: as :func:`_change`."""
-    return _change(diff, se, factor)
 
 
 def compare_files(comparison: Comparison, context: RunContext) -> dict[str, str]:
@@ -292,7 +288,7 @@ def _scenario_section(comparison: Comparison, scenario: ScenarioRun) -> list[str
             row += [
                 _pct(block.at[club, f"{column}_base"]),
                 _pct(block.at[club, f"{column}_scenario"]),
-                _change(
+                change_with_margin(
                     block.at[club, f"{column}_diff"], block.at[club, f"{column}_diff_se"], factor
                 ),
             ]
@@ -306,7 +302,7 @@ def _scenario_section(comparison: Comparison, scenario: ScenarioRun) -> list[str
     every = [
         [_escape(str(club))]
         + [
-            _change(block.at[club, f"{c}_diff"], block.at[club, f"{c}_diff_se"], factor)
+            change_with_margin(block.at[club, f"{c}_diff"], block.at[club, f"{c}_diff_se"], factor)
             for c in columns
         ]
         for club in order
@@ -338,19 +334,6 @@ def _pct(p: float) -> str:
     if p is None or math.isnan(p):
         return "n/a"
     return f"{100 * p:.1f}"
-
-
-def _change(diff: float, se: float, factor: float) -> str:
-    """``+3.2 ± 0.4`` in percentage points with its 95% margin (``factor`` standard
-    errors, :func:`reports.tables.batch_margin_factor`); ``0`` for no change."""
-    if diff is None or math.isnan(diff):
-        return "n/a"
-    if diff == 0.0 and se == 0.0:
-        return "0"
-    error = f"{100 * factor * se:.1f}"
-    if error == "0.0" and se > 0:
-        error = "<0.1"
-    return f"{100 * diff:+.1f} ± {error}"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int) -> str:

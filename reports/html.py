@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from reports.context import RunContext
 from reports.i18n import N_, Translator, translator
-from reports.tables import NO_IMPORTANCE
+from reports.tables import NO_IMPORTANCE, change_with_margin
 
 if TYPE_CHECKING:
     import jinja2
@@ -344,7 +344,9 @@ def _compare_table(
                     )
                 )
             diff = _num(numbers.get(f"{column}_diff"))
-            change = _change(diff, numbers.get(f"{column}_diff_se"), tr, factor)
+            change = change_with_margin(
+                _num(diff), _num(numbers.get(f"{column}_diff_se")), factor, tr.gettext("n/a")
+            )
             text, _sep, margin = change.partition(" ± ")
             cells.append(
                 OddsCell(
@@ -756,19 +758,6 @@ def _pct(value: Any, tr: Translator | None = None) -> str:
     if math.isnan(p):
         return tr.gettext("n/a") if tr is not None else "n/a"
     return f"{100 * p:.1f}"
-
-
-def _change(diff: Any, se: Any, tr: Translator | None = None, factor: float = 2.0) -> str:
-    """A change in percentage points ± ``factor`` standard errors (its 95% margin)."""
-    d, s = _num(diff), _num(se)
-    if math.isnan(d):
-        return tr.gettext("n/a") if tr is not None else "n/a"
-    if d == 0.0 and s == 0.0:
-        return "0"
-    error = f"{100 * factor * s:.1f}" if not math.isnan(s) else "?"
-    if error == "0.0":
-        error = "<0.1"
-    return f"{100 * d:+.1f} ± {error}"
 
 
 def _renamed_note(

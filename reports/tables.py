@@ -165,3 +165,19 @@ def batch_margin_factor(batches: int) -> float:
     from scipy.stats import t
 
     return float(t.ppf(0.975, max(int(batches) - 1, 1)))
+
+
+def change_with_margin(diff: float, se: float, factor: float, na: str = "n/a") -> str:
+    """``+3.2 ± 0.4``: a change in percentage points ± ``factor`` standard errors (its 95%
+    margin, :func:`batch_margin_factor`); ``0`` for no change, ``na`` when unknown, ``?``
+    for an unknown margin and ``<0.1`` for a margin that rounds to nothing."""
+    if diff is None or math.isnan(diff):
+        return na
+    if diff == 0.0 and se == 0.0:
+        return "0"
+    if se is None or math.isnan(se):
+        return f"{100 * diff:+.1f} ± ?"
+    error = f"{100 * factor * se:.1f}"
+    if error == "0.0" and se > 0:
+        error = "<0.1"
+    return f"{100 * diff:+.1f} ± {error}"
