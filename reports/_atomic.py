@@ -265,7 +265,8 @@ _DEFERRED = (signal.SIGINT, signal.SIGTERM)
 
 
 def remove_created(created: list[Path]) -> None:
-    """Remove directories made by :func:`prepare_output_dir` that are still empty."""
+    """Remove directories that :class:`OutputFolder` created and that are still empty
+    (deepest last in ``created``)."""
     for directory in reversed(created):
         try:
             directory.rmdir()

@@ -192,9 +192,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
                         f"at {day.isoformat()}: {exc.message}",
                         file=exc.file,
                         place=exc.place,
-                        hint=(exc.hint or "")
-                        + "; with few seasons agreeing with the results, simulate more "
-                        "(--sims)",
+                        hint=_timeline_hint(exc),
                     ) from None
                 points.append(TimelinePoint(day, tournament, forecast))
                 done_before += int(forecast.metadata.get("n_sims", n_sims))
@@ -222,3 +220,12 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
         names = ", ".join(n if "." in n else f"{n}/" for n in shown)
         print(f"\nWrote {names} to {out_dir}{'' if str(out_dir).endswith('/') else '/'}")
     return 0
+
+
+def _timeline_hint(exc: Any) -> str | None:
+    """The engine's hint; for a date at which no season agreed with the results, also the
+    advice to simulate more (the other errors, memory or a draw, need other remedies)."""
+    if "no simulated season agrees" not in exc.message:
+        return exc.hint
+    more = "with few seasons agreeing with the results, simulate more (--sims)"
+    return f"{exc.hint}; {more}" if exc.hint else more
