@@ -1015,7 +1015,8 @@ def run_blocks(
     block_seeds : uint64[B]; block_sizes : int64[B].
     max_group, max_fixtures, max_draw, max_known : sizes of the work buffers.
     counts : int64[B, C, n_columns], zeroed; milestones, then outcomes, then champion.
-    slot_counts : int64[B, S, C], zeroed; how often each club occupied each slot.
+    slot_counts : int32[B, S, C]; how often each club occupied each slot, added to and never
+        cleared, so it holds the run's cumulative tallies (the caller reads it once).
     rejected : int64[B]; seasons dropped because a known result could not happen.
     status : int32[B]; DRAW_FAILED if a draw could not be made.
     record_rows : int64[B]; first row of block ``b`` in ``records``, or -1 to keep nothing.

@@ -193,6 +193,13 @@ def simulate_compiled(
     # Up to DENSE_SLOT_CELLS cells the tallies are read densely; beyond, only at the
     # (slot, club) pairs that can happen, and the slot odds are sparse columns.
     dense = n_slots * n_clubs <= DENSE_SLOT_CELLS
+    # A cell counts one block's share of the run's seasons: int32 holds it below 2**31.
+    if n_sims // blocks_per_call >= 2**31:
+        raise InputError(
+            f"{n_sims:,} seasons are more than one run tallies",
+            place="--sims",
+            hint=f"simulate at most {blocks_per_call * (2**31 - 1):,} seasons a run",
+        )
     shape = (blocks_per_call, n_slots, n_clubs)
     slot_tally = np.zeros(shape, dtype=np.int32) if dense else _lazy_zeros(shape)
     kept_slots = _kept_slots(compiled, keep_slots) if keep_seasons else np.zeros(0, np.int64)

@@ -209,3 +209,14 @@ def test_a_season_too_large_for_memory_is_refused(tmp_path: Path) -> None:
     assert "a season of 10,000 clubs" in lines[0] and config in lines[0]
     assert "hint:" in lines[0]
     assert not out.exists()
+
+
+def test_more_seasons_than_int32_tallies_hold_are_refused(repo: Path) -> None:
+    """A tally cell counts one block's share of the run in int32: a run that could overflow
+    it is refused before anything is allocated (the CLI caps --sims far lower)."""
+    import forecast
+    from forecast.errors import InputError
+
+    season = forecast.load(repo / "configs" / "copa_peru_2006.toml")
+    with pytest.raises(InputError, match="more than one run tallies"):
+        forecast.simulate(season, 2**31 * 64)
