@@ -139,6 +139,11 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
         if records.match_results is not None
         else pd.DataFrame(columns=["unit"])
     )
+    # Each group's matches as records, split once (a filter per group cost seconds for a
+    # District Stage's thousands of groups).
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for r in matches.to_dict("records"):
+        by_unit.setdefault(r["unit"], []).append(r)
     positions_of = _position_slots(records.slot_names)
     row_of = {slot: i for i, slot in enumerate(slot_odds.index)}
     matrix = _slot_matrix(slot_odds)
@@ -164,7 +169,7 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
         order = expected.sort_values(kind="stable").index
         positions = positions.loc[order]
         se = np.sqrt(positions * (1 - positions) / n)
-        points = _expected_points(records, unit, matches)
+        points = _expected_points(records, unit, by_unit.get(unit, []))
         out.append(
             GroupProjection(
                 unit,
@@ -178,7 +183,7 @@ def group_projections(forecast: Forecast) -> list[GroupProjection]:
     return out
 
 
-def _expected_points(records: Any, unit: str, matches: pd.DataFrame) -> pd.Series | None:
+def _expected_points(records: Any, unit: str, matches: list[dict[str, Any]]) -> pd.Series | None:
     """Points already held plus, for every upcoming match of ``unit``, the points each
     result gives times its chance (expectation is linear, so the matches' own odds are
     enough); None when the group's points are not known (a withdrawn club)."""
@@ -186,15 +191,15 @@ def _expected_points(records: Any, unit: str, matches: pd.DataFrame) -> pd.Serie
     if scheme is None:
         return None
     win, draw, loss = scheme
-    points = pd.Series(records.banked_points.get(unit, {}), dtype=float)
-    for r in matches[matches["unit"] == unit].to_dict("records"):
+    points = dict(records.banked_points.get(unit, {}))
+    for r in matches:
         for club, p_win, p_loss in (
             (r["home"], r["p_home"], r["p_away"]),
             (r["away"], r["p_away"], r["p_home"]),
         ):
             gained = win * p_win + draw * r["p_draw"] + loss * p_loss
             points[club] = points.get(club, 0.0) + gained
-    return points
+    return pd.Series(points, dtype=float)
 
 
 def _position_slots(slot_names: tuple[str, ...]) -> dict[str, list[str]]:
