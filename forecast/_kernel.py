@@ -45,6 +45,7 @@ from forecast._layout import (
     GROUP_PLAYOFF,
     GROUP_PLAYOFF_PTR,
     GROUP_POINTS,
+    GROUP_TABLE,
     GROUP_VENUE_ALT,
     HOME_ADVANTAGE,
     IN_SEASON,
@@ -78,6 +79,7 @@ from forecast._layout import (
     TIE_HOST,
     TIE_LEGS,
     TIE_PLAYOFF_ALT,
+    TIE_TABLE,
     TIE_TRACK,
     TIE_VENUE_ALT,
     UNIT_IN,
@@ -99,7 +101,7 @@ from ratings._jit import hot_kernel, parallel_kernel
 #: forecast._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "a055a444336c7a54"
+DEPENDENCIES_FINGERPRINT = "3a1a149a8403ff27"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -107,14 +109,21 @@ MAX_DRAW_TRIES = 100_000
 # Codes shared with forecast.compiler (plain ints for numba).
 UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
 HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
-TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS = range(9)
-RS_AGG, RS_POINTS, RS_GD, RS_AWAY, RS_ET, RS_PENS, RS_SEED, RS_PLAYOFF, RS_LOTS = range(9)
+TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS, TB_TABLE = range(
+    10
+)
+RS_AGG, RS_POINTS, RS_GD, RS_AWAY, RS_ET, RS_PENS, RS_SEED, RS_PLAYOFF, RS_LOTS, RS_TABLE = range(
+    10
+)
+# known_away of a row that fixes an outcome (forecast.compiler.KNOWN_WINNER ...).
+KNOWN_WINNER, KNOWN_PLACE, KNOWN_LOSER = -1, -2, -3
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
 _S32 = np.uint64(32)
 # Rows of the integer work array (one row per per-club statistic of a group). The totals
 # follow the tiebreak codes (W_POINTS + TB_POINTS .. W_POINTS + TB_AWAY): rank_group relies on it.
-W_CLUB, W_POINTS, W_GD, W_GF, W_WINS, W_AWAY, W_KEY, W_ORDER, W_BREAK, W_MEMBER = range(10)
-N_WORK_ROWS = 10
+# W_TABLE holds minus each club's place in the group that 'table_position' reads.
+W_CLUB, W_POINTS, W_GD, W_GF, W_WINS, W_AWAY, W_KEY, W_ORDER, W_BREAK, W_MEMBER, W_TABLE = range(11)
+N_WORK_ROWS = 11
 
 
 # --------------------------------------------------------------------------- matches
@@ -514,6 +523,8 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                         club = order[i]
                         if code == TB_SEED:
                             keys[club] = -club
+                        elif code == TB_TABLE:
+                            keys[club] = W[W_TABLE, club]
                         elif code == TB_LOTS:
                             x += _GOLDEN  # SplitMix64, as in forecast._rng.next_u64
                             z = (x ^ (x >> np.uint64(30))) * _MIX1
@@ -619,11 +630,68 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
         for i in range(k):
             if W[W_CLUB, i] == ints[ints[DED_CLUB] + x]:
                 W[W_POINTS, i] -= ints[ints[DED_POINTS] + x]
+    table_unit = ints[ints[GROUP_TABLE] + g]
+    if table_unit >= 0:
+        for i in range(k):
+            W[W_TABLE, i] = -table_place(ints, occ, table_unit, W[W_CLUB, i])
     rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used)
+    if not fix_places(ints, W, k, k_start, k_end):
+        return REJECTED
     out_start = ints[ints[UNIT_OUT_PTR] + u]
     for i in range(k):
         occ[ints[ints[UNIT_OUT] + out_start + i]] = W[W_CLUB, W[W_ORDER, i]]
     return OK
+
+
+@hot_kernel
+def table_place(ints, occ, u, club):
+    """``club``'s place (0-based) in group unit ``u`` this season; below the last if absent."""
+    out_start = ints[ints[UNIT_OUT_PTR] + u]
+    n = ints[ints[UNIT_OUT_PTR] + u + 1] - out_start
+    for p in range(n):
+        if occ[ints[ints[UNIT_OUT] + out_start + p]] == club:
+            return p
+    return n
+
+
+@hot_kernel
+def fix_places(ints, W, k, k_start, k_end):
+    """Put the clubs whose places are known (KNOWN_PLACE rows) there; the others keep the
+    simulated order in the places left. False when a fixed club is not in the group."""
+    n_fixed = 0
+    for r in range(k_start, k_end):
+        if ints[ints[KNOWN_AWAY] + r] == KNOWN_PLACE:
+            n_fixed += 1
+    if n_fixed == 0:
+        return True
+    # After ranking, W_KEY, W_MEMBER and W_BREAK are free: the club fixed at each place,
+    # whether a club is fixed, and the new order.
+    for i in range(k):
+        W[W_KEY, i] = -1
+        W[W_MEMBER, i] = 0
+    for r in range(k_start, k_end):
+        if ints[ints[KNOWN_AWAY] + r] == KNOWN_PLACE:
+            club = ints[ints[KNOWN_HOME] + r]
+            found = -1
+            for i in range(k):
+                if W[W_CLUB, i] == club:
+                    found = i
+            if found < 0:
+                return False
+            W[W_KEY, ints[ints[KNOWN_GOALS_HOME] + r]] = found
+            W[W_MEMBER, found] = 1
+    q = 0
+    for p in range(k):
+        if W[W_KEY, p] >= 0:
+            W[W_BREAK, p] = W[W_KEY, p]
+        else:
+            while W[W_MEMBER, W[W_ORDER, q]]:
+                q += 1
+            W[W_BREAK, p] = W[W_ORDER, q]
+            q += 1
+    for p in range(k):
+        W[W_ORDER, p] = W[W_BREAK, p]
+    return True
 
 
 # --------------------------------------------------------------------------- ties
@@ -896,15 +964,24 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
                 used,
             )
             break
+        elif code == RS_TABLE:  # the side placed higher in the earlier table
+            table_unit = ints[ints[TIE_TABLE] + t]
+            a_wins = table_place(ints, occ, table_unit, club_a) <= table_place(
+                ints, occ, table_unit, club_b
+            )
+            break
         else:  # RS_LOTS
             a_wins = uniform(state) < 0.5
             break
     for k in range(k_start, k_end):
-        if ints[ints[KNOWN_AWAY] + k] < 0:  # a fixed winner (e.g. a shoot-out already played)
-            if ints[ints[KNOWN_HOME] + k] == club_a:
-                a_wins = True
-            elif ints[ints[KNOWN_HOME] + k] == club_b:
-                a_wins = False
+        kind = ints[ints[KNOWN_AWAY] + k]
+        if kind in (KNOWN_WINNER, KNOWN_LOSER):
+            # A fixed winner (a shoot-out already played) or an outcome a later result fixes.
+            fixed = ints[ints[KNOWN_HOME] + k]
+            if fixed == club_a:
+                a_wins = kind == KNOWN_WINNER
+            elif fixed == club_b:
+                a_wins = kind == KNOWN_LOSER
             else:
                 return REJECTED
     out_start = ints[ints[UNIT_OUT_PTR] + u]

@@ -72,7 +72,9 @@ __all__ = ["INT_SECTIONS", "pack"]
     TIE_TRACK,
     SCORELINE_GOALS,
     TIE_EXACT,
-) = range(45)
+    GROUP_TABLE,
+    TIE_TABLE,
+) = range(47)
 INT_SECTIONS = (
     "unit_kind",
     "unit_param",
@@ -119,6 +121,8 @@ INT_SECTIONS = (
     "tie_track",
     "scoreline_goals",
     "tie_exact",
+    "group_table",
+    "tie_table",
 )
 # Integer scalars, after the section offsets.
 (
@@ -135,7 +139,7 @@ INT_SECTIONS = (
     ANY_EXCLUDED,
     N_TRACKED,
     INT_HEADER,
-) = range(45, 58)
+) = range(47, 60)
 
 # Float sections and scalars.
 (

@@ -39,6 +39,7 @@ TIEBREAK_CODES = {
     "playoff": 6,
     "better_seed": 7,
     "lots": 8,
+    "table_position": 9,
 }
 RESOLUTION_CODES = {
     "aggregate_goals": 0,
@@ -50,7 +51,11 @@ RESOLUTION_CODES = {
     "better_seed": 6,
     "playoff": 7,
     "lots": 8,
+    "table_position": 9,
 }
+#: known_away of a known-result row that fixes an outcome rather than a match: the club in
+#: known_home won the tie, lost it, or finished in place known_goals_home (0-based).
+KNOWN_WINNER, KNOWN_PLACE, KNOWN_LOSER = -1, -2, -3
 UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
 HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
 DISTINCT_BITS = {"department": 1, "region": 2}
@@ -95,9 +100,9 @@ class Program(NamedTuple):
     unit_ms: np.ndarray  # int32[...]; milestones reached by entering the unit
     unit_known_ptr: np.ndarray  # int32[U+1]
     # known results (matches, or the winner of a tie)
-    known_home: np.ndarray  # int32[K]; club; for a tie winner: the winner
-    known_away: np.ndarray  # int32[K]; club; -1 for a tie winner
-    known_goals_home: np.ndarray  # int32[K]
+    known_home: np.ndarray  # int32[K]; club (of a match, or whose outcome is fixed)
+    known_away: np.ndarray  # int32[K]; club; KNOWN_WINNER/LOSER/PLACE for a fixed outcome
+    known_goals_home: np.ndarray  # int32[K]; for KNOWN_PLACE: the place, 0-based
     known_goals_away: np.ndarray  # int32[K]
     known_ordered: np.ndarray  # int8[K]; 1 when the host must match (the pair meets twice)
     # draws
@@ -120,6 +125,7 @@ class Program(NamedTuple):
     group_ded_ptr: np.ndarray  # int32[G+1]
     ded_club: np.ndarray  # int32[...]
     ded_points: np.ndarray  # int32[...]
+    group_table: np.ndarray  # int32[G]; unit (play order) of the table 'table_position' reads, -1
     # ties
     tie_legs: np.ndarray  # int32[T]
     tie_track: np.ndarray  # int32[T]; match-record column of the first leg, -1
@@ -129,6 +135,7 @@ class Program(NamedTuple):
     tie_chain_ptr: np.ndarray  # int32[T+1]
     tie_chain: np.ndarray  # int8[...]; RESOLUTION_CODES
     tie_exact: np.ndarray  # int8[T]; 1 where the winner can be drawn from exact chances
+    tie_table: np.ndarray  # int32[T]; unit (play order) of the table 'table_position' reads, -1
     # reporting
     outcome_ptr: np.ndarray  # int32[n_outcomes+1]
     outcome_slots: np.ndarray  # int32[O]
@@ -256,6 +263,7 @@ def compile_tournament(
 
     b = _Builder()
     known_by_unit = _known_results(tournament, club_index)
+    play_order = {unit.id: u for u, unit in enumerate(tournament.units)}
     for unit in tournament.units:
         b.unit_kind.append({"draw": UNIT_DRAW, "group": UNIT_GROUP, "tie": UNIT_TIE}[unit.kind])
         b.unit_in.extend(slot_index[ref.text] for ref in unit.inputs)
@@ -279,7 +287,11 @@ def compile_tournament(
             _add_group(b, unit, venues, club_index, spec)
         else:
             b.unit_param.append(len(b.tie_legs))
-            _add_tie(b, unit, venues, spec)
+            _add_tie(b, unit, venues, spec, tournament)
+        if unit.kind != "draw":
+            assert isinstance(unit.spec, S.Group | S.Tie)
+            table_unit = play_order[unit.spec.table] if unit.spec.table else -1
+            (b.group_table if unit.kind == "group" else b.tie_table).append(table_unit)
 
     outcome_ptr = [0]
     outcome_slots: list[int] = []
@@ -331,6 +343,7 @@ def compile_tournament(
         group_ded_ptr=np.array(b.group_ded_ptr, dtype=i32),
         ded_club=np.array(b.ded_club, dtype=i32),
         ded_points=np.array(b.ded_points, dtype=i32),
+        group_table=np.array(b.group_table, dtype=i32),
         tie_legs=np.array(b.tie_legs, dtype=i32),
         tie_track=np.array(b.tie_track, dtype=i32),
         tie_host=np.array(b.tie_host, dtype=np.int8),
@@ -339,6 +352,7 @@ def compile_tournament(
         tie_chain_ptr=np.array(b.tie_chain_ptr, dtype=i32),
         tie_chain=np.array(b.tie_chain, dtype=np.int8),
         tie_exact=np.array(b.tie_exact, dtype=np.int8),
+        tie_table=np.array(b.tie_table, dtype=i32),
         outcome_ptr=np.array(outcome_ptr, dtype=i32),
         outcome_slots=np.array(outcome_slots, dtype=i32),
         champion_slot=slot_index[spec.season.champion],
@@ -421,6 +435,8 @@ class _Builder:
         self.group_ded_ptr = [0]
         self.ded_club: list[int] = []
         self.ded_points: list[int] = []
+        self.group_table: list[int] = []
+        self.tie_table: list[int] = []
         self.tie_legs: list[int] = []
         self.tie_host: list[int] = []
         self.tie_venue_alt: list[float] = []
@@ -529,12 +545,19 @@ def _known_pairs(spec: S.TournamentSpec, unit_id: str) -> set[tuple[str, str]]:
     return pairs
 
 
-def _add_tie(b: _Builder, unit: Unit, venues: dict[str, float], spec: S.TournamentSpec) -> None:
+def _add_tie(
+    b: _Builder,
+    unit: Unit,
+    venues: dict[str, float],
+    spec: S.TournamentSpec,
+    tournament: Tournament,
+) -> None:
     tie = unit.spec
     assert isinstance(tie, S.Tie)
     b.tie_legs.append(tie.legs)
     first, second = unit.inputs[0].club, unit.inputs[1].club
-    if _upcoming(b, spec, first, second) and not _known_pairs(spec, unit.id):
+    decided = any(f.unit == unit.id for f in tournament.implied)
+    if _upcoming(b, spec, first, second) and not _known_pairs(spec, unit.id) and not decided:
         b.tie_track.append(len(b.tracked))
         leg = "first leg, " if tie.legs == 2 else ""
         b.tracked.append(
@@ -596,13 +619,19 @@ def _known_results(
     A walkover or forfeit is 3-0 to the awarded club. ``ordered`` is 1 where the two clubs
     meet more than once in the unit (double round-robin, two legs), so the host identifies
     the match; elsewhere the result stands whoever was drawn to host. A tie's fixed winner
-    is the row (winner, -1, 0, 0, 0).
+    is the row (winner, KNOWN_WINNER, 0, 0, 0); a group's known order one row (club,
+    KNOWN_PLACE, place, 0, 0) a club; the outcomes :mod:`forecast.implied` deduces follow.
     """
     out: dict[str, list[tuple[int, int, int, int, int]]] = {}
     for result in tournament.spec.results:
         unit = tournament.unit(result.unit)
+        if result.order is not None:
+            rows = out.setdefault(unit.id, [])
+            for place, club in enumerate(result.order):
+                rows.append((club_index[club], KNOWN_PLACE, place, 0, 0))
+            continue
         if result.winner is not None:
-            row = (club_index[result.winner], -1, 0, 0, 0)
+            row = (club_index[result.winner], KNOWN_WINNER, 0, 0, 0)
         else:
             assert result.home is not None and result.away is not None
             if result.score is not None:
@@ -625,6 +654,10 @@ def _known_results(
                 int(meets_twice),
             )
         out.setdefault(unit.id, []).append(row)
+    for fixed in tournament.implied:
+        code = {"winner": KNOWN_WINNER, "loser": KNOWN_LOSER, "place": KNOWN_PLACE}[fixed.kind]
+        place = fixed.place - 1 if fixed.kind == "place" else 0
+        out.setdefault(fixed.unit, []).append((club_index[fixed.club], code, place, 0, 0))
     return out
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
 from forecast.errors import InputError, close_match_hint, fold
+from forecast.implied import ImpliedResult, implied_results
 
 __all__ = ["SlotRef", "Tournament", "Unit", "load", "parse_slot"]
 
@@ -76,6 +77,8 @@ class Tournament:
     results_file : the results CSV read (``[season] results_file``), if any.
     as_of : the ``as_of`` day given to :func:`load`; ``results_left_out`` results dated
         after it were left out of ``spec.results``.
+    implied : earlier outcomes the known results fix (:mod:`forecast.implied`): a club named
+        in a late unit won the ties that led there.
     """
 
     spec: S.TournamentSpec
@@ -87,6 +90,7 @@ class Tournament:
     results_file: Path | None = None
     as_of: date | None = None
     results_left_out: int = 0
+    implied: tuple[ImpliedResult, ...] = ()
 
     @property
     def clubs(self) -> tuple[S.Club, ...]:
@@ -134,6 +138,7 @@ def load(
     file = str(path)
     # The file whose [season] results_file is in force: the path is relative to it.
     declared_in = path
+    forgotten: set[str] = set()  # units whose results-file rows a scenario set aside
     if scenario_paths:
         from forecast.scenarios import apply_overlay
 
@@ -146,13 +151,26 @@ def load(
             season = overlay.get("season")
             if isinstance(season, dict) and "results_file" in season:
                 declared_in = scenario
+                forgotten = set()  # the rows of this file come after what was set aside
             data = apply_overlay(data, overlay, scenario, config=path)
+            info = overlay.get("scenario")
+            if isinstance(info, dict):  # a well-formed list: apply_overlay checked it
+                forgotten |= set(info.get("forget_results", ()))
         # What is still wrong comes from the combination (e.g. a result in a unit that a
         # scenario removed): name the season file with its scenarios.
         file = f"{path} with scenario {', '.join(map(str, scenario_paths))}"
     spec, origins = _add_results_file(_validate(data, file), declared_in, file)
+    if forgotten:  # a scenario set aside these units' results, the results file's rows too
+        keep = [
+            i
+            for i, r in enumerate(spec.results)
+            if not (i < len(origins) and origins[i] is not None and r.unit in forgotten)
+        ]
+        spec = spec.model_copy(update={"results": [spec.results[i] for i in keep]})
+        origins = tuple(origins[i] for i in keep if i < len(origins))
     units, possible = _resolve(spec, file, origins)
     spec, left_out = _results_as_of(spec, as_of)
+    implied = implied_results(spec, {u.id: u for u in units}, possible, file)
     return Tournament(
         spec=spec,
         path=path,
@@ -163,6 +181,7 @@ def load(
         results_file=_results_file_path(spec, declared_in),
         as_of=as_of,
         results_left_out=left_out,
+        implied=implied,
     )
 
 
@@ -564,6 +583,8 @@ def _match_key(result: S.Result, unit: Any) -> tuple[Any, ...] | None:
     """What identifies the match (or tie winner) a result fixes, where that is defined."""
     if result.winner is not None:
         return (result.unit, "winner")
+    if result.order is not None:
+        return (result.unit, "order")
     if unit is None or result.home is None or result.away is None:
         return None
     if _meets_once(unit):
@@ -575,7 +596,7 @@ def _match_key(result: S.Result, unit: Any) -> tuple[Any, ...] | None:
 
 def _first_difference(a: S.Result, b: S.Result) -> str | None:
     """The results-file column where two results of one match differ, or None."""
-    for key in ("home", "away", "score", "kind", "awarded_to", "winner"):
+    for key in ("home", "away", "score", "kind", "awarded_to", "winner", "order"):
         if getattr(a, key) != getattr(b, key):
             return _COLUMN_OF_KEY.get(key, key)
     if a.date is not None and b.date is not None and a.date != b.date:
@@ -586,6 +607,8 @@ def _first_difference(a: S.Result, b: S.Result) -> str | None:
 def _describe_result(r: S.Result) -> str:
     if r.winner is not None:
         return f"'{r.winner}' as the winner of '{r.unit}'"
+    if r.order is not None:
+        return f"the final order of '{r.unit}': {', '.join(r.order)}"
     if r.score is not None:
         what = f"{r.home} {r.score[0]}-{r.score[1]} {r.away}"
     else:
@@ -1136,6 +1159,8 @@ def _resolve(
             _check_tie(unit, venues, fail)
         else:
             _check_draw(unit, spec, possible, fail)
+        if unit.kind != "draw":
+            _check_table(unit, by_id, fail)
 
     # Season-level references.
     check_ref(parse_slot(spec.season.champion), "season.champion")
@@ -1283,6 +1308,55 @@ def _check_tie(unit: Unit, venues: dict[str, S.Venue], fail: Any) -> None:
                 f"{unit.place}.{key}",
                 close_match_hint(name, venues) or "declare it under [[venues]]",
             )
+
+
+def feeders(unit: Unit, by_id: dict[str, Unit]) -> set[str]:
+    """Ids of every unit whose outcome reaches ``unit``, directly or through others."""
+    seen: set[str] = set()
+    stack = [ref.unit for ref in unit.inputs if ref.unit is not None]
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in seen:
+            seen.add(unit_id)
+            stack.extend(ref.unit for ref in by_id[unit_id].inputs if ref.unit is not None)
+    return seen
+
+
+def _check_table(unit: Unit, by_id: dict[str, Unit], fail: Any) -> None:
+    """``table`` names an earlier group that feeds the unit, exactly when the chain reads it."""
+    item = unit.spec
+    assert isinstance(item, S.Group | S.Tie)
+    chain_key = "tiebreak" if isinstance(item, S.Group) else "resolution"
+    chain: Sequence[str] = item.tiebreak if isinstance(item, S.Group) else item.resolution
+    if item.table is None:
+        if "table_position" in chain:
+            raise fail(
+                "'table_position' needs the table it reads",
+                f"{unit.place}.{chain_key}",
+                'add table = "<id of the earlier group>" (e.g. the first phase\'s general table)',
+            )
+        return
+    if "table_position" not in chain:
+        raise fail(
+            f"'table' is given but the {chain_key} has no 'table_position'",
+            f"{unit.place}.table",
+            f"add 'table_position' to the {chain_key}, or remove table",
+        )
+    source = by_id.get(item.table)
+    if source is None or source.kind != "group":
+        hint = close_match_hint(item.table, [u for u in by_id if by_id[u].kind == "group"], "group")
+        raise fail(
+            f"'{item.table}' is not a group of the season",
+            f"{unit.place}.table",
+            hint or "name the group whose final places rank the clubs",
+        )
+    if item.table not in feeders(unit, by_id):
+        raise fail(
+            f"group '{item.table}' does not feed {unit.kind} '{unit.id}', so its final places "
+            "are not known when it is played",
+            f"{unit.place}.table",
+            "name a group whose places lead (directly or through earlier units) to this one",
+        )
 
 
 def _check_chain(
@@ -1517,6 +1591,23 @@ def _check_results(
             return lambda message, hint=None: result_error(i, key, message, hint)
 
         unit = find_unit(result.unit, at("unit"), ("group", "tie"), "a known result")
+        if result.order is not None:
+            if unit.kind != "group":
+                raise at("order")(
+                    "'order' can only fix the final places of a group",
+                    "for a tie give its 'winner'",
+                )
+            if len(result.order) > unit.n_outputs:
+                raise at("order")(
+                    f"'order' names {len(result.order)} clubs; group '{unit.id}' has "
+                    f"{unit.n_outputs}",
+                    "list the clubs in places 1, 2, ... (the first places only, if that is "
+                    "what is known)",
+                )
+            for j, name in enumerate(result.order):
+                check_club(name, unit, at(f"order[{j}]"))
+            check_once((unit.id, "order"), i, f"the final order of group '{unit.id}'")
+            continue
         if result.winner is not None:
             if unit.kind != "tie":
                 raise at("winner")(

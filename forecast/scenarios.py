@@ -52,7 +52,7 @@ OVERLAY_KEYS = (
     "milestones",
     "outcomes",
 )
-_SCENARIO_KEYS = ("name", "description", "base")
+_SCENARIO_KEYS = ("name", "description", "base", "forget_results")
 _CLUB_KEYS = (*S.Club.model_fields, "rating_shift")
 #: The range a club's rating must lie in (spec.Club.rating), checked after a rating_shift.
 _RATING_RANGE = (
@@ -82,12 +82,16 @@ class ScenarioInfo:
     description : the question it answers, one paragraph.
     base : the season file it was written for, resolved against the scenario's folder, or
         None when the file does not say.
+    forget_results : ids of units whose known results in what the scenario is laid over are
+        set aside before its own are added (one reading of a disputed result replaced by
+        another).
     """
 
     path: Path
     name: str
     description: str = ""
     base: Path | None = None
+    forget_results: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -137,6 +141,16 @@ def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
                 hint=close_match_hint(key, _SCENARIO_KEYS)
                 or f"allowed: {', '.join(_SCENARIO_KEYS)}",
             )
+        if key == "forget_results":
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(
+                    f"expected a list of unit ids, got {_describe(value)}",
+                    file=file,
+                    place=f"scenario.{key}",
+                    hint='write it as forget_results = ["FIN"]',
+                )
+            continue
         if not isinstance(table[key], str):
             raise InputError(
                 f"expected text in quotes, got {_describe(table[key])}",
@@ -157,6 +171,7 @@ def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
         name=" ".join(table["name"].split()),
         description=" ".join(table.get("description", "").split()),
         base=(path.parent / base) if base else None,
+        forget_results=tuple(table.get("forget_results", ())),
     )
 
 
@@ -237,6 +252,7 @@ def apply_overlay(
         # New defaults reach every group and tie: check them all now, while the scenario can
         # still be named as the cause.
         _check_all_units(data, where, "defaults")
+    _forget_results(data, info, where)
     _append_known(data, overlay, where)
     reporting: tuple[tuple[str, type[BaseModel]], ...] = (
         ("milestones", S.Milestone),
@@ -591,12 +607,32 @@ def _check_all_units(data: dict[str, Any], where: _Where, place: str) -> None:
                     )
 
 
+def _forget_results(data: dict[str, Any], info: ScenarioInfo, where: _Where) -> None:
+    """Set aside the known results of the units ``[scenario].forget_results`` names."""
+    if not info.forget_results:
+        return
+    unit_ids = [unit_id for unit_id, _, _ in _units_of(data) if isinstance(unit_id, str)]
+    for i, unit_id in enumerate(info.forget_results):
+        if unit_id not in unit_ids:
+            raise where.error(
+                f"unknown unit '{unit_id}'",
+                f"scenario.forget_results[{i}]",
+                close_match_hint(unit_id, unit_ids, "unit") or "name a group or tie of the season",
+            )
+    forgotten = set(info.forget_results)
+    results = data.get("results", [])
+    if isinstance(results, list):
+        data["results"] = [
+            r for r in results if not (isinstance(r, dict) and r.get("unit") in forgotten)
+        ]
+
+
 def _append_known(data: dict[str, Any], overlay: Mapping[str, Any], where: _Where) -> None:
     """Append ``[[results]]`` and ``[[deductions]]``, checking the names they use."""
     clubs = [c.get("name") for c in data.get("clubs", []) if isinstance(c, dict)]
     unit_ids = [unit_id for unit_id, _, _ in _units_of(data)]
     for key, model, club_keys in (
-        ("results", S.Result, ("home", "away", "awarded_to", "winner")),
+        ("results", S.Result, ("home", "away", "awarded_to", "winner", "order")),
         ("deductions", S.Deduction, ("club",)),
     ):
         if key not in overlay:
@@ -613,14 +649,15 @@ def _append_known(data: dict[str, Any], overlay: Mapping[str, Any], where: _Wher
                     or "name a group or tie of the season",
                 )
             for club_key in club_keys:
-                name = item.get(club_key)
-                if name is not None and name not in clubs:
-                    raise where.error(
-                        f"unknown club '{name}'",
-                        f"{place}.{club_key}",
-                        close_match_hint(name, [c for c in clubs if isinstance(c, str)])
-                        or "name a club of the season; a scenario cannot add clubs",
-                    )
+                names = item.get(club_key)
+                for name in names if isinstance(names, list) else [names]:
+                    if name is not None and name not in clubs:
+                        raise where.error(
+                            f"unknown club '{name}'",
+                            f"{place}.{club_key}",
+                            close_match_hint(name, [c for c in clubs if isinstance(c, str)])
+                            or "name a club of the season; a scenario cannot add clubs",
+                        )
         base_items = data.get(key, [])
         data[key] = [*(base_items if isinstance(base_items, list) else []), *items]
 

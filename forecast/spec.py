@@ -47,6 +47,7 @@ TiebreakName = Literal[
     "head_to_head",
     "playoff",
     "better_seed",
+    "table_position",
     "lots",
 ]
 #: Tie resolution criteria, applied in the order a tie lists them.
@@ -59,11 +60,12 @@ ResolutionName = Literal[
     "penalties",
     "better_seed",
     "playoff",
+    "table_position",
     "lots",
 ]
 #: Criteria that always separate clubs, so a chain must end with one of them.
-DECISIVE_TIEBREAKS = frozenset({"lots", "better_seed", "playoff"})
-DECISIVE_RESOLUTIONS = frozenset({"penalties", "better_seed", "playoff", "lots"})
+DECISIVE_TIEBREAKS = frozenset({"lots", "better_seed", "playoff", "table_position"})
+DECISIVE_RESOLUTIONS = frozenset({"penalties", "better_seed", "playoff", "lots", "table_position"})
 
 Attribute = Literal["department", "region"]
 
@@ -187,6 +189,7 @@ class Group(_Spec):
     tiebreak: list[TiebreakName] = ["points", "goal_difference", "goals_for", "lots"]
     venue: str = "home"
     playoff_positions: list[int] | None = None
+    table: str | None = None  # the earlier group whose final places 'table_position' reads
     note: str = ""
 
 
@@ -207,6 +210,7 @@ class Tie(_Spec):
     venue: str | None = None
     resolution: list[ResolutionName] = ["aggregate_goals", "penalties"]
     playoff_venue: str | None = None
+    table: str | None = None  # the earlier group whose final places 'table_position' reads
     note: str = ""
 
     @model_validator(mode="after")
@@ -252,7 +256,8 @@ class Result(_Spec):
     """A known result.
 
     Either a match (``home``, ``away`` and ``score``, or ``awarded_to`` for a walkover or
-    forfeit, scored 3-0), or the winner of a tie (``winner``; for ties settled on penalties).
+    forfeit, scored 3-0), the winner of a tie (``winner``; for ties settled on penalties), or
+    a group's final order (``order``: the clubs in places 1, 2, ...; a prefix is allowed).
     ``date`` (``YYYY-MM-DD``, optional) is the day it was played: ``--as-of`` keeps only the
     results dated on or before its day (undated ones always), and the timeline steps through
     the dates.
@@ -266,6 +271,7 @@ class Result(_Spec):
     awarded_to: str | None = None
     kind: Literal["played", "walkover", "forfeit"] = "played"
     winner: str | None = None
+    order: list[str] | None = Field(default=None, min_length=1)
     note: str = ""
 
     @field_validator("date")
@@ -277,6 +283,13 @@ class Result(_Spec):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Result:
+        if self.order is not None:
+            others = (self.home, self.away, self.score, self.awarded_to, self.winner)
+            if any(v is not None for v in others):
+                raise ValueError("an 'order' result names only the unit and the order")
+            if len(set(self.order)) != len(self.order):
+                raise ValueError("'order' names a club twice")
+            return self
         if self.winner is not None:
             if any(v is not None for v in (self.home, self.away, self.score, self.awarded_to)):
                 raise ValueError("a 'winner' result names only the unit and the winner")

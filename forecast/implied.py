@@ -1,0 +1,152 @@
+"""What the known results say about earlier rounds: who must have won the ties leading there.
+
+A result late in a season (a final's legs, a final group's order) names clubs that must have
+reached that unit. Rejecting every simulated season in which they did not (what a known
+result otherwise does) keeps almost none when the earlier rounds are open: one simulated
+2008 in about 1,500 has the real final group. Instead, each named club's path is followed
+back through the slots: where a club can have come from exactly one input of the unit and
+that input is a tie's winner (loser) or a group's place, the club is fixed as that tie's
+winner (loser) or in that place, and the path is followed on from there. The engine then
+plays those earlier units with the outcome fixed, so every simulated season agrees with the
+results by construction. A path that runs through a draw, or a club that could have come
+from two inputs, is not followed: those seasons are still dropped, and the run says how
+many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from forecast import spec as S  # noqa: N812
+from forecast.errors import InputError
+
+if TYPE_CHECKING:
+    from forecast.config import Unit
+
+__all__ = ["ImpliedResult", "implied_results"]
+
+
+@dataclass(frozen=True)
+class ImpliedResult:
+    """A fixed outcome deduced from a later known result.
+
+    ``kind`` is ``"winner"`` or ``"loser"`` of tie ``unit``, or ``"place"`` (``place``,
+    1-based) in group ``unit``; ``because`` names the later unit the club is known to play in.
+    """
+
+    unit: str
+    club: str
+    kind: Literal["winner", "loser", "place"]
+    place: int
+    because: str
+
+    def describe(self) -> str:
+        if self.kind == "place":
+            what = f"{self.club} finished {_ordinal(self.place)} in '{self.unit}'"
+        else:
+            verb = "won" if self.kind == "winner" else "lost"
+            what = f"{self.club} {verb} '{self.unit}'"
+        return f"{what} (it plays in '{self.because}')"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _named_clubs(result: S.Result) -> list[str]:
+    if result.order is not None:
+        return list(result.order)
+    if result.winner is not None:
+        return [result.winner]
+    return [c for c in (result.home, result.away) if c is not None]
+
+
+def implied_results(
+    spec: S.TournamentSpec,
+    by_id: Mapping[str, Unit],
+    possible: Mapping[str, frozenset[str]],
+    file: str,
+) -> tuple[ImpliedResult, ...]:
+    """The earlier outcomes the known results fix (see the module docstring).
+
+    Raises InputError when the results contradict each other: a club fixed as a tie's winner
+    that another result makes its loser, two clubs fixed in one place of a group.
+    """
+    # Outcomes the file gives itself: tie winners and group orders.
+    given_winner = {r.unit: r.winner for r in spec.results if r.winner is not None}
+    given_place: dict[tuple[str, int], str] = {}
+    for r in spec.results:
+        for p, club in enumerate(r.order or (), start=1):
+            given_place[(r.unit, p)] = club
+    fixed: dict[tuple[str, str], ImpliedResult] = {}  # (unit, club) -> what it did there
+    taken: dict[tuple[str, int | str], str] = {}  # (unit, place or "winner"/"loser") -> club
+
+    def contradiction(message: str, implied: ImpliedResult) -> InputError:
+        return InputError(
+            f"the known results contradict each other: {message}",
+            file=file,
+            place=f"results (unit '{implied.because}')",
+            hint="check the clubs named in the results of both units",
+        )
+
+    def follow(club: str, unit_id: str) -> None:
+        unit = by_id[unit_id]
+        inputs = [ref for ref in unit.inputs if club in possible[ref.text]]
+        if len(inputs) != 1 or inputs[0].unit is None:
+            return  # the club's own slot, or it could have come from two places
+        ref = inputs[0]
+        source = by_id[ref.unit]
+        if source.kind == "draw":
+            return  # a draw's places are random: not fixed (such seasons are dropped)
+        if source.kind == "tie":
+            kind: Literal["winner", "loser", "place"] = (
+                "winner" if ref.output == "winner" else "loser"
+            )
+            implied = ImpliedResult(source.id, club, kind, 0, unit_id)
+            key: tuple[str, int | str] = (source.id, kind)
+            other = "loser" if kind == "winner" else "winner"
+            known = given_winner.get(source.id)
+            if known is not None and (known == club) != (kind == "winner"):
+                raise contradiction(
+                    f"{club} plays in '{unit_id}' as the {kind} of '{source.id}', whose "
+                    f"given winner is {known}",
+                    implied,
+                )
+            if taken.get((source.id, other)) == club:
+                raise contradiction(f"{club} would both win and lose '{source.id}'", implied)
+        else:
+            assert isinstance(ref.output, int)
+            implied = ImpliedResult(source.id, club, "place", ref.output, unit_id)
+            key = (source.id, ref.output)
+            known = given_place.get(key)
+            if known is not None and known != club:
+                raise contradiction(
+                    f"{club} plays in '{unit_id}' from place {ref.output} of '{source.id}', "
+                    f"which the given order puts {known} in",
+                    implied,
+                )
+        holder = taken.get(key)
+        if holder is not None and holder != club:
+            raise contradiction(
+                f"{holder} and {club} would both be the {key[1]} of '{source.id}'", implied
+            )
+        if (source.id, club) in fixed:
+            return
+        taken[key] = club
+        fixed[(source.id, club)] = implied
+        follow(club, source.id)
+
+    for result in spec.results:
+        for club in _named_clubs(result):
+            follow(club, result.unit)
+    # What the file already gives is not repeated: a given winner, a given place.
+    out = [
+        f
+        for f in fixed.values()
+        if not (f.kind == "winner" and given_winner.get(f.unit) == f.club)
+        and not (f.kind == "place" and given_place.get((f.unit, f.place)) == f.club)
+    ]
+    return tuple(out)
