@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from forecast.cli import check, compare, plot, run, timeline
+    from forecast.cli import check, compare, plot, run, seasons, timeline
     from ratings import cli as ratings_cli
 
     parser = _Parser(
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.register(commands)
     plot.register(commands)
     timeline.register(commands)
+    seasons.register(commands)
     ratings_cli.register(commands)
     return parser
 

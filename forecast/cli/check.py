@@ -73,7 +73,7 @@ def outline(tournament: Tournament) -> str:
     for number, stage in enumerate(spec.stages, start=1):
         lines += _stage_lines(number, stage, tournament, destinations)
     lines += ["", *_milestone_lines(tournament)]
-    lines += ["", *_known_lines(spec)]
+    lines += ["", *_known_lines(tournament)]
     lines += ["", *_assumption_lines(spec)]
     return "\n".join(lines)
 
@@ -158,9 +158,10 @@ def _model_line(model: S.ModelSection) -> str:
         )
         if (value := getattr(model, name)) is not None
     ]
-    source = (
-        "fitted defaults of the ratings module" if model.defaults == "ratings" else "no defaults"
-    )
+    source = {
+        "ratings": "fitted defaults of the ratings module (internationals, CONMEBOL club cups)",
+        "copa_peru": "fitted on Copa Perú matches (ratings/copa_peru.toml)",
+    }.get(model.defaults, "no defaults")
     text = f"Match model: {source}"
     if overrides:
         text += f", with {', '.join(overrides)}"
@@ -282,7 +283,10 @@ def _group_parts(unit: Unit, group: S.Group, tournament: Tournament) -> list[str
     where = "at home grounds" if group.venue == "home" else f"at {group.venue} (neutral)"
     points = group.points
     parts.append(f"{played} {where}, {points.win}-{points.draw}-{points.loss} points")
-    parts.append(f"tiebreak {' > '.join(group.tiebreak)}")
+    tiebreak = f"tiebreak {' > '.join(group.tiebreak)}"
+    if group.table is not None:
+        tiebreak += f" (table_position: the place in {group.table})"
+    parts.append(tiebreak)
     if "playoff" in group.tiebreak:
         positions = group.playoff_positions or list(range(1, n + 1))
         plural = "s" if len(positions) > 1 else ""
@@ -316,6 +320,8 @@ def _tie_parts(unit: Unit, tie: S.Tie) -> list[str]:
     resolution = f"decided by {' > '.join(tie.resolution)}"
     if "playoff" in tie.resolution:
         resolution += f" (play-off at {tie.playoff_venue or 'a neutral ground'})"
+    if tie.table is not None:
+        resolution += f" (table_position: the place in {tie.table})"
     parts.append(resolution)
     return parts
 
@@ -410,18 +416,31 @@ def _milestone_lines(tournament: Tournament) -> list[str]:
     return lines
 
 
-def _known_lines(spec: S.TournamentSpec) -> list[str]:
-    kinds = Counter("tie winner" if r.winner is not None else r.kind for r in spec.results)
+def _known_lines(tournament: Tournament) -> list[str]:
+    spec = tournament.spec
+    kinds = Counter(
+        "tie winner" if r.winner is not None else "group order" if r.order else r.kind
+        for r in spec.results
+    )
     summary = ", ".join(f"{count} {kind}" for kind, count in kinds.items()) or "none"
     lines = [f"Known results: {summary}"]
     for r in spec.results:
-        if r.winner is not None:
+        if r.order is not None:
+            text = f"{r.unit}: final order {', '.join(r.order)}"
+        elif r.winner is not None:
             text = f"{r.unit}: {r.winner} won the tie"
         elif r.score is not None:
             text = f"{r.unit}: {r.home} {r.score[0]}-{r.score[1]} {r.away}"
         else:
             text = f"{r.unit}: {r.home} v {r.away}, {r.kind} awarded 3-0 to {r.awarded_to}"
         lines += _wrap(text + (f" ({r.date})" if r.date else ""), indent=2)
+    if tournament.implied:
+        lines.append(
+            f"Fixed by the known results ({len(tournament.implied)}): earlier outcomes the "
+            "clubs named above must have had"
+        )
+        for fixed in tournament.implied:
+            lines += _wrap(fixed.describe(), indent=2)
     lines.append(f"Points deductions: {len(spec.deductions) or 'none'}")
     for d in spec.deductions:
         reason = f" ({d.reason})" if d.reason else ""
