@@ -142,6 +142,21 @@ def implied_results(
     for result in spec.results:
         for club in _named_clubs(result):
             follow(club, result.unit)
+    for unit_id, winner in _decided_by_scores(spec, by_id, possible).items():
+        for fixed_club, fixed_kind in (
+            *((f.club, f.kind) for f in fixed.values() if f.unit == unit_id),
+            *(((given_winner[unit_id], "winner"),) if unit_id in given_winner else ()),
+        ):
+            if (fixed_club == winner) != (fixed_kind == "winner"):
+                loser = "won" if fixed_kind == "winner" else "lost"
+                raise InputError(
+                    f"the known results contradict each other: the scores of tie '{unit_id}' "
+                    f"send {winner} through, but {fixed_club} {loser} it by the later results",
+                    file=file,
+                    place=f"results (unit '{unit_id}')",
+                    hint="check the tie's scores, its resolution (e.g. away goals) and the "
+                    "clubs named in later units",
+                )
     # What the file already gives is not repeated: a given winner, a given place.
     out = [
         f
@@ -150,3 +165,65 @@ def implied_results(
         and not (f.kind == "place" and given_place.get((f.unit, f.place)) == f.club)
     ]
     return tuple(out)
+
+
+def _decided_by_scores(
+    spec: S.TournamentSpec,
+    by_id: Mapping[str, Unit],
+    possible: Mapping[str, frozenset[str]],
+) -> dict[str, str]:
+    """Ties whose known scores decide them: tie id -> the club that went through.
+
+    A tie is decided when every leg's score is known and its resolution chain separates the
+    clubs before any step that needs more than the scores (extra time, penalties, a
+    play-off, lots, an earlier table); ``better_seed`` decides when the club on side ``a``
+    is known.
+    """
+    out: dict[str, str] = {}
+    for unit_id, unit in by_id.items():
+        tie = unit.spec
+        if not isinstance(tie, S.Tie):
+            continue
+        matches = [r for r in spec.results if r.unit == unit_id and r.home is not None]
+        if len(matches) != tie.legs or not matches:
+            continue
+        clubs = {matches[0].home, matches[0].away}
+        if any({m.home, m.away} != clubs for m in matches):
+            continue
+        if tie.legs == 2 and {m.home for m in matches} != clubs:
+            continue  # one club hosted both: not the two legs of the tie
+        goals: dict[str, int] = dict.fromkeys(clubs, 0)  # type: ignore[arg-type]
+        away: dict[str, int] = dict.fromkeys(clubs, 0)  # type: ignore[arg-type]
+        points: dict[str, int] = dict.fromkeys(clubs, 0)  # type: ignore[arg-type]
+        for m in matches:
+            assert m.home is not None and m.away is not None
+            home_goals, away_goals = (
+                m.score if m.score else ((3, 0) if m.awarded_to == m.home else (0, 3))
+            )
+            goals[m.home] += home_goals
+            goals[m.away] += away_goals
+            away[m.away] += away_goals
+            points[m.home] += 3 if home_goals > away_goals else 1 if home_goals == away_goals else 0
+            points[m.away] += 3 if away_goals > home_goals else 1 if home_goals == away_goals else 0
+        first, second = sorted(clubs)  # type: ignore[type-var]
+        side_a = [c for c in (first, second) if c in possible[unit.inputs[0].text]]
+        side_a = [c for c in side_a if c not in possible[unit.inputs[1].text]]
+        winner = None
+        for step in tie.resolution:
+            totals = {
+                "aggregate_goals": goals,
+                "goal_difference": goals,
+                "aggregate_points": points,
+                "away_goals": None if tie.host == "neutral" else away,
+            }.get(step)
+            if step in ("aggregate_goals", "goal_difference", "aggregate_points", "away_goals"):
+                if totals is not None and totals[first] != totals[second]:
+                    winner = first if totals[first] > totals[second] else second
+                    break
+                continue
+            if step == "better_seed" and len(side_a) == 1:
+                winner = side_a[0]
+            break  # extra time, penalties, a play-off, lots or a table: not in the scores
+        if winner is not None:
+            out[unit_id] = winner
+    return out

@@ -156,10 +156,10 @@ def test_the_rules_drop_no_season(run: forecast.Forecast) -> None:
 BRACKET_CLUBS = ["A", "B", "C", "D", "E", "K", "G", "H2"]
 
 
-def _bracket(results: list[dict[str, object]]) -> str:
+def _bracket(results: list[dict[str, object]], q1_rule: list[str] | None = None) -> str:
     clubs = [club(n, 1500.0 + 10 * i) for i, n in enumerate(BRACKET_CLUBS)]
     ties = [
-        {"id": "Q1", "a": "A", "b": "B"},
+        {"id": "Q1", "a": "A", "b": "B", "resolution": q1_rule},
         {"id": "Q2", "a": "C", "b": "D"},
         {"id": "F", "a": "Q1#winner", "b": "Q2#winner"},
         {"id": "P3", "a": "Q1#loser", "b": "Q2#loser", "legs": 1},
@@ -257,3 +257,17 @@ def test_table_must_feed_the_unit(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="does not feed tie 'T'"):
         load_text(tmp_path, "table", text)
+
+
+def test_scores_that_decide_a_tie_must_agree_with_later_results(tmp_path: Path) -> None:
+    legs = [
+        {"unit": "Q1", "home": "A", "away": "B", "score": [1, 2]},
+        {"unit": "Q1", "home": "B", "away": "A", "score": [0, 1]},  # 2-2; away goals 2 to 1, B
+    ]
+    # Aggregate then penalties: 2-2 is not decided by the scores; B in the final says B won.
+    level = load_text(tmp_path, "level", _bracket([*legs, {"unit": "F", "winner": "B"}]))
+    assert ("Q1", "B", "winner", 0) in {(f.unit, f.club, f.kind, f.place) for f in level.implied}
+    # With away goals the legs send B through: A in the final contradicts them.
+    away_goals = ["aggregate_goals", "away_goals", "penalties"]
+    with pytest.raises(InputError, match="the scores of tie 'Q1' send B through, but A won it"):
+        load_text(tmp_path, "away", _bracket([*legs, *LATE_RESULTS[:2]], q1_rule=away_goals))
