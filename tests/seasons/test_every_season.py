@@ -1,0 +1,43 @@
+"""Every shipped season file passes check, runs, and its report names its assumptions.
+
+The per-season test files (test_copa_peru_YYYY.py) check each season against what really
+happened; this one runs the main job on each, with few seasons (the report's content, not
+its numbers, is under test) and without charts (tests/test_charts.py covers them).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from forecast.cli import main
+from forecast.cli.seasons import season_files
+from forecast.config import load
+
+REPO = Path(__file__).resolve().parents[2]
+SEASONS = season_files(REPO / "configs")
+
+
+def test_the_shipped_seasons_cover_every_format_of_the_issue() -> None:
+    years = {load(path).spec.season.year for path in SEASONS}
+    assert {2006, 2007, 2008, 2009, 2012, 2017, 2019} <= years
+    assert any(year is not None and year >= 2024 for year in years)
+
+
+@pytest.mark.parametrize("path", SEASONS, ids=[p.stem for p in SEASONS])
+def test_season_runs_and_its_report_names_its_assumptions(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["run", str(path), "--sims", "400", "--no-charts", "-q", "--out", str(out)]
+    assert main(args) == 0
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assumptions = load(path).spec.season.assumptions
+    assert assumptions, f"{path.name} states no assumption"
+    for text in assumptions:
+        # The report may wrap a long assumption; its first words stand on one line.
+        assert " ".join(text.split()[:6]) in " ".join(report.split()), text[:60]
+    odds = json.loads((out / "odds.json").read_text(encoding="utf-8"))
+    assert odds["metadata"]["n_sims"] == 400
+    # Past seasons fix their entrants by construction: nothing (or little) is dropped.
+    assert odds["metadata"]["n_seasons"] >= 0.5 * 400, odds["metadata"]["n_rejected"]
