@@ -220,14 +220,22 @@ def importance_figure(data: ChartData, top: int = 10) -> Figure:
             place="--chart importance",
             hint="match importance needs a season whose next matches are fixed",
         )
+    # A match whose result moves nothing (the known results decide the outcome) is no bar.
+    table = data.importance[data.importance["importance"] > 0]
+    if table.empty:
+        raise InputError(
+            "no upcoming match changes the main outcome: the known results decide it",
+            place="--chart importance",
+            hint="the other charts show the (settled) odds",
+        )
     name = data.names.get(data.main_column, data.main_column)
     tr = _translator(data.metadata)
-    rows = min(top, len(data.importance))
+    rows = min(top, len(table))
     fig = new_figure(_WIDTH, 1.8 + 0.6 * rows)
     ax = fig.add_subplot()
     importance_bars(
         ax,
-        data.importance,
+        table,
         name=name,
         top=top,
         title=tr.gettext("Matches that matter most: %(name)s") % {"name": name},
@@ -331,7 +339,7 @@ def run_figures(data: ChartData, graph: FlowGraph | None = None) -> dict[str, Fi
         figures["convergence"] = convergence_figure(data)
     if graph is not None:
         figures["format"] = format_figure(graph, data.metadata)
-    if data.importance is not None and not data.importance.empty:
+    if data.importance is not None and (data.importance["importance"] > 0).any():
         figures["importance"] = importance_figure(data)
     return figures
 

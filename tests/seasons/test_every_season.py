@@ -41,3 +41,14 @@ def test_season_runs_and_its_report_names_its_assumptions(path: Path, tmp_path: 
     assert odds["metadata"]["n_sims"] == 400
     # Past seasons fix their entrants by construction: nothing (or little) is dropped.
     assert odds["metadata"]["n_seasons"] >= 0.5 * 400, odds["metadata"]["n_rejected"]
+
+
+def test_a_season_its_results_decide_draws_no_empty_importance_chart(tmp_path: Path) -> None:
+    # 2024's known results decide both promotions; its open first legs move nothing, so the
+    # importance chart (bars of zero, and a matplotlib warning, which pytest makes an
+    # error) is left out rather than drawn empty.
+    out = tmp_path / "out"
+    path = REPO / "configs" / "copa_peru_2024.toml"
+    assert main(["run", str(path), "--sims", "400", "-q", "--out", str(out)]) == 0
+    assert (out / "charts" / "promotion.png").is_file()
+    assert not (out / "charts" / "importance.png").exists()
