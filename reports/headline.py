@@ -157,6 +157,7 @@ def drivers_sentence(
     prior_ratings: Sequence[float] | None = None,
     n_results: int | None = None,
     n_fixed_matches: int | None = None,
+    n_fixed_outcomes: int = 0,
     strongest: Sequence[str] = (),
     lang: str = "en",
 ) -> str:
@@ -175,6 +176,7 @@ def drivers_sentence(
         starts moved by results from unequal starts.
     n_results, n_fixed_matches : known results in the season file and the matches they fix;
         None when not known (the sentence then says nothing about results).
+    n_fixed_outcomes : earlier outcomes the known results fix (``Tournament.implied``).
     strongest : the clubs with the highest rating, named when ratings differ.
     lang : the language of the sentence.
     """
@@ -219,10 +221,12 @@ def drivers_sentence(
             % {"rating": num(float(start[0]), 0), "spread": spread, "factors": _join(factors, tr)}
         )
     elif equal_start:
+        # Matches move ratings; a tie's winner or a group's order does not.
+        n_moving = n_fixed_matches if n_fixed_matches is not None else n_results
         moved = (
-            ngettext("the %(n)s known result", "the %(n)s known results", n_results)
-            % {"n": tr.integer(n_results)}
-            if n_results
+            ngettext("the %(n)s known result", "the %(n)s known results", n_moving)
+            % {"n": tr.integer(n_moving)}
+            if n_moving
             else _("the known results")
         )
         sentences.append(
@@ -271,6 +275,17 @@ def drivers_sentence(
                 )
                 % {"n": tr.integer(n_results), "fixed": fixed}
             )
+            if n_fixed_outcomes:
+                sentences.append(
+                    ngettext(
+                        "They also fix %(n)s earlier outcome: the clubs they name won the ties "
+                        "(or took the places) that led there.",
+                        "They also fix %(n)s earlier outcomes: the clubs they name won the ties "
+                        "(or took the places) that led there.",
+                        n_fixed_outcomes,
+                    )
+                    % {"n": tr.integer(n_fixed_outcomes)}
+                )
     if model:
         base, _sep, overridden = model.partition("+")
         text = MODEL_TEXT.get(base)
@@ -360,11 +375,13 @@ def headline(
     declared = spec.model.defaults if spec is not None else None
     prior = None
     n_results = n_fixed = None
+    n_outcomes = 0
     parts: list[str] = []
     if spec is not None:
         prior = [c.rating if c.rating is not None else spec.prior.rating for c in spec.clubs]
         n_results = len(spec.results)
-        n_fixed = sum(1 for r in spec.results if r.winner is None)
+        n_fixed = sum(1 for r in spec.results if r.home is not None)
+        n_outcomes = len(tournament.implied) if tournament is not None else 0
         parts = _format_parts(spec)
     strongest: list[str] = []
     if ratings and not _all_equal(ratings):
@@ -381,6 +398,7 @@ def headline(
             prior_ratings=prior,
             n_results=n_results,
             n_fixed_matches=n_fixed,
+            n_fixed_outcomes=n_outcomes,
             strongest=strongest,
             lang=lang,
         )

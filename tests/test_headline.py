@@ -120,6 +120,22 @@ def test_known_results_moving_equal_ratings() -> None:
     assert "2 known results are taken as played, fixing 2 matches." in text
 
 
+def test_late_results_say_how_many_earlier_outcomes_they_fix() -> None:
+    # 2008: one match with a score, and the final group's order, which fixes 8 earlier ties.
+    text = drivers_sentence(
+        ratings=[1520.0, 1480.0, 1500.0],
+        rating_sds=[100.0] * 3,
+        prior_ratings=[1500.0] * 3,
+        goal_model={"home_advantage": 70.0},
+        n_results=2,
+        n_fixed_matches=1,
+        n_fixed_outcomes=8,
+    )
+    assert "but the 1 known result moved the ratings" in text  # an order moves no rating
+    assert "2 known results are taken as played, fixing 1 match." in text
+    assert "They also fix 8 earlier outcomes: the clubs they name won the ties" in text
+
+
 def test_match_model_name_recognises_the_shipped_sets() -> None:
     for name in ("copa_peru", "ratings"):
         assert match_model_name(asdict(load_defaults(name=name).goal_model)) == name
