@@ -54,10 +54,13 @@ def main() -> None:
 
     import numba
 
+    # The pure-Python oracle is a testing module (tests/reference.py), not part of the product.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from reference import simulate_reference
+
     import forecast
-    from forecast.compiler import compile_tournament
-    from forecast.engine import simulate_compiled
-    from forecast.reference import simulate_reference
+    from forecast.engine.compiler import compile_tournament
+    from forecast.engine.simulate import simulate_compiled
 
     tournament = forecast.load(CONFIG)
     uncertain = compile_tournament(tournament)

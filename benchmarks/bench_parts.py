@@ -1,7 +1,7 @@
 """Where a season's time goes: the 2006 season played one kind of unit at a time.
 
 Run from the repository root: ``python benchmarks/bench_parts.py``. Times one thread with
-``forecast._kernel`` functions called in a plain numba loop: a whole season, then only the
+``forecast.engine._kernel`` functions called in a plain numba loop: a whole season, then only the
 ratings and stream keys, only the groups, only the ties, only the draws (each after one
 full season has filled every slot, so later units have clubs to play).
 """
@@ -15,10 +15,10 @@ import numba
 import numpy as np
 
 import forecast
-from forecast import _kernel as K  # noqa: N812 (short: every line uses it)
-from forecast._layout import pack
-from forecast._rng import stream_key
-from forecast.compiler import compile_tournament
+from forecast.engine import _kernel as K  # noqa: N812 (short: every line uses it)
+from forecast.engine._layout import pack
+from forecast.engine._rng import stream_key
+from forecast.engine.compiler import compile_tournament
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "copa_peru_2006.toml"
 PARTS = {0: "whole season", 4: "ratings and stream keys", 1: "groups", 2: "ties", 3: "draws"}

@@ -28,8 +28,8 @@ sys.path.insert(0, {tree!r})
 import numba
 numba.set_num_threads(1)
 import forecast
-from forecast.compiler import compile_tournament
-from forecast.engine import simulate_compiled
+from forecast.engine.compiler import compile_tournament
+from forecast.engine.simulate import simulate_compiled
 compiled = compile_tournament(forecast.load({config!r}))
 if {fixed!r}:
     program = compiled.program._replace(rating_sd=compiled.program.rating_sd * 0)

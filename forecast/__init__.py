@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 __all__ = ["Forecast", "InputError", "Tournament", "load", "simulate"]
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament
     from forecast.errors import InputError
+    from forecast.language.config import Tournament
     from forecast.results import Forecast
 
 
 def load(path: Any, scenarios: Any = (), *, as_of: Any = None) -> Tournament:
     """Read, validate and resolve a season file, keeping only the results dated on or before
-    ``as_of`` when given (see :func:`forecast.config.load`)."""
-    from forecast.config import load as _load
+    ``as_of`` when given (see :func:`forecast.language.config.load`)."""
+    from forecast.language.config import load as _load
 
     return _load(path, scenarios, as_of=as_of)
 
@@ -28,14 +28,14 @@ def simulate(
     tournament: Tournament, n_sims: int = 100_000, seed: int = 2006, **options: Any
 ) -> Forecast:
     """Simulate a loaded season (see :func:`forecast.engine.simulate`)."""
-    from forecast.engine import simulate as _simulate
+    from forecast.engine.simulate import simulate as _simulate
 
     return _simulate(tournament, n_sims, seed, **options)
 
 
 def __getattr__(name: str) -> Any:
     if name == "Tournament":
-        from forecast.config import Tournament
+        from forecast.language.config import Tournament
 
         return Tournament
     if name == "InputError":

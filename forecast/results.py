@@ -285,10 +285,10 @@ class Forecast:
         Conditions read like ``"Total Clean wins VII-F"``, ``"Senati tops VII-A"``,
         ``"CNI finishes 2 in III-A"``, ``"Sport Huamanga reaches national_stage"``,
         ``"Total Clean is champion"``, ``"Total Clean in F#winner"`` (see
-        :mod:`forecast.conditions`). The result's ``n_seasons`` is the number of seasons
+        :mod:`forecast.analysis.conditions`). The result's ``n_seasons`` is the number of seasons
         behind it; its standard errors use that number.
         """
-        from forecast.conditions import conditional_forecast
+        from forecast.analysis.conditions import conditional_forecast
 
         return conditional_forecast(self, conditions)
 

@@ -1,6 +1,6 @@
 """Reports of a scenario comparison: compare.csv, compare.json, compare.md and a terminal summary.
 
-A :class:`~forecast.comparison.Comparison` holds a baseline and scenarios simulated with
+A :class:`~forecast.analysis.comparison.Comparison` holds a baseline and scenarios simulated with
 common random numbers. For every club and every probability column of odds.csv these
 reports give the baseline, the scenario, the difference (scenario minus baseline) and the
 batch-means standard error of the difference. Nothing here simulates.
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.comparison import Comparison, ScenarioRun
+from forecast.analysis.comparison import Comparison, ScenarioRun
 from reports._atomic import write_atomically
 from reports.context import RunContext
 from reports.data import FLOAT_FORMAT

@@ -22,7 +22,7 @@ from reports.i18n import N_, Translator, translator
 from reports.tables import Z95, champion_share, ranked, sort_column
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
     from forecast.results import Forecast
     from reports.context import RunContext
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import jinja2
     import pandas as pd
 
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
     from forecast.results import Forecast
 
 __all__ = [
@@ -386,7 +386,7 @@ def _slug(text: str) -> str:
 def write_compare_html(
     comparison: Any, context: RunContext, out_dir: str | os.PathLike[str]
 ) -> list[Path]:
-    """Write compare.html for a :class:`~forecast.comparison.Comparison` into ``out_dir``.
+    """Write compare.html for a :class:`~forecast.analysis.comparison.Comparison` into ``out_dir``.
 
     For the all-or-none set, prefer adding ``"compare.html": compare_html(record)`` to the
     files that :func:`reports.compare.compare_files` returns (``record`` being

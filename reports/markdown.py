@@ -30,7 +30,7 @@ from reports.tables import (
 from reports.upcoming import condition_lines, title_suffix, upcoming_markdown
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
 
 __all__ = ["report_markdown"]
 
@@ -116,7 +116,7 @@ def importance_section(
     intro, rows = section
     if tr.english:
         return intro, list(IMPORTANCE_HEADER), rows
-    from forecast.importance import default_column, matches_that_matter
+    from forecast.analysis.importance import default_column, matches_that_matter
 
     _, ngettext = tr.gettext, tr.ngettext
     records = forecast.seasons

@@ -119,7 +119,7 @@ def percent_with_error(p: float, se: float, sep: str = " ± ") -> str:
 def importance_rows(forecast: Forecast) -> tuple[str, list[list[str]]] | None:
     """The "matches that matter most" section: its introduction and table rows (plain text,
     columns :data:`IMPORTANCE_HEADER`), or None when no upcoming match has known clubs."""
-    from forecast.importance import default_column, matches_that_matter
+    from forecast.analysis.importance import default_column, matches_that_matter
 
     records = forecast.seasons
     if records is None or not records.tracked_matches:

@@ -15,14 +15,14 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from forecast.conditions import MIN_KEPT_SEASONS
+from forecast.analysis.conditions import MIN_KEPT_SEASONS
 from forecast.results import Forecast
 from reports.data import stop_reason
 from reports.i18n import translator
 from reports.tables import Z95, ranked, sort_column
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
     from reports.context import RunContext
 
 __all__ = [
@@ -40,7 +40,7 @@ LINE_WIDTH = 80
 #: A probability cell: "100.0 ± 0.0" is the widest a cell needs, headers wrap to this.
 CELL_WIDTH = 13
 #: Fewer seasons than this behind a conditional forecast earn a warning (one threshold for
-#: every output: forecast.conditions.MIN_KEPT_SEASONS).
+#: every output: forecast.analysis.conditions.MIN_KEPT_SEASONS).
 FEW_SEASONS = MIN_KEPT_SEASONS
 
 

@@ -28,8 +28,8 @@ from reports.context import RunContext
 from reports.data import FLOAT_FORMAT
 
 if TYPE_CHECKING:
-    from forecast import spec as S  # noqa: N812
-    from forecast.config import Tournament
+    from forecast.language import spec as S  # noqa: N812
+    from forecast.language.config import Tournament
     from forecast.results import Forecast
 
 __all__ = [
@@ -71,7 +71,7 @@ def timeline_frame(points: Sequence[TimelinePoint]) -> pd.DataFrame:
 def _provenance(
     points: Sequence[TimelinePoint], context: RunContext, full: Tournament
 ) -> dict[str, Any]:
-    from forecast.engine import tournament_input_hash
+    from forecast.engine.simulate import tournament_input_hash
 
     first = points[0].forecast.metadata
     precision = first.get("precision_target")

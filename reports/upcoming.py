@@ -2,11 +2,11 @@
 
 - :func:`condition_lines`: what a ``--given`` forecast says wherever it is shown (report.md,
   report.html, the terminal): the condition with the number of seasons kept ("given ...:
-  kept N of M seasons") and, below :data:`forecast.conditions.MIN_KEPT_SEASONS` kept
+  kept N of M seasons") and, below :data:`forecast.analysis.conditions.MIN_KEPT_SEASONS` kept
   seasons, a warning. :func:`title_suffix` is the title's "given ..." part.
 - :func:`upcoming_markdown`, :func:`upcoming_html` and :func:`upcoming_record`: home/draw/
   away odds of every upcoming match whose clubs are known, and the projected table of every
-  group whose clubs are known (:mod:`forecast.match_odds`), for report.md, report.html and
+  group whose clubs are known (:mod:`forecast.analysis.match_odds`), for report.md, report.html and
   odds.json (``matches`` and ``groups``).
 
 Texts are English msgids passed through ``_`` (the report's translator, identity by
@@ -71,7 +71,7 @@ def condition_lines(forecast: Forecast, _: Gettext = _identity) -> list[str]:
             "simulated": f"{simulated:,}",
         }
     lines = [text]
-    from forecast.conditions import MIN_KEPT_SEASONS
+    from forecast.analysis.conditions import MIN_KEPT_SEASONS
 
     if n < MIN_KEPT_SEASONS:
         lines.append(
@@ -86,7 +86,7 @@ def condition_lines(forecast: Forecast, _: Gettext = _identity) -> list[str]:
 
 
 def _sections(forecast: Forecast) -> tuple[Any, list[Any]]:
-    from forecast.match_odds import group_projections, match_odds
+    from forecast.analysis.match_odds import group_projections, match_odds
 
     return match_odds(forecast), group_projections(forecast)
 

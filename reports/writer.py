@@ -17,7 +17,7 @@ from reports.data import odds_csv, odds_json
 from reports.markdown import report_markdown
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
 
 __all__ = [
     "CHARTS_DIR",

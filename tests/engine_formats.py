@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import forecast
-from forecast.config import Tournament
+from forecast.language.config import Tournament
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 
 #: The match model of every test format (``penalty_win_a`` is not 0.5, so swapping the

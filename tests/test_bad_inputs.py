@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from forecast.cli import main
+from copa_forecast import main
 
 REPO = Path(__file__).resolve().parents[1]
 S2006 = "configs/copa_peru_2006.toml"
@@ -509,7 +509,7 @@ def test_the_script_prints_one_line(case_id: str, tmp_path: Path) -> None:
     (out / "sentinel.txt").write_text("an earlier report\n", encoding="utf-8")
     before = snapshot(tmp_path)
     script = Path(sys.executable).with_name("copa-forecast")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "forecast.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "copa_forecast"]
     done = subprocess.run(
         [*command, *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )

@@ -2,7 +2,7 @@
 
 Every case is a small mutation of a valid input (a match history, an altitude table, a
 parameter file, an odds.json or an option value), run in-process through
-``forecast.cli.main`` in a fresh folder that also holds an output folder with a sentinel
+``copa_forecast.main`` in a fresh folder that also holds an output folder with a sentinel
 file. Each must end with exit status 2 and exactly one line on stderr that names the file
 (or option) and the place in it and carries a hint, with no traceback, nothing on stdout,
 and every file in the folder byte for byte as before.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from forecast.cli import main
+from copa_forecast import main
 
 HISTORY = (
     "date,home_team,away_team,home_score,away_score,neutral\n"
@@ -644,7 +644,7 @@ def test_emoji_and_cjk_club_names_give_at_most_one_warning_line(tmp_path: Path) 
         [
             sys.executable,
             "-m",
-            "forecast.cli",
+            "copa_forecast",
             "plot",
             "odds.json",
             "--chart",

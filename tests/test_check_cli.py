@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from forecast.cli import main
+from copa_forecast import main
 
 REPO = Path(__file__).resolve().parents[1]
 SEASON_2006 = REPO / "configs" / "copa_peru_2006.toml"
@@ -115,7 +115,7 @@ def test_outline_fits_100_columns(path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_check_as_a_user_runs_it() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "forecast.cli", "check", str(SEASON_2006)],
+        [sys.executable, "-m", "copa_forecast", "check", str(SEASON_2006)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -129,7 +129,7 @@ def test_check_as_a_user_runs_it() -> None:
 def test_check_quiet_when_the_reader_stops_early() -> None:
     """``copa-forecast check FILE | head -1``: no broken-pipe traceback."""
     with subprocess.Popen(
-        [sys.executable, "-m", "forecast.cli", "check", str(SEASON_2006)],
+        [sys.executable, "-m", "copa_forecast", "check", str(SEASON_2006)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as process:

@@ -29,7 +29,7 @@ STOP_WITHIN_S = 1.0
 def start_cli(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NUMBA_NUM_THREADS": "2", "PYTHONIOENCODING": "utf-8"}
     return subprocess.Popen(
-        [sys.executable, "-P", "-m", "forecast.cli", *map(str, args)],
+        [sys.executable, "-P", "-m", "copa_forecast", *map(str, args)],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,

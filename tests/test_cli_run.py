@@ -83,19 +83,19 @@ TINY = textwrap.dedent(
     """
 )
 
-#: Every engine checkpoint is a chunk of 8 blocks of 4096 seasons (forecast.engine).
+#: Every engine checkpoint is a chunk of 8 blocks of 4096 seasons (forecast.engine.simulate).
 CHECKPOINT = 8 * 4096
 
 
 def run_cli(
     *args: str | Path | int, cwd: Path, threads: int = 2, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    """``python -P -m forecast.cli ARGS`` in ``cwd``, with numba allowed ``threads`` threads."""
+    """``python -P -m copa_forecast ARGS`` in ``cwd``, with numba allowed ``threads`` threads."""
     env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
         # -P: the working directory is not put on sys.path, as for the installed script;
         # otherwise its "reports/" output folder would shadow the reports package.
-        [sys.executable, "-P", "-m", "forecast.cli", *map(str, args)],
+        [sys.executable, "-P", "-m", "copa_forecast", *map(str, args)],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -326,7 +326,7 @@ def test_reports_folder_shadowing_the_package_is_a_one_line_error(tmp_path: Path
     (tmp_path / "tiny.toml").write_text(TINY, encoding="utf-8")
     (tmp_path / "reports" / "tiny").mkdir(parents=True)
     result = subprocess.run(
-        [sys.executable, "-m", "forecast.cli", "run", "tiny.toml", "--sims", "100"],
+        [sys.executable, "-m", "copa_forecast", "run", "tiny.toml", "--sims", "100"],
         cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=120,
     )  # fmt: skip
     if result.returncode == 0:
@@ -341,7 +341,7 @@ def test_reports_folder_shadowing_the_package_is_a_one_line_error(tmp_path: Path
 def test_help_and_version_compile_nothing(args: list[str]) -> None:
     code = (
         "import sys\n"
-        "from forecast.cli import main\n"
+        "from copa_forecast import main\n"
         "try:\n"
         f"    main({args!r})\n"
         "except SystemExit as exit:\n"
@@ -361,7 +361,7 @@ def test_help_and_version_compile_nothing(args: list[str]) -> None:
 
 
 def test_precision_flag_alone_means_a_tenth_of_a_point() -> None:
-    from forecast.cli import build_parser
+    from copa_forecast import build_parser
 
     args = build_parser().parse_args(["run", "x.toml", "--precision"])
     assert args.precision == 0.001 and args.sims is None

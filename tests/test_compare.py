@@ -42,7 +42,7 @@ rating_shift = 300
 def run_cli(*args: str | Path | int, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NUMBA_NUM_THREADS": "2", "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-P", "-m", "forecast.cli", *map(str, args)],
+        [sys.executable, "-P", "-m", "copa_forecast", *map(str, args)],
         cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600,
     )  # fmt: skip
 
@@ -151,8 +151,8 @@ def test_2006_with_two_scenarios_has_a_block_each(tmp_path: Path) -> None:
 def test_the_batch_error_agrees_with_the_spread_of_repeated_runs(tmp_path: Path) -> None:
     """The batch-means error of a difference estimates its spread over seeds (tolerance: the
     mean over clubs within a factor 2, far wider than the ~20% error of either estimate)."""
-    from forecast.comparison import compare
-    from forecast.config import load
+    from forecast.analysis.comparison import compare
+    from forecast.language.config import load
 
     tiny = tmp_path / "tiny.toml"
     tiny.write_text(TINY, encoding="utf-8")

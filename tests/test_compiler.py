@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forecast.compiler import (
+from forecast.engine.compiler import (
     RESOLUTION_CODES,
     TIEBREAK_CODES,
     compile_tournament,
     ratings_after_results,
     round_robin,
 )
-from forecast.config import load
+from forecast.language.config import load
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 
 SMALL = """
@@ -262,7 +262,7 @@ def test_played_results_update_ratings_before_simulating(small: Path) -> None:
 def test_grid_is_the_fixed_range_whatever_the_ratings(small: Path) -> None:
     """The table spans +-D_LIMIT points for any model: its size never grows with the
     ratings; differences beyond it play as its end rows (tests/test_scoreline_validity.py)."""
-    from forecast.compiler import D_LIMIT
+    from forecast.engine.compiler import D_LIMIT
 
     for model in (GoalModel(), GoalModel(altitude_climb=300.0)):
         p = compile_tournament(load(small), goal_model=model).program
@@ -271,11 +271,11 @@ def test_grid_is_the_fixed_range_whatever_the_ratings(small: Path) -> None:
 
 def test_kernel_was_written_for_these_dependencies() -> None:
     """numba caches a kernel by its own file: a change to a file it depends on must touch
-    the kernel file too (see forecast._layout.dependencies_fingerprint)."""
-    from forecast._kernel import DEPENDENCIES_FINGERPRINT
-    from forecast._layout import dependencies_fingerprint
+    the kernel file too (see forecast.engine._layout.dependencies_fingerprint)."""
+    from forecast.engine._kernel import DEPENDENCIES_FINGERPRINT
+    from forecast.engine._layout import dependencies_fingerprint
 
     assert dependencies_fingerprint() == DEPENDENCIES_FINGERPRINT, (
-        "a file forecast/_kernel.py depends on changed: set DEPENDENCIES_FINGERPRINT there "
+        "a file forecast/engine/_kernel.py depends on changed: set DEPENDENCIES_FINGERPRINT there "
         f"to {dependencies_fingerprint()!r} (editing that file also invalidates numba's cache)"
     )

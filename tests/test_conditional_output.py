@@ -13,7 +13,7 @@ import pytest
 from test_cli_run import CHECKPOINT, TINY, run_cli
 
 import forecast
-from forecast.conditions import MIN_KEPT_SEASONS, conditional_history
+from forecast.analysis.conditions import MIN_KEPT_SEASONS, conditional_history
 from forecast.errors import InputError
 
 

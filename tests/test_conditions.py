@@ -1,4 +1,4 @@
-"""Conditional odds from kept seasons (forecast.conditions) and run --given."""
+"""Conditional odds from kept seasons (forecast.analysis.conditions) and run --given."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_run_given_writes_a_conditional_report(repo: Path, tmp_path: Path) -> No
             sys.executable,
             "-P",
             "-m",
-            "forecast.cli",
+            "copa_forecast",
             "run",
             str(repo / "configs" / "copa_peru_2006.toml"),
             "--sims",

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from forecast.cli import main
-from forecast.config import load
+from copa_forecast import main
 from forecast.errors import InputError
+from forecast.language.config import load
 
 
 def base_toml() -> str:
@@ -491,7 +491,7 @@ def test_check_command_as_a_user_runs_it(name: str, write: Callable[[str], Path]
     case = next(c for c in CASES if c.name == name)
     path = write(case.edit(base_toml()))
     done = subprocess.run(
-        [sys.executable, "-m", "forecast.cli", "check", str(path)],
+        [sys.executable, "-m", "copa_forecast", "check", str(path)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -511,13 +511,13 @@ def test_errors_come_before_any_simulation_code_is_imported(
     path = write(swap('entrants = ["Total Clean"', 'entrants = ["Total Clen"')(base_toml()))
     probe = (
         "import sys\n"
-        "from forecast.config import load\n"
+        "from forecast.language.config import load\n"
         "from forecast.errors import InputError\n"
         "try:\n"
         f"    load({str(path)!r})\n"
         "except InputError:\n"
-        "    print(sorted(m for m in ('numba', 'forecast.engine', 'forecast.compiler')"
-        " if m in sys.modules))\n"
+        "    engine = ('numba', 'forecast.engine.simulate', 'forecast.engine.compiler')\n"
+        "    print(sorted(m for m in engine if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True

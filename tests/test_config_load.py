@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
-from forecast.config import Tournament, load, parse_slot
+from forecast.language import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
+from forecast.language.config import Tournament, load, parse_slot
 
 REPO = Path(__file__).resolve().parents[1]
 SEASON_2006 = REPO / "configs" / "copa_peru_2006.toml"

@@ -36,7 +36,7 @@ from engine_formats import (
 )
 
 import forecast
-from forecast.compiler import round_robin
+from forecast.engine.compiler import round_robin
 from forecast.results import Forecast
 
 pytestmark = pytest.mark.slow

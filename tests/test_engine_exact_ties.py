@@ -1,4 +1,4 @@
-"""Ties decided from exact chances (forecast._kernel.exact_tie) against ties played out.
+"""Ties decided from exact chances (forecast.engine._kernel.exact_tie) against ties played out.
 
 A tie whose chain uses goals only is decided in the kernel by drawing the first leg's
 margin and then the winner from the exact chance given it. Here the same ties are run both
@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 from engine_formats import club, load_text, season_toml, within
 
-from forecast._tables import goal_difference_cdf
-from forecast.compiler import compile_tournament, exact_chain
-from forecast.engine import simulate_compiled
+from forecast.engine._tables import goal_difference_cdf
+from forecast.engine.compiler import compile_tournament, exact_chain
+from forecast.engine.simulate import simulate_compiled
 
 N_SIMS = 200_000
 

@@ -19,7 +19,7 @@ import pytest
 from big_season import big_season_toml
 
 import forecast
-from forecast.conditions import condition_slots
+from forecast.analysis.conditions import condition_slots
 from reports.upcoming import MAX_MATCHES_SHOWN
 
 _PEAK = """
@@ -35,7 +35,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 # The whole command in one process, and its peak resident size (KiB) on the last line.
 _CLI_PEAK = """
 import resource, sys
-from forecast.cli import main
+from copa_forecast import main
 status = main(sys.argv[1:])
 print(status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -1,6 +1,6 @@
 """The numba engine against the pure-Python reference simulator, on small formats.
 
-The reference (:mod:`forecast.reference`) was written from the rules independently of the
+The reference (:mod:`reference`) was written from the rules independently of the
 kernel; here both play the same season files and must agree in distribution.
 
 Tolerance: for every probability (each club's milestone, champion and outcome columns,
@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from engine_formats import club, grid, load_text, season_toml
+from reference import ReferenceResult, simulate_reference
 
 import forecast
-from forecast.config import Tournament
-from forecast.reference import ReferenceResult, simulate_reference
+from forecast.language.config import Tournament
 from forecast.results import Forecast
 
 pytestmark = pytest.mark.slow
@@ -389,7 +389,7 @@ def test_known_results_move_ratings_only_when_asked(tmp_path: Path, update: bool
     assert not tournament.spec.model.in_season_updates
     d = -40.0
     if update:
-        from forecast.compiler import resolve_goal_model
+        from forecast.engine.compiler import resolve_goal_model
         from ratings.defaults import load_defaults
         from ratings.elo import update_from_results
 

@@ -16,7 +16,7 @@ import pytest
 from engine_formats import club, load_text, season_toml
 
 import forecast
-from forecast import engine
+from forecast.engine import simulate as engine
 from forecast.results import Forecast
 
 BLOCK = engine.DEFAULT_BLOCK_SIZE

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.compiler import compile_tournament
-from forecast.config import load
+from forecast.engine.compiler import compile_tournament
+from forecast.language.config import load
 from ratings.defaults import load_defaults
 from reports.headline import (
     drivers_sentence,

@@ -43,7 +43,7 @@ def _catalogue(lang: str = "es"):  # type: ignore[no-untyped-def]
 
 
 def test_the_cli_offers_the_languages_the_reports_have() -> None:
-    from forecast.cli._options import LANGUAGES as CLI_LANGUAGES
+    from copa_forecast._options import LANGUAGES as CLI_LANGUAGES
 
     assert CLI_LANGUAGES == LANGUAGES
     assert LANGUAGES[0] == "en"
@@ -98,7 +98,7 @@ def test_texts_of_reports_tables_are_in_the_catalogue() -> None:
 def test_the_shipped_2006_files_read_in_spanish(config: str) -> None:
     """Milestone, outcome and stage names, description and assumptions are data, translated
     when the catalogue has their exact text: the shipped 2006 files' all are."""
-    from forecast.config import load
+    from forecast.language.config import load
 
     spec = load(REPO / config).spec
     texts = [

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import forecast
-from forecast.importance import match_importance, matches_that_matter
+from forecast.analysis.importance import match_importance, matches_that_matter
 
 # Four clubs of unequal strength in a single round-robin ranked by points then lots, the
 # top two promoted. Only points rank clubs, so fixing a result at 1-0, 0-0 or 0-1 is the
@@ -140,7 +140,7 @@ def test_report_ranks_matches_that_matter(tmp_path: Path) -> None:
             sys.executable,
             "-P",
             "-m",
-            "forecast.cli",
+            "copa_forecast",
             "run",
             str(path),
             "--sims",
@@ -180,7 +180,7 @@ def _run_cli(path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[
             sys.executable,
             "-P",
             "-m",
-            "forecast.cli",
+            "copa_forecast",
             "run",
             str(path),
             "--quiet",

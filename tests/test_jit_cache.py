@@ -13,7 +13,7 @@ SCRIPT = textwrap.dedent(
     import numba.core.caching
     numba.core.caching.CacheImpl._locator_classes = []
     from ratings._elo_kernel import expected_score
-    import forecast._kernel  # every engine kernel is decorated on import
+    import forecast.engine._kernel  # every engine kernel is decorated on import
     print(round(expected_score(0.0), 6))
     """
 )

@@ -1,4 +1,4 @@
-"""Match-by-match odds and projected group tables (forecast.match_odds), on the tiny season
+"""Match-by-match odds and projected group tables (forecast.analysis.match_odds), on the tiny season
 of test_cli_run (one known group of four, then a two-legged final) and the departmental
 example."""
 
@@ -11,7 +11,7 @@ import pytest
 from test_cli_run import TINY
 
 import forecast
-from forecast.match_odds import group_projections, match_odds
+from forecast.analysis.match_odds import group_projections, match_odds
 from ratings.goal_model import (
     GoalModel,
     expected_goals,

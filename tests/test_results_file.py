@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from test_cli_run import TINY
 
-from forecast.cli import main
-from forecast.config import load
+from copa_forecast import main
 from forecast.errors import InputError
+from forecast.language.config import load
 
 HEADER = "date,unit,home,away,home_score,away_score,kind,awarded_to,winner\n"
 #: Four matchdays of the tiny season's league, and the final's winner undated.
@@ -62,7 +62,7 @@ def toml_result(row: str) -> str:
 
 
 def odds(path: Path, as_of: date | None = None, seed: int = 5) -> pd.DataFrame:
-    from forecast.engine import simulate
+    from forecast.engine.simulate import simulate
 
     forecast = simulate(load(path, as_of=as_of), SIMS, seed, threads=1)
     return forecast.odds.join(forecast.clubs[["rating"]])

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from forecast.comparison import batch_seeds, simulate_batches
-from forecast.config import Tournament, load
+from forecast.analysis.comparison import batch_seeds, simulate_batches
 from forecast.errors import InputError
-from forecast.scenarios import apply_overlay, read_scenario
+from forecast.language.config import Tournament, load
+from forecast.language.scenarios import apply_overlay, read_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 SEASON_2006 = REPO / "configs" / "copa_peru_2006.toml"
@@ -471,7 +471,7 @@ def test_check_prints_each_shipped_scenario(name: str) -> None:
     base = read_scenario(SCENARIOS / name).base
     assert base is not None
     done = subprocess.run(
-        [sys.executable, "-P", "-m", "forecast.cli", "check", str(base.resolve()),
+        [sys.executable, "-P", "-m", "copa_forecast", "check", str(base.resolve()),
          "--scenario", str(SCENARIOS / name)],
         capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=REPO,
     )  # fmt: skip
@@ -525,13 +525,13 @@ HIGHLAND = 2500  # metres: Huaraz, Cajamarca, Ayacucho and the Sierra clubs abov
 
 @pytest.fixture(scope="module")
 def base_run() -> Any:
-    from forecast.engine import simulate
+    from forecast.engine.simulate import simulate
 
     return simulate(load(SEASON_2006), N_EFFECT, 17)
 
 
 def run_scenario(name: str, n: int = N_EFFECT) -> Any:
-    from forecast.engine import simulate
+    from forecast.engine.simulate import simulate
 
     return simulate(load(SEASON_2006, [SCENARIOS / name]), n, 17)
 
@@ -588,7 +588,7 @@ def test_without_a_descending_cost_no_altitude_lowers_the_highland_club(
     tiny: Path, scenario: Callable[..., Path]
 ) -> None:
     """The textbook effect: when only climbing costs, altitude helps the highland hosts."""
-    from forecast.engine import simulate
+    from forecast.engine.simulate import simulate
 
     climb_only = scenario("[model]\naltitude_climb = 150.0\naltitude_descend = 0.0\n", "c.toml")
     flat = scenario("[model]\naltitude_climb = 0.0\naltitude_descend = 0.0\n", "f.toml")

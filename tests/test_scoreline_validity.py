@@ -23,17 +23,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from engine_formats import GOAL_MODEL, club, load_text, season_toml
+from reference import simulate_reference
 
 import forecast
-from forecast.compiler import D_LIMIT, D_STEP, MAX_GOALS, compile_tournament
-from forecast.reference import simulate_reference
+from forecast.engine.compiler import D_LIMIT, D_STEP, MAX_GOALS, compile_tournament
 from ratings.goal_model import GoalModel, expected_goals, outcome_probabilities, scoreline_grid
 
 REPO = Path(__file__).resolve().parents[1]
 SEASON_2006 = REPO / "configs" / "copa_peru_2006.toml"
 DEPARTMENTAL = REPO / "configs" / "examples" / "departmental_placeholders.toml"
 
-#: The season file's ranges (forecast.spec.ModelSection): base goals (0, 5], slope [0, 0.01].
+#: The season file's ranges (forecast.language.spec.ModelSection): base goals (0, 5], slope
+#: [0, 0.01].
 BASE_GOALS = (0.2, 0.6, 1.1229, 1.7, 2.5, 3.5, 5.0)
 GOAL_SLOPES = (0.0, 0.0005, 0.0015822792310320596, 0.004, 0.01)
 #: d from three times the table's half-width on each side (the kernel never asks for more
@@ -75,9 +76,9 @@ def test_scoreline_grids_valid_over_the_whole_range(rho: float) -> None:
 
 
 def test_the_shipped_model_is_a_certain_win_at_the_table_end() -> None:
-    # D_LIMIT's justification (forecast.compiler): beyond it nothing reported moves.
-    from forecast.compiler import resolve_goal_model
-    from forecast.spec import ModelSection
+    # D_LIMIT's justification (forecast.engine.compiler): beyond it nothing reported moves.
+    from forecast.engine.compiler import resolve_goal_model
+    from forecast.language.spec import ModelSection
 
     model = resolve_goal_model(ModelSection())
     end = scoreline_grid(*expected_goals(D_LIMIT, model), model.rho, MAX_GOALS)

@@ -9,8 +9,8 @@ import pytest
 from engine_formats import club, load_text, season_toml
 
 import forecast
-from forecast.cli import main
-from forecast.cli.seasons import season_files
+from copa_forecast import main
+from copa_forecast.seasons import season_files
 from forecast.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]

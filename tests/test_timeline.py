@@ -21,8 +21,8 @@ import pytest
 from test_cli_run import TINY
 from test_results_file import HEADER, ROWS, season
 
-from forecast.cli import main
-from forecast.config import load
+from copa_forecast import main
+from forecast.language.config import load
 
 REPO = Path(__file__).resolve().parents[1]
 SIMS = 4000
@@ -34,7 +34,7 @@ def read_timeline(folder: Path) -> pd.DataFrame:
 
 
 def simulated(path: Path, day: date | None, seed: int = 3) -> pd.DataFrame:
-    from forecast.engine import simulate
+    from forecast.engine.simulate import simulate
 
     return simulate(load(path, as_of=day), SIMS, seed, threads=1).odds
 
@@ -83,7 +83,7 @@ def test_timeline_csv_rows_dates_and_provenance(tiny_timeline: Path) -> None:
     for fragment in ("seed: 3", f"sims: {SIMS:,} per date", "version: ", "input_sha256: "):
         assert fragment in text
     # The engine's hash of the season with all its results: what check and run print.
-    from forecast.engine import tournament_input_hash
+    from forecast.engine.simulate import tournament_input_hash
 
     assert tournament_input_hash(load(tiny_timeline / "tiny.toml")) in text
     record = json.loads((out / "timeline.json").read_text(encoding="utf-8"))

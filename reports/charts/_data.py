@@ -35,7 +35,7 @@ class ChartData:
     metadata : seed, n_sims, n_seasons, version, input_sha256, config, scenarios,
         season_name, ... (as in odds.json).
     history : long DataFrame n_seasons/club/column/p/se, or None.
-    importance : the matches that matter most (forecast.importance.matches_that_matter:
+    importance : the matches that matter most (forecast.analysis.importance.matches_that_matter:
         match, importance, most_affected, swing, n_first_wins, n_draw, n_second_wins), or
         None when no upcoming match had both clubs known.
     champion_slot_outcomes : outcomes whose slots are exactly the champion's slot (known

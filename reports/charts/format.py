@@ -1,7 +1,7 @@
 """The format itself: how clubs flow from departments through the stages to the outcomes.
 
-:func:`format_graph` reads a loaded :class:`~forecast.config.Tournament` (already validated;
-nothing is read from disk here) into a plain :class:`FlowGraph`: a column of departments,
+:func:`format_graph` reads a loaded :class:`~forecast.language.config.Tournament` (already
+validated; nothing is read from disk here) into a plain :class:`FlowGraph`: a column of departments,
 one column per stage still to be played, and a column of outcomes. Within a stage, the units
 that feed each other (a region's draw, its groups and its final) form one node; ribbons carry
 the number of places from node to node. :func:`format_flow` draws it as a Sankey-like layered
@@ -22,7 +22,7 @@ from matplotlib.path import Path as MplPath
 from reports.charts._style import LABEL_SIZE, region_colors, set_caption, set_title
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
 
 __all__ = ["FlowDrawing", "FlowEdge", "FlowGraph", "FlowNode", "format_flow", "format_graph"]
 

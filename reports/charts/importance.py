@@ -28,7 +28,7 @@ def importance_bars(
 
     Parameters
     ----------
-    table : rows of :func:`forecast.importance.matches_that_matter` (``match``,
+    table : rows of :func:`forecast.analysis.importance.matches_that_matter` (``match``,
         ``importance``, ``most_affected``, ``swing``), in any order.
     name : display name of the column the importance is measured on.
 

@@ -39,7 +39,7 @@ def comparison_frame(difference: pd.DataFrame, column: str) -> pd.DataFrame:
     """One column of a scenario difference table, as ``base, scenario, diff, diff_se``.
 
     ``difference`` has ``<column>_base``, ``<column>_scenario``, ``<column>_diff`` and
-    ``<column>_diff_se`` per club (``forecast.comparison.Comparison.difference``).
+    ``<column>_diff_se`` per club (``forecast.analysis.comparison.Comparison.difference``).
     """
     parts = ("base", "scenario", "diff", "diff_se")
     return pd.DataFrame({k: difference[f"{column}_{k}"] for k in parts}, index=difference.index)

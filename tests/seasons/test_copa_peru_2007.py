@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SEASON = ROOT / "configs" / "copa_peru_2007.toml"

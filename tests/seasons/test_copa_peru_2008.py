@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SEASON = ROOT / "configs" / "copa_peru_2008.toml"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 CONFIG = CONFIGS / "copa_peru_2009.toml"

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SEASON = ROOT / "configs" / "copa_peru_2011.toml"

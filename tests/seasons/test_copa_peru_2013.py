@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "configs" / "copa_peru_2013.toml"

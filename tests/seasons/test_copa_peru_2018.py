@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "configs" / "copa_peru_2018.toml"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 CONFIG = CONFIGS / "copa_peru_2019.toml"

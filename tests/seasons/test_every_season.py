@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from forecast.cli import main
-from forecast.cli.seasons import season_files
-from forecast.config import load
+from copa_forecast import main
+from copa_forecast.seasons import season_files
+from forecast.language.config import load
 
 REPO = Path(__file__).resolve().parents[2]
 SEASONS = season_files(REPO / "configs")

@@ -293,7 +293,7 @@ def _read_json(path: str) -> dict[str, Any]:
 
 def _check_version(metadata: dict[str, Any], path: str) -> None:
     """Refuse a file written by a newer copa-forecast (its layout may have changed)."""
-    from forecast.cli import _version
+    from copa_forecast import _version
 
     theirs = metadata.get("version")
     if theirs is None:

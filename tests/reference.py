@@ -1,6 +1,6 @@
 """A slow, pure-Python reference simulator of the tournament rules.
 
-This module plays a loaded :class:`~forecast.config.Tournament` season by season, straight
+This module plays a loaded :class:`~forecast.language.config.Tournament` season by season, straight
 from the spec objects (never from the compiled arrays), one match at a time. It exists for
 two reasons:
 
@@ -10,7 +10,7 @@ two reasons:
 * speed: it is the honest baseline of the benchmarks ("ratio to the pure-Python
   reference"), so it stays straightforward and is deliberately not optimised.
 
-The rules, in short (DESIGN.md section 3 and the format language in :mod:`forecast.spec`):
+The rules, in short (DESIGN.md section 3 and the format language in :mod:`forecast.language.spec`):
 
 * each club's rating is drawn once per season from Normal(rating, rating_sd);
 * a match between host ``h`` and visitor ``v`` has effective difference
@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.compiler import (
+from forecast.engine.compiler import (
     D_LIMIT,
     D_STEP,
     MAX_GOALS,
@@ -46,15 +46,15 @@ from forecast.compiler import (
     resolve_goal_model,
     round_robin,
 )
-from forecast.config import Tournament, Unit
-from forecast.spec import Deduction, Draw, Group, Points, Result, Tie
+from forecast.language.config import Tournament, Unit
+from forecast.language.spec import Deduction, Draw, Group, Points, Result, Tie
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 
 __all__ = ["ReferenceResult", "simulate_reference"]
 
 # Scorelines are drawn from grids of up to MAX_GOALS goals a side (renormalised), and
 # effective differences are rounded (half up) to a multiple of D_STEP rating points and
-# held within +-D_LIMIT: the engine's grid (forecast.compiler), so the two simulators play
+# held within +-D_LIMIT: the engine's grid (forecast.engine.compiler), so the two simulators play
 # the same match model.
 #: A constrained draw that finds no valid allocation in this many tries is an error.
 MAX_DRAW_TRIES = 100_000
@@ -607,7 +607,7 @@ def simulate_reference(
     n_sims : seasons to simulate (rejected ones included).
     seed : seed of the numpy Generator driving every random choice.
     goal_model : the match model; by default the file's ``[model]`` over the shipped one
-        (:func:`forecast.compiler.resolve_goal_model`, as the engine does).
+        (:func:`forecast.engine.compiler.resolve_goal_model`, as the engine does).
     ratings : mean ratings by club name overriding the file and the prior; by default the
         prior after the played results (``[model] update_ratings_from_results``).
 

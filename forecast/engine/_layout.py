@@ -9,7 +9,7 @@ offset stored as a float). Scalars sit directly in the header: ``ints[N_CLUBS]``
 ``floats[HOME_ADVANTAGE]``.
 
 ``table`` is uint32[2R, Q + GUIDE_WORDS]: rows ``0..R-1`` hold the full-match inverse-CDF
-tables of :mod:`forecast._tables`, rows ``R..2R-1`` extra time. Column ``k`` of a row is
+tables of :mod:`forecast.engine._tables`, rows ``R..2R-1`` extra time. Column ``k`` of a row is
 the scoreline ``ints[ints[SCORELINE_GOALS] + k]``: goals for side A ``<< 8`` | goals for B.
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from forecast._tables import GUIDE_WORDS
-from forecast.compiler import Program
+from forecast.engine._tables import GUIDE_WORDS
+from forecast.engine.compiler import Program
 
 __all__ = ["INT_SECTIONS", "pack"]
 
@@ -172,11 +172,11 @@ FLOAT_SECTIONS = (
 ) = range(7, 15)
 
 
-#: The files forecast._kernel takes constants or called kernels from.
+#: The files forecast.engine._kernel takes constants or called kernels from.
 KERNEL_DEPENDENCIES = (
-    "forecast/_layout.py",
-    "forecast/_rng.py",
-    "forecast/_tables.py",
+    "forecast/engine/_layout.py",
+    "forecast/engine/_rng.py",
+    "forecast/engine/_tables.py",
     "ratings/_elo_kernel.py",
     "ratings/_jit.py",
 )
@@ -188,11 +188,11 @@ def dependencies_fingerprint() -> str:
     numba's cache keys on a kernel's own source file: it does not notice a change in the
     constants a kernel imports or the kernels it calls from other files (numba's "Notes on
     Caching"), and a cached kernel would then read the wrong slots or run old code.
-    ``forecast._kernel.DEPENDENCIES_FINGERPRINT`` repeats this value, so changing one of
+    ``forecast.engine._kernel.DEPENDENCIES_FINGERPRINT`` repeats this value, so changing one of
     these files means editing the kernel file too, which invalidates the cache; a test
     checks that they agree.
     """
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for name in KERNEL_DEPENDENCIES:
         digest.update((root / name).read_bytes())

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.compiler import CompiledTournament, compile_tournament
-from forecast.config import Tournament
+from forecast.engine.compiler import CompiledTournament, compile_tournament
 from forecast.errors import InputError
+from forecast.language.config import Tournament
 from forecast.results import (
     DENSE_SLOT_CELLS,
     Forecast,
@@ -163,8 +163,8 @@ def simulate_compiled(
     # Imported here so that loading configs, --help and --version compile nothing.
     import numba
 
-    from forecast import _kernel
-    from forecast._layout import pack
+    from forecast.engine import _kernel
+    from forecast.engine._layout import pack
 
     max_threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     if threads is not None and not 1 <= threads <= max_threads:
@@ -571,7 +571,7 @@ def tournament_input_hash(tournament: Tournament) -> str:
     """:func:`input_hash` of ``tournament`` as :func:`simulate` compiles it by default (the
     file's match model, ratings after the known results), without building the program:
     what ``copa-forecast check`` prints."""
-    from forecast.compiler import ratings_after_results, resolve_goal_model
+    from forecast.engine.compiler import ratings_after_results, resolve_goal_model
 
     spec = tournament.spec
     model = resolve_goal_model(spec.model)

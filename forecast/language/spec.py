@@ -5,7 +5,7 @@ references that connect units, reporting milestones, outcomes (where final place
 known results. ``docs/format.md`` explains each structure with examples. Validation of the
 *shape* of the file (types, unknown keys, names of tiebreak rules) happens here, through
 pydantic; cross-references (unknown club, a slot nothing fills) are checked by
-:mod:`forecast.config`, which builds these objects.
+:mod:`forecast.language.config`, which builds these objects.
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ class Stage(_Spec):
     """One of the tournament's stages with the units played in it.
 
     A stage still to be played lists at least one draw, group or tie; a ``completed`` one
-    lists none (it records history). Both rules are checked by :mod:`forecast.config`.
+    lists none (it records history). Both rules are checked by :mod:`forecast.language.config`.
     """
 
     id: str

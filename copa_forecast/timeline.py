@@ -20,10 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forecast.cli._options import Progress, add_run_options, add_season_options
+from copa_forecast._options import Progress, add_run_options, add_season_options
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
 
 __all__ = ["add_as_of_option", "date_list", "default_out_dir", "iso_date", "register"]
 
@@ -33,7 +33,7 @@ DEFAULT_TOP = 6
 
 def iso_date(text: str) -> date:
     """An option's date, written ``YYYY-MM-DD`` (as in the results)."""
-    from forecast.spec import check_date
+    from forecast.language.spec import check_date
 
     try:
         return check_date(text.strip())
@@ -65,7 +65,7 @@ def add_as_of_option(parser: argparse.ArgumentParser) -> None:
 
 
 def register(commands: Any) -> None:
-    from forecast.cli._options import add_sims_options
+    from copa_forecast._options import add_sims_options
 
     parser = commands.add_parser(
         "timeline",
@@ -101,7 +101,7 @@ def register(commands: Any) -> None:
 
 
 def _top_count(text: str) -> int:
-    from forecast.cli._options import positive_int
+    from copa_forecast._options import positive_int
 
     value = positive_int(text)
     if value > 20:
@@ -125,8 +125,8 @@ def timeline_dates(tournament: Tournament, dates: list[date] | None) -> list[dat
     InputError
         When no result has a date and no dates are given.
     """
-    from forecast.config import day_before, result_dates
     from forecast.errors import InputError
+    from forecast.language.config import day_before, result_dates
 
     if dates:
         return list(dates)
@@ -145,11 +145,11 @@ def timeline_dates(tournament: Tournament, dates: list[date] | None) -> list[dat
 def _cmd_timeline(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.cli._options import planned_sims
-    from forecast.cli.run import _import_reports
-    from forecast.config import load
-    from forecast.engine import display_path
+    from copa_forecast._options import planned_sims
+    from copa_forecast.run import _import_reports
+    from forecast.engine.simulate import display_path
     from forecast.errors import InputError
+    from forecast.language.config import load
 
     started = time.perf_counter()
     n_sims = planned_sims(args)
@@ -158,7 +158,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     # Every date's season is loaded (and so checked) before anything is written.
     seasons = [load(args.config, args.scenario, as_of=day) for day in dates]
     _import_reports()  # a folder hiding the reports package fails here, before --out
-    from forecast.engine import simulate
+    from forecast.engine.simulate import simulate
     from reports._atomic import OutputFolder, write_atomically
     from reports.context import RunContext
     from reports.timeline import TimelinePoint, timeline_files, timeline_terminal

@@ -146,7 +146,7 @@ def build_inverse_table(probabilities: np.ndarray, side: int) -> np.ndarray:
     assert side * side <= 256, "guide cells hold one byte"
     # One sorted search over all rows at once: row r's entries shifted up by r * 2**33 lie
     # above every entry of row r - 1. (Comparing every entry with every cell start built an
-    # (R, GUIDE_CELLS, Q) array: 60 MB for the 2,001 rows of forecast.compiler's grid.)
+    # (R, GUIDE_CELLS, Q) array: 60 MB for the 2,001 rows of forecast.engine.compiler's grid.)
     rows, q = scaled.shape
     row = np.arange(rows, dtype=np.int64)[:, None]
     found = np.searchsorted(

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forecast.cli._options import (
+from copa_forecast._options import (
     DEFAULT_PRECISION,
     DEFAULT_SIMS,
     DEFAULT_SIMS_CAP,
@@ -25,7 +25,7 @@ from forecast.cli._options import (
     add_sims_options,
     planned_sims,
 )
-from forecast.cli.timeline import add_as_of_option
+from copa_forecast.timeline import add_as_of_option
 from forecast.errors import InputError
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ __all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out
 
 
 #: The most seasons whose outcomes are kept for match importance (the first ones; also at
-#: most forecast.engine.KEEP_BYTES_MAX bytes of them). --given keeps every season.
+#: most forecast.engine.simulate.KEEP_BYTES_MAX bytes of them). --given keeps every season.
 KEEP_SEASONS_MAX = 1_000_000
 
 
@@ -84,8 +84,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from forecast import simulate
-    from forecast.config import load
-    from forecast.engine import display_path
+    from forecast.engine.simulate import display_path
+    from forecast.language.config import load
 
     started = time.perf_counter()
     n_sims = planned_sims(args)
@@ -93,8 +93,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # Imported only now, so a bad file or option fails before pandas is loaded; but before
     # the output directory exists (see _import_reports).
     reports = _import_reports()
-    from forecast.conditions import condition_slots
-    from forecast.importance import has_upcoming_matches
+    from forecast.analysis.conditions import condition_slots
+    from forecast.analysis.importance import has_upcoming_matches
     from reports._atomic import OutputFolder
 
     # Match importance and --given read per-season outcomes, kept compactly: the slots of
@@ -203,7 +203,7 @@ def _import_reports() -> ModuleType:
     if getattr(reports, "__file__", None) is None:  # a bare folder: a namespace package
         raise InputError(
             "the folder 'reports/' in the working directory hides the reports package",
-            place="python -m forecast.cli",
-            hint="use the copa-forecast command, or python -P -m forecast.cli",
+            place="python -m copa_forecast",
+            hint="use the copa-forecast command, or python -P -m copa_forecast",
         )
     return reports

@@ -2,7 +2,7 @@
 
 Names become int32 indices here, once. Units keep the order in which every slot is filled
 before it is read. The match model becomes lookup tables over a grid of effective rating
-differences (:mod:`forecast._tables`), so the kernel never evaluates a goal-model formula.
+differences (:mod:`forecast.engine._tables`), so the kernel never evaluates a goal-model formula.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from forecast import spec as S  # noqa: N812 (S.Group reads like the file)
-from forecast._tables import build_scoreline_table
-from forecast.config import Tournament, Unit, draw_layout
+from forecast.engine._tables import build_scoreline_table
+from forecast.language import spec as S  # noqa: N812 (S.Group reads like the file)
+from forecast.language.config import Tournament, Unit, draw_layout
 from ratings.goal_model import GoalModel
 
 __all__ = [
@@ -150,7 +150,9 @@ class Program(NamedTuple):
     in_season_updates: bool
     d_min: float
     d_step: float
-    score_table: np.ndarray  # uint32[R, Q + GUIDE_WORDS]; inverse-CDF table (forecast._tables)
+    score_table: (
+        np.ndarray
+    )  # uint32[R, Q + GUIDE_WORDS]; inverse-CDF table (forecast.engine._tables)
     et_table: np.ndarray  # uint32[R, Q + GUIDE_WORDS]; the same for extra time
     goals_a: np.ndarray  # int32[Q]; goals of side A in scoreline q
     goals_b: np.ndarray  # int32[Q]
@@ -620,7 +622,7 @@ def _known_results(
     meet more than once in the unit (double round-robin, two legs), so the host identifies
     the match; elsewhere the result stands whoever was drawn to host. A tie's fixed winner
     is the row (winner, KNOWN_WINNER, 0, 0, 0); a group's known order one row (club,
-    KNOWN_PLACE, place, 0, 0) a club; the outcomes :mod:`forecast.implied` deduces follow.
+    KNOWN_PLACE, place, 0, 0) a club; the outcomes :mod:`forecast.language.implied` deduces follow.
     """
     out: dict[str, list[tuple[int, int, int, int, int]]] = {}
     for result in tournament.spec.results:

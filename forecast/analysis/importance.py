@@ -1,7 +1,7 @@
 """Which upcoming matches matter most: odds given each result, from kept seasons.
 
 For every tracked match (an upcoming match whose clubs are known before the season is
-simulated, see :class:`forecast.compiler.TrackedMatch`) the kept seasons split three ways
+simulated, see :class:`forecast.engine.compiler.TrackedMatch`) the kept seasons split three ways
 by its result; within each part the chance of a column (promotion by default) is counted
 again. Nothing is simulated again, so the three conditional chances share the same
 seasons as the forecast itself.
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecast.config import Tournament
 from forecast.errors import InputError
+from forecast.language.config import Tournament
 from forecast.results import Forecast, SeasonRecords
 
 __all__ = [

@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from forecast.cli import check, compare, plot, run, seasons, timeline
+    from copa_forecast import check, compare, plot, run, seasons, timeline
     from ratings import cli as ratings_cli
 
     parser = _Parser(

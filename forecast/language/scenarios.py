@@ -3,13 +3,13 @@
 A scenario file (``configs/scenarios/*.toml``) names the season file it was written for and
 changes some of it: results, strengths, the match model, the format. :func:`apply_overlay`
 lays one over the raw TOML data of a season, before ``[defaults.*]`` are merged and before
-validation; :func:`forecast.config.load` applies each ``--scenario`` in order, later ones
+validation; :func:`forecast.language.config.load` applies each ``--scenario`` in order, later ones
 winning, then validates and resolves the merged data as it would a season file. Every name
 a scenario refers to (a club, a unit id or pattern) must exist in what it is laid over, and
 every mistake is one :class:`~forecast.errors.InputError` naming the scenario file, the key
 path in it and a hint. ``docs/format.md`` (section "Scenario overlays") is the reference.
 
-Comparisons of scenarios with their baseline live in :mod:`forecast.comparison`.
+Comparisons of scenarios with their baseline live in :mod:`forecast.analysis.comparison`.
 
 Loading a season imports this module, so it imports only the standard library, pydantic
 and the spec.
@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
 from forecast.errors import InputError, close_match_hint, fold
+from forecast.language import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
 
 if TYPE_CHECKING:
     pass
@@ -108,7 +108,7 @@ def read_scenario(path: str | Path) -> ScenarioInfo:
         When the file cannot be read, is not TOML, or its ``[scenario]`` table is missing or
         malformed.
     """
-    from forecast.config import _read_toml
+    from forecast.language.config import _read_toml
 
     path = Path(path)
     return _scenario_info(_read_toml(path), path)
@@ -318,7 +318,7 @@ class _Where:
 
     def shape(self, model: type[BaseModel], value: Any, place: str) -> None:
         """Validate ``value`` as ``model`` (types, allowed names) with the loader's messages."""
-        from forecast.config import _from_pydantic
+        from forecast.language.config import _from_pydantic
 
         try:
             text = json.dumps(value, default=str, ensure_ascii=False)
@@ -681,7 +681,7 @@ def _label(item: Any) -> str:
 
 
 def _describe(value: Any) -> str:
-    from forecast.config import _describe as describe
+    from forecast.language.config import _describe as describe
 
     return describe(value)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from forecast.config import Tournament, Unit
+    from forecast.language.config import Tournament, Unit
 
 __all__ = ["format_summary", "register", "season_files"]
 
@@ -58,9 +58,9 @@ def season_files(folder: Path) -> list[Path]:
 
 
 def _cmd_seasons(args: argparse.Namespace) -> int:
-    from forecast.config import load
-    from forecast.engine import display_path
+    from forecast.engine.simulate import display_path
     from forecast.errors import InputError
+    from forecast.language.config import load
 
     folder = Path(args.folder)
     if not folder.is_dir():

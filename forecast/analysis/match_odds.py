@@ -1,7 +1,7 @@
 """Match-by-match odds and projected group tables, read from the simulated seasons.
 
 For every tracked match (an upcoming match whose clubs are known before the season is
-simulated, :class:`forecast.compiler.TrackedMatch`; for a tie, its first leg) the kept
+simulated, :class:`forecast.engine.compiler.TrackedMatch`; for a tie, its first leg) the kept
 seasons hold its result, so P(home win), P(draw) and P(away win) are counted from them with
 their Monte Carlo standard errors, sqrt(p(1-p)/n). They are consistent with every other
 figure of the run (the same seasons, rating uncertainty included) and, for a conditional

@@ -23,9 +23,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
 from forecast.errors import InputError, close_match_hint, fold
-from forecast.implied import ImpliedResult, implied_results
+from forecast.language import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
+from forecast.language.implied import ImpliedResult, implied_results
 
 __all__ = ["SlotRef", "Tournament", "Unit", "load", "parse_slot"]
 
@@ -77,8 +77,8 @@ class Tournament:
     results_file : the results CSV read (``[season] results_file``), if any.
     as_of : the ``as_of`` day given to :func:`load`; ``results_left_out`` results dated
         after it were left out of ``spec.results``.
-    implied : earlier outcomes the known results fix (:mod:`forecast.implied`): a club named
-        in a late unit won the ties that led there.
+    implied : earlier outcomes the known results fix (:mod:`forecast.language.implied`): a
+        club named in a late unit won the ties that led there.
     """
 
     spec: S.TournamentSpec
@@ -140,7 +140,7 @@ def load(
     declared_in = path
     forgotten: set[str] = set()  # units whose results-file rows a scenario set aside
     if scenario_paths:
-        from forecast.scenarios import apply_overlay
+        from forecast.language.scenarios import apply_overlay
 
         # The base alone first, so that a mistake in it is reported as the base's, not as
         # the scenario's that happened to touch it.

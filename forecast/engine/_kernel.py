@@ -3,7 +3,7 @@
 Rules (DESIGN.md section 4): only arrays and scalars come in; outputs are allocated by the
 caller; parallelism is over blocks of seasons (``prange``), each block writing its own rows
 of the tallies, which Python then adds up, so results are identical for any thread count.
-Every kernel reads the Program through the three packed arrays of :mod:`forecast._layout`
+Every kernel reads the Program through the three packed arrays of :mod:`forecast.engine._layout`
 (``ints``, ``floats`` and the scoreline ``table``); ``ints[ints[SECTION] + i]`` is element
 ``i`` of a section.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from forecast._layout import (
+from forecast.engine._layout import (
     ALTITUDE,
     ANY_EXCLUDED,
     ANY_UNCERTAINTY,
@@ -93,20 +93,20 @@ from forecast._layout import (
     UNIT_OUT_PTR,
     UNIT_PARAM,
 )
-from forecast._rng import normal_pair, stream_key, uniform
-from forecast._tables import GUIDE_CELLS
+from forecast.engine._rng import normal_pair, stream_key, uniform
+from forecast.engine._tables import GUIDE_CELLS
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, parallel_kernel
 
-#: forecast._layout.dependencies_fingerprint() of the files these kernels were written
+#: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "3a1a149a8403ff27"
+DEPENDENCIES_FINGERPRINT = "b562c08dd00bc822"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
 
-# Codes shared with forecast.compiler (plain ints for numba).
+# Codes shared with forecast.engine.compiler (plain ints for numba).
 UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
 HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
 TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS, TB_TABLE = range(
@@ -115,7 +115,7 @@ TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS,
 RS_AGG, RS_POINTS, RS_GD, RS_AWAY, RS_ET, RS_PENS, RS_SEED, RS_PLAYOFF, RS_LOTS, RS_TABLE = range(
     10
 )
-# known_away of a row that fixes an outcome (forecast.compiler.KNOWN_WINNER ...).
+# known_away of a row that fixes an outcome (forecast.engine.compiler.KNOWN_WINNER ...).
 KNOWN_WINNER, KNOWN_PLACE, KNOWN_LOSER = -1, -2, -3
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
 _S32 = np.uint64(32)
@@ -175,7 +175,7 @@ def play_fixtures(
     # Row of d: (d - d_min) / d_step rounded, as one multiply-add (no division per match),
     # saturated at the grid's ends while still a float: a |d| beyond the grid (any size,
     # even infinite) plays as the end on its own side, and a NaN as row 0, never outside
-    # the table (forecast.compiler.D_LIMIT).
+    # the table (forecast.engine.compiler.D_LIMIT).
     per_point = floats[ROW_PER_POINT]
     row_offset = floats[ROW_OFFSET]
     rows = ints[TABLE_ROWS]
@@ -242,9 +242,9 @@ def play_fixtures(
         z = (x ^ (x >> np.uint64(30))) * _MIX1
         z = (z ^ (z >> np.uint64(27))) * _MIX2
         u = (z ^ (z >> np.uint64(31))) >> _S32
-        cell = np.int64(u >> _GUIDE_SHIFT)  # a byte of the guide words (forecast._tables)
+        cell = np.int64(u >> _GUIDE_SHIFT)  # a byte of the guide words (forecast.engine._tables)
         k = np.int64(table[row, n_scorelines + (cell >> 2)] >> np.uint32(8 * (cell & 3))) & 255
-        while table[row, k] < u:  # entries hold cdf - 1 (forecast._tables)
+        while table[row, k] < u:  # entries hold cdf - 1 (forecast.engine._tables)
             k += 1
         goals = ints[scoreline_goals + k]
         goals_host = goals >> 8
@@ -319,7 +319,7 @@ def play_draw(ints, d, u, occ, state, pool, placed):
         for pot in range(n_pots):
             start = pot * pot_size
             for i in range(pot_size - 1, 0, -1):
-                x += _GOLDEN  # SplitMix64, as in forecast._rng.next_u64
+                x += _GOLDEN  # SplitMix64, as in forecast.engine._rng.next_u64
                 z = (x ^ (x >> np.uint64(30))) * _MIX1
                 z = (z ^ (z >> np.uint64(27))) * _MIX2
                 z = z ^ (z >> np.uint64(31))
@@ -526,7 +526,7 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                         elif code == TB_TABLE:
                             keys[club] = W[W_TABLE, club]
                         elif code == TB_LOTS:
-                            x += _GOLDEN  # SplitMix64, as in forecast._rng.next_u64
+                            x += _GOLDEN  # SplitMix64, as in forecast.engine._rng.next_u64
                             z = (x ^ (x >> np.uint64(30))) * _MIX1
                             z = (z ^ (z >> np.uint64(27))) * _MIX2
                             keys[club] = np.int64((z ^ (z >> np.uint64(31))) >> np.uint64(2))
@@ -701,7 +701,7 @@ def fix_places(ints, W, k, k_start, k_end):
 def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_alt):
     """Whether side A wins tie ``t``, drawn from exact chances rather than played out.
 
-    For ties whose chain uses goals only (:func:`forecast.compiler.exact_chain`): side A's
+    For ties whose chain uses goals only (:func:`forecast.engine.compiler.exact_chain`): side A's
     margin in the first leg is drawn from its goal-difference distribution (inverse CDF);
     then A wins with the chance that the last match's margin beats what A needs, plus the
     chance it levels times what follows (extra time at the last match's venue, then the
@@ -1088,7 +1088,7 @@ def run_blocks(
 
     Parameters
     ----------
-    ints, floats, table : the packed Program (:func:`forecast._layout.pack`).
+    ints, floats, table : the packed Program (:func:`forecast.engine._layout.pack`).
     block_seeds : uint64[B]; block_sizes : int64[B].
     max_group, max_fixtures, max_draw, max_known : sizes of the work buffers.
     counts : int64[B, C, n_columns], zeroed; milestones, then outcomes, then champion.

@@ -3,8 +3,8 @@
 The command only wires the steps together: check the options, load the season and every
 scenario (a bad file fails before anything is simulated), make sure the output directory can
 be written, simulate the baseline and each scenario with common random numbers
-(:func:`forecast.comparison.compare`), print the clubs that move most and write compare.csv,
-compare.json, compare.md and compare.html all or none.
+(:func:`forecast.analysis.comparison.compare`), print the clubs that move most and write
+compare.csv, compare.json, compare.md and compare.html all or none.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from forecast.cli._options import (
+from copa_forecast._options import (
     DEFAULT_SIMS,
     Progress,
     add_run_options,
@@ -23,11 +23,11 @@ from forecast.cli._options import (
     positive_int,
     season_count,
 )
-from forecast.cli.run import _import_reports, default_out_dir
+from copa_forecast.run import _import_reports, default_out_dir
 
 __all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
 
-#: Batches of the batch-means standard error (see forecast.comparison.DEFAULT_BATCHES; kept
+#: Batches of the batch-means standard error (see forecast.analysis.comparison.DEFAULT_BATCHES; kept
 #: here as a literal so that building the parser imports no loader).
 DEFAULT_BATCHES = 16
 
@@ -86,10 +86,10 @@ def default_compare_dir(config: str) -> Path:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.comparison import compare
-    from forecast.config import load
-    from forecast.engine import display_path
+    from forecast.analysis.comparison import compare
+    from forecast.engine.simulate import display_path
     from forecast.errors import InputError
+    from forecast.language.config import load
 
     started = time.perf_counter()
     if args.batches < 2:

@@ -7,7 +7,7 @@ out identically: differences are the scenario's effect, not noise (common random
 The standard error of a difference comes from batch means: the seasons are split into
 ``batches`` independent batches with seeds derived from the user's seed, each batch is run
 for the baseline and every scenario, and the spread of the per-batch differences gives the
-error. Scenario files themselves are read by :mod:`forecast.scenarios`.
+error. Scenario files themselves are read by :mod:`forecast.language.scenarios`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forecast.errors import InputError
-from forecast.scenarios import ScenarioInfo, read_scenario
+from forecast.language.scenarios import ScenarioInfo, read_scenario
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from forecast.config import Tournament
+    from forecast.language.config import Tournament
     from forecast.results import Forecast
 
 __all__ = [
@@ -108,8 +108,8 @@ def simulate_batches(
     import numpy as np
     import pandas as pd
 
-    from forecast.compiler import compile_tournament
-    from forecast.engine import simulate_compiled
+    from forecast.engine.compiler import compile_tournament
+    from forecast.engine.simulate import simulate_compiled
 
     if batches < 2:
         raise InputError(f"at least 2 batches are needed (got {batches})", place="--batches")
@@ -274,7 +274,7 @@ def compare(
     n_sims : seasons per run.
     progress : called with seasons just finished (all runs together: ``(1 + S) * n_sims``).
     """
-    from forecast.config import load
+    from forecast.language.config import load
 
     config = Path(config)
     base = load(config)

@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from forecast import spec as S  # noqa: N812
 from forecast.errors import InputError
+from forecast.language import spec as S  # noqa: N812
 
 if TYPE_CHECKING:
-    from forecast.config import Unit
+    from forecast.language.config import Unit
 
 __all__ = ["ImpliedResult", "implied_results"]
 

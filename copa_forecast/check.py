@@ -14,14 +14,14 @@ import textwrap
 from collections import Counter
 from typing import TYPE_CHECKING, Any, cast
 
-from forecast.cli._options import add_season_options
-from forecast.cli.timeline import add_as_of_option
+from copa_forecast._options import add_season_options
+from copa_forecast.timeline import add_as_of_option
 
 if TYPE_CHECKING:
     # Only for annotations: building the CLI parser must not import the loader (pydantic),
     # so `copa-forecast --help` stays instant. The loader is imported when a command runs.
-    from forecast import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
-    from forecast.config import SlotRef, Tournament, Unit
+    from forecast.language import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
+    from forecast.language.config import SlotRef, Tournament, Unit
 
 __all__ = ["outline", "register"]
 
@@ -44,7 +44,7 @@ def register(commands: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from forecast.config import load
+    from forecast.language.config import load
 
     tournament = load(args.config, args.scenario, as_of=args.as_of)
     sys.stdout.write(outline(tournament) + "\n")
@@ -57,7 +57,7 @@ def outline(tournament: Tournament) -> str:
 
     Parameters
     ----------
-    tournament : a season loaded by :func:`forecast.config.load`.
+    tournament : a season loaded by :func:`forecast.language.config.load`.
 
     Returns
     -------
@@ -88,7 +88,7 @@ def _header(tournament: Tournament) -> list[str]:
     n_placeholders = sum(c.placeholder for c in clubs)
     departments = {c.department for c in clubs}
     regions = Counter(c.region for c in clubs)
-    from forecast.engine import display_path
+    from forecast.engine.simulate import display_path
 
     lines = [season.name, f"Season id: {season.id}", f"File: {display_path(tournament.path)}"]
     for scenario in tournament.scenarios:
@@ -115,7 +115,7 @@ def _header(tournament: Tournament) -> list[str]:
     )
     # The engine's input hash (spec, match model, ratings after the known results): the
     # same one run prints and odds.csv, odds.json and the reports carry.
-    from forecast.engine import tournament_input_hash
+    from forecast.engine.simulate import tournament_input_hash
 
     lines.append(f"Input hash: {tournament_input_hash(tournament)[:16]}")
     return lines
@@ -261,7 +261,7 @@ def _unit_lines(
 
 
 def _draw_parts(unit: Unit, draw: S.Draw) -> list[str]:
-    from forecast.config import draw_layout
+    from forecast.language.config import draw_layout
 
     n = len(unit.inputs)
     n_pots, n_buckets, size = draw_layout(draw, n)

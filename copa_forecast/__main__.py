@@ -1,0 +1,3 @@
+from copa_forecast import main
+
+raise SystemExit(main())

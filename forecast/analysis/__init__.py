@@ -1,0 +1,1 @@
+"""Analysis of simulated seasons: conditional odds, match importance, scenario comparison."""

@@ -1,3 +1,0 @@
-from forecast.cli import main
-
-raise SystemExit(main())

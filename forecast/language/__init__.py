@@ -1,0 +1,1 @@
+"""The format language: season files, scenario overlays and known results, read and resolved."""
