@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecast.findings import Findings
+
 __all__ = [
     "DENSE_SLOT_CELLS",
     "Forecast",
@@ -255,6 +257,9 @@ class Forecast:
         result, when kept (``keep_seasons=True``; see :class:`SeasonRecords`).
     history : the estimates after each checkpoint of the run (n_seasons, club, column, p,
         se), for convergence charts.
+    findings : match importance, match odds and group projections of the kept seasons,
+        filled once by :func:`forecast.analysis.findings.find` for the reports (None until
+        then: the reports then print no such section).
     """
 
     odds: pd.DataFrame
@@ -270,6 +275,7 @@ class Forecast:
     names: dict[str, str] = field(default_factory=dict)
     seasons: SeasonRecords | None = field(default=None, repr=False)
     history: pd.DataFrame | None = field(default=None, repr=False)
+    findings: Findings | None = field(default=None, repr=False)
 
     @property
     def columns(self) -> tuple[str, ...]:

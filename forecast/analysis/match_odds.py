@@ -16,12 +16,12 @@ an expectation needs only the matches' own odds).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from forecast.findings import GroupProjection
 from forecast.results import Forecast
 
 __all__ = ["GroupProjection", "group_projections", "match_odds"]
@@ -96,28 +96,6 @@ def match_odds(forecast: Forecast) -> pd.DataFrame:
         else ""
     )
     return table
-
-
-@dataclass(frozen=True)
-class GroupProjection:
-    """The projected final table of one group whose clubs are all known.
-
-    Attributes
-    ----------
-    unit : the group's id.
-    positions : DataFrame (club x position 1..n): P(club finishes in that position);
-        every row and every column sums to 1.
-    se : the standard errors of ``positions``.
-    expected_position : Series by club, sum of k P(k); clubs ordered by it.
-    n_seasons : seasons behind the figures.
-    """
-
-    unit: str
-    positions: pd.DataFrame
-    se: pd.DataFrame
-    expected_position: pd.Series
-    n_seasons: int
-    expected_points: pd.Series | None = None
 
 
 def group_projections(forecast: Forecast) -> list[GroupProjection]:
