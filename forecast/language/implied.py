@@ -23,7 +23,7 @@ from forecast.errors import InputError
 from forecast.language import spec as S  # noqa: N812
 
 if TYPE_CHECKING:
-    from forecast.language.config import Unit
+    from forecast.language.resolve import Unit
 
 __all__ = ["ImpliedResult", "implied_results"]
 

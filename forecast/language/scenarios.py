@@ -11,8 +11,8 @@ path in it and a hint. ``docs/format.md`` (section "Scenario overlays") is the r
 
 Comparisons of scenarios with their baseline live in :mod:`forecast.analysis.comparison`.
 
-Loading a season imports this module, so it imports only the standard library, pydantic
-and the spec.
+Loading a season imports this module, so it imports only the standard library, pydantic,
+the spec and :mod:`forecast.language.reading` (never the loader itself).
 """
 
 from __future__ import annotations
@@ -24,15 +24,13 @@ import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from forecast.errors import InputError, close_match_hint, fold
 from forecast.language import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
-
-if TYPE_CHECKING:
-    pass
+from forecast.language.reading import describe, from_pydantic, read_toml
 
 __all__ = ["OVERLAY_KEYS", "ScenarioInfo", "apply_overlay", "read_scenario"]
 
@@ -108,10 +106,8 @@ def read_scenario(path: str | Path) -> ScenarioInfo:
         When the file cannot be read, is not TOML, or its ``[scenario]`` table is missing or
         malformed.
     """
-    from forecast.language.config import _read_toml
-
     path = Path(path)
-    return _scenario_info(_read_toml(path), path)
+    return _scenario_info(read_toml(path), path)
 
 
 def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
@@ -145,7 +141,7 @@ def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
             value = table[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise InputError(
-                    f"expected a list of unit ids, got {_describe(value)}",
+                    f"expected a list of unit ids, got {describe(value)}",
                     file=file,
                     place=f"scenario.{key}",
                     hint='write it as forget_results = ["FIN"]',
@@ -153,7 +149,7 @@ def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
             continue
         if not isinstance(table[key], str):
             raise InputError(
-                f"expected text in quotes, got {_describe(table[key])}",
+                f"expected text in quotes, got {describe(table[key])}",
                 file=file,
                 place=f"scenario.{key}",
                 hint=f'write it as {key} = "..."',
@@ -281,14 +277,14 @@ class _Where:
     def table(self, value: Any, place: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.error(
-                f"expected a table, got {_describe(value)}", place, f"write it as [{place}]"
+                f"expected a table, got {describe(value)}", place, f"write it as [{place}]"
             )
         return value
 
     def array(self, value: Any, place: str) -> list[dict[str, Any]]:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise self.error(
-                f"expected an array of tables, got {_describe(value)}",
+                f"expected an array of tables, got {describe(value)}",
                 place,
                 f"write each entry as [[{place}]]",
             )
@@ -310,7 +306,7 @@ class _Where:
     def name(self, value: Any, place: str) -> str:
         if not isinstance(value, str):
             raise self.error(
-                f"expected text in quotes, got {_describe(value)}",
+                f"expected text in quotes, got {describe(value)}",
                 place,
                 'write the name in quotes, e.g. name = "Total Clean"',
             )
@@ -318,13 +314,11 @@ class _Where:
 
     def shape(self, model: type[BaseModel], value: Any, place: str) -> None:
         """Validate ``value`` as ``model`` (types, allowed names) with the loader's messages."""
-        from forecast.language.config import _from_pydantic
-
         try:
             text = json.dumps(value, default=str, ensure_ascii=False)
             model.model_validate_json(text, strict=True)
         except ValidationError as exc:
-            inner = _from_pydantic(exc, value, self.file, root=model)
+            inner = from_pydantic(exc, value, self.file, root=model)
             sub = inner.place or ""
             full = place + (sub if sub.startswith("[") or not sub else f".{sub}")
             raise self.error(inner.message, full, inner.hint) from None
@@ -342,7 +336,7 @@ def _merge_season(data: dict[str, Any], table: Any, info: ScenarioInfo, where: _
         extra = table.pop("assumptions", [])
         if not isinstance(extra, list) or not all(isinstance(a, str) for a in extra):
             raise where.error(
-                f"expected a list of texts, got {_describe(extra)}",
+                f"expected a list of texts, got {describe(extra)}",
                 "season.assumptions",
                 'write assumptions = ["...", "..."]',
             )
@@ -434,13 +428,13 @@ def _merge_clubs(data: dict[str, Any], items: Any, where: _Where) -> None:
         if shift is not None:
             if isinstance(shift, bool) or not isinstance(shift, int | float):
                 raise where.error(
-                    f"expected a number, got {_describe(shift)}",
+                    f"expected a number, got {describe(shift)}",
                     f"{place}.rating_shift",
                     "rating points to add, e.g. rating_shift = 150 (or -100)",
                 )
             if not math.isfinite(shift):
                 raise where.error(
-                    f"expected a finite number, got {_describe(shift)}",
+                    f"expected a finite number, got {describe(shift)}",
                     f"{place}.rating_shift",
                     "rating points to add, e.g. rating_shift = 150 (or -100)",
                 )
@@ -678,12 +672,6 @@ def _label(item: Any) -> str:
         if isinstance(label, str):
             return f" ({label})"
     return ""
-
-
-def _describe(value: Any) -> str:
-    from forecast.language.config import _describe as describe
-
-    return describe(value)
 
 
 def _same_file(a: Path, b: Path) -> bool:
