@@ -256,7 +256,7 @@ def out_dir(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError(
             "an empty directory name would write the report into the working directory; "
-            "name a directory, e.g. --out reports/mine (or leave --out out for the default)"
+            "name a directory, e.g. --out out/mine (or omit --out for the default)"
         )
     if "\0" in text:
         raise argparse.ArgumentTypeError("a directory name cannot contain a NUL character")

@@ -23,7 +23,7 @@ from copa_forecast._options import (
     positive_int,
     season_count,
 )
-from copa_forecast.run import _import_reports, default_out_dir
+from copa_forecast.run import default_out_dir
 
 __all__ = ["DEFAULT_BATCHES", "default_compare_dir", "register"]
 
@@ -67,14 +67,14 @@ def register(commands: Any) -> None:
     )
     add_run_options(
         parser,
-        out_help="output directory (default reports/<config name>_compare/)",
+        out_help="output directory (default out/<config name>_compare/)",
         quiet_help="print nothing but errors (no progress bar, no summary)",
     )
     parser.set_defaults(func=_cmd_compare)
 
 
 def default_compare_dir(config: str) -> Path:
-    """``reports/<config file name without .toml>_compare/``.
+    """``out/<config file name without .toml>_compare/``.
 
     Beside the run's folder, not inside it: each folder holds one run's files and is
     replaced whole by the next run.
@@ -108,7 +108,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     base = load(args.config)
     for scenario in args.scenario:
         load(args.config, [scenario])
-    reports = _import_reports()
+    import reports
     from reports._atomic import OutputFolder
     from reports.compare import compare_terminal, write_compare
 

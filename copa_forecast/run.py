@@ -13,7 +13,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from copa_forecast._options import (
     DEFAULT_PRECISION,
@@ -26,10 +26,6 @@ from copa_forecast._options import (
     planned_sims,
 )
 from copa_forecast.timeline import add_as_of_option
-from forecast.errors import InputError
-
-if TYPE_CHECKING:
-    from types import ModuleType
 
 __all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out_dir", "register"]
 
@@ -69,15 +65,15 @@ def register(commands: Any) -> None:
     add_as_of_option(parser)
     add_run_options(
         parser,
-        out_help="output directory (default reports/<config name>/)",
+        out_help="output directory (default out/<config name>/)",
         quiet_help="print nothing but errors (no progress bar, no table)",
     )
     parser.set_defaults(func=_cmd_run)
 
 
 def default_out_dir(config: str) -> Path:
-    """``reports/<config file name without .toml>/``, relative to the working directory."""
-    return Path("reports") / Path(config).stem
+    """``out/<config file name without .toml>/``, relative to the working directory."""
+    return Path("out") / Path(config).stem
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -90,9 +86,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     n_sims = planned_sims(args)
     tournament = load(args.config, args.scenario, as_of=args.as_of)
-    # Imported only now, so a bad file or option fails before pandas is loaded; but before
-    # the output directory exists (see _import_reports).
-    reports = _import_reports()
+    # Imported only now, so a bad file or option fails before pandas is loaded.
+    import reports
     from forecast.analysis.conditions import condition_slots
     from forecast.analysis.importance import has_upcoming_matches
     from reports._atomic import OutputFolder
@@ -189,21 +184,3 @@ def _terminal_width() -> int:
     import shutil
 
     return max(60, min(80, shutil.get_terminal_size((80, 24)).columns))
-
-
-def _import_reports() -> ModuleType:
-    """The reports package, or a one-line error if a folder hides it.
-
-    Under ``python -m`` the working directory comes first on sys.path, and with an editable
-    install an output folder ``reports/`` there (left by an earlier run) is taken for the
-    package. The ``copa-forecast`` script and ``python -P -m`` do not look there.
-    """
-    import reports
-
-    if getattr(reports, "__file__", None) is None:  # a bare folder: a namespace package
-        raise InputError(
-            "the folder 'reports/' in the working directory hides the reports package",
-            place="python -m copa_forecast",
-            hint="use the copa-forecast command, or python -P -m copa_forecast",
-        )
-    return reports

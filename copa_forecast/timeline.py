@@ -94,7 +94,7 @@ def register(commands: Any) -> None:
     )
     add_run_options(
         parser,
-        out_help="output directory (default reports/<config name>_timeline/)",
+        out_help="output directory (default out/<config name>_timeline/)",
         quiet_help="print nothing but errors (no progress bar, no table)",
     )
     parser.set_defaults(func=_cmd_timeline)
@@ -112,8 +112,8 @@ def _top_count(text: str) -> int:
 
 
 def default_out_dir(config: str) -> Path:
-    """``reports/<config file name without .toml>_timeline/``."""
-    return Path("reports") / f"{Path(config).stem}_timeline"
+    """``out/<config file name without .toml>_timeline/``."""
+    return Path("out") / f"{Path(config).stem}_timeline"
 
 
 def timeline_dates(tournament: Tournament, dates: list[date] | None) -> list[date]:
@@ -146,7 +146,6 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from copa_forecast._options import planned_sims
-    from copa_forecast.run import _import_reports
     from forecast.engine.simulate import display_path
     from forecast.errors import InputError
     from forecast.language.config import load
@@ -157,7 +156,6 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     dates = timeline_dates(full, args.dates)
     # Every date's season is loaded (and so checked) before anything is written.
     seasons = [load(args.config, args.scenario, as_of=day) for day in dates]
-    _import_reports()  # a folder hiding the reports package fails here, before --out
     from forecast.engine.simulate import simulate
     from reports._atomic import OutputFolder, write_atomically
     from reports.context import RunContext

@@ -71,7 +71,7 @@ def test_tiny_compare_writes_four_files_with_one_block(
     workdir: Path, tiny_run: subprocess.CompletedProcess[str]
 ) -> None:
     assert tiny_run.returncode == 0, tiny_run.stderr
-    out = workdir / "reports" / "tiny_compare"
+    out = workdir / "out" / "tiny_compare"
     assert sorted(p.name for p in out.iterdir()) == [
         ".copa-forecast-files",
         "compare.csv",
@@ -107,7 +107,7 @@ def test_tiny_compare_writes_four_files_with_one_block(
     lines = tiny_run.stdout.splitlines()
     assert lines[0] == "strong_alpha: Alpha stronger"
     assert lines[3].split()[0] == "Alpha"
-    wrote = "Wrote compare.csv, compare.json, compare.md, compare.html to reports/tiny_compare/"
+    wrote = "Wrote compare.csv, compare.json, compare.md, compare.html to out/tiny_compare/"
     assert wrote in tiny_run.stdout
 
 
@@ -115,7 +115,7 @@ def test_compare_is_reproducible(workdir: Path, tiny_run: subprocess.CompletedPr
     again = run_cli("compare", "tiny.toml", "--scenario", "strong_alpha.toml", "--sims", 8000,
                     "--seed", 3, "--threads", 1, "--out", "again", cwd=workdir)  # fmt: skip
     assert again.returncode == 0, again.stderr
-    first = (workdir / "reports" / "tiny_compare" / "compare.csv").read_text()
+    first = (workdir / "out" / "tiny_compare" / "compare.csv").read_text()
     assert (workdir / "again" / "compare.csv").read_text() == first
 
 

@@ -42,7 +42,7 @@ def simulated(path: Path, day: date | None, seed: int = 3) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def tiny_timeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny season with five dated results over three dates, its timeline written to
-    the default folder (reports/tiny_timeline/)."""
+    the default folder (out/tiny_timeline/)."""
     folder = tmp_path_factory.mktemp("timeline")
     season(folder, HEADER + "\n".join(ROWS) + "\n")
     with pytest.MonkeyPatch.context() as patch:
@@ -52,7 +52,7 @@ def tiny_timeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_timeline_writes_its_files_to_the_default_folder(tiny_timeline: Path) -> None:
-    out = tiny_timeline / "reports" / "tiny_timeline"
+    out = tiny_timeline / "out" / "tiny_timeline"
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert files == [
         ".copa-forecast-files",
@@ -61,11 +61,11 @@ def test_timeline_writes_its_files_to_the_default_folder(tiny_timeline: Path) ->
         "timeline.html",
         "timeline.json",
     ]
-    assert not list(tiny_timeline.joinpath("reports").glob(".*staging*"))
+    assert not list(tiny_timeline.joinpath("out").glob(".*staging*"))
 
 
 def test_timeline_csv_rows_dates_and_provenance(tiny_timeline: Path) -> None:
-    out = tiny_timeline / "reports" / "tiny_timeline"
+    out = tiny_timeline / "out" / "tiny_timeline"
     frame = read_timeline(out)
     dates = ["2006-09-30", "2006-10-01", "2006-10-08", "2006-10-15"]
     assert list(frame["date"].unique()) == dates
@@ -95,7 +95,7 @@ def test_timeline_csv_rows_dates_and_provenance(tiny_timeline: Path) -> None:
 
 
 def test_each_date_is_the_run_as_of_that_date_with_the_same_seed(tiny_timeline: Path) -> None:
-    frame = read_timeline(tiny_timeline / "reports" / "tiny_timeline")
+    frame = read_timeline(tiny_timeline / "out" / "tiny_timeline")
     path = tiny_timeline / "tiny.toml"
     for day in ("2006-09-30", "2006-10-08", "2006-10-15"):
         rows = frame[frame["date"] == day].set_index("club")
@@ -111,7 +111,7 @@ def test_each_date_is_the_run_as_of_that_date_with_the_same_seed(tiny_timeline: 
 
 
 def test_timeline_html_is_self_contained(tiny_timeline: Path) -> None:
-    html = (tiny_timeline / "reports" / "tiny_timeline" / "timeline.html").read_text()
+    html = (tiny_timeline / "out" / "tiny_timeline" / "timeline.html").read_text()
     assert "http://" not in html and "https://" not in html
     assert not re.search(r"""(src|href)=["'](?!data:|#)""", html)
     assert html.count('src="data:image/png;base64,') == 1
@@ -128,7 +128,7 @@ def test_dates_option_and_precision(
     assert main([*args, *COMMON, "--out", "picked"]) == 0
     frame = read_timeline(tiny_timeline / "picked")
     assert list(frame["date"].unique()) == ["2006-10-01", "2006-10-08"]
-    whole = read_timeline(tiny_timeline / "reports" / "tiny_timeline")
+    whole = read_timeline(tiny_timeline / "out" / "tiny_timeline")
     same = whole[whole["date"].isin(["2006-10-01", "2006-10-08"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(frame, same)
     # --precision stops each date on its own; the terminal shows a line per date.
