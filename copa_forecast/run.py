@@ -9,6 +9,7 @@ charts/*.png all or none.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import textwrap
 import time
@@ -20,12 +21,12 @@ from copa_forecast._options import (
     DEFAULT_SIMS,
     DEFAULT_SIMS_CAP,
     Progress,
+    add_as_of_option,
     add_run_options,
     add_season_options,
     add_sims_options,
     planned_sims,
 )
-from copa_forecast.timeline import add_as_of_option
 
 __all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out_dir", "register"]
 
@@ -138,6 +139,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     "of": f"{simulated:,}",
                 },
             )
+        from forecast.analysis.findings import find
+
+        # Every analysis the reports print, computed once: the reports compute nothing.
+        forecast = dataclasses.replace(forecast, findings=find(forecast))
         season = tournament.spec.season
         context = reports.RunContext(
             season_id=season.id,

@@ -49,12 +49,14 @@ class Findings:
     ----------
     importance : the tracked matches ranked by how much their result moves the main column
         (:func:`forecast.analysis.importance.matches_that_matter`; ``attrs["unranked"]``
-        counts the matches left out), or None when no season kept per-match results.
+        counts the matches left out), or None when no season kept per-match results;
+        ``importance_column`` is that column (the first outcome, else ``champion``).
     match_odds : home/draw/away of every tracked match
         (:func:`forecast.analysis.match_odds.match_odds`).
     group_projections : projected tables of the groups whose clubs are known.
     """
 
     importance: pd.DataFrame | None = None
+    importance_column: str | None = None
     match_odds: pd.DataFrame | None = None
     group_projections: tuple[GroupProjection, ...] = field(default=())

@@ -189,13 +189,8 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
 
 
 def importance_table(forecast: Forecast) -> pd.DataFrame | None:
-    """The ranked matches that matter most (forecast.analysis.importance), or None without them."""
-    records = forecast.seasons
-    if records is None or not records.tracked_matches or records.match_results is None:
-        return None
-    from forecast.analysis.importance import matches_that_matter
-
-    return matches_that_matter(forecast)
+    """The ranked matches that matter most (``forecast.findings``), or None without them."""
+    return forecast.findings.importance if forecast.findings is not None else None
 
 
 def odds_json(forecast: Forecast, context: RunContext) -> str:

@@ -116,12 +116,10 @@ def importance_section(
     intro, rows = section
     if tr.english:
         return intro, list(IMPORTANCE_HEADER), rows
-    from forecast.analysis.importance import default_column, matches_that_matter
-
     _, ngettext = tr.gettext, tr.ngettext
-    records = forecast.seasons
-    assert records is not None
-    column = default_column(forecast)
+    records, findings = forecast.seasons, forecast.findings
+    assert records is not None and findings is not None and findings.importance is not None
+    column = findings.importance_column or "champion"
     name = tr.data(forecast.names.get(column, column))
     intro = _(
         "For each upcoming match whose clubs are known: how many places in “%(name)s” change "
@@ -135,7 +133,7 @@ def importance_section(
             "Counted in the first %(kept)s of the %(n)s seasons (the seasons kept for it are "
             "capped to bound memory)."
         ) % {"kept": tr.integer(records.n_seasons), "n": tr.integer(forecast.n_seasons)}
-    unranked = int(matches_that_matter(forecast, column).attrs.get("unranked", 0))
+    unranked = int(findings.importance.attrs.get("unranked", 0))
     if unranked:
         intro += " " + ngettext(
             "%(unranked)s of %(n)s match is not ranked: a win for one of its clubs never "

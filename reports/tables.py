@@ -119,14 +119,13 @@ def percent_with_error(p: float, se: float, sep: str = " ± ") -> str:
 def importance_rows(forecast: Forecast) -> tuple[str, list[list[str]]] | None:
     """The "matches that matter most" section: its introduction and table rows (plain text,
     columns :data:`IMPORTANCE_HEADER`), or None when no upcoming match has known clubs."""
-    from forecast.analysis.importance import default_column, matches_that_matter
-
     records = forecast.seasons
-    if records is None or not records.tracked_matches:
+    findings = forecast.findings
+    if records is None or findings is None or findings.importance is None:
         return None
-    column = default_column(forecast)
+    column = findings.importance_column or "champion"
     name = forecast.names.get(column, column)
-    table = matches_that_matter(forecast, column)
+    table = findings.importance
     rows = [
         [
             str(row.match),

@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from forecast.analysis.conditions import MIN_KEPT_SEASONS
+from forecast.findings import MIN_KEPT_SEASONS
 from forecast.results import Forecast
 from reports.data import stop_reason
 from reports.i18n import translator

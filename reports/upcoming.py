@@ -2,12 +2,12 @@
 
 - :func:`condition_lines`: what a ``--given`` forecast says wherever it is shown (report.md,
   report.html, the terminal): the condition with the number of seasons kept ("given ...:
-  kept N of M seasons") and, below :data:`forecast.analysis.conditions.MIN_KEPT_SEASONS` kept
+  kept N of M seasons") and, below :data:`forecast.findings.MIN_KEPT_SEASONS` kept
   seasons, a warning. :func:`title_suffix` is the title's "given ..." part.
 - :func:`upcoming_markdown`, :func:`upcoming_html` and :func:`upcoming_record`: home/draw/
   away odds of every upcoming match whose clubs are known, and the projected table of every
-  group whose clubs are known (:mod:`forecast.analysis.match_odds`), for report.md, report.html and
-  odds.json (``matches`` and ``groups``).
+  group whose clubs are known (the run's findings, forecast.findings), for report.md,
+  report.html and odds.json (``matches`` and ``groups``).
 
 Texts are English msgids passed through ``_`` (the report's translator, identity by
 default), as the rest of the reports do.
@@ -18,6 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from forecast.findings import MIN_KEPT_SEASONS
 from reports.tables import Z95, percent_with_error
 
 if TYPE_CHECKING:
@@ -71,8 +74,6 @@ def condition_lines(forecast: Forecast, _: Gettext = _identity) -> list[str]:
             "simulated": f"{simulated:,}",
         }
     lines = [text]
-    from forecast.analysis.conditions import MIN_KEPT_SEASONS
-
     if n < MIN_KEPT_SEASONS:
         lines.append(
             _(
@@ -86,9 +87,11 @@ def condition_lines(forecast: Forecast, _: Gettext = _identity) -> list[str]:
 
 
 def _sections(forecast: Forecast) -> tuple[Any, list[Any]]:
-    from forecast.analysis.match_odds import group_projections, match_odds
-
-    return match_odds(forecast), group_projections(forecast)
+    """The match odds and group projections the run's findings hold (none without them)."""
+    findings = forecast.findings
+    if findings is None or findings.match_odds is None:
+        return pd.DataFrame(columns=["unit", "match"]), []
+    return findings.match_odds, list(findings.group_projections)
 
 
 def _pct(p: float, se: float) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forecast.analysis.importance import matches_that_matter
+from forecast.analysis.importance import default_column, matches_that_matter
 from forecast.analysis.match_odds import group_projections, match_odds
 from forecast.findings import Findings
 from forecast.results import Forecast
@@ -15,9 +15,10 @@ def find(forecast: Forecast) -> Findings:
     records = forecast.seasons
     if records is None:
         return Findings()
+    column = default_column(forecast)
     importance = (
-        matches_that_matter(forecast)
+        matches_that_matter(forecast, column)
         if records.tracked_matches and records.match_results is not None
         else None
     )
-    return Findings(importance, match_odds(forecast), tuple(group_projections(forecast)))
+    return Findings(importance, column, match_odds(forecast), tuple(group_projections(forecast)))
