@@ -17,15 +17,6 @@ from collections.abc import Sequence
 __all__ = ["build_parser", "main"]
 
 
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("copa-forecast")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad option as one line with exit status 2."""
 
@@ -36,13 +27,14 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from copa_forecast import check, compare, plot, run, seasons, timeline
+    from copa_forecast._options import version
     from ratings import cli as ratings_cli
 
     parser = _Parser(
         prog="copa-forecast",
         description="Monte Carlo forecasts of multi-stage promotion tournaments (Copa Perú).",
     )
-    parser.add_argument("--version", action="version", version=f"copa-forecast {_version()}")
+    parser.add_argument("--version", action="version", version=f"copa-forecast {version()}")
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )

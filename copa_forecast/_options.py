@@ -1,4 +1,5 @@
-"""Pieces shared by the commands: option types, the common options, the progress bar.
+"""Pieces shared by the commands: option types, the common options (--as-of among them),
+the progress bar and the package version.
 
 Nothing here imports a numerical module, so building the parser stays fast.
 """
@@ -9,6 +10,7 @@ import argparse
 import math
 import os
 import sys
+from datetime import date
 from typing import Any
 
 __all__ = [
@@ -19,9 +21,11 @@ __all__ = [
     "MAX_SEASONS",
     "MAX_THREADS",
     "Progress",
+    "add_as_of_option",
     "add_run_options",
     "add_season_options",
     "add_sims_options",
+    "iso_date",
     "non_negative_int",
     "out_dir",
     "planned_sims",
@@ -30,6 +34,7 @@ __all__ = [
     "precision_target",
     "season_count",
     "thread_count",
+    "version",
 ]
 
 #: The most seasons one run simulates: about 17 minutes at the ~100,000 seasons a second two
@@ -49,6 +54,16 @@ LANGUAGES = ("en", "es")
 MAX_THREADS = 1024
 
 
+def version() -> str:
+    """The installed copa-forecast's version ("0+unknown" when not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("copa-forecast")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def add_season_options(parser: argparse.ArgumentParser, *, overlays: bool = True) -> None:
     """The CONFIG argument and, with ``overlays``, the stackable --scenario option."""
     parser.add_argument("config", metavar="CONFIG", help="season TOML file")
@@ -60,6 +75,29 @@ def add_season_options(parser: argparse.ArgumentParser, *, overlays: bool = True
             metavar="FILE",
             help="scenario overlay (repeatable; later ones win)",
         )
+
+
+def add_as_of_option(parser: argparse.ArgumentParser) -> None:
+    """--as-of DATE: use only the known results dated on or before DATE."""
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=iso_date,
+        default=None,
+        metavar="DATE",
+        help="use only the known results dated on or before DATE (YYYY-MM-DD); results "
+        "without a date are always used",
+    )
+
+
+def iso_date(text: str) -> date:
+    """An option's date, written ``YYYY-MM-DD`` (as in the results)."""
+    from forecast.language.spec import check_date
+
+    try:
+        return check_date(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 #: Exact number of seasons without --precision: every standard error is then at most

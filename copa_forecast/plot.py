@@ -293,7 +293,7 @@ def _read_json(path: str) -> dict[str, Any]:
 
 def _check_version(metadata: dict[str, Any], path: str) -> None:
     """Refuse a file written by a newer copa-forecast (its layout may have changed)."""
-    from copa_forecast import _version
+    from copa_forecast._options import version
 
     theirs = metadata.get("version")
     if theirs is None:
@@ -305,7 +305,7 @@ def _check_version(metadata: dict[str, Any], path: str) -> None:
             place="metadata.version",
             hint="pass a results file that copa-forecast wrote, unedited",
         )
-    ours = _version()
+    ours = version()
     mine, their_key = _version_key(ours), _version_key(theirs)
     if their_key is None:
         raise InputError(

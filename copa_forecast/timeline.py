@@ -7,8 +7,6 @@ always with the same seed, so that what moves between two dates is the results, 
 noise of two runs (common random numbers). The command writes ``timeline.csv``,
 ``timeline.json``, ``timeline.html`` and ``charts/timeline.png`` into one output folder, all
 or none, as ``run`` does.
-
-This module also holds the ``--as-of`` option that ``run`` and ``check`` share.
 """
 
 from __future__ import annotations
@@ -20,25 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copa_forecast._options import Progress, add_run_options, add_season_options
+from copa_forecast._options import Progress, add_run_options, add_season_options, iso_date
 
 if TYPE_CHECKING:
     from forecast.language.config import Tournament
 
-__all__ = ["add_as_of_option", "date_list", "default_out_dir", "iso_date", "register"]
+__all__ = ["date_list", "default_out_dir", "register"]
 
 #: Clubs drawn in the timeline chart and its table.
 DEFAULT_TOP = 6
-
-
-def iso_date(text: str) -> date:
-    """An option's date, written ``YYYY-MM-DD`` (as in the results)."""
-    from forecast.language.spec import check_date
-
-    try:
-        return check_date(text.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def date_list(text: str) -> list[date]:
@@ -49,19 +37,6 @@ def date_list(text: str) -> list[date]:
             "no date given; write --dates 2006-12-08,2006-12-15 (YYYY-MM-DD, comma-separated)"
         )
     return sorted({iso_date(p) for p in parts})
-
-
-def add_as_of_option(parser: argparse.ArgumentParser) -> None:
-    """--as-of DATE: use only the known results dated on or before DATE."""
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=iso_date,
-        default=None,
-        metavar="DATE",
-        help="use only the known results dated on or before DATE (YYYY-MM-DD); results "
-        "without a date are always used",
-    )
 
 
 def register(commands: Any) -> None:
