@@ -410,8 +410,9 @@ def _print_fit(result: Any) -> None:
 def _cmd_backtest(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from ratings.defaults import shipped_fit
     from ratings.errors import DataError
-    from ratings.fitting import backtest, shipped_fit
+    from ratings.fitting import backtest
 
     score_from = _date(args.score_from, "--from") if args.score_from else None
     if args.no_fit:

@@ -1,4 +1,5 @@
-"""Shipped default parameters (``ratings/defaults.toml``) and the routine that fits them.
+"""Shipped default parameters (``ratings/defaults.toml``), the routine that fits them, and a
+shipped set as a fit held fixed (``ratings backtest --no-fit``).
 
 The TOML file holds the fitted numbers with their provenance: the data files (and their
 SHA-256), date windows, fitting method, log-likelihoods, standard errors, the date fitted and
@@ -25,11 +26,17 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ratings.elo import EloParams
 from ratings.errors import DataError
 from ratings.goal_model import GoalModel
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ratings.fitting import FitResult
+    from ratings.history import MatchHistory
 
 __all__ = [
     "SHIPPED_DEFAULTS",
@@ -37,6 +44,7 @@ __all__ = [
     "Defaults",
     "load_defaults",
     "make_defaults",
+    "shipped_fit",
     "write_defaults",
 ]
 
@@ -252,6 +260,44 @@ def defaults_from_mapping(data: Mapping[str, Any], where: str = "<defaults>") ->
             file=where,
             hint=f"compare with ratings/{DEFAULTS_FILE}",
         ) from None
+
+
+def shipped_fit(name: str, history: MatchHistory, until: np.datetime64 | str) -> FitResult:
+    """The shipped parameter set ``name`` (:data:`SHIPPED_DEFAULTS`) as a fit held fixed,
+    for :func:`ratings.fitting.backtest` to score a history with (``ratings backtest
+    --no-fit``).
+
+    Nothing is estimated: Elo runs through the history with the set's parameters, new clubs
+    at its initial rating, and every goal-model field is reported as fixed.
+    """
+    from ratings.fitting import FitResult
+    from ratings.history import to_day
+
+    shipped = load_defaults(name=name)
+    values = {f: float(getattr(shipped.goal_model, f)) for f in GoalModel.field_names()}
+    errors = {
+        key.split(".", 1)[1]: se
+        for key, se in shipped.standard_errors.items()
+        if key.startswith("goal_model.")
+    }
+    return FitResult(
+        elo=shipped.elo,
+        goal_model=shipped.goal_model,
+        estimates={},
+        standard_errors=errors,
+        robust_standard_errors={},
+        fixed=values,
+        log_likelihood=float("nan"),
+        n_fit=0,
+        n_history=int((history.dates <= to_day(until)).sum()),
+        fit_from=None,
+        fit_until=str(to_day(until)),
+        burn_in_matches=0,
+        converged=True,
+        message=f"not fitted: the shipped parameters ratings/{SHIPPED_DEFAULTS[name]} held fixed",
+        source=f"ratings/{SHIPPED_DEFAULTS[name]}",
+        method=f"none: the shipped defaults {name!r} held fixed",
+    )
 
 
 # --- writing -----------------------------------------------------------------------------

@@ -57,7 +57,6 @@ __all__ = [
     "fit",
     "predict",
     "select_until",
-    "shipped_fit",
 ]
 
 #: Parameters :func:`fit` can estimate, in the order used internally.
@@ -633,42 +632,6 @@ class BacktestResult:
             "model_minus_baseline": _jsonable(self.difference.as_dict()),
             "reliability": self.reliability,
         }
-
-
-def shipped_fit(name: str, history: MatchHistory, until: np.datetime64 | str) -> FitResult:
-    """The shipped parameter set ``name`` (ratings.defaults.SHIPPED_DEFAULTS) as a fit held
-    fixed, for :func:`backtest` to score a history with (``ratings backtest --no-fit``).
-
-    Nothing is estimated: Elo runs through the history with the set's parameters, new clubs
-    at its initial rating, and every goal-model field is reported as fixed.
-    """
-    from ratings.defaults import SHIPPED_DEFAULTS, load_defaults
-
-    shipped = load_defaults(name=name)
-    values = {f: float(getattr(shipped.goal_model, f)) for f in GoalModel.field_names()}
-    errors = {
-        key.split(".", 1)[1]: se
-        for key, se in shipped.standard_errors.items()
-        if key.startswith("goal_model.")
-    }
-    return FitResult(
-        elo=shipped.elo,
-        goal_model=shipped.goal_model,
-        estimates={},
-        standard_errors=errors,
-        robust_standard_errors={},
-        fixed=values,
-        log_likelihood=float("nan"),
-        n_fit=0,
-        n_history=int((history.dates <= to_day(until)).sum()),
-        fit_from=None,
-        fit_until=str(to_day(until)),
-        burn_in_matches=0,
-        converged=True,
-        message=f"not fitted: the shipped parameters ratings/{SHIPPED_DEFAULTS[name]} held fixed",
-        source=f"ratings/{SHIPPED_DEFAULTS[name]}",
-        method=f"none: the shipped defaults {name!r} held fixed",
-    )
 
 
 def backtest(
