@@ -121,12 +121,18 @@ def from_pydantic(
     data: dict[str, Any],
     file: str,
     root: type[BaseModel] = S.TournamentSpec,
+    *,
+    section: str | None = None,
 ) -> InputError:
     """Turn pydantic's first error into one message with a key path and a hint.
 
-    ``data`` is what was validated as ``root`` (a whole file, or one table of a scenario).
-    Every message gets a hint: the closest name, the allowed range and its reason, the
-    expected type with an example, or the section of docs/format.md that describes the key.
+    ``data`` is what was validated as ``root`` (a whole file, one table of a scenario, or a
+    scenario file); ``section`` is the docs/format.md section that describes ``root``, when
+    it is not a table of a season file. Every message gets a hint: the closest name, the
+    allowed range and its reason, the expected type with an example, or the section of
+    docs/format.md that describes the key. A field may word its own errors with
+    ``json_schema_extra``: ``expected`` (what it holds, for a value of the wrong type),
+    ``missing`` (the message when it is absent) and ``hint``.
     """
     errors = exc.errors()
     err = errors[0]
@@ -151,15 +157,16 @@ def from_pydantic(
             f"allowed keys: {', '.join(sorted(allowed))}" if allowed else None
         )
     elif kind == "missing":
-        message = f"missing required key '{loc[-1]}'"
         info = _field_at(root, loc)
+        message = _extra(info, "missing") or f"missing required key '{loc[-1]}'"
         table = _inner_model(info.annotation) if info is not None else None
         key = str(loc[-1])
         if table is None:
             what = f"{key} = ..."
         else:
             what = f"[[{key}]] entries" if "list" in str(info.annotation) else f"a [{key}] table"
-        hint = f"add {what} (see docs/format.md, section '{_section(root, loc)}')"
+        where = _section(root, loc, section)
+        hint = _extra(info, "hint") or f"add {what} (see docs/format.md, section '{where}')"
     elif kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", ""))
         choices = re.findall(r"'([^']*)'", expected) or re.findall(r"\b(\w+)\b", expected)
@@ -181,15 +188,18 @@ def from_pydantic(
             message = f"{describe(value)} is outside the allowed range {allowed}"
         hint = _why(info) or (f"allowed: {allowed}" if allowed else "write an ordinary number")
     elif kind in _EXPECTED:
-        message = f"expected {_EXPECTED[kind]}, got {describe(value)}"
+        info = _field_at(root, loc)
+        message = f"expected {_extra(info, 'expected') or _EXPECTED[kind]}, got {describe(value)}"
         if isinstance(value, str) and kind in _NUMERIC_KINDS:
             hint = "write the number without quotes"
         else:
-            hint = f"write {_EXPECTED[kind]}, e.g. {_EXAMPLE[kind]}"
+            hint = _extra(info, "hint") or f"write {_EXPECTED[kind]}, e.g. {_EXAMPLE[kind]}"
     if hint is None and kind == "value_error" and (loc[-1:] == ("points",) or root is S.Points):
         hint = "the usual rule is points = { win = 3, draw = 1, loss = 0 }"
     if hint is None:
-        hint = f"see docs/format.md, section '{_section(root, loc)}'"
+        hint = _extra(_field_at(root, loc), "hint") or None
+    if hint is None:
+        hint = f"see docs/format.md, section '{_section(root, loc, section)}'"
     return InputError(message, file=file, place=_format_loc(loc, data), hint=hint)
 
 
@@ -238,8 +248,13 @@ def _allowed_range(info: Any) -> str | None:
 
 
 def _why(info: Any) -> str:
+    return _extra(info, "why")
+
+
+def _extra(info: Any, key: str) -> str:
+    """A field's own wording (``json_schema_extra[key]``), or ``""``."""
     extra = getattr(info, "json_schema_extra", None)
-    return str(extra.get("why", "")) if isinstance(extra, dict) else ""
+    return str(extra.get(key, "")) if isinstance(extra, dict) else ""
 
 
 #: The section of docs/format.md that describes each table, by key or model.
@@ -277,9 +292,9 @@ _SECTION_OF_MODEL = {
 }
 
 
-def _section(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
+def _section(root: type[BaseModel], loc: tuple[Any, ...], default: str | None = None) -> str:
     """The docs/format.md section of the deepest table named in ``loc``."""
-    section = _SECTIONS.get(_SECTION_OF_MODEL.get(root, ""), "What the loader checks")
+    section = _SECTIONS.get(_SECTION_OF_MODEL.get(root, ""), default or "What the loader checks")
     for part in loc:
         if isinstance(part, str) and part in _SECTIONS:
             section = _SECTIONS[part]

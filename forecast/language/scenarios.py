@@ -20,17 +20,16 @@ from __future__ import annotations
 import copy
 import fnmatch
 import json
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from forecast.errors import InputError, close_match_hint, fold
 from forecast.language import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
-from forecast.language.reading import describe, from_pydantic, read_toml
+from forecast.language.reading import from_pydantic, read_toml
 
 __all__ = ["OVERLAY_KEYS", "ScenarioInfo", "apply_overlay", "read_scenario"]
 
@@ -51,7 +50,6 @@ OVERLAY_KEYS = (
     "outcomes",
 )
 _SCENARIO_KEYS = ("name", "description", "base", "forget_results")
-_CLUB_KEYS = (*S.Club.model_fields, "rating_shift")
 #: The range a club's rating must lie in (spec.Club.rating), checked after a rating_shift.
 _RATING_RANGE = (
     next(m.ge for m in S.Club.model_fields["rating"].metadata if hasattr(m, "ge")),
@@ -64,6 +62,180 @@ _DEFAULTABLE: dict[str, tuple[str, type[BaseModel]]] = {
 }
 #: Keys of a unit that [defaults.*] may not set (the loader's rule).
 _NOT_DEFAULTABLE = {"id", "clubs", "a", "b", "note"}
+
+
+# --------------------------------------------------------------------------- the file's schema
+#
+# What a scenario file may hold, as pydantic models: its [scenario] table, which keys each
+# table may name, and which keys hold a table or an array of tables. An overlay names only
+# what it changes, so the values of a season's keys are checked once merged into the base
+# (as the season models), where the merged value is known.
+
+_FORBID = ConfigDict(extra="forbid", strict=True)
+_OVERLAYS = "Scenario overlays"
+
+
+def _wording(expected: str | None = None, hint: str | None = None, **more: str) -> Any:
+    """A field's ``json_schema_extra``: its own wording of its errors (reading.from_pydantic)."""
+    words = {"expected": expected, "hint": hint, **more}
+    return {k: v for k, v in words.items() if v is not None}
+
+
+def _table(place: str) -> Any:
+    return _wording("a table", f"write it as [{place}]")
+
+
+def _array(place: str) -> Any:
+    return _wording("an array of tables", f"write each entry as [[{place}]]")
+
+
+def _keys_of(model: type[BaseModel], drop: Collection[str] = (), **fields: Any) -> type[BaseModel]:
+    """A model with the keys of ``model`` (less ``drop``), each optional and of any type,
+    and ``fields`` (name -> (type, default)) instead of those of the same name."""
+    keys: dict[str, Any] = {k: (Any, None) for k in model.model_fields if k not in drop}
+    keys.update(fields)
+    return create_model(f"{model.__name__}Keys", __config__=_FORBID, **keys)
+
+
+class _ScenarioTable(BaseModel):
+    """The ``[scenario]`` table."""
+
+    model_config = _FORBID
+
+    name: str = Field(
+        json_schema_extra=_wording(
+            hint='a short title that reports print, e.g. name = "No altitude effect"'
+        )
+    )
+    description: str = Field(
+        default="", json_schema_extra=_wording(hint='write it as description = "..."')
+    )
+    base: str | None = Field(
+        default=None, json_schema_extra=_wording(hint='write it as base = "..."')
+    )
+    forget_results: list[str] = Field(
+        default=[],
+        json_schema_extra=_wording("a list of unit ids", 'write it as forget_results = ["FIN"]'),
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("missing required key 'name'")  # blank is as good as missing
+        return name
+
+
+class _ScenarioFile(BaseModel):
+    """A scenario file as :func:`read_scenario` reads it: its ``[scenario]`` table."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    scenario: _ScenarioTable = Field(
+        json_schema_extra=_wording(
+            "a table",
+            'start it with [scenario] and name = "..."; a season file is not a scenario (give '
+            "it as CONFIG instead)",
+            missing="a scenario file needs a [scenario] table",
+        )
+    )
+
+
+_Entry = dict[str, Any]
+_Named = ConfigDict(extra="allow", strict=True)
+
+
+_SHIFT_HINT = "rating points to add, e.g. rating_shift = 150 (or -100)"
+
+
+class _ClubChange(_keys_of(S.Club)):  # type: ignore[misc]
+    """A ``[[clubs]]`` entry: the base's club of that name, changed."""
+
+    name: str = Field(
+        json_schema_extra=_wording(
+            hint='a [[clubs]] entry changes the club of that name in the base: name = "Total Clean"'
+        )
+    )
+    rating_shift: float | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        json_schema_extra=_wording("a number", _SHIFT_HINT, why=_SHIFT_HINT),
+    )
+
+
+class _StageChange(BaseModel):
+    """A ``[[stages]]`` entry: replaces the base's stage of that id, or adds one."""
+
+    model_config = _Named
+    id: str = Field(
+        json_schema_extra=_wording(
+            hint="a [[stages]] entry replaces the base's stage of that id, or adds a new one"
+        )
+    )
+
+
+class _UnitChange(BaseModel):
+    """A ``[[units]]`` entry: changes every draw, group or tie its id (a pattern) matches."""
+
+    model_config = _Named
+    id: str = Field(
+        json_schema_extra=_wording(hint="name the unit to change, or a pattern such as 'R16-*'")
+    )
+
+
+_DefaultsChange = create_model(
+    "DefaultsKeys",
+    __config__=_FORBID,
+    **{
+        kind: (
+            _keys_of(model, _NOT_DEFAULTABLE) | None,
+            Field(None, json_schema_extra=_table(f"defaults.{kind}")),
+        )
+        for kind, (_, model) in _DEFAULTABLE.items()
+    },
+)
+
+
+class _Overlay(_ScenarioFile):
+    """A whole scenario file: the keys it may set, in the order they are applied."""
+
+    model_config = _FORBID
+
+    season: (
+        _keys_of(
+            S.Season,
+            assumptions=(
+                list[str],
+                Field(
+                    default=[],
+                    json_schema_extra=_wording(
+                        "a list of texts", 'write assumptions = ["...", "..."]'
+                    ),
+                ),
+            ),
+        )
+        | None
+    ) = Field(None, json_schema_extra=_table("season"))  # type: ignore[valid-type]
+    model: _keys_of(S.ModelSection) | None = Field(None, json_schema_extra=_table("model"))  # type: ignore[valid-type]
+    prior: _keys_of(S.Prior) | None = Field(None, json_schema_extra=_table("prior"))  # type: ignore[valid-type]
+    defaults: _DefaultsChange | None = Field(None, json_schema_extra=_table("defaults"))  # type: ignore[valid-type]
+    venues: list[_keys_of(S.Venue)] | None = Field(None, json_schema_extra=_array("venues"))  # type: ignore[valid-type]
+    clubs: list[_ClubChange] | None = Field(None, json_schema_extra=_array("clubs"))
+    stages: list[_StageChange] | None = Field(None, json_schema_extra=_array("stages"))
+    units: list[_UnitChange] | None = Field(None, json_schema_extra=_array("units"))
+    results: list[_Entry] | None = Field(None, json_schema_extra=_array("results"))
+    deductions: list[_Entry] | None = Field(None, json_schema_extra=_array("deductions"))
+    milestones: list[_Entry] | None = Field(None, json_schema_extra=_array("milestones"))
+    outcomes: list[_Entry] | None = Field(None, json_schema_extra=_array("outcomes"))
+
+
+def _check_schema(model: type[BaseModel], overlay: Mapping[str, Any], file: str) -> BaseModel:
+    """Validate a scenario file's TOML data as ``model``; an error names the file and key."""
+    try:
+        text = json.dumps(overlay, default=str, ensure_ascii=False)
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        raise from_pydantic(exc, dict(overlay), file, root=model, section=_OVERLAYS) from None
 
 
 # --------------------------------------------------------------------------- reading
@@ -110,64 +282,17 @@ def read_scenario(path: str | Path) -> ScenarioInfo:
     return _scenario_info(read_toml(path), path)
 
 
-def _scenario_info(overlay: Mapping[str, Any], path: Path) -> ScenarioInfo:
-    file = str(path)
-    table = overlay.get("scenario")
-    if table is None:
-        raise InputError(
-            "a scenario file needs a [scenario] table",
-            file=file,
-            place="scenario",
-            hint='start it with [scenario] and name = "..."; a season file is not a '
-            "scenario (give it as CONFIG instead)",
-        )
-    if not isinstance(table, dict):
-        raise InputError(
-            "'scenario' must be a table",
-            file=file,
-            place="scenario",
-            hint='write it as [scenario] with name = "..."',
-        )
-    for key in table:
-        if key not in _SCENARIO_KEYS:
-            raise InputError(
-                f"unknown key '{key}'",
-                file=file,
-                place=f"scenario.{key}",
-                hint=close_match_hint(key, _SCENARIO_KEYS)
-                or f"allowed: {', '.join(_SCENARIO_KEYS)}",
-            )
-        if key == "forget_results":
-            value = table[key]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise InputError(
-                    f"expected a list of unit ids, got {describe(value)}",
-                    file=file,
-                    place=f"scenario.{key}",
-                    hint='write it as forget_results = ["FIN"]',
-                )
-            continue
-        if not isinstance(table[key], str):
-            raise InputError(
-                f"expected text in quotes, got {describe(table[key])}",
-                file=file,
-                place=f"scenario.{key}",
-                hint=f'write it as {key} = "..."',
-            )
-    if not table.get("name", "").strip():
-        raise InputError(
-            "missing required key 'name'",
-            file=file,
-            place="scenario.name",
-            hint='a short title that reports print, e.g. name = "No altitude effect"',
-        )
-    base = table.get("base")
+def _scenario_info(
+    overlay: Mapping[str, Any], path: Path, model: Any = _ScenarioFile
+) -> ScenarioInfo:
+    """The ``[scenario]`` table of ``overlay``, validated (with the whole file, as ``model``)."""
+    table = _check_schema(model, overlay, str(path)).scenario  # type: ignore[attr-defined]
     return ScenarioInfo(
         path=path,
-        name=" ".join(table["name"].split()),
-        description=" ".join(table.get("description", "").split()),
-        base=(path.parent / base) if base else None,
-        forget_results=tuple(table.get("forget_results", ())),
+        name=" ".join(table.name.split()),
+        description=" ".join(table.description.split()),
+        base=(path.parent / table.base) if table.base else None,
+        forget_results=tuple(table.forget_results),
     )
 
 
@@ -207,16 +332,7 @@ def apply_overlay(
         for another season file.
     """
     file = str(path)
-    for key in overlay:
-        if key not in OVERLAY_KEYS:
-            raise InputError(
-                f"unknown key '{key}'",
-                file=file,
-                place=key,
-                hint=close_match_hint(key, OVERLAY_KEYS)
-                or f"a scenario may set: {', '.join(OVERLAY_KEYS)}",
-            )
-    info = _scenario_info(overlay, path)
+    info = _scenario_info(overlay, path, _Overlay)
     if config is not None and info.base is not None and not _same_file(info.base, config):
         raise InputError(
             f"this scenario was written for '{info.base}', not for '{config}'",
@@ -235,9 +351,7 @@ def apply_overlay(
     )
     for key, model in sections:
         if key in overlay:
-            table = where.table(overlay[key], key)
-            where.known_keys(table, model.model_fields, key)
-            data[key] = {**where.base_table(data, key), **table}
+            data[key] = {**where.base_table(data, key), **overlay[key]}
             where.shape(model, data[key], key)
     defaults_changed = _merge_defaults(data, overlay.get("defaults"), where)
     _merge_venues(data, overlay.get("venues"), where)
@@ -257,7 +371,7 @@ def apply_overlay(
     for key, model in reporting:
         if key in overlay:
             # Replaced whole: a new format has new milestones and destinations.
-            items = where.array(overlay[key], key)
+            items = overlay[key]
             for i, item in enumerate(items):
                 where.shape(model, item, f"{key}[{i}]{_label(item)}")
             data[key] = items
@@ -265,7 +379,7 @@ def apply_overlay(
 
 
 class _Where:
-    """Builds errors that name the scenario file; shared checks of tables and arrays."""
+    """Builds errors that name the scenario file; checks merged tables as the season's."""
 
     def __init__(self, file: str) -> None:
         self.file = file
@@ -274,43 +388,9 @@ class _Where:
         hint = hint or "see docs/format.md, section 'Scenario overlays'"
         return InputError(message, file=self.file, place=place, hint=hint)
 
-    def table(self, value: Any, place: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.error(
-                f"expected a table, got {describe(value)}", place, f"write it as [{place}]"
-            )
-        return value
-
-    def array(self, value: Any, place: str) -> list[dict[str, Any]]:
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.error(
-                f"expected an array of tables, got {describe(value)}",
-                place,
-                f"write each entry as [[{place}]]",
-            )
-        return value
-
     def base_table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key, {})
         return value if isinstance(value, dict) else {}
-
-    def known_keys(self, table: Mapping[str, Any], allowed: Collection[str], place: str) -> None:
-        for key in table:
-            if key not in allowed:
-                raise self.error(
-                    f"unknown key '{key}'",
-                    f"{place}.{key}",
-                    close_match_hint(key, allowed) or f"allowed: {', '.join(sorted(allowed))}",
-                )
-
-    def name(self, value: Any, place: str) -> str:
-        if not isinstance(value, str):
-            raise self.error(
-                f"expected text in quotes, got {describe(value)}",
-                place,
-                'write the name in quotes, e.g. name = "Total Clean"',
-            )
-        return value
 
     def shape(self, model: type[BaseModel], value: Any, place: str) -> None:
         """Validate ``value`` as ``model`` (types, allowed names) with the loader's messages."""
@@ -331,15 +411,7 @@ def _merge_season(data: dict[str, Any], table: Any, info: ScenarioInfo, where: _
     statement = f"Scenario '{info.name}' ({info.path.name})"
     assumptions.append(f"{statement}: {info.description}" if info.description else statement)
     if table is not None:
-        table = where.table(table, "season")
-        where.known_keys(table, S.Season.model_fields, "season")
         extra = table.pop("assumptions", [])
-        if not isinstance(extra, list) or not all(isinstance(a, str) for a in extra):
-            raise where.error(
-                f"expected a list of texts, got {describe(extra)}",
-                "season.assumptions",
-                'write assumptions = ["...", "..."]',
-            )
         season.update(table)
         assumptions += extra
     season["assumptions"] = assumptions
@@ -350,19 +422,8 @@ def _merge_season(data: dict[str, Any], table: Any, info: ScenarioInfo, where: _
 def _merge_defaults(data: dict[str, Any], table: Any, where: _Where) -> bool:
     if table is None:
         return False
-    table = where.table(table, "defaults")
     merged = dict(where.base_table(data, "defaults"))
     for kind, values in table.items():
-        if kind not in _DEFAULTABLE:
-            raise where.error(
-                f"unknown defaults table '{kind}'",
-                f"defaults.{kind}",
-                close_match_hint(kind, _DEFAULTABLE) or "use defaults.group or defaults.tie",
-            )
-        values = where.table(values, f"defaults.{kind}")
-        model = _DEFAULTABLE[kind][1]
-        allowed = [k for k in model.model_fields if k not in _NOT_DEFAULTABLE]
-        where.known_keys(values, allowed, f"defaults.{kind}")
         old = merged.get(kind, {})
         merged[kind] = {**(old if isinstance(old, dict) else {}), **values}
     data["defaults"] = merged
@@ -373,9 +434,8 @@ def _merge_venues(data: dict[str, Any], items: Any, where: _Where) -> None:
     if items is None:
         return
     venues = [dict(v) for v in data.get("venues", []) if isinstance(v, dict)]
-    for i, item in enumerate(where.array(items, "venues")):
+    for i, item in enumerate(items):
         place = f"venues[{i}]{_label(item)}"
-        where.known_keys(item, S.Venue.model_fields, place)
         name = item.get("name")
         same = [v for v in venues if v.get("name") == name]
         if same:
@@ -405,16 +465,9 @@ def _merge_clubs(data: dict[str, Any], items: Any, where: _Where) -> None:
     by_name = {c.get("name"): c for c in clubs if isinstance(c, dict)}
     prior = where.base_table(data, "prior")
     prior_rating = prior.get("rating", S.Prior.model_fields["rating"].default)
-    for i, item in enumerate(where.array(items, "clubs")):
+    for i, item in enumerate(items):
         place = f"clubs[{i}]{_label(item)}"
-        if "name" not in item:
-            raise where.error(
-                "missing required key 'name'",
-                f"clubs[{i}]",
-                "a [[clubs]] entry changes the club of that name in the base",
-            )
-        name = where.name(item["name"], f"{place}.name")
-        where.known_keys(item, _CLUB_KEYS, place)
+        name = item["name"]
         club = by_name.get(name)
         if club is None:
             raise where.error(
@@ -426,18 +479,6 @@ def _merge_clubs(data: dict[str, Any], items: Any, where: _Where) -> None:
         changes = dict(item)
         shift = changes.pop("rating_shift", None)
         if shift is not None:
-            if isinstance(shift, bool) or not isinstance(shift, int | float):
-                raise where.error(
-                    f"expected a number, got {describe(shift)}",
-                    f"{place}.rating_shift",
-                    "rating points to add, e.g. rating_shift = 150 (or -100)",
-                )
-            if not math.isfinite(shift):
-                raise where.error(
-                    f"expected a finite number, got {describe(shift)}",
-                    f"{place}.rating_shift",
-                    "rating points to add, e.g. rating_shift = 150 (or -100)",
-                )
             if "rating" in changes:
                 raise where.error(
                     "give 'rating' or 'rating_shift', not both",
@@ -467,15 +508,9 @@ def _replace_stages(data: dict[str, Any], items: Any, where: _Where) -> None:
         return
     stages = list(data.get("stages", []))
     defaults = where.base_table(data, "defaults")
-    for i, item in enumerate(where.array(items, "stages")):
+    for i, item in enumerate(items):
         place = f"stages[{i}]{_label(item)}"
-        stage_id = where.name(item.get("id"), f"{place}.id") if "id" in item else None
-        if stage_id is None:
-            raise where.error(
-                "missing required key 'id'",
-                f"stages[{i}]",
-                "a [[stages]] entry replaces the base's stage of that id, or adds a new one",
-            )
+        stage_id = item["id"]
         where.shape(S.Stage, _with_defaults(item, defaults), place)
         for s_i, stage in enumerate(stages):
             if isinstance(stage, dict) and stage.get("id") == stage_id:
@@ -535,15 +570,9 @@ def _change_units(data: dict[str, Any], items: Any, where: _Where) -> None:
     # Every unit of every stage as (id, plural, the dict to change); data is already a copy.
     units = _units_of(data)
     ids = [unit_id for unit_id, _, _ in units]
-    for i, item in enumerate(where.array(items, "units")):
+    for i, item in enumerate(items):
         place = f"units[{i}]{_label(item)}"
-        if "id" not in item:
-            raise where.error(
-                "missing required key 'id'",
-                f"units[{i}]",
-                "name the unit to change, or a pattern such as 'R16-*'",
-            )
-        pattern = where.name(item["id"], f"{place}.id")
+        pattern = item["id"]
         matched = [(p, u) for unit_id, p, u in units if fnmatch.fnmatchcase(str(unit_id), pattern)]
         if not matched:
             raise where.error(
@@ -631,7 +660,7 @@ def _append_known(data: dict[str, Any], overlay: Mapping[str, Any], where: _Wher
     ):
         if key not in overlay:
             continue
-        items = where.array(overlay[key], key)
+        items = overlay[key]
         for i, item in enumerate(items):
             place = f"{key}[{i}]"
             where.shape(model, item, place)
