@@ -80,7 +80,7 @@ def default_out_dir(config: str) -> Path:
 def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast import simulate
+    from forecast.engine.simulate import simulate
     from forecast.engine.simulate import display_path
     from forecast.language.config import load
 
@@ -130,7 +130,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         assumptions = tuple(tournament.spec.season.assumptions)
         if args.given:
             simulated = forecast.n_seasons
-            forecast = forecast.given(*args.given)
+            from forecast.analysis.conditions import conditional_forecast
+
+            forecast = conditional_forecast(forecast, args.given)
             assumptions += (
                 _("Conditional forecast: given %(given)s (%(n)s of %(of)s simulated seasons).")
                 % {
@@ -155,8 +157,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             description=season.description,
             lang=args.lang,
         )
+        from forecast.language.outline import season_outline
+
+        outline = season_outline(tournament)
         staged = reports.write_reports(
-            forecast, context, folder.staging, charts=args.charts, tournament=tournament
+            forecast, context, folder.staging, charts=args.charts, outline=outline
         )
         folder.publish()
         written = [out_dir / p.relative_to(folder.staging) for p in staged]
@@ -166,7 +171,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         from reports.terminal import terminal_report
 
-        print(terminal_report(forecast, context, tournament, width=_terminal_width()))
+        print(terminal_report(forecast, context, outline, width=_terminal_width()))
         # A chart folder is named once, not file by file.
         shown = [p.relative_to(out_dir).parts[0] for p in written]
         names = ", ".join(n if "." in n else f"{n}/" for n in dict.fromkeys(shown))

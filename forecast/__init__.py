@@ -27,10 +27,18 @@ def load(path: Any, scenarios: Any = (), *, as_of: Any = None) -> Tournament:
 def simulate(
     tournament: Tournament, n_sims: int = 100_000, seed: int = 2006, **options: Any
 ) -> Forecast:
-    """Simulate a loaded season (see :func:`forecast.engine.simulate`)."""
+    """Simulate a loaded season (see :func:`forecast.engine.simulate.simulate`); with
+    ``keep_seasons=True`` the Forecast also carries its findings (match importance, match
+    odds, group projections: :func:`forecast.analysis.findings.find`)."""
+    import dataclasses
+
+    from forecast.analysis.findings import find
     from forecast.engine.simulate import simulate as _simulate
 
-    return _simulate(tournament, n_sims, seed, **options)
+    result = _simulate(tournament, n_sims, seed, **options)
+    if result.seasons is None:
+        return result
+    return dataclasses.replace(result, findings=find(result))
 
 
 def __getattr__(name: str) -> Any:
