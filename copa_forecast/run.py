@@ -80,8 +80,7 @@ def default_out_dir(config: str) -> Path:
 def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.engine.simulate import simulate
-    from forecast.engine.simulate import display_path
+    from forecast.engine.simulate import display_path, simulate
     from forecast.language.config import load
 
     started = time.perf_counter()
