@@ -32,7 +32,6 @@ __all__ = [
     "Headline",
     "RegionOdds",
     "drivers_sentence",
-    "format_percent",
     "headline",
     "headline_markdown",
     "interval95",
@@ -106,19 +105,6 @@ def interval95(p: float, se: float) -> tuple[float, float]:
         return (math.nan, math.nan)
     se = 0.0 if math.isnan(se) else se
     return (max(0.0, p - Z95 * se), min(1.0, p + Z95 * se))
-
-
-def format_percent(p: float) -> str:
-    """``"5.7%"``; ``"100%"`` and ``"0%"`` for certain and impossible, ``"<0.1%"`` for tiny."""
-    if math.isnan(p):
-        return "n/a"
-    if p >= 1.0:
-        return "100%"
-    if p <= 0.0:
-        return "0%"
-    if p < 0.0005:
-        return "<0.1%"
-    return f"{100 * p:.1f}%"
 
 
 def format_interval(low: float, high: float, lang: str = "en") -> str:

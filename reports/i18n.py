@@ -38,6 +38,7 @@ __all__ = [
     "N_",
     "Translator",
     "catalogue_path",
+    "format_percent",
     "translator",
 ]
 
@@ -54,6 +55,20 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark ``message`` for the catalogue without translating it (translated where used)."""
     return message
+
+
+def format_percent(p: float) -> str:
+    """``"5.7%"``; ``"100%"`` and ``"0%"`` for certain and impossible, ``"<0.1%"`` for tiny
+    (English; :meth:`Translator.percent` gives every language)."""
+    if math.isnan(p):
+        return "n/a"
+    if p >= 1.0:
+        return "100%"
+    if p <= 0.0:
+        return "0%"
+    if p < 0.0005:
+        return "<0.1%"
+    return f"{100 * p:.1f}%"
 
 
 def catalogue_path(lang: str) -> Path:
@@ -115,22 +130,20 @@ class Translator:
         if math.isnan(p):
             return self.gettext("n/a")
         if self.english:
-            from reports.headline import format_percent
-
             return format_percent(p)
         if 0.0 < p < 0.0005:
             return "<" + self._percent(0.001, 1)
         return self._percent(min(max(p, 0.0), 1.0), 0 if p >= 1.0 or p <= 0.0 else 1)
 
     def _percent(self, p: float, digits: int) -> str:
-        from babel.numbers import format_percent
+        from babel.numbers import format_percent as babel_percent
 
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         # The locale's own percent pattern decides the spacing ("5.7%" or "5,7 %").
         own = _percent_pattern(self.locale)
         if " " in own or "\xa0" in own:
             pattern = pattern[:-1] + "\xa0%"
-        return format_percent(p, format=pattern, locale=self.locale, decimal_quantization=True)
+        return babel_percent(p, format=pattern, locale=self.locale, decimal_quantization=True)
 
     def numbers(self, text: str) -> str:
         """``text`` (written with English number symbols: ``1,234.5``) with every number

@@ -16,11 +16,11 @@ import pytest
 
 from forecast.engine.compiler import compile_tournament
 from forecast.language.config import load
+from forecast.language.outline import season_outline
 from ratings.defaults import load_defaults
 from reports.headline import (
     drivers_sentence,
     format_interval,
-    format_percent,
     headline,
     headline_markdown,
     interval95,
@@ -43,14 +43,6 @@ def test_interval95_is_clipped_to_0_and_1() -> None:
     assert interval95(0.01, 0.01) == (0.0, pytest.approx(0.0296))
     assert interval95(0.99, 0.01)[1] == 1.0
     assert all(math.isnan(x) for x in interval95(math.nan, 0.1))
-
-
-@pytest.mark.parametrize(
-    ("p", "text"),
-    [(0.0571, "5.7%"), (1.0, "100%"), (0.0, "0%"), (0.0004, "<0.1%"), (math.nan, "n/a")],
-)
-def test_format_percent(p: float, text: str) -> None:
-    assert format_percent(p) == text
 
 
 def test_format_interval_is_empty_without_noise() -> None:
@@ -199,7 +191,7 @@ def test_the_2006_sentence_from_the_season_file() -> None:
             {"final": 0, "champion": 20, "promoted": 20}, index=clubs.index, dtype=np.int64
         ),
     )
-    text = headline(forecast, tournament=tournament).drivers
+    text = headline(forecast, outline=season_outline(tournament)).drivers
     assert text.startswith("Every club starts equal (rating 1500, give or take 100 points")
     assert "the format (draws, groups, knockout ties and who hosts)" in text
     assert "home advantage (162 rating points)" in text

@@ -9,6 +9,7 @@ a new English text without a Spanish translation fails here, naming where it is 
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -17,7 +18,14 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from test_cli_run import TINY, run_cli
 
-from reports.i18n import LANGUAGES, LOCALES, Translator, catalogue_path, translator
+from reports.i18n import (
+    LANGUAGES,
+    LOCALES,
+    Translator,
+    catalogue_path,
+    format_percent,
+    translator,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 _METHODS = [("reports/**.py", "python"), ("reports/templates/**.j2", "jinja2")]
@@ -147,9 +155,15 @@ def test_numbers_follow_the_locale() -> None:
     assert spain.numbers("seed 2006, R16-1, VII-F") == "seed 2006, R16-1, VII-F"
 
 
-def test_english_is_the_identity() -> None:
-    from reports.headline import format_percent
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.0571, "5.7%"), (1.0, "100%"), (0.0, "0%"), (0.0004, "<0.1%"), (math.nan, "n/a")],
+)
+def test_format_percent(p: float, text: str) -> None:
+    assert format_percent(p) == text
 
+
+def test_english_is_the_identity() -> None:
     en = translator()
     assert en.lang == "en" and en.gettext("Odds") == "Odds"
     assert en.ngettext("%(n)s tie", "%(n)s ties", 2) == "%(n)s ties"
