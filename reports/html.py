@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import html
 import math
-import os
 import re
 import struct
 from collections.abc import Mapping, Sequence
@@ -23,14 +22,14 @@ from markupsafe import Markup
 
 from reports.context import RunContext
 from reports.i18n import N_, Translator, translator
-from reports.tables import NO_IMPORTANCE, change_with_margin
+from reports.tables import NO_IMPORTANCE, Table, change_with_margin
 
 if TYPE_CHECKING:
     import jinja2
     import pandas as pd
 
-    from forecast.language.config import Tournament
     from forecast.results import Forecast
+    from forecast.run_info import SeasonOutline
 
 __all__ = [
     "CHART_TEXT",
@@ -43,7 +42,6 @@ __all__ = [
     "png_size",
     "report_html",
     "short_names",
-    "write_compare_html",
 ]
 
 #: Alt text and caption of each chart of report.html, by chart name; the order is the
@@ -98,21 +96,11 @@ CHART_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Table:
-    """A table for the template: header, rows of text, a CSS class per column."""
-
-    label: str
-    header: list[str]
-    rows: list[list[str]]
-    classes: list[str]
-
-
 def report_html(
     forecast: Forecast,
     context: RunContext,
     images: Mapping[str, bytes] | None = None,
-    tournament: Tournament | None = None,
+    outline: SeasonOutline | None = None,
 ) -> str:
     """report.html as text.
 
@@ -125,8 +113,8 @@ def report_html(
     forecast, context : as for :func:`reports.markdown.report_markdown`.
     images : chart name -> PNG bytes (see :data:`CHART_TEXT` for names and order); charts
         without text of their own are put last with a generic caption.
-    tournament : the loaded season, when the caller has it: the headline then also says
-        what only the season file knows (prior ratings, known results, the format's parts).
+    outline : the loaded season's facts, when the caller has them: the headline then also
+        says what only the season file knows (prior ratings, known results, the format's parts).
     """
     from reports.headline import headline
     from reports.markdown import (
@@ -158,7 +146,7 @@ def report_html(
         "notes": [*condition_lines(forecast, _)[:1], *(n for n in notes if n)],
         "assumptions": [" ".join(tr.data(a).split()) for a in context.assumptions],
         "figures": _figures(images or {}, tr),
-        "headline": _headline_values(headline(forecast, context, tournament)),
+        "headline": _headline_values(headline(forecast, context, outline)),
         "odds_intro": _odds_intro(forecast, tr.lang),
         "odds_table": odds_table_html(forecast, tr.lang),
         "placeholder_note": "† " + _(PLACEHOLDER_NOTE) if has_placeholder else "",
@@ -381,22 +369,6 @@ def _value(value: float) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", str(text)).strip("-") or "scenario"
-
-
-def write_compare_html(
-    comparison: Any, context: RunContext, out_dir: str | os.PathLike[str]
-) -> list[Path]:
-    """Write compare.html for a :class:`~forecast.analysis.comparison.Comparison` into ``out_dir``.
-
-    For the all-or-none set, prefer adding ``"compare.html": compare_html(record)`` to the
-    files that :func:`reports.compare.compare_files` returns (``record`` being
-    :func:`reports.compare.compare_record`'s output); this helper writes it alone.
-    """
-    from reports._atomic import write_atomically
-    from reports.compare import compare_record
-
-    text = compare_html(compare_record(comparison, context))
-    return write_atomically(out_dir, {"compare.html": text})
 
 
 def png_size(data: bytes) -> tuple[int, int]:

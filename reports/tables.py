@@ -7,6 +7,7 @@ disk. The text formats (csv, json, Markdown, terminal) live in their own modules
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -22,6 +23,7 @@ __all__ = [
     "IMPORTANCE_HEADER",
     "NO_IMPORTANCE",
     "Z95",
+    "Table",
     "champion_share",
     "importance_rows",
     "odds_table",
@@ -36,6 +38,16 @@ NO_IMPORTANCE = (
     "results), so no match can be ranked by importance."
 )
 IMPORTANCE_HEADER: list[str] = ["Match", "Importance", "Most affected", "Swing", "Seasons"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for the HTML templates: header, rows of text, a CSS class per column."""
+
+    label: str
+    header: list[str]
+    rows: list[list[str]]
+    classes: list[str]
 
 
 def odds_table(forecast: Forecast) -> pd.DataFrame:

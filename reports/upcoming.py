@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from forecast.findings import MIN_KEPT_SEASONS
-from reports.tables import Z95, percent_with_error
+from reports.tables import Z95, Table, percent_with_error
 
 if TYPE_CHECKING:
     from forecast.results import Forecast
@@ -221,8 +221,6 @@ def upcoming_html(forecast: Forecast, _: Gettext = _identity) -> dict[str, Any] 
     """For report.html's template: ``intro``, ``table`` (reports.html.Table or None),
     ``group_note`` and ``groups`` (list of (title, Table)); None as for
     :func:`upcoming_markdown`."""
-    from reports.html import Table
-
     if forecast.seasons is None:
         return None
 
