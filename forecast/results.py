@@ -18,6 +18,8 @@ __all__ = [
     "column_slots",
     "history_table",
     "occupant_dtype",
+    "odds_columns",
+    "tally_columns",
 ]
 
 #: Slot odds (slot x club) with more cells than this are sparse DataFrame columns (zeros not
@@ -25,6 +27,18 @@ __all__ = [
 DENSE_SLOT_CELLS = 4_000_000
 #: Seasons handled at a time when counting over kept seasons.
 _CHUNK_SEASONS = 1 << 16
+
+
+def tally_columns(milestones: Sequence[str], outcomes: Sequence[str]) -> tuple[str, ...]:
+    """The engine's tally columns, in the order the kernel writes them: milestones, then
+    outcomes, then ``"champion"`` (its column is ``len(milestones) + len(outcomes)``)."""
+    return (*milestones, *outcomes, "champion")
+
+
+def odds_columns(milestones: Sequence[str], outcomes: Sequence[str]) -> tuple[str, ...]:
+    """The Forecast's columns (``odds``, ``se``, ``counts``): milestones, then
+    ``"champion"``, then outcomes."""
+    return (*milestones, "champion", *outcomes)
 
 
 def occupant_dtype(n_clubs: int) -> np.dtype:
@@ -279,24 +293,12 @@ class Forecast:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return (*self.milestones, "champion", *self.outcomes)
+        """Column order of ``odds``, ``se`` and ``counts`` (:func:`odds_columns`)."""
+        return odds_columns(self.milestones, self.outcomes)
 
     def max_se(self) -> float:
         """Largest standard error of any reported probability."""
         return float(np.max(self.se.to_numpy())) if self.se.size else 0.0
-
-    def given(self, *conditions: str) -> Forecast:
-        """The forecast conditional on ``conditions`` (all of them), from kept seasons.
-
-        Conditions read like ``"Total Clean wins VII-F"``, ``"Senati tops VII-A"``,
-        ``"CNI finishes 2 in III-A"``, ``"Sport Huamanga reaches national_stage"``,
-        ``"Total Clean is champion"``, ``"Total Clean in F#winner"`` (see
-        :mod:`forecast.analysis.conditions`). The result's ``n_seasons`` is the number of seasons
-        behind it; its standard errors use that number.
-        """
-        from forecast.analysis.conditions import conditional_forecast
-
-        return conditional_forecast(self, conditions)
 
     def table(self) -> pd.DataFrame:
         """Clubs with department, region, every probability and its ``_se`` beside it."""

@@ -198,3 +198,28 @@ def test_batch_margin_is_students_t() -> None:
     assert batch_margin_factor(16) == pytest.approx(2.131, abs=1e-3)
     assert batch_margin_factor(10) == pytest.approx(2.262, abs=1e-3)
     assert batch_margin_factor(1000) == pytest.approx(1.962, abs=1e-3)
+
+
+def test_batches_are_groups_of_blocks_that_replay_separate_runs(tmp_path: Path) -> None:
+    """Each batch is a group of the engine's blocks: its tallies are those of a run of its
+    own with its batch seed, and all batches together are the batched Forecast's counts."""
+    from forecast.analysis.comparison import simulate_batches
+    from forecast.engine.compiler import compile_tournament
+    from forecast.engine.simulate import simulate_compiled
+    from forecast.language.config import load
+
+    (tmp_path / "tiny.toml").write_text(TINY, encoding="utf-8")
+    tournament = load(tmp_path / "tiny.toml")
+    # 9,001 seasons in 3 batches of 3,001/3,000/3,000 and blocks of 4,096: one block each.
+    run = simulate_batches(tournament, 9001, 5, 3)
+    compiled = compile_tournament(tournament)
+    columns = list(run.forecast.columns)
+    for i, batch_seed in enumerate(run.seeds):
+        alone = simulate_compiled(compiled, 3001 if i == 0 else 3000, batch_seed)
+        np.testing.assert_array_equal(run.batch_counts[i], alone.counts[columns].to_numpy())
+        assert run.batch_seasons[i] == alone.n_seasons
+    np.testing.assert_array_equal(
+        run.batch_counts.sum(axis=0), run.forecast.counts[columns].to_numpy()
+    )
+    assert run.forecast.n_seasons == run.batch_seasons.sum()
+    assert run.forecast.metadata["batch_seeds"] == list(run.seeds)

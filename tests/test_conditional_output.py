@@ -13,7 +13,11 @@ import pytest
 from test_cli_run import CHECKPOINT, TINY, run_cli
 
 import forecast
-from forecast.analysis.conditions import MIN_KEPT_SEASONS, conditional_history
+from forecast.analysis.conditions import (
+    MIN_KEPT_SEASONS,
+    conditional_forecast,
+    conditional_history,
+)
 from forecast.errors import InputError
 
 
@@ -25,7 +29,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> forecast.Forecast:
 
 
 def test_conditional_history_is_counted_from_the_kept_seasons(tiny: forecast.Forecast) -> None:
-    given = tiny.given("Alpha tops L")
+    given = conditional_forecast(tiny, ["Alpha tops L"])
     assert given.history is not None and tiny.history is not None
     marks = sorted(given.history["n_seasons"].unique())
     mask = tiny.seasons.occupant(tiny.seasons.slot_names.index("L#1")) == 0  # type: ignore[union-attr]
@@ -42,8 +46,10 @@ def test_conditional_history_is_counted_from_the_kept_seasons(tiny: forecast.For
 
 
 def test_chained_conditions_equal_both_at_once(tiny: forecast.Forecast) -> None:
-    both = tiny.given("Alpha tops L", "Beta finishes 2 in L")
-    chained = tiny.given("Alpha tops L").given("Beta finishes 2 in L")
+    both = conditional_forecast(tiny, ["Alpha tops L", "Beta finishes 2 in L"])
+    chained = conditional_forecast(
+        conditional_forecast(tiny, ["Alpha tops L"]), ["Beta finishes 2 in L"]
+    )
     assert both.n_seasons == chained.n_seasons
     np.testing.assert_array_equal(both.counts.to_numpy(), chained.counts.to_numpy())
     assert chained.metadata["given"] == ["Alpha tops L", "Beta finishes 2 in L"]
@@ -52,7 +58,7 @@ def test_chained_conditions_equal_both_at_once(tiny: forecast.Forecast) -> None:
 
 
 def test_metadata_names_the_condition_and_kept_seasons(tiny: forecast.Forecast) -> None:
-    given = tiny.given("Alpha   is  promoted")
+    given = conditional_forecast(tiny, ["Alpha   is  promoted"])
     meta = given.metadata
     n = f"{given.n_seasons:,}"
     assert meta["given"] == ["Alpha is promoted"]
@@ -62,8 +68,9 @@ def test_metadata_names_the_condition_and_kept_seasons(tiny: forecast.Forecast) 
 
 
 def test_few_kept_seasons_warn(tiny: forecast.Forecast) -> None:
-    rare = tiny.given(
-        "Gamma tops L", "Delta finishes 2 in L", "Alpha finishes 3 in L", "Gamma is promoted"
+    rare = conditional_forecast(
+        tiny,
+        ["Gamma tops L", "Delta finishes 2 in L", "Alpha finishes 3 in L", "Gamma is promoted"],
     )
     assert rare.n_seasons < MIN_KEPT_SEASONS
     warning = rare.metadata["low_kept_warning"]
@@ -87,7 +94,7 @@ def test_near_misses_name_the_right_verb(
     tiny: forecast.Forecast, condition: str, hint: str
 ) -> None:
     with pytest.raises(InputError) as error:
-        tiny.given(condition)
+        conditional_forecast(tiny, [condition])
     text = str(error.value)
     assert "\n" not in text
     assert hint in text
@@ -105,8 +112,11 @@ def test_every_verb_reads(tiny: forecast.Forecast) -> None:
         "Alpha in L#3",
         "not Alpha wins F",
     ):
-        assert tiny.given(condition).n_seasons > 0, condition
-    assert tiny.given("Alpha finishes last in L").n_seasons == tiny.given("Alpha in L#4").n_seasons
+        assert conditional_forecast(tiny, [condition]).n_seasons > 0, condition
+    assert (
+        conditional_forecast(tiny, ["Alpha finishes last in L"]).n_seasons
+        == conditional_forecast(tiny, ["Alpha in L#4"]).n_seasons
+    )
 
 
 def test_conditional_history_without_a_run_history(tiny: forecast.Forecast) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import forecast
+from forecast.analysis.conditions import conditional_forecast
 from forecast.errors import InputError
 
 
@@ -28,7 +29,7 @@ def test_kept_seasons_reproduce_the_tallies(season: forecast.Forecast) -> None:
 
 
 def test_condition_holds_in_every_season_behind_it(season: forecast.Forecast) -> None:
-    given = season.given("Total Clean wins VII-F")
+    given = conditional_forecast(season, ["Total Clean wins VII-F"])
     assert given.slot_odds.loc["VII-F#winner", "Total Clean"] == 1.0
     expected = season.slot_odds.loc["VII-F#winner", "Total Clean"] * season.n_seasons
     assert given.n_seasons == round(expected)
@@ -37,8 +38,8 @@ def test_condition_holds_in_every_season_behind_it(season: forecast.Forecast) ->
 
 def test_total_probability_splits_exactly(season: forecast.Forecast) -> None:
     """P(X) = P(X | C) P(C) + P(X | not C) P(not C), exactly, in counts."""
-    yes = season.given("Senati tops VII-A")
-    no = season.given("not Senati tops VII-A")
+    yes = conditional_forecast(season, ["Senati tops VII-A"])
+    no = conditional_forecast(season, ["not Senati tops VII-A"])
     assert yes.n_seasons + no.n_seasons == season.n_seasons
     np.testing.assert_array_equal(
         yes.counts.to_numpy() + no.counts.to_numpy(), season.counts.to_numpy()
@@ -46,11 +47,13 @@ def test_total_probability_splits_exactly(season: forecast.Forecast) -> None:
 
 
 def test_conditions_combine_and_read_every_form(season: forecast.Forecast) -> None:
-    both = season.given("Total Clean reaches national_stage", "Total Clean is champion")
+    both = conditional_forecast(
+        season, ["Total Clean reaches national_stage", "Total Clean is champion"]
+    )
     assert both.odds.loc["Total Clean", "champion"] == 1.0
-    second = season.given("CNI finishes 2 in III-A")
+    second = conditional_forecast(season, ["CNI finishes 2 in III-A"])
     assert second.slot_odds.loc["III-A#2", "CNI"] == 1.0
-    slot = season.given("Juan Aurich in F#loser")
+    slot = conditional_forecast(season, ["Juan Aurich in F#loser"])
     assert slot.odds.loc["Juan Aurich", "promoted_segunda"] == 1.0
 
 
@@ -68,14 +71,14 @@ def test_bad_conditions_are_one_clear_error(
     season: forecast.Forecast, condition: str, message: str
 ) -> None:
     with pytest.raises(InputError, match=message):
-        season.given(condition)
+        conditional_forecast(season, [condition])
 
 
 def test_given_needs_kept_seasons(repo: Path) -> None:
     tournament = forecast.load(repo / "configs" / "copa_peru_2006.toml")
     plain = forecast.simulate(tournament, 4096, seed=5)
     with pytest.raises(InputError, match="kept no per-season outcomes"):
-        plain.given("Total Clean wins VII-F")
+        conditional_forecast(plain, ["Total Clean wins VII-F"])
 
 
 def test_run_given_writes_a_conditional_report(repo: Path, tmp_path: Path) -> None:

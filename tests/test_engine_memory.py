@@ -19,7 +19,7 @@ import pytest
 from big_season import big_season_toml
 
 import forecast
-from forecast.analysis.conditions import condition_slots
+from forecast.analysis.conditions import condition_slots, conditional_forecast
 from reports.upcoming import MAX_MATCHES_SHOWN
 
 _PEAK = """
@@ -131,7 +131,7 @@ def test_kept_seasons_are_compact(repo) -> None:
         assert records is not None and records.kept.dtype == np.uint8
         assert records.nbytes / records.n_seasons <= bound
     # The same conditional odds either way.
-    a, b = chosen.given(*given), every.given(*given)
+    a, b = conditional_forecast(chosen, given), conditional_forecast(every, given)
     assert a.n_seasons == b.n_seasons
     assert (a.counts == b.counts).all().all()
 

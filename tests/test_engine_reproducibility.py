@@ -113,3 +113,32 @@ def test_threads_option_is_for_one_run_only(tmp_path: Path) -> None:
     )
     forecast.simulate(load_text(tmp_path, "t", text), 1000, 1, threads=1)
     assert numba.get_num_threads() == before
+
+
+def test_groups_of_blocks_add_up_to_the_run(season_2006: forecast.Tournament) -> None:
+    """simulate_groups: each group's tallies are those of a run of its own with its seed,
+    and the groups' tallies add up (Tallies.__add__) to the Forecast's counts."""
+    compiled = engine.compile_tournament(season_2006)
+    sizes, seeds = [BLOCK + 7, 3, 2 * BLOCK], [11, 12, 13]
+    both, groups = engine.simulate_groups(compiled, seeds, sizes, threads=2)
+    columns = list(both.columns)
+    order = [compiled.columns.index(c) for c in columns]
+    for group, size, seed in zip(groups, sizes, seeds, strict=True):
+        alone = engine.simulate_compiled(compiled, size, seed, threads=1)
+        np.testing.assert_array_equal(group.counts[:, order], alone.counts[columns].to_numpy())
+        assert (group.n_sims, group.n_seasons) == (size, alone.n_seasons)
+    total = groups[0] + groups[1] + groups[2]
+    np.testing.assert_array_equal(total.counts[:, order], both.counts[columns].to_numpy())
+    assert total.n_sims == sum(sizes) == both.metadata["n_sims"]
+
+
+def test_tallies_add_with_checkpoints_in_sequence() -> None:
+    """a + b: counts and seasons add; b's checkpoints follow a's, shifted by a's totals."""
+    a = engine.Tallies(np.array([[1, 2]]), 3, 1).checkpoint()
+    b = engine.Tallies(np.array([[4, 0]]), 5, 0).checkpoint()
+    both = a + b
+    np.testing.assert_array_equal(both.counts, [[5, 2]])
+    assert (both.n_sims, both.n_rejected, both.n_seasons) == (8, 1, 7)
+    assert [n for n, _ in both.checkpoints] == [2, 7]
+    np.testing.assert_array_equal(both.checkpoints[1][1], [[5, 2]])
+    assert both.slots is None and a.add(b).counts.tolist() == both.counts.tolist()

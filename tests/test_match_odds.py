@@ -11,6 +11,7 @@ import pytest
 from test_cli_run import TINY
 
 import forecast
+from forecast.analysis.conditions import conditional_forecast
 from forecast.analysis.match_odds import group_projections, match_odds
 from ratings.goal_model import (
     GoalModel,
@@ -68,7 +69,7 @@ def test_match_odds_agree_with_the_goal_model(equal: forecast.Forecast) -> None:
 
 
 def test_conditional_match_odds_follow_the_condition(tiny: forecast.Forecast) -> None:
-    given = tiny.given("Alpha tops L")
+    given = conditional_forecast(tiny, ["Alpha tops L"])
     base, cond = match_odds(tiny), match_odds(given)
     assert (cond["n_seasons"] == given.n_seasons).all()
     alpha_home = (cond["home"] == "Alpha").to_numpy()

@@ -5,13 +5,15 @@ gives every unit of every season its own random stream keyed by (seed, block, se
 id), so the two runs share their random numbers and every unit a scenario leaves alone plays
 out identically: differences are the scenario's effect, not noise (common random numbers).
 The standard error of a difference comes from batch means: the seasons are split into
-``batches`` independent batches with seeds derived from the user's seed, each batch is run
-for the baseline and every scenario, and the spread of the per-batch differences gives the
-error. Scenario files themselves are read by :mod:`forecast.language.scenarios`.
+``batches`` independent batches with seeds derived from the user's seed (each batch a group
+of the engine's blocks, whose tallies the engine returns), each batch is run for the
+baseline and every scenario, and the spread of the per-batch differences gives the error.
+Scenario files themselves are read by :mod:`forecast.language.scenarios`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -91,25 +93,26 @@ def simulate_batches(
 ) -> BatchedRun:
     """Simulate ``n_sims`` seasons of ``tournament`` as ``batches`` independent batches.
 
+    One engine run (:func:`forecast.engine.simulate.simulate_groups`): each batch is a group
+    of the engine's blocks, seeded from its batch seed, and the engine gives each group's
+    tallies beside the Forecast of them all.
+
     Parameters
     ----------
     n_sims : seasons in all (batch sizes differ by at most one).
     seed : the user's seed; batch seeds come from :func:`batch_seeds` unless ``seeds``.
     seeds : explicit batch seeds (one per batch), e.g. to measure independent runs.
-    progress : called with the number of seasons just finished, after each batch chunk.
+    progress : called with the number of seasons just finished, after each chunk of blocks.
 
     Raises
     ------
     InputError
         For bad numbers, or when a batch keeps no season (known results that rarely occur).
     """
-    import dataclasses
-
     import numpy as np
-    import pandas as pd
 
     from forecast.engine.compiler import compile_tournament
-    from forecast.engine.simulate import simulate_compiled
+    from forecast.engine.simulate import simulate_groups
 
     if batches < 2:
         raise InputError(f"at least 2 batches are needed (got {batches})", place="--batches")
@@ -122,60 +125,53 @@ def simulate_batches(
         raise ValueError(f"{len(seeds)} seeds for {batches} batches")
     compiled = compile_tournament(tournament)
     sizes = [n_sims // batches + (1 if i < n_sims % batches else 0) for i in range(batches)]
-    runs: list[Forecast] = []
-    for i, (batch_seed, size) in enumerate(zip(seeds, sizes, strict=True)):
-        last = [0]
+    last = [0]
 
-        def step(done: int, _planned: int, last: list[int] = last) -> None:
-            if progress is not None:
-                progress(done - last[0])
-            last[0] = done
+    def step(done: int, _planned: int) -> None:
+        if progress is not None:
+            progress(done - last[0])
+        last[0] = done
 
-        try:
-            runs.append(simulate_compiled(compiled, size, batch_seed, threads=threads,
-                                          progress=step))  # fmt: skip
-        except InputError as exc:
-            if exc.place != "results":
-                raise
-            raise InputError(
-                f"batch {i + 1} of {batches} kept no season: {exc.message}",
-                file=exc.file,
-                place=exc.place,
-                hint="raise --sims (or lower --batches): few seasons agree with the known results",
-            ) from None
-    columns = list(runs[0].columns)
-    batch_counts = np.stack([r.counts[columns].to_numpy(dtype=np.int64) for r in runs])
-    batch_seasons = np.array([r.n_seasons for r in runs], dtype=np.int64)
-    n = int(batch_seasons.sum())
-    total = batch_counts.sum(axis=0)
-    counts = pd.DataFrame(total, index=runs[0].counts.index, columns=columns)
-    odds = counts / n
-    meta = dict(runs[0].metadata)
+    try:
+        forecast, groups = simulate_groups(compiled, seeds, sizes, threads=threads,
+                                           progress=step)  # fmt: skip
+    except InputError as exc:
+        if exc.place != "results":
+            raise
+        # No season in the whole run: none in the first batch either.
+        raise _empty_batch(0, batches, exc.message, exc.file) from None
+    for i, group in enumerate(groups):
+        if group.n_seasons == 0:
+            raise _empty_batch(
+                i,
+                batches,
+                "no simulated season agrees with the known results",
+                str(compiled.tournament.path),
+            )
+    # Group tallies are in the engine's column order; the Forecast's columns pick from it.
+    order = [compiled.columns.index(c) for c in forecast.columns]
+    batch_counts = np.stack([g.counts[:, order] for g in groups])
+    batch_seasons = np.array([g.n_seasons for g in groups], dtype=np.int64)
+    meta = dict(forecast.metadata)
     meta.update(
         {
             "seed": seed,
             "batch_seeds": list(seeds),
             "batches": batches,
-            "n_sims": sum(int(r.metadata["n_sims"]) for r in runs),
             "n_sims_requested": n_sims,
-            "n_seasons": n,
-            "n_rejected": sum(int(r.metadata["n_rejected"]) for r in runs),
-            "seconds": round(sum(float(r.metadata["seconds"]) for r in runs), 3),
         }
     )
-    slot_odds = runs[0].slot_odds * (runs[0].n_seasons / n)
-    for r in runs[1:]:
-        slot_odds = slot_odds + r.slot_odds * (r.n_seasons / n)
-    forecast = dataclasses.replace(
-        runs[0],
-        odds=odds,
-        se=np.sqrt(odds * (1 - odds) / n),
-        counts=counts,
-        slot_odds=slot_odds,
-        n_seasons=n,
-        metadata=meta,
-    )
+    forecast = dataclasses.replace(forecast, metadata=meta)
     return BatchedRun(forecast, batch_counts, batch_seasons, tuple(seeds))
+
+
+def _empty_batch(i: int, batches: int, message: str, file: str | None) -> InputError:
+    return InputError(
+        f"batch {i + 1} of {batches} kept no season: {message}",
+        file=file,
+        place="results",
+        hint="raise --sims (or lower --batches): few seasons agree with the known results",
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import numpy as np
 from forecast.engine._tables import build_scoreline_table
 from forecast.language import spec as S  # noqa: N812 (S.Group reads like the file)
 from forecast.language.config import Tournament, Unit, draw_layout
+from forecast.results import tally_columns
 from ratings.goal_model import GoalModel
 
 __all__ = [
@@ -194,9 +195,14 @@ class CompiledTournament:
     tracked_matches: tuple[TrackedMatch, ...] = ()
 
     @property
+    def columns(self) -> tuple[str, ...]:
+        """Tally column names, in the kernel's order (:func:`forecast.results.tally_columns`)."""
+        return tally_columns(self.milestone_ids, self.outcome_ids)
+
+    @property
     def n_columns(self) -> int:
-        """Tally columns per club: milestones, outcomes, then champion."""
-        return len(self.milestone_ids) + len(self.outcome_ids) + 1
+        """Tally columns per club: ``len(self.columns)``."""
+        return len(self.columns)
 
 
 def resolve_goal_model(section: S.ModelSection) -> GoalModel:

@@ -13,8 +13,8 @@ import json
 import mmap
 import os
 import time
-from collections.abc import Callable, Collection
-from dataclasses import asdict
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata as importlib_metadata
 from typing import Any
 
@@ -31,18 +31,22 @@ from forecast.results import (
     column_slots,
     history_table,
     occupant_dtype,
+    odds_columns,
 )
 from ratings.goal_model import GoalModel
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
     "KEEP_BYTES_MAX",
+    "Tallies",
     "block_seeds",
     "blocks_per_call_for",
     "estimate_memory",
     "memory_budget",
     "simulate",
     "simulate_compiled",
+    "simulate_groups",
+    "to_forecast",
 ]
 
 DEFAULT_BLOCK_SIZE = 4096
@@ -103,7 +107,7 @@ def simulate(
     threads : worker threads (default: numba's default, all cores).
     precision : stop once the largest standard error of any probability is at most this.
     progress : called with (seasons done, seasons planned) after each chunk of blocks.
-    keep_seasons : keep who occupied every slot in every season (for ``Forecast.given``).
+    keep_seasons : keep who occupied every slot in every season (for conditional odds).
     keep_slots, keep_max : what to keep (see :func:`simulate_compiled`).
     """
     compiled = compile_tournament(tournament, goal_model=goal_model, ratings=ratings)
@@ -119,6 +123,112 @@ def simulate(
         keep_slots=keep_slots,
         keep_max=keep_max,
     )
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """Integer tallies of some blocks of seasons; ``a + b`` (or ``a.add(b)``) are the
+    tallies of a's blocks followed by b's.
+
+    Attributes
+    ----------
+    counts : int64[C, K]; how often each club reached each tally column, in
+        ``compiled.columns`` order (milestones, outcomes, champion).
+    n_sims : seasons simulated; ``n_rejected`` of them disagreed with the known results.
+    slots : slot tallies over the output slots, int64[S - C, C], or a scipy CSR matrix of
+        that shape for a large season; None when not read (the kernel keeps one slot tally
+        buffer a run, read once at its end, so per-chunk and per-block tallies have none).
+    checkpoints : (seasons tallied, int64[C, K] counts) after each kernel call, cumulative:
+        the run's convergence history.
+    """
+
+    counts: np.ndarray
+    n_sims: int = 0
+    n_rejected: int = 0
+    slots: Any = field(default=None, repr=False)
+    checkpoints: tuple[tuple[int, np.ndarray], ...] = field(default=(), repr=False)
+
+    @classmethod
+    def zeros(cls, n_clubs: int, n_columns: int) -> Tallies:
+        return cls(np.zeros((n_clubs, n_columns), dtype=np.int64))
+
+    @property
+    def n_seasons(self) -> int:
+        """Seasons tallied: simulated and agreeing with the known results."""
+        return self.n_sims - self.n_rejected
+
+    def __add__(self, other: Tallies) -> Tallies:
+        slots = None if self.slots is None or other.slots is None else self.slots + other.slots
+        later = tuple((self.n_seasons + n, self.counts + c) for n, c in other.checkpoints)
+        return Tallies(
+            self.counts + other.counts,
+            self.n_sims + other.n_sims,
+            self.n_rejected + other.n_rejected,
+            slots,
+            self.checkpoints + later,
+        )
+
+    add = __add__
+
+    def checkpoint(self) -> Tallies:
+        """These tallies with a checkpoint at their end."""
+        return replace(self, checkpoints=(*self.checkpoints, (self.n_seasons, self.counts)))
+
+    def max_se(self) -> float:
+        """Largest standard error sqrt(p(1-p)/n) of any tallied probability (inf if n = 0)."""
+        n = self.n_seasons
+        if n <= 0:
+            return float("inf")
+        p = self.counts / n
+        return float(np.sqrt(np.max(p * (1 - p)) / n))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The blocks of a run: block ``b`` plays ``sizes[b]`` seasons from its seed, which is
+    ``block_seeds(seed, b)`` or ``seeds[b]``; ``groups[b]`` names its group (or None)."""
+
+    sizes: np.ndarray
+    seed: int | None = None
+    seeds: np.ndarray | None = None
+    groups: np.ndarray | None = None
+    n_groups: int = 0
+
+    @classmethod
+    def of_seed(cls, seed: int, n_sims: int, block_size: int) -> _Plan:
+        return cls(_block_sizes(n_sims, block_size), seed=seed)
+
+    @property
+    def n_sims(self) -> int:
+        return int(self.sizes.sum())
+
+    def block_seeds(self, first: int, n: int) -> np.ndarray:
+        if self.seeds is None:
+            assert self.seed is not None
+            return block_seeds(self.seed, first, n)
+        return self.seeds[first : first + n]
+
+
+def _block_sizes(n_sims: int, block_size: int) -> np.ndarray:
+    """int64[ceil(n_sims / block_size)]: full blocks, the last one holding the rest."""
+    n_blocks = -(-n_sims // block_size)
+    sizes = np.full(n_blocks, block_size, dtype=np.int64)
+    sizes[-1] = n_sims - (n_blocks - 1) * block_size
+    return sizes
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What :func:`_run` gives: the run's tallies (with slot tallies), each group's (when
+    the plan has groups), the kept seasons and how the run went."""
+
+    tallies: Tallies
+    groups: tuple[Tallies, ...]
+    seasons: SeasonRecords | None
+    n_kept: int
+    threads: int
+    blocks_per_call: int
+    seconds: float
 
 
 def simulate_compiled(
@@ -139,10 +249,10 @@ def simulate_compiled(
     ``keep_seasons`` also keeps, for every season that agrees with the known results, the
     club in the kept slots and each tracked match's result (:class:`SeasonRecords`), so
     conditional questions and match importance can be answered afterwards
-    (:meth:`Forecast.given`). ``keep_slots`` names the output slots to keep besides those
-    of the odds columns (milestones, outcomes, champion), which are always kept; None keeps
-    every slot. Each kept slot costs one byte a season up to 256 clubs, two up to 65,536,
-    and each tracked match one byte.
+    (:func:`forecast.analysis.conditions.conditional_forecast`). ``keep_slots`` names the
+    output slots to keep besides those of the odds columns (milestones, outcomes,
+    champion), which are always kept; None keeps every slot. Each kept slot costs one byte
+    a season up to 256 clubs, two up to 65,536, and each tracked match one byte.
 
     ``keep_max`` keeps only the first seasons: at most ``keep_max`` of them and at most
     :data:`KEEP_BYTES_MAX` bytes (the rest are tallied, not kept), for match importance.
@@ -158,8 +268,126 @@ def simulate_compiled(
         raise InputError(f"precision must be positive (got {precision})", place="--precision")
     if seed < 0:
         raise InputError(f"the seed must be a non-negative integer (got {seed})", place="--seed")
+    _check_block_size(block_size)
+    run = _run(
+        compiled,
+        _Plan.of_seed(seed, n_sims, block_size),
+        threads=threads,
+        precision=precision,
+        block_size=block_size,
+        progress=progress,
+        keep_seasons=keep_seasons,
+        keep_slots=keep_slots,
+        keep_max=keep_max,
+    )
+    tallies = run.tallies
+    # Whether --precision was met, or the run stopped at the cap of n_sims seasons first.
+    max_se = tallies.max_se()
+    precision_reached = None if precision is None else bool(max_se <= precision)
+    meta = {
+        "seed": seed,
+        "n_sims": tallies.n_sims,
+        "n_sims_requested": n_sims,
+        "n_seasons": tallies.n_seasons,
+        "n_rejected": tallies.n_rejected,
+        "precision_target": precision,
+        "precision_reached": precision_reached,
+        "max_se": round(max_se, 9),
+        "threads": run.threads,
+        "block_size": block_size,
+        "blocks_per_call": run.blocks_per_call,
+        **(
+            {"n_seasons_kept": run.n_kept}
+            if keep_seasons and run.n_kept < tallies.n_seasons
+            else {}
+        ),
+        **_run_information(compiled),
+        "seconds": round(run.seconds, 3),
+    }
+    return to_forecast(compiled, tallies, meta, run.seasons)
+
+
+def simulate_groups(
+    compiled: CompiledTournament,
+    seeds: Sequence[int],
+    sizes: Sequence[int],
+    *,
+    threads: int | None = None,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Forecast, tuple[Tallies, ...]]:
+    """Simulate ``len(seeds)`` groups of seasons in one run.
+
+    Group ``g`` plays ``sizes[g]`` seasons in blocks seeded exactly as
+    ``simulate_compiled(compiled, sizes[g], seeds[g])`` seeds its own, so its tallies are
+    that run's. Returns the Forecast of all groups together (metadata ``seed`` None) and
+    each group's Tallies (without slot tallies); a group may tally no season, the whole
+    run may not.
+    """
+    if len(seeds) != len(sizes) or not seeds:
+        raise ValueError(f"{len(seeds)} seeds for {len(sizes)} groups")
+    if min(sizes) < 1 or min(seeds) < 0:
+        raise ValueError("every group needs at least one season and a non-negative seed")
+    _check_block_size(block_size)
+    parts = [_block_sizes(int(n), block_size) for n in sizes]
+    starts = [block_seeds(int(s), 0, p.size) for s, p in zip(seeds, parts, strict=True)]
+    plan = _Plan(
+        np.concatenate(parts),
+        seeds=np.concatenate(starts),
+        groups=np.concatenate([np.full(p.size, g, dtype=np.int64) for g, p in enumerate(parts)]),
+        n_groups=len(parts),
+    )
+    run = _run(compiled, plan, threads=threads, block_size=block_size, progress=progress)
+    tallies = run.tallies
+    meta = {
+        "seed": None,
+        "n_sims": tallies.n_sims,
+        "n_sims_requested": plan.n_sims,
+        "n_seasons": tallies.n_seasons,
+        "n_rejected": tallies.n_rejected,
+        "precision_target": None,
+        "precision_reached": None,
+        "max_se": round(tallies.max_se(), 9),
+        "threads": run.threads,
+        "block_size": block_size,
+        "blocks_per_call": run.blocks_per_call,
+        **_run_information(compiled),
+        "seconds": round(run.seconds, 3),
+    }
+    return to_forecast(compiled, tallies, meta), run.groups
+
+
+def _check_block_size(block_size: int) -> None:
     if not 1 <= block_size < 2**31:  # per-block tallies are int32
         raise ValueError(f"block_size must be between 1 and 2**31 - 1 (got {block_size})")
+
+
+def _run_information(compiled: CompiledTournament) -> dict[str, Any]:
+    """The metadata that names what was run: version, input hash, files, model."""
+    return {
+        "version": package_version(),
+        "input_sha256": input_hash(compiled),
+        "config": display_path(compiled.tournament.path),
+        "scenarios": [display_path(s) for s in compiled.tournament.scenarios],
+        "goal_model": asdict(compiled.goal_model),
+    }
+
+
+def _run(
+    compiled: CompiledTournament,
+    plan: _Plan,
+    *,
+    threads: int | None,
+    block_size: int,
+    precision: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    keep_seasons: bool = False,
+    keep_slots: Collection[str] | None = None,
+    keep_max: int | None = None,
+) -> _Run:
+    """Play the plan's blocks, :func:`blocks_per_call_for` blocks a kernel call, and add
+    up their tallies (per group too when the plan has groups); stop early once
+    ``precision`` is met. Raises InputError when a draw fails or no season is tallied."""
     # Imported here so that loading configs, --help and --version compile nothing.
     import numba
 
@@ -177,11 +405,11 @@ def simulate_compiled(
     ints, floats, table = pack(p)
     n_clubs = len(compiled.club_names)
     n_slots = len(compiled.slot_names)
-    n_blocks = -(-n_sims // block_size)
+    n_sims = plan.n_sims
+    n_blocks = plan.sizes.size
     max_known = int(np.max(np.diff(p.unit_known_ptr), initial=0))
-    counts = np.zeros((n_clubs, compiled.n_columns), dtype=np.int64)
-    n_done = 0
-    n_rejected = 0
+    total = Tallies.zeros(n_clubs, compiled.n_columns)
+    groups = [total] * plan.n_groups
     n_outputs = n_slots - n_clubs
     n_tracked = len(compiled.tracked_matches)
     blocks_per_call = blocks_per_call_for(compiled, block_size)
@@ -220,9 +448,6 @@ def simulate_compiled(
     kept = np.empty((keep_limit if keep_seasons else 0, kept_slots.size), dtype=dtype)
     kept_matches = np.empty((kept.shape[0], n_tracked), dtype=np.int8)
     n_kept = 0
-    # Cumulative tallies after each kernel call: the convergence of every estimate.
-    history_n: list[int] = []
-    history_counts: list[np.ndarray] = []
     started = time.perf_counter()
     block = 0
     # numba's thread count is global: set it for this run only, then put it back.
@@ -231,10 +456,7 @@ def simulate_compiled(
     try:
         while block < n_blocks:
             n_now = min(blocks_per_call, n_blocks - block)
-            sizes = np.array(
-                [min(block_size, n_sims - (block + i) * block_size) for i in range(n_now)],
-                dtype=np.int64,
-            )
+            sizes = plan.sizes[block : block + n_now]
             # int32 per block (a block has fewer than 2**31 seasons): half the cache lines
             # of int64 for the tallies every season touches; totals are int64.
             chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int32)
@@ -253,7 +475,7 @@ def simulate_compiled(
                 ints,
                 floats,
                 table,
-                block_seeds(seed, block, n_now),
+                plan.block_seeds(block, n_now),
                 sizes,
                 compiled.max_group_size,
                 compiled.max_group_fixtures,
@@ -284,66 +506,41 @@ def simulate_compiled(
                     place="stages",
                     hint="loosen the draw's 'distinct' rule or change its pots",
                 )
-            counts += chunk_counts.sum(axis=0, dtype=np.int64)
-            n_done += int(sizes.sum())
-            n_rejected += int(rejected.sum())
-            history_n.append(n_done - n_rejected)
-            history_counts.append(counts.copy())
+            # A checkpoint after each call: the convergence of every estimate.
+            total = (
+                total
+                + Tallies(
+                    chunk_counts.sum(axis=0, dtype=np.int64), int(sizes.sum()), int(rejected.sum())
+                ).checkpoint()
+            )
+            if plan.groups is not None:
+                for i, g in enumerate(plan.groups[block : block + n_now]):
+                    groups[g] = groups[g] + Tallies(
+                        chunk_counts[i].astype(np.int64), int(sizes[i]), int(rejected[i])
+                    )
             block += n_now
             if progress is not None:
-                progress(n_done, n_sims)
-            if precision is not None and _max_se(counts, n_done - n_rejected) <= precision:
+                progress(total.n_sims, n_sims)
+            if precision is not None and total.max_se() <= precision:
                 break
     finally:
         numba.set_num_threads(previous_threads)
     elapsed = time.perf_counter() - started
-    n_seasons = n_done - n_rejected
-    if n_seasons == 0:
+    if total.n_seasons == 0:
         raise InputError(
             "no simulated season agrees with the known results",
             file=str(compiled.tournament.path),
             place="results",
             hint="a known result names two clubs that cannot meet in that unit together",
         )
-    slot_counts = _slot_counts(compiled, slot_tally, dense)
+    total = replace(total, slots=_slot_counts(compiled, slot_tally, dense))
     del slot_tally
-    history = _history(compiled, history_n, history_counts)
-    # Whether --precision was met, or the run stopped at the cap of n_sims seasons first.
-    max_se = _max_se(counts, n_seasons)
-    precision_reached = None if precision is None else bool(max_se <= precision)
     seasons = None
     if keep_seasons:
         seasons = SeasonRecords.from_compiled(
             compiled, kept[:n_kept], kept_matches[:n_kept], kept_slots
         )
-    return _forecast(
-        compiled,
-        counts,
-        slot_counts,
-        n_seasons,
-        seasons,
-        history,
-        {
-            "seed": seed,
-            "n_sims": n_done,
-            "n_sims_requested": n_sims,
-            "n_seasons": n_seasons,
-            "n_rejected": n_rejected,
-            "precision_target": precision,
-            "precision_reached": precision_reached,
-            "max_se": round(max_se, 9),
-            "threads": used_threads,
-            "block_size": block_size,
-            "blocks_per_call": blocks_per_call,
-            **({"n_seasons_kept": n_kept} if keep_seasons and n_kept < n_seasons else {}),
-            "version": package_version(),
-            "input_sha256": input_hash(compiled),
-            "config": display_path(compiled.tournament.path),
-            "scenarios": [display_path(s) for s in compiled.tournament.scenarios],
-            "goal_model": asdict(compiled.goal_model),
-            "seconds": round(elapsed, 3),
-        },
-    )
+    return _Run(total, tuple(groups), seasons, n_kept, used_threads, blocks_per_call, elapsed)
 
 
 def blocks_per_call_for(compiled: CompiledTournament, block_size: int = DEFAULT_BLOCK_SIZE) -> int:
@@ -613,27 +810,22 @@ def display_path(path: str | os.PathLike[str]) -> str:
         return os.path.basename(text)
 
 
-def _max_se(counts: np.ndarray, n: int) -> float:
-    if n <= 0:
-        return float("inf")
-    p = counts / n
-    return float(np.sqrt(np.max(p * (1 - p)) / n))
-
-
-def _forecast(
+def to_forecast(
     compiled: CompiledTournament,
-    counts: np.ndarray,
-    slot_counts: Any,
-    n: int,
-    seasons: SeasonRecords | None,
-    history: pd.DataFrame,
-    meta: dict[str, object],
+    tallies: Tallies,
+    metadata: dict[str, object],
+    seasons: SeasonRecords | None = None,
 ) -> Forecast:
+    """The Forecast of ``tallies`` (with slot tallies): odds, standard errors, slot odds
+    and the history of the checkpoints, columns in :func:`forecast.results.odds_columns`
+    order; ``metadata`` and ``seasons`` are carried as given."""
     spec = compiled.tournament.spec
+    n = tallies.n_seasons
     names = list(compiled.club_names)
-    columns = [*compiled.milestone_ids, *compiled.outcome_ids, "champion"]
-    order = [*compiled.milestone_ids, "champion", *compiled.outcome_ids]
-    count_df = pd.DataFrame(counts, index=pd.Index(names, name="club"), columns=columns)[order]
+    order = list(odds_columns(compiled.milestone_ids, compiled.outcome_ids))
+    count_df = pd.DataFrame(
+        tallies.counts, index=pd.Index(names, name="club"), columns=list(compiled.columns)
+    )[order]
     odds = count_df / n
     se = np.sqrt(odds * (1 - odds) / n)
     clubs = pd.DataFrame(
@@ -650,11 +842,11 @@ def _forecast(
     )
     n_clubs = len(names)
     slot_index = pd.Index(compiled.slot_names[n_clubs:], name="slot")
-    if isinstance(slot_counts, np.ndarray):
-        slot_odds = pd.DataFrame(slot_counts / n, index=slot_index, columns=names)
+    if isinstance(tallies.slots, np.ndarray):
+        slot_odds = pd.DataFrame(tallies.slots / n, index=slot_index, columns=names)
     else:  # a large season: sparse columns, zeros not stored
         slot_odds = pd.DataFrame.sparse.from_spmatrix(
-            slot_counts.tocsc() / n, index=slot_index, columns=names
+            tallies.slots.tocsc() / n, index=slot_index, columns=names
         )
     places = {m.id: compiled.tournament.milestone_places(m) for m in spec.milestones}
     places["champion"] = 1
@@ -662,6 +854,14 @@ def _forecast(
     display = {m.id: m.name for m in spec.milestones}
     display["champion"] = "Champion"
     display.update({o.id: o.name for o in spec.outcomes})
+    # The estimates after each checkpoint, long (n_seasons, club, column, p, se), for
+    # convergence charts; a conditional forecast builds its own from the kept seasons.
+    history = history_table(
+        compiled.club_names,
+        compiled.columns,
+        [n_k for n_k, _ in tallies.checkpoints],
+        [c for _, c in tallies.checkpoints],
+    )
     return Forecast(
         odds=odds,
         se=se,
@@ -669,7 +869,7 @@ def _forecast(
         slot_odds=slot_odds,
         counts=count_df,
         n_seasons=n,
-        metadata=meta,
+        metadata=metadata,
         milestones=compiled.milestone_ids,
         outcomes=compiled.outcome_ids,
         places=places,
@@ -677,16 +877,3 @@ def _forecast(
         seasons=seasons,
         history=history,
     )
-
-
-def _history(
-    compiled: CompiledTournament, n_seasons: list[int], counts: list[np.ndarray]
-) -> pd.DataFrame:
-    """Long table of the estimates after each kernel call (for convergence charts).
-
-    Columns: ``n_seasons``, ``club``, ``column``, ``p``, ``se``; one row per checkpoint,
-    club and odds column (:func:`forecast.results.history_table`; a conditional forecast
-    builds its own from the kept seasons the same way).
-    """
-    columns = [*compiled.milestone_ids, *compiled.outcome_ids, "champion"]
-    return history_table(compiled.club_names, columns, n_seasons, counts)
