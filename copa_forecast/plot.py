@@ -193,6 +193,7 @@ def _load_odds(path: str) -> Any:
 
 def _format(args: argparse.Namespace) -> Any:
     from forecast import load
+    from forecast.language.outline import season_outline
     from reports import charts
 
     data = _load_odds(args.results)
@@ -212,7 +213,7 @@ def _format(args: argparse.Namespace) -> Any:
             hint="run from the folder the results were made in, or pass --config",
         )
     tournament = load(config, scenarios)
-    return charts.format_figure(charts.format_graph(tournament), data.metadata)
+    return charts.format_figure(charts.format_graph(season_outline(tournament)), data.metadata)
 
 
 def _comparison(args: argparse.Namespace) -> Any:

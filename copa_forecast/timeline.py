@@ -131,7 +131,8 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     dates = timeline_dates(full, args.dates)
     # Every date's season is loaded (and so checked) before anything is written.
     seasons = [load(args.config, args.scenario, as_of=day) for day in dates]
-    from forecast.engine.simulate import simulate
+    from forecast.engine.simulate import simulate, tournament_input_hash
+    from forecast.language.outline import season_outline
     from reports._atomic import OutputFolder, write_atomically
     from reports.context import RunContext
     from reports.timeline import TimelinePoint, timeline_files, timeline_terminal
@@ -167,7 +168,8 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
                         place=exc.place,
                         hint=_timeline_hint(exc),
                     ) from None
-                points.append(TimelinePoint(day, tournament, forecast))
+                known = season_outline(tournament)
+                points.append(TimelinePoint(day, forecast, known.results, known.results_left_out))
                 done_before += int(forecast.metadata.get("n_sims", n_sims))
         season = full.spec.season
         context = RunContext(
@@ -181,7 +183,8 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
             description=season.description,
             lang=args.lang,
         )
-        files = timeline_files(points, context, full, top=args.top)
+        outline = season_outline(full, input_hash=tournament_input_hash(full))
+        files = timeline_files(points, context, outline, top=args.top)
         write_atomically(folder.staging, files)
         folder.publish()
     finally:

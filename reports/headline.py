@@ -6,8 +6,8 @@ on what drives the odds, derived from the inputs (equal or differing ratings, ho
 and altitude from the match model, known results); and the number of seasons and the seed.
 
 Everything here is a pure function of the Forecast, the RunContext and (when the caller has
-it) the loaded Tournament; nothing is simulated or read from disk except the shipped match
-model parameter sets, to name the one in use.
+it) the season's :class:`~forecast.run_info.SeasonOutline`; nothing is simulated or read from
+disk except the shipped match model parameter sets, to name the one in use.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from forecast.run_info import SeasonOutline, TieRules
 from reports.i18n import N_, Translator, translator
 from reports.tables import Z95, champion_share, ranked, sort_column
 
 if TYPE_CHECKING:
-    from forecast.language.config import Tournament
     from forecast.results import Forecast
     from reports.context import RunContext
 
@@ -162,7 +162,7 @@ def drivers_sentence(
         starts moved by results from unequal starts.
     n_results, n_fixed_matches : known results in the season file and the matches they fix;
         None when not known (the sentence then says nothing about results).
-    n_fixed_outcomes : earlier outcomes the known results fix (``Tournament.implied``).
+    n_fixed_outcomes : earlier outcomes the known results fix (``SeasonOutline.fixed``).
     strongest : the clubs with the highest rating, named when ratings differ.
     lang : the language of the sentence.
     """
@@ -326,10 +326,10 @@ def seasons_sentence(metadata: Mapping[str, Any], n_seasons: int, lang: str = "e
 def headline(
     forecast: Forecast,
     context: RunContext | None = None,
-    tournament: Tournament | None = None,
+    outline: SeasonOutline | None = None,
     top: int = 5,
 ) -> Headline:
-    """The headline of ``forecast``; ``tournament`` (the loaded season) adds what only the
+    """The headline of ``forecast``; ``outline`` (the loaded season's facts) adds what only the
     season file knows: prior ratings, known results, the parts of the format. The texts are
     in ``context.lang``."""
     lang = context.lang if context is not None else "en"
@@ -357,18 +357,17 @@ def headline(
     ratings = [float(r) for r in clubs.get("rating", [])]
     sds = [float(s) for s in clubs.get("rating_sd", [])]
     altitudes = [float(a) for a in clubs.get("altitude_m", [])]
-    spec = tournament.spec if tournament is not None else None
-    declared = spec.model.defaults if spec is not None else None
+    declared = outline.model.defaults if outline is not None else None
     prior = None
     n_results = n_fixed = None
     n_outcomes = 0
     parts: list[str] = []
-    if spec is not None:
-        prior = [c.rating if c.rating is not None else spec.prior.rating for c in spec.clubs]
-        n_results = len(spec.results)
-        n_fixed = sum(1 for r in spec.results if r.home is not None)
-        n_outcomes = len(tournament.implied) if tournament is not None else 0
-        parts = _format_parts(spec)
+    if outline is not None:
+        prior = list(outline.prior_ratings)
+        n_results = len(outline.results)
+        n_fixed = sum(1 for r in outline.results if r.home is not None)
+        n_outcomes = len(outline.fixed)
+        parts = _format_parts(outline)
     strongest: list[str] = []
     if ratings and not _all_equal(ratings):
         best = max(ratings)
@@ -517,15 +516,16 @@ def _regions(forecast: Forecast, tr: Translator) -> tuple[tuple[RegionOdds, ...]
     return tuple(out), _("Each region's chance is the sum of its clubs' chances of winning.")
 
 
-def _format_parts(spec: Any) -> list[str]:
-    """What the still open part of the format holds, in the words a fan uses."""
-    stages = [s for s in spec.stages if not s.completed]
+def _format_parts(outline: SeasonOutline) -> list[str]:
+    """What the still open part of the format holds, in the words a fan uses (a completed
+    stage has no units)."""
+    kinds = {u.kind for u in outline.units}
     parts = []
-    if any(s.draws for s in stages):
+    if "draw" in kinds:
         parts.append(N_("draws"))
-    if any(s.groups for s in stages):
+    if "group" in kinds:
         parts.append(N_("groups"))
-    ties = [t for s in stages for t in s.ties]
+    ties = [u.rules for u in outline.units if isinstance(u.rules, TieRules)]
     if ties:
         parts.append(N_("knockout ties"))
     if any(t.host == "draw" or (t.legs == 2 and t.second_leg_host == "draw") for t in ties):

@@ -30,7 +30,7 @@ from reports.tables import (
 from reports.upcoming import condition_lines, title_suffix, upcoming_markdown
 
 if TYPE_CHECKING:
-    from forecast.language.config import Tournament
+    from forecast.run_info import SeasonOutline
 
 __all__ = ["report_markdown"]
 
@@ -38,11 +38,11 @@ _PLACEHOLDER_MARK = "†"
 
 
 def report_markdown(
-    forecast: Forecast, context: RunContext, tournament: Tournament | None = None
+    forecast: Forecast, context: RunContext, outline: SeasonOutline | None = None
 ) -> str:
     """The whole report.md text (ends with a newline).
 
-    ``tournament`` (the loaded season), when given, lets the headline say what only the
+    ``outline`` (the loaded season's facts), when given, lets the headline say what only the
     season file knows: prior ratings, known results, the parts of the format. The page is
     in ``context.lang``.
     """
@@ -60,7 +60,7 @@ def report_markdown(
     ]
     if context.description:
         parts.append(" ".join(tr.data(context.description).split()))
-    parts += ["## " + _("At a glance"), headline_markdown(headline(forecast, context, tournament))]
+    parts += ["## " + _("At a glance"), headline_markdown(headline(forecast, context, outline))]
     parts += [
         "## " + _("Odds"),
         _odds_intro(forecast, context.lang),

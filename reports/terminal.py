@@ -22,7 +22,7 @@ from reports.i18n import translator
 from reports.tables import Z95, ranked, sort_column
 
 if TYPE_CHECKING:
-    from forecast.language.config import Tournament
+    from forecast.run_info import SeasonOutline
     from reports.context import RunContext
 
 __all__ = [
@@ -47,7 +47,7 @@ FEW_SEASONS = MIN_KEPT_SEASONS
 def terminal_report(
     forecast: Forecast,
     context: RunContext | None = None,
-    tournament: Tournament | None = None,
+    outline: SeasonOutline | None = None,
     *,
     width: int = LINE_WIDTH,
 ) -> str:
@@ -61,7 +61,7 @@ def terminal_report(
     condition = condition_line(forecast.metadata, forecast.n_seasons, lang)
     if condition:
         lines += [*_wrap(condition, width), ""]
-    lines += headline_lines(forecast, context, tournament, width=width)
+    lines += headline_lines(forecast, context, outline, width=width)
     lines.append("")
     lines += terminal_table(forecast, width=width, lang=lang).splitlines()
     lines.append("")
@@ -74,14 +74,14 @@ def terminal_report(
 def headline_lines(
     forecast: Forecast,
     context: RunContext | None = None,
-    tournament: Tournament | None = None,
+    outline: SeasonOutline | None = None,
     *,
     width: int = LINE_WIDTH,
 ) -> list[str]:
     """The headline of :func:`reports.headline.headline` as plain lines."""
     from reports.headline import format_interval, headline
 
-    h = headline(forecast, context, tournament)
+    h = headline(forecast, context, outline)
     tr = translator(h.lang)
     _ = tr.gettext
     lines = _wrap(

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from forecast.run_info import KnownResult, SeasonOutline
 from reports.context import RunContext
 from reports.data import FLOAT_FORMAT
+from reports.outline import result_text
 
 if TYPE_CHECKING:
-    from forecast.language import spec as S  # noqa: N812
-    from forecast.language.config import Tournament
     from forecast.results import Forecast
 
 __all__ = [
@@ -49,11 +49,13 @@ CHART_FILE = "charts/timeline.png"
 
 @dataclass(frozen=True)
 class TimelinePoint:
-    """The forecast at one date: the season as loaded with ``as_of = day`` and its run."""
+    """The forecast at one date: the run of the season as loaded with ``as_of = day``, the
+    known results that season used and how many later ones it left out."""
 
     day: date
-    tournament: Tournament
     forecast: Forecast
+    results: tuple[KnownResult, ...] = ()
+    results_left_out: int = 0
 
 
 def timeline_frame(points: Sequence[TimelinePoint]) -> pd.DataFrame:
@@ -62,17 +64,15 @@ def timeline_frame(points: Sequence[TimelinePoint]) -> pd.DataFrame:
     for point in points:
         table = point.forecast.table().reset_index()
         table.insert(0, "seasons", int(point.forecast.n_seasons))
-        table.insert(0, "results", len(point.tournament.spec.results))
+        table.insert(0, "results", len(point.results))
         table.insert(0, "date", point.day.isoformat())
         parts.append(table)
     return pd.concat(parts, ignore_index=True)
 
 
 def _provenance(
-    points: Sequence[TimelinePoint], context: RunContext, full: Tournament
+    points: Sequence[TimelinePoint], context: RunContext, full: SeasonOutline
 ) -> dict[str, Any]:
-    from forecast.engine.simulate import tournament_input_hash
-
     first = points[0].forecast.metadata
     precision = first.get("precision_target")
     return {
@@ -86,13 +86,13 @@ def _provenance(
         "version": first.get("version"),
         # The engine's hash (the one check, run and odds.json give) of the season with all
         # its results.
-        "input_sha256": tournament_input_hash(full),
+        "input_sha256": full.input_hash,
         "dates": [p.day.isoformat() for p in points],
         "generated_at": context.generated_at.isoformat(timespec="seconds"),
     }
 
 
-def timeline_csv(points: Sequence[TimelinePoint], context: RunContext, full: Tournament) -> str:
+def timeline_csv(points: Sequence[TimelinePoint], context: RunContext, full: SeasonOutline) -> str:
     """timeline.csv as text: ``#`` provenance lines, then the rows of :func:`timeline_frame`."""
     meta = _provenance(points, context, full)
     sims = f"{meta['n_sims']:,} per date" + (
@@ -119,21 +119,17 @@ def timeline_csv(points: Sequence[TimelinePoint], context: RunContext, full: Tou
     return "".join(f"# {' '.join(line.split())}\n" for line in header) + body
 
 
-def describe_result(r: S.Result) -> str:
+def describe_result(r: KnownResult) -> str:
     """``F: Total Clean 2-0 Hijos de Acosvinchos`` (a match, a walkover or a tie's winner)."""
-    if r.winner is not None:
-        return f"{r.unit}: {r.winner} won the tie"
-    if r.score is not None:
-        return f"{r.unit}: {r.home} {r.score[0]}-{r.score[1]} {r.away}"
-    return f"{r.unit}: {r.home} v {r.away}, {r.kind} awarded 3-0 to {r.awarded_to}"
+    return result_text(r)
 
 
 def _new_results(points: Sequence[TimelinePoint]) -> list[list[str]]:
     """Per point, the results it uses that the point before did not."""
     out: list[list[str]] = []
-    before: list[Any] = []
+    before: list[KnownResult] = []
     for point in points:
-        now = list(point.tournament.spec.results)
+        now = list(point.results)
         remaining = list(before)
         added = []
         for r in now:
@@ -147,7 +143,7 @@ def _new_results(points: Sequence[TimelinePoint]) -> list[list[str]]:
 
 
 def timeline_record(
-    points: Sequence[TimelinePoint], context: RunContext, full: Tournament
+    points: Sequence[TimelinePoint], context: RunContext, full: SeasonOutline
 ) -> dict[str, Any]:
     """The content of timeline.json."""
     first = points[0].forecast
@@ -160,8 +156,8 @@ def timeline_record(
         "dates": [
             {
                 "date": p.day.isoformat(),
-                "results": len(p.tournament.spec.results),
-                "results_left_out": p.tournament.results_left_out,
+                "results": len(p.results),
+                "results_left_out": p.results_left_out,
                 "new_results": added[k],
                 "n_sims": int(p.forecast.metadata.get("n_sims", 0)),
                 "n_seasons": int(p.forecast.n_seasons),
@@ -177,7 +173,7 @@ def timeline_record(
 def timeline_html(
     points: Sequence[TimelinePoint],
     context: RunContext,
-    full: Tournament,
+    full: SeasonOutline,
     chart_png: bytes,
     *,
     column: str = "champion",
@@ -202,7 +198,7 @@ def timeline_html(
         rows.append(
             [
                 point.day.isoformat(),
-                str(len(point.tournament.spec.results)),
+                str(len(point.results)),
                 *(percent_with_error(odds[c], Z95 * se[c]) for c in clubs),
             ]
         )
@@ -246,12 +242,13 @@ def timeline_html(
 def timeline_files(
     points: Sequence[TimelinePoint],
     context: RunContext,
-    full: Tournament,
+    full: SeasonOutline,
     *,
     column: str = "champion",
     top: int = 6,
 ) -> dict[str, str | bytes]:
-    """File name -> content of every file a timeline writes."""
+    """File name -> content of every file a timeline writes; ``full`` is the outline of
+    the season with all its results, its ``input_hash`` filled in."""
     from reports.charts import figure_bytes
     from reports.charts.timeline import timeline_figure
 
@@ -294,7 +291,7 @@ def timeline_terminal(
         odds = odds[odds > 0]
         leaders = ", ".join(f"{club} {100 * p:.1f}%" for club, p in odds.head(top).items())
         lines.append(
-            f"{point.day.isoformat():<10}  {len(point.tournament.spec.results):>7}  "
+            f"{point.day.isoformat():<10}  {len(point.results):>7}  "
             f"{int(point.forecast.n_seasons):>9,}  {leaders}"
         )
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from reports.data import odds_csv, odds_json
 from reports.markdown import report_markdown
 
 if TYPE_CHECKING:
-    from forecast.language.config import Tournament
+    from forecast.run_info import SeasonOutline
 
 __all__ = [
     "CHARTS_DIR",
@@ -34,35 +34,35 @@ CHARTS_DIR = "charts"
 
 
 def report_files(
-    forecast: Forecast, context: RunContext, tournament: Tournament | None = None
+    forecast: Forecast, context: RunContext, outline: SeasonOutline | None = None
 ) -> dict[str, str]:
     """File name -> text for every file in :data:`OUTPUT_FILES`.
 
-    With the loaded ``tournament`` the headline can name the parts of the format and the
+    With the season's ``outline`` the headline can name the parts of the format and the
     known results.
     """
     return {
         "odds.csv": odds_csv(forecast),
         "odds.json": odds_json(forecast, context),
-        "report.md": report_markdown(forecast, context, tournament),
+        "report.md": report_markdown(forecast, context, outline),
     }
 
 
 def chart_files(
-    forecast: Forecast, context: RunContext, tournament: Tournament | None = None
+    forecast: Forecast, context: RunContext, outline: SeasonOutline | None = None
 ) -> dict[str, str | bytes]:
     """``report.html`` and ``charts/<name>.png`` for every chart of the run.
 
-    The format diagram needs the loaded ``tournament``; without it that chart is left out.
+    The format diagram needs the season's ``outline``; without it that chart is left out.
     """
     from reports.charts import ChartData, figure_bytes, format_graph, run_figures
     from reports.html import report_html
 
-    graph = format_graph(tournament, context.lang) if tournament is not None else None
+    graph = format_graph(outline, context.lang) if outline is not None else None
     figures = run_figures(ChartData.from_forecast(forecast, context), graph)
     images = {name: figure_bytes(fig) for name, fig in figures.items()}
     files: dict[str, str | bytes] = {
-        HTML_FILE: report_html(forecast, context, images, tournament=tournament)
+        HTML_FILE: report_html(forecast, context, images, outline=outline)
     }
     files.update({f"{CHARTS_DIR}/{name}.png": data for name, data in images.items()})
     return files
@@ -74,7 +74,7 @@ def write_reports(
     out_dir: str | os.PathLike[str],
     *,
     charts: bool = False,
-    tournament: Tournament | None = None,
+    outline: SeasonOutline | None = None,
 ) -> list[Path]:
     """Write odds.csv, odds.json and report.md into ``out_dir`` (which must exist); with
     ``charts``, also report.html and ``charts/*.png`` (see :func:`chart_files`).
@@ -82,7 +82,7 @@ def write_reports(
     Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
     """
-    files: dict[str, str | bytes] = dict(report_files(forecast, context, tournament))
+    files: dict[str, str | bytes] = dict(report_files(forecast, context, outline))
     if charts:
-        files.update(chart_files(forecast, context, tournament))
+        files.update(chart_files(forecast, context, outline))
     return write_atomically(out_dir, files)

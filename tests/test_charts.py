@@ -544,9 +544,10 @@ def test_charts_read_on_a_phone(name: str) -> None:
 )
 def test_format_graph_conserves_places(config: str, columns: int, outcomes: int) -> None:
     from forecast import load
+    from forecast.language.outline import season_outline
 
     tournament = load(REPO / config)
-    graph = format_graph(tournament)
+    graph = format_graph(season_outline(tournament))
     assert len(graph.columns) == columns
     nodes = {n.id: n for n in graph.nodes}
     # Every club enters once: department sizes add up to the clubs of the season.
@@ -564,13 +565,16 @@ def test_format_graph_conserves_places(config: str, columns: int, outcomes: int)
 
 def test_format_graph_names_regions_and_departments() -> None:
     from forecast import load
+    from forecast.language.outline import season_outline
 
-    graph = format_graph(load(REPO / "configs/copa_peru_2006.toml"))
+    graph = format_graph(season_outline(load(REPO / "configs/copa_peru_2006.toml")))
     labels = [n.label for n in graph.nodes if n.column == 1]
     assert labels == [f"Region {r}" for r in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")]
     assert [n.label for n in graph.nodes if n.column == 2] == ["National Stage"]
     assert "Already played" in graph.note
-    example = format_graph(load(REPO / "configs/examples/departmental_placeholders.toml"))
+    example = format_graph(
+        season_outline(load(REPO / "configs/examples/departmental_placeholders.toml"))
+    )
     assert {n.label for n in example.nodes if n.column == 1} == {
         "Arequipa",
         "Tacna",
@@ -650,8 +654,11 @@ def test_chart_matches_baseline(name: str, tmp_path: Path) -> None:
 
 def test_format_chart_matches_baseline(tmp_path: Path) -> None:
     from forecast import load
+    from forecast.language.outline import season_outline
 
-    graph = format_graph(load(REPO / "configs/examples/departmental_placeholders.toml"))
+    graph = format_graph(
+        season_outline(load(REPO / "configs/examples/departmental_placeholders.toml"))
+    )
     actual = tmp_path / "format.png"
     actual.write_bytes(figure_bytes(format_figure(graph, META), "png", dpi=72))
     expected = BASELINES / "format.png"

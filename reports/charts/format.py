@@ -1,11 +1,11 @@
 """The format itself: how clubs flow from departments through the stages to the outcomes.
 
-:func:`format_graph` reads a loaded :class:`~forecast.language.config.Tournament` (already
-validated; nothing is read from disk here) into a plain :class:`FlowGraph`: a column of departments,
-one column per stage still to be played, and a column of outcomes. Within a stage, the units
-that feed each other (a region's draw, its groups and its final) form one node; ribbons carry
-the number of places from node to node. :func:`format_flow` draws it as a Sankey-like layered
-diagram, so any season file draws its own format.
+:func:`format_graph` reads a season's :class:`~forecast.run_info.SeasonOutline` (the loaded
+file's plain facts; nothing is read from disk here) into a plain :class:`FlowGraph`: a column
+of departments, one column per stage still to be played, and a column of outcomes. Within a
+stage, the units that feed each other (a region's draw, its groups and its final) form one
+node; ribbons carry the number of places from node to node. :func:`format_flow` draws it as a
+Sankey-like layered diagram, so any season file draws its own format.
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
+from forecast.run_info import SeasonOutline, UnitOutline
 from reports.charts._style import LABEL_SIZE, region_colors, set_caption, set_title
-
-if TYPE_CHECKING:
-    from forecast.language.config import Tournament
 
 __all__ = ["FlowDrawing", "FlowEdge", "FlowGraph", "FlowNode", "format_flow", "format_graph"]
 
@@ -81,18 +79,17 @@ class FlowDrawing:
 # --------------------------------------------------------------------------- the graph
 
 
-def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
-    """The flow of clubs through ``tournament``'s format (see the module docstring), its
-    words in ``lang``."""
+def format_graph(season: SeasonOutline, lang: str = "en") -> FlowGraph:
+    """The flow of clubs through ``season``'s format (see the module docstring), its words
+    in ``lang``."""
     from reports.i18n import translator
 
     tr = translator(lang)
     _, ngettext = tr.gettext, tr.ngettext
-    spec = tournament.spec
-    club_of = {c.name: c for c in spec.clubs}
-    stage_order = [s.id for s in spec.stages]
-    stage_name = {s.id: tr.data(s.name) for s in spec.stages}
-    units = list(tournament.units)
+    club_of = {c.name: c for c in season.clubs}
+    stage_order = [s.id for s in season.stages]
+    stage_name = {s.id: tr.data(s.name) for s in season.stages}
+    units = list(season.units)
     unit_stage = {u.id: u.stage for u in units}
     active = [s for s in stage_order if any(u.stage == s for u in units)]
 
@@ -109,7 +106,7 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
         for ref in u.inputs:
             if ref.unit is not None and unit_stage.get(ref.unit) == u.stage:
                 parent[find(ref.unit)] = find(u.id)
-    components: dict[str, list[Any]] = {}
+    components: dict[str, list[UnitOutline]] = {}
     for u in units:  # file order, so nodes come out in the order the season file lists them
         components.setdefault(find(u.id), []).append(u)
     comp_of = {u.id: find(u.id) for u in units}
@@ -120,7 +117,7 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
         entrants = [ref for m in members for ref in m.inputs if ref.unit not in ids]
         possible: set[str] = set()
         for ref in entrants:
-            possible |= set(tournament.possible.get(ref.text, frozenset()))
+            possible |= set(season.possible.get(ref.text, frozenset()))
             if ref.club is not None:
                 possible.add(ref.club)
         possible &= set(club_of)
@@ -162,19 +159,19 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
     for (source, _target), w in weights.items():
         outgoing[source] += w
 
-    champion_unit = spec.season.champion.rpartition("#")[0]
+    champion_unit = season.champion.rpartition("#")[0]
     outcome_edges: dict[tuple[str, str], int] = defaultdict(int)
     outcome_nodes: list[FlowNode] = []
     last = len(active) + 1
     champion_in_outcome = False
-    for outcome in spec.outcomes:
+    for outcome in season.outcomes:
         node_id = f"outcome:{outcome.id}"
         for slot in outcome.slots:
             unit = slot.rpartition("#")[0]
             if unit in comp_of:
                 outcome_edges[(comp_of[unit], node_id)] += 1
                 outgoing[comp_of[unit]] += 1
-        holds_champion = spec.season.champion in outcome.slots
+        holds_champion = season.champion in outcome.slots
         champion_in_outcome |= holds_champion
         places = len(outcome.slots)
         detail = ngettext("%(n)s club a season", "%(n)s clubs a season", places) % {"n": places}
@@ -197,7 +194,7 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
     nodes: list[FlowNode] = []
     dept_clubs: dict[str, int] = defaultdict(int)
     dept_region: dict[str, str] = {}
-    for club in spec.clubs:
+    for club in season.clubs:
         dept_clubs[club.department] += 1
         dept_region.setdefault(club.department, club.region)
     entering = {d for d, _r in dept_weights}
@@ -205,10 +202,7 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
         if dept in entering:
             n = sum(w for (d, _r), w in dept_weights.items() if d == dept)
             nodes.append(FlowNode(f"dept:{dept}", 0, dept, f"{n}", n, dept_region[dept]))
-    milestone_units = {
-        m.id: ({u.id for u in tournament.milestone_units(m)}, tr.data(m.name), m)
-        for m in spec.milestones
-    }
+    milestone_units = {m.id: (set(m.units), tr.data(m.name), m) for m in season.milestones}
     for root, info in comp_info.items():
         members = info["members"]
         n_in = len(info["entrants"])
@@ -223,10 +217,7 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
         rounds = [
             f"{name}: {places}"
             for units_of, name, m in milestone_units.values()
-            if units_of
-            and units_of <= ids
-            and units_of != ids
-            and (places := tournament.milestone_places(m)) != n_in
+            if units_of and units_of <= ids and units_of != ids and (places := m.places) != n_in
         ]
         if rounds and len(rounds) <= 6:
             texts += rounds
@@ -255,7 +246,7 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
         region = next(iter(regions)) if len(regions) == 1 else None
         edges.append(FlowEdge(f"stage:{source}", target, w, region))
 
-    done = [stage_name[s.id] for s in spec.stages if s.id not in active]
+    done = [stage_name[s.id] for s in season.stages if s.id not in active]
     note = ""
     if done:
         note = (
@@ -267,12 +258,12 @@ def format_graph(tournament: Tournament, lang: str = "en") -> FlowGraph:
         )
     columns = (_("Departments (clubs)"), *(stage_name[s] for s in active), _("Outcomes"))
     return FlowGraph(
-        title=_("%(season)s: the format") % {"season": spec.season.name},
+        title=_("%(season)s: the format") % {"season": season.name},
         columns=columns,
         nodes=tuple(nodes),
         edges=tuple(edges),
         note=note,
-        regions=tuple(sorted({c.region for c in spec.clubs})),
+        regions=tuple(sorted({c.region for c in season.clubs})),
     )
 
 
@@ -290,7 +281,7 @@ def _common_prefix(ids: list[str]) -> str:
     return prefix or ", ".join(ids[:3])
 
 
-def _unit_summary(members: list[Any], lang: str = "en") -> str:
+def _unit_summary(members: list[UnitOutline], lang: str = "en") -> str:
     from reports.i18n import translator
 
     ngettext = translator(lang).ngettext
@@ -326,7 +317,7 @@ _DEPT_W = 0.05
 
 def format_flow(
     ax: Axes,
-    graph: FlowGraph | Tournament,
+    graph: FlowGraph | SeasonOutline,
     *,
     title: str | None = None,
     caption: str | None = None,
@@ -335,7 +326,7 @@ def format_flow(
 
     Parameters
     ----------
-    graph : a :class:`FlowGraph`, or a Tournament to build one from.
+    graph : a :class:`FlowGraph`, or a season's outline to build one from.
     title : defaults to the graph's title.
 
     Returns
