@@ -1,9 +1,9 @@
 """How a Program is packed into the three arrays the kernel reads.
 
-Why pack: a numba call that passes the Program named tuple (about 60 arrays) by value was
-measured here at about 0.25 microseconds, more than ten matches' worth of work. Packed,
-every kernel takes the same three arrays (``ints``, ``floats``, ``table``) and a call costs
-tens of nanoseconds. The price is indirection: section ``X`` of ``ints`` starts at
+Why pack: a numba call pays for every array argument, and the Program named tuple holds
+about 60 arrays, so a call passing it cost more than the matches it played (figures in
+benchmarks/README.md, "Calls"). Packed, every kernel takes the same three arrays (``ints``,
+``floats``, ``table``). The price is indirection: section ``X`` of ``ints`` starts at
 ``ints[X]``, so element ``i`` of it is ``ints[ints[X] + i]`` (floats likewise, with the
 offset stored as a float). Scalars sit directly in the header: ``ints[N_CLUBS]``,
 ``floats[HOME_ADVANTAGE]``.

@@ -10,10 +10,8 @@ Why inverse CDF in that order rather than the alias method: with one random numb
 match, a scenario that moves a match's expected goals a little (a stronger club, no
 altitude effect, a neutral venue) keeps that match's result in most seasons, because the
 same number falls in the same place of a slightly shifted distribution. The alias method
-sends it to an unrelated scoreline. Measured on the 2006 season (16 batches of 4,000
-seasons, error of a scenario-minus-baseline difference with independent seeds divided by
-the error with common seeds, averaged over clubs and columns): Total Clean +150 points
-4.4 with the alias method, 6.5 with this table; no altitude effect 1.3 and 2.0.
+sends it to an unrelated scoreline, so common random numbers shrink a scenario's error less
+(benchmarks/README.md, "Scoreline order and common random numbers").
 Extra time gets its own table at ``GoalModel.extra_time_fraction`` of the scoring rate.
 """
 
