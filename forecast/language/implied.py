@@ -16,44 +16,13 @@ many.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from forecast.errors import InputError
 from forecast.language import spec as S  # noqa: N812
-
-if TYPE_CHECKING:
-    from forecast.language.resolve import Unit
+from forecast.language.resolve import ImpliedResult, Unit
 
 __all__ = ["ImpliedResult", "implied_results"]
-
-
-@dataclass(frozen=True)
-class ImpliedResult:
-    """A fixed outcome deduced from a later known result.
-
-    ``kind`` is ``"winner"`` or ``"loser"`` of tie ``unit``, or ``"place"`` (``place``,
-    1-based) in group ``unit``; ``because`` names the later unit the club is known to play in.
-    """
-
-    unit: str
-    club: str
-    kind: Literal["winner", "loser", "place"]
-    place: int
-    because: str
-
-    def describe(self) -> str:
-        if self.kind == "place":
-            what = f"{self.club} finished {_ordinal(self.place)} in '{self.unit}'"
-        else:
-            verb = "won" if self.kind == "winner" else "lost"
-            what = f"{self.club} {verb} '{self.unit}'"
-        return f"{what} (it plays in '{self.because}')"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _named_clubs(result: S.Result) -> list[str]:

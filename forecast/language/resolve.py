@@ -21,7 +21,6 @@ from typing import Any, Literal
 from forecast.errors import InputError, close_match_hint, fold
 from forecast.language import spec as S  # noqa: N812 (S.Group, S.Tie read like the types they are)
 from forecast.language.feasibility import check_draw
-from forecast.language.implied import ImpliedResult
 from forecast.language.results_file import COLUMN_OF_KEY, Origin, meets_once, meets_twice
 
 __all__ = ["SlotRef", "Tournament", "Unit", "UnitKind", "feeders", "parse_slot", "resolve"]
@@ -58,6 +57,34 @@ class Unit:
         if self.kind == "tie":
             return ("winner", "loser")
         return tuple(str(k) for k in range(1, self.n_outputs + 1))
+
+
+@dataclass(frozen=True)
+class ImpliedResult:
+    """A fixed outcome deduced from a later known result.
+
+    ``kind`` is ``"winner"`` or ``"loser"`` of tie ``unit``, or ``"place"`` (``place``,
+    1-based) in group ``unit``; ``because`` names the later unit the club is known to play in.
+    """
+
+    unit: str
+    club: str
+    kind: Literal["winner", "loser", "place"]
+    place: int
+    because: str
+
+    def describe(self) -> str:
+        if self.kind == "place":
+            what = f"{self.club} finished {_ordinal(self.place)} in '{self.unit}'"
+        else:
+            verb = "won" if self.kind == "winner" else "lost"
+            what = f"{self.club} {verb} '{self.unit}'"
+        return f"{what} (it plays in '{self.because}')"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 @dataclass(frozen=True)
