@@ -16,6 +16,7 @@ import pytest
 
 from forecast.engine.compiler import compile_tournament
 from forecast.language.config import load
+from forecast.language.outline import season_outline
 from ratings.defaults import load_defaults
 from reports.headline import (
     drivers_sentence,
@@ -190,7 +191,7 @@ def test_the_2006_sentence_from_the_season_file() -> None:
             {"final": 0, "champion": 20, "promoted": 20}, index=clubs.index, dtype=np.int64
         ),
     )
-    text = headline(forecast, tournament=tournament).drivers
+    text = headline(forecast, outline=season_outline(tournament)).drivers
     assert text.startswith("Every club starts equal (rating 1500, give or take 100 points")
     assert "the format (draws, groups, knockout ties and who hosts)" in text
     assert "home advantage (162 rating points)" in text
