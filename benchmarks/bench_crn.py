@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from forecast.analysis.comparison import BatchedRun, batch_seeds, simulate_batches
+from forecast.analysis.comparison import batch_seeds, simulate_batches
 from forecast.language.config import load
+from forecast.results import BatchedRun
 
 REPO = Path(__file__).resolve().parents[1]
 SEASON = REPO / "configs" / "copa_peru_2006.toml"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,10 @@ from forecast.findings import Findings
 
 __all__ = [
     "DENSE_SLOT_CELLS",
+    "BatchedRun",
+    "Comparison",
     "Forecast",
+    "ScenarioRun",
     "SeasonRecords",
     "column_slots",
     "history_table",
@@ -342,3 +347,104 @@ def _group_points(tournament: Any) -> dict[str, Any]:
         if d.unit in banked and d.club in banked[d.unit]:
             banked[d.unit][d.club] -= d.points
     return {"group_points": schemes, "banked_points": banked}
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+@dataclass(frozen=True)
+class BatchedRun:
+    """A season simulated in independent batches.
+
+    Attributes
+    ----------
+    forecast : the Forecast of all batches together (tallies added).
+    batch_counts : int64[B, C, K] tallies of each batch (clubs in ``forecast.odds`` order,
+        columns in ``forecast.columns`` order).
+    batch_seasons : int64[B] seasons kept in each batch (after dropping those that disagree
+        with known results).
+    seeds : the batch seeds.
+    """
+
+    forecast: Forecast
+    batch_counts: np.ndarray = field(repr=False)
+    batch_seasons: np.ndarray
+    seeds: tuple[int, ...]
+
+    def batch_odds(self) -> np.ndarray:
+        """float64[B, C, K]: each batch's probabilities."""
+        return self.batch_counts / self.batch_seasons[:, None, None]
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One scenario of a comparison: its file's name, description and path (its
+    ``[scenario]`` table), the label of its columns, its batched run and input hash."""
+
+    name: str
+    description: str
+    path: Path
+    label: str
+    run: BatchedRun
+    input_sha256: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A baseline and scenarios simulated with common random numbers.
+
+    Attributes
+    ----------
+    base : the baseline's batched run (same batch seeds and sizes as every scenario).
+    scenarios : each scenario, in the order given.
+    config : the season file.
+    base_sha256 : the baseline's input hash.
+    seed, n_sims, batches : as requested.
+    """
+
+    base: BatchedRun
+    scenarios: tuple[ScenarioRun, ...]
+    config: Path
+    base_sha256: str
+    seed: int
+    n_sims: int
+    batches: int
+
+    def columns(self, scenario: ScenarioRun) -> list[str]:
+        """The probability columns of the baseline, then any the scenario adds."""
+        base = list(self.base.forecast.columns)
+        return base + [c for c in scenario.run.forecast.columns if c not in base]
+
+    def difference(self, scenario: ScenarioRun) -> pd.DataFrame:
+        """Per club, for every column: ``<c>_base``, ``<c>_scenario``, ``<c>_diff``,
+        ``<c>_diff_se``.
+
+        ``diff`` is scenario minus baseline over all seasons; ``diff_se`` is the batch-means
+        standard error, the standard deviation of the per-batch differences over sqrt(B).
+        A column that only one run has (a replaced format) is NaN in the other and in the
+        difference.
+        """
+        clubs = self.base.forecast.odds.index
+        out: dict[str, Any] = {}
+        base_batches = self.base.batch_odds()
+        scen_batches = scenario.run.batch_odds()
+        base_cols = list(self.base.forecast.columns)
+        scen_cols = list(scenario.run.forecast.columns)
+        nan = np.full(len(clubs), np.nan)
+        for column in self.columns(scenario):
+            in_base, in_scen = column in base_cols, column in scen_cols
+            base = self.base.forecast.odds[column].to_numpy() if in_base else nan
+            scen = scenario.run.forecast.odds[column].reindex(clubs).to_numpy() if in_scen else nan
+            if in_base and in_scen:
+                d = (
+                    scen_batches[:, :, scen_cols.index(column)]
+                    - base_batches[:, :, base_cols.index(column)]
+                )
+                se = d.std(axis=0, ddof=1) / math.sqrt(d.shape[0])
+            else:
+                se = nan
+            out[f"{column}_base"] = base
+            out[f"{column}_scenario"] = scen
+            out[f"{column}_diff"] = scen - base
+            out[f"{column}_diff_se"] = se
+        return pd.DataFrame(out, index=clubs)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.analysis.comparison import Comparison, ScenarioRun
+from forecast.results import Comparison, ScenarioRun
 from reports._atomic import write_atomically
 from reports.context import RunContext
 from reports.data import FLOAT_FORMAT
@@ -126,9 +126,9 @@ def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any
         scenarios.append(
             {
                 "label": scenario.label,
-                "file": str(scenario.info.path),
-                "name": scenario.info.name,
-                "description": scenario.info.description,
+                "file": str(scenario.path),
+                "name": scenario.name,
+                "description": scenario.description,
                 "input_sha256": scenario.input_sha256,
                 "columns": comparison.columns(scenario),
                 "key_column": key_column(comparison, scenario),
@@ -219,7 +219,7 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
         meta = scenario.run.forecast.metadata
         if lines:
             lines.append("")
-        lines += wrap(f"{scenario.label}: {scenario.info.name}", indent="")
+        lines += wrap(f"{scenario.label}: {scenario.name}", indent="")
         lines += wrap(f"{_seasons_line(meta)}.")
         lines += wrap(f"Biggest changes in {name} (percent; change with its 95% margin):")
         order = _by_change(block, key)
@@ -268,12 +268,12 @@ def _scenario_section(comparison: Comparison, scenario: ScenarioRun) -> list[str
     meta = scenario.run.forecast.metadata
     prefix = f" (columns `{scenario.label}:…`)" if len(comparison.scenarios) > 1 else ""
     parts = [
-        f"## {scenario.info.name}",
-        f"File `{scenario.info.path}`{prefix}; input hash {scenario.input_sha256[:12]}; "
+        f"## {scenario.name}",
+        f"File `{scenario.path}`{prefix}; input hash {scenario.input_sha256[:12]}; "
         f"{_seasons_line(meta)}.",
     ]
-    if scenario.info.description:
-        parts.append(scenario.info.description)
+    if scenario.description:
+        parts.append(scenario.description)
     headline = list(dict.fromkeys([key, "champion"]))
     order = _by_change(block, key)
     factor = _factor(comparison)

@@ -14,21 +14,16 @@ Scenario files themselves are read by :mod:`forecast.language.scenarios`.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast.errors import InputError
-from forecast.language.scenarios import ScenarioInfo, read_scenario
+from forecast.language.scenarios import read_scenario
+from forecast.results import BatchedRun, Comparison, ScenarioRun
 
 if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
-
     from forecast.language.config import Tournament
-    from forecast.results import Forecast
 
 __all__ = [
     "DEFAULT_BATCHES",
@@ -55,30 +50,6 @@ def batch_seeds(seed: int, batches: int) -> list[int]:
 
     children = np.random.SeedSequence(seed, spawn_key=(0xBA7C,)).spawn(batches)
     return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
-
-
-@dataclass(frozen=True)
-class BatchedRun:
-    """A season simulated in independent batches.
-
-    Attributes
-    ----------
-    forecast : the Forecast of all batches together (tallies added).
-    batch_counts : int64[B, C, K] tallies of each batch (clubs in ``forecast.odds`` order,
-        columns in ``forecast.columns`` order).
-    batch_seasons : int64[B] seasons kept in each batch (after dropping those that disagree
-        with known results).
-    seeds : the batch seeds.
-    """
-
-    forecast: Forecast
-    batch_counts: np.ndarray = field(repr=False)
-    batch_seasons: np.ndarray
-    seeds: tuple[int, ...]
-
-    def batch_odds(self) -> np.ndarray:
-        """float64[B, C, K]: each batch's probabilities."""
-        return self.batch_counts / self.batch_seasons[:, None, None]
 
 
 def simulate_batches(
@@ -174,80 +145,6 @@ def _empty_batch(i: int, batches: int, message: str, file: str | None) -> InputE
     )
 
 
-@dataclass(frozen=True)
-class ScenarioRun:
-    """One scenario of a comparison: what it is, and its batched run."""
-
-    info: ScenarioInfo
-    label: str
-    run: BatchedRun
-    input_sha256: str
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A baseline and scenarios simulated with common random numbers.
-
-    Attributes
-    ----------
-    base : the baseline's batched run (same batch seeds and sizes as every scenario).
-    scenarios : each scenario, in the order given.
-    config : the season file.
-    base_sha256 : the baseline's input hash.
-    seed, n_sims, batches : as requested.
-    """
-
-    base: BatchedRun
-    scenarios: tuple[ScenarioRun, ...]
-    config: Path
-    base_sha256: str
-    seed: int
-    n_sims: int
-    batches: int
-
-    def columns(self, scenario: ScenarioRun) -> list[str]:
-        """The probability columns of the baseline, then any the scenario adds."""
-        base = list(self.base.forecast.columns)
-        return base + [c for c in scenario.run.forecast.columns if c not in base]
-
-    def difference(self, scenario: ScenarioRun) -> pd.DataFrame:
-        """Per club, for every column: ``<c>_base``, ``<c>_scenario``, ``<c>_diff``,
-        ``<c>_diff_se``.
-
-        ``diff`` is scenario minus baseline over all seasons; ``diff_se`` is the batch-means
-        standard error, the standard deviation of the per-batch differences over sqrt(B).
-        A column that only one run has (a replaced format) is NaN in the other and in the
-        difference.
-        """
-        import numpy as np
-        import pandas as pd
-
-        clubs = self.base.forecast.odds.index
-        out: dict[str, Any] = {}
-        base_batches = self.base.batch_odds()
-        scen_batches = scenario.run.batch_odds()
-        base_cols = list(self.base.forecast.columns)
-        scen_cols = list(scenario.run.forecast.columns)
-        nan = np.full(len(clubs), np.nan)
-        for column in self.columns(scenario):
-            in_base, in_scen = column in base_cols, column in scen_cols
-            base = self.base.forecast.odds[column].to_numpy() if in_base else nan
-            scen = scenario.run.forecast.odds[column].reindex(clubs).to_numpy() if in_scen else nan
-            if in_base and in_scen:
-                d = (
-                    scen_batches[:, :, scen_cols.index(column)]
-                    - base_batches[:, :, base_cols.index(column)]
-                )
-                se = d.std(axis=0, ddof=1) / math.sqrt(d.shape[0])
-            else:
-                se = nan
-            out[f"{column}_base"] = base
-            out[f"{column}_scenario"] = scen
-            out[f"{column}_diff"] = scen - base
-            out[f"{column}_diff_se"] = se
-        return pd.DataFrame(out, index=clubs)
-
-
 def compare(
     config: str | Path,
     scenarios: Sequence[str | Path],
@@ -284,8 +181,16 @@ def compare(
     for (path, tournament), label in zip(loaded, labels, strict=True):
         run = simulate_batches(tournament, n_sims, seed, batches, seeds=seeds, threads=threads,
                                progress=progress)  # fmt: skip
+        info = read_scenario(path)
         runs.append(
-            ScenarioRun(read_scenario(path), label, run, str(run.forecast.metadata["input_sha256"]))
+            ScenarioRun(
+                info.name,
+                info.description,
+                info.path,
+                label,
+                run,
+                str(run.forecast.metadata["input_sha256"]),
+            )
         )
     return Comparison(
         base=base_run,
