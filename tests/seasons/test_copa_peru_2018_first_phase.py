@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import forecast
-from forecast.cli import main
+from copa_forecast import main
 
 CONFIG = Path(__file__).resolve().parents[2] / "configs" / "copa_peru_2018_first_phase.toml"
 SIMS = 2000
