@@ -101,7 +101,7 @@ from ratings._jit import hot_kernel, parallel_kernel
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "b562c08dd00bc822"
+DEPENDENCIES_FINGERPRINT = "16e44af26eb1d922"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -164,9 +164,9 @@ def play_fixtures(
     simulated match: it must match the host when the pair meets twice in the unit
     (``known_ordered``), else it applies whoever hosts.
 
-    The match model is written out inside this one loop on purpose: a numba call costs
-    12-35 ns here (more than the match itself) and LLVM did not inline small helpers, so
-    every match of a group or tie is played by one call (benchmarks/README.md).
+    The match model is written out inside this one loop on purpose: a numba call can cost
+    more than the match itself and LLVM did not inline small helpers, so every match of a
+    group or tie is played by one call (figures in benchmarks/README.md).
     """
     alt = np.int64(floats[ALTITUDE])
     climb = floats[CLIMB_PER_M]
@@ -1091,7 +1091,8 @@ def run_blocks(
     ints, floats, table : the packed Program (:func:`forecast.engine._layout.pack`).
     block_seeds : uint64[B]; block_sizes : int64[B].
     max_group, max_fixtures, max_draw, max_known : sizes of the work buffers.
-    counts : int64[B, C, n_columns], zeroed; milestones, then outcomes, then champion.
+    counts : int32[B, C, n_columns], zeroed; columns in forecast.results.tally_columns
+        order (milestones, then outcomes, then champion).
     slot_counts : int32[B, S, C]; how often each club occupied each slot, added to and never
         cleared, so it holds the run's cumulative tallies (the caller reads it once).
     rejected : int64[B]; seasons dropped because a known result could not happen.
