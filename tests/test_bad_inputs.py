@@ -500,8 +500,8 @@ SUBPROCESS_IDS = ["prior-rating-nan", "points-negative-win", "scenario-stage-mat
 
 @pytest.mark.parametrize("case_id", SUBPROCESS_IDS)
 def test_the_script_prints_one_line(case_id: str, tmp_path: Path) -> None:
-    """The installed script, run from a folder without reports/ (which would hide the package
-    from ``python -m``): the whole of stderr is one line, exit status 2."""
+    """The installed script (or ``python -P -m copa_forecast``): the whole of stderr is one
+    line, exit status 2."""
     case = next(c for c in CASES if c.id == case_id)
     argv = build(case, tmp_path)
     out = tmp_path / "out"

@@ -660,7 +660,7 @@ def test_common_random_numbers_cut_the_error_of_a_difference() -> None:
     """Batch-means standard error of (scenario - baseline), common seeds vs independent ones.
 
     Measured here on total_clean_plus_150 with 16 batches of 4,000 seasons: averaged over all
-    clubs and columns the independent error is about 6.5 times the common one (inverse-CDF
+    clubs and columns the independent error is about 5.5 times the common one (inverse-CDF
     scorelines keep most results when a club's strength moves). The claim is made on the
     average, the quantity a reader of compare.csv meets.
     """
