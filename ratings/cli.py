@@ -1,8 +1,8 @@
 """The ``ratings`` command group: ``fit``, ``backtest``, ``table`` (and ``make-defaults``).
 
 ``copa_forecast`` (the command line) calls :func:`register` so users type
-``copa-forecast ratings fit ...``; ``python -m ratings ...`` does the same on its own. Each sub-command sets
-``func=<callable(args) -> int>``. Heavy modules (numpy, numba, scipy) are imported inside
+``copa-forecast ratings fit ...``; ``python -m ratings ...`` does the same on its own.
+Each sub-command sets ``func=<callable(args) -> int>``. Heavy modules (numpy, numba, scipy) are imported inside
 the commands, so building the parser and ``--help`` compile nothing and start fast.
 User errors raise :class:`ratings.errors.DataError`; the caller prints them as one line.
 """
