@@ -2,8 +2,9 @@
 
 ``copa_forecast`` (the command line) calls :func:`register` so users type
 ``copa-forecast ratings fit ...``; ``python -m ratings ...`` does the same on its own.
-Each sub-command sets ``func=<callable(args) -> int>``. Heavy modules (numpy, numba, scipy) are imported inside
-the commands, so building the parser and ``--help`` compile nothing and start fast.
+Each sub-command sets ``func=<callable(args) -> int>``. Heavy modules (numpy, numba, scipy)
+are imported inside the commands, so building the parser and ``--help`` compile nothing and
+start fast.
 User errors raise :class:`ratings.errors.DataError`; the caller prints them as one line.
 """
 
