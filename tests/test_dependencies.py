@@ -1,7 +1,7 @@
 """Every distribution the package imports is declared in pyproject.toml, and none is unused.
 
-deptry reads the imports of forecast/, ratings/ and reports/ and compares them with
-``[project] dependencies`` (pyproject.toml's ``[tool.deptry]`` says what it skips). The second
+deptry reads the imports of forecast/, ratings/, reports/ and copa_forecast/ and compares
+them with ``[project] dependencies`` (pyproject.toml's ``[tool.deptry]`` says what it skips). The second
 test shows the check can fail: a copy of the project with one import that nothing declares.
 """
 
@@ -34,7 +34,7 @@ def test_an_undeclared_import_is_caught(repo: Path, tmp_path: Path) -> None:
     copy = tmp_path / "project"
     copy.mkdir()
     shutil.copy(repo / "pyproject.toml", copy / "pyproject.toml")
-    for package in ("forecast", "ratings", "reports"):
+    for package in ("forecast", "ratings", "reports", "copa_forecast"):
         shutil.copytree(
             repo / package, copy / package, ignore=shutil.ignore_patterns("__pycache__")
         )
