@@ -1,8 +1,9 @@
 """Every distribution the package imports is declared in pyproject.toml, and none is unused.
 
 deptry reads the imports of forecast/, ratings/, reports/ and copa_forecast/ and compares
-them with ``[project] dependencies`` (pyproject.toml's ``[tool.deptry]`` says what it skips). The second
-test shows the check can fail: a copy of the project with one import that nothing declares.
+them with ``[project] dependencies`` (pyproject.toml's ``[tool.deptry]`` says what it
+skips). The second test shows the check can fail: a copy of the project with one import that
+nothing declares.
 """
 
 from __future__ import annotations
