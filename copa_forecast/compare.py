@@ -10,6 +10,7 @@ compare.csv, compare.json, compare.md and compare.html all or none.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -108,7 +109,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     base = load(args.config)
     for scenario in args.scenario:
         load(args.config, [scenario])
-    import reports
     from reports._atomic import OutputFolder
     from reports.compare import compare_terminal, write_compare
 
@@ -132,19 +132,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 threads=args.threads,
                 progress=progress,
             )
+        # The baseline's run information, completed: the scenario files compared, the season,
+        # the time and the language.
         season = base.spec.season
-        context = reports.RunContext(
+        info = dataclasses.replace(
+            comparison.base.forecast.run,
+            scenarios=tuple(display_path(s) for s in args.scenario),
             season_id=season.id,
             season_name=season.name,
-            config=display_path(args.config),
-            generated_at=datetime.now().astimezone(),
-            assumptions=tuple(season.assumptions),
-            scenarios=tuple(display_path(s) for s in args.scenario),
-            wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
+            assumptions=tuple(season.assumptions),
+            generated_at=datetime.now().astimezone(),
+            wall_seconds=round(time.perf_counter() - started, 3),
             lang=args.lang,
         )
-        staged = write_compare(comparison, context, folder.staging)
+        staged = write_compare(comparison, info, folder.staging)
         folder.publish()
         written = [out_dir / p.relative_to(folder.staging) for p in staged]
     finally:

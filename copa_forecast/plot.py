@@ -194,17 +194,19 @@ def _load_odds(path: str) -> Any:
 def _format(args: argparse.Namespace) -> Any:
     from forecast import load
     from forecast.language.outline import season_outline
+    from forecast.run_info import RunInfo
     from reports import charts
 
     data = _load_odds(args.results)
-    config = args.config or data.metadata.get("config")
+    run = RunInfo.from_json(data.metadata)
+    config = args.config or run.config
     if not config:
         raise InputError(
             "the results do not name their season file",
             file=args.results,
             hint="pass it with --config",
         )
-    scenarios = [] if args.config else list(data.metadata.get("scenarios") or [])
+    scenarios = [] if args.config else list(run.scenarios)
     if not Path(config).is_file():
         raise InputError(
             f"season file '{config}' (named in the results) not found",

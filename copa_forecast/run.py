@@ -80,7 +80,7 @@ def default_out_dir(config: str) -> Path:
 def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.engine.simulate import display_path, simulate
+    from forecast.engine.simulate import simulate
     from forecast.language.config import load
 
     started = time.perf_counter()
@@ -144,23 +144,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         # Every analysis the reports print, computed once: the reports compute nothing.
         forecast = dataclasses.replace(forecast, findings=find(forecast))
+        # The engine named the files and the run; the CLI adds what only it knows.
         season = tournament.spec.season
-        context = reports.RunContext(
+        run_info = dataclasses.replace(
+            forecast.run,
             season_id=season.id,
             season_name=season.name,
-            config=display_path(args.config),
-            generated_at=datetime.now().astimezone(),
-            assumptions=assumptions,
-            scenarios=tuple(display_path(s) for s in args.scenario),
-            wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
+            assumptions=assumptions,
+            generated_at=datetime.now().astimezone(),
+            wall_seconds=round(time.perf_counter() - started, 3),
             lang=args.lang,
         )
+        forecast = dataclasses.replace(forecast, run=run_info)
         from forecast.language.outline import season_outline
 
         outline = season_outline(tournament)
         staged = reports.write_reports(
-            forecast, context, folder.staging, charts=args.charts, outline=outline
+            forecast, folder.staging, charts=args.charts, outline=outline
         )
         folder.publish()
         written = [out_dir / p.relative_to(folder.staging) for p in staged]
@@ -170,7 +171,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         from reports.terminal import terminal_report
 
-        print(terminal_report(forecast, context, outline, width=_terminal_width()))
+        print(terminal_report(forecast, outline, width=_terminal_width()))
         # A chart folder is named once, not file by file.
         shown = [p.relative_to(out_dir).parts[0] for p in written]
         names = ", ".join(n if "." in n else f"{n}/" for n in dict.fromkeys(shown))

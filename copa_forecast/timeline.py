@@ -12,6 +12,7 @@ or none, as ``run`` does.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from datetime import date
@@ -121,7 +122,6 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from copa_forecast._options import planned_sims
-    from forecast.engine.simulate import display_path
     from forecast.errors import InputError
     from forecast.language.config import load
 
@@ -134,7 +134,6 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     from forecast.engine.simulate import simulate, tournament_input_hash
     from forecast.language.outline import season_outline
     from reports._atomic import OutputFolder, write_atomically
-    from reports.context import RunContext
     from reports.timeline import TimelinePoint, timeline_files, timeline_terminal
 
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
@@ -170,21 +169,21 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
                     ) from None
                 known = season_outline(tournament)
                 points.append(TimelinePoint(day, forecast, known.results, known.results_left_out))
-                done_before += int(forecast.metadata.get("n_sims", n_sims))
+                done_before += forecast.run.n_sims or n_sims
+        # The first date's run information, completed with what only the CLI knows.
         season = full.spec.season
-        context = RunContext(
+        info = dataclasses.replace(
+            points[0].forecast.run,
             season_id=season.id,
             season_name=season.name,
-            config=display_path(args.config),
-            generated_at=datetime.now().astimezone(),
-            assumptions=tuple(season.assumptions),
-            scenarios=tuple(display_path(s) for s in args.scenario),
-            wall_seconds=round(time.perf_counter() - started, 3),
             description=season.description,
+            assumptions=tuple(season.assumptions),
+            generated_at=datetime.now().astimezone(),
+            wall_seconds=round(time.perf_counter() - started, 3),
             lang=args.lang,
         )
         outline = season_outline(full, input_hash=tournament_input_hash(full))
-        files = timeline_files(points, context, outline, top=args.top)
+        files = timeline_files(points, info, outline, top=args.top)
         write_atomically(folder.staging, files)
         folder.publish()
     finally:

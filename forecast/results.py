@@ -1,4 +1,4 @@
-"""The Forecast: probabilities, their Monte Carlo standard errors and the run's metadata."""
+"""The Forecast: probabilities, their Monte Carlo standard errors and the run's information."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.findings import Findings
+from forecast.run_info import RunInfo
 
 __all__ = [
     "DENSE_SLOT_CELLS",
@@ -268,7 +269,8 @@ class Forecast:
         pandas sparse (zeros not stored), so a season of thousands of clubs stays linear.
     counts : the integer tallies behind ``odds`` (same shape), for merging runs exactly.
     n_seasons : seasons tallied (simulated seasons that agree with the known results).
-    metadata : seed, sims, threads, version, input hash, model, timing, files.
+    run : how it was made: seed, sims, threads, version, input hash, model, timing,
+        files (:class:`forecast.run_info.RunInfo`).
     milestones, outcomes : ids in column order; ``places`` maps each column to the number
         of clubs that reach it every season (its probabilities sum to that number).
     names : display name of each column.
@@ -287,7 +289,7 @@ class Forecast:
     slot_odds: pd.DataFrame
     counts: pd.DataFrame
     n_seasons: int
-    metadata: dict[str, Any] = field(default_factory=dict)
+    run: RunInfo = field(default_factory=RunInfo)
     milestones: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     places: dict[str, int] = field(default_factory=dict)

@@ -1,4 +1,11 @@
-"""A loaded season as the reports see it: plain, frozen facts, no loader types.
+"""Plain, frozen facts that cross rooms: the run's information and the season's outline.
+
+:class:`RunInfo` says how a Forecast was made: the engine fills the run's numbers and files,
+conditional odds and scenario comparison add theirs, and the CLI completes it (season,
+assumptions, time, language) with :func:`dataclasses.replace`. Its :meth:`RunInfo.as_json`
+is odds.json's ``"metadata"`` object; :meth:`RunInfo.from_json` reads one back.
+
+A loaded season as the reports see it: plain, frozen facts, no loader types.
 
 :class:`SeasonOutline` holds what the reports read from a season file: its clubs, stages,
 units (with their rules), milestones, outcomes, known results and assumptions, plus the
@@ -11,7 +18,10 @@ format language. Standard library types only; names and slot texts as the file h
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 __all__ = [
     "ClubInfo",
@@ -22,6 +32,7 @@ __all__ = [
     "MilestoneInfo",
     "ModelInfo",
     "OutcomeInfo",
+    "RunInfo",
     "SeasonOutline",
     "Slot",
     "StageInfo",
@@ -212,3 +223,145 @@ class SeasonOutline:
     def prior_ratings(self) -> tuple[float, ...]:
         """Each club's prior rating (its own, else the season's), in club order."""
         return tuple(c.rating if c.rating is not None else self.prior_rating for c in self.clubs)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """How a Forecast was made, as odds.json's ``"metadata"`` holds it.
+
+    The engine's part: ``seed`` (None for a run of seed groups), ``n_sims`` seasons
+    simulated of ``n_sims_requested``, ``n_seasons`` tallied (they agree with the known
+    results; ``n_rejected`` do not), ``precision_target`` (``--precision``, None without)
+    and whether it was reached, ``max_se`` (the largest standard error), ``threads``,
+    ``block_size``, ``blocks_per_call``, ``n_seasons_kept`` (seasons kept for later
+    questions when fewer than tallied, else None), ``version``, ``input_sha256``,
+    ``config`` and ``scenarios`` (the files as outputs show them), ``goal_model`` (the
+    match model's parameters), ``seconds`` (the engine's time).
+
+    A scenario comparison's batches: ``batch_seeds``, ``batches`` (None outside one).
+
+    Conditional odds (:func:`forecast.analysis.conditions.conditional_forecast`): ``given``
+    (the conditions), ``n_seasons_given`` seasons meeting them of ``n_seasons_kept``,
+    ``condition`` (the English label), ``low_kept_warning`` (a sentence or None),
+    ``min_kept_seasons``.
+
+    The CLI's part: ``season_id`` (None until the CLI completes the record),
+    ``season_name``, ``description``, ``assumptions``, ``generated_at`` (timezone-aware),
+    ``wall_seconds`` (the whole command), ``stop_reason`` (the English sentence odds.json
+    carries, filled by the reports) and ``lang`` (the reports' language).
+    """
+
+    seed: int | None = None
+    n_sims: int = 0
+    n_sims_requested: int = 0
+    n_seasons: int = 0
+    n_rejected: int = 0
+    precision_target: float | None = None
+    precision_reached: bool | None = None
+    max_se: float | None = None
+    threads: int | None = None
+    block_size: int | None = None
+    blocks_per_call: int | None = None
+    n_seasons_kept: int | None = None
+    version: str = ""
+    input_sha256: str = ""
+    config: str = ""
+    scenarios: tuple[str, ...] = ()
+    goal_model: dict[str, float] = field(default_factory=dict)
+    seconds: float | None = None
+    batch_seeds: tuple[int, ...] = ()
+    batches: int | None = None
+    given: tuple[str, ...] = ()
+    n_seasons_given: int | None = None
+    condition: str | None = None
+    low_kept_warning: str | None = None
+    min_kept_seasons: int | None = None
+    season_id: str | None = None
+    season_name: str = ""
+    description: str = ""
+    assumptions: tuple[str, ...] = ()
+    generated_at: datetime | None = None
+    wall_seconds: float | None = None
+    stop_reason: str | None = None
+    lang: str = "en"
+
+    def as_json(self) -> dict[str, Any]:
+        """odds.json's ``"metadata"`` object: the engine's keys, the batches' (in a
+        comparison), the conditions' (with ``given``), then the CLI's (once it completed
+        the record; ``description`` is not among them), in that order."""
+        # Seasons kept for fewer than tallied stand where the engine put them.
+        kept_early = self.n_seasons_kept is not None and self.n_seasons_kept < self.n_seasons
+        out: dict[str, Any] = {
+            "seed": self.seed,
+            "n_sims": self.n_sims,
+            "n_sims_requested": self.n_sims_requested,
+            "n_seasons": self.n_seasons,
+            "n_rejected": self.n_rejected,
+            "precision_target": self.precision_target,
+            "precision_reached": self.precision_reached,
+            "max_se": self.max_se,
+            "threads": self.threads,
+            "block_size": self.block_size,
+            "blocks_per_call": self.blocks_per_call,
+        }
+        if kept_early:
+            out["n_seasons_kept"] = self.n_seasons_kept
+        out.update(
+            {
+                "version": self.version,
+                "input_sha256": self.input_sha256,
+                "config": self.config,
+                "scenarios": list(self.scenarios),
+                "goal_model": dict(self.goal_model),
+                "seconds": self.seconds,
+            }
+        )
+        if self.batches is not None:
+            out["batch_seeds"] = list(self.batch_seeds)
+            out["batches"] = self.batches
+        if self.given:
+            out["given"] = list(self.given)
+            out["n_seasons_given"] = self.n_seasons_given
+            if not kept_early:
+                out["n_seasons_kept"] = self.n_seasons_kept
+            out["condition"] = self.condition
+            out["low_kept_warning"] = self.low_kept_warning
+            out["min_kept_seasons"] = self.min_kept_seasons
+        if self.season_id is not None:
+            out.update(
+                {
+                    "season_id": self.season_id,
+                    "season_name": self.season_name,
+                    "assumptions": list(self.assumptions),
+                    "generated_at": (
+                        self.generated_at.isoformat(timespec="seconds")
+                        if self.generated_at is not None
+                        else None
+                    ),
+                    "wall_seconds": self.wall_seconds,
+                    "stop_reason": self.stop_reason,
+                    "lang": self.lang,
+                }
+            )
+        return out
+
+    @classmethod
+    def from_json(cls, record: Mapping[str, Any]) -> RunInfo:
+        """The RunInfo of an odds.json ``"metadata"`` object (or compare.json's): the keys
+        it knows, lists as tuples, ``generated_at`` parsed; other keys are left out and
+        missing ones keep their defaults."""
+        known = {f for f in cls.__dataclass_fields__}
+        values = {k: v for k, v in record.items() if k in known}
+        for key in ("scenarios", "batch_seeds", "given", "assumptions"):
+            if key in values:
+                value = values[key]
+                values[key] = tuple(value) if isinstance(value, (list, tuple)) else ()
+        if "goal_model" in values and not isinstance(values["goal_model"], dict):
+            values["goal_model"] = {}
+        stamp = values.get("generated_at")
+        if stamp is not None:
+            try:
+                values["generated_at"] = datetime.fromisoformat(str(stamp))
+            except ValueError:
+                values["generated_at"] = None
+        return cls(**values)

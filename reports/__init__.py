@@ -13,7 +13,6 @@ from typing import Any
 
 __all__ = [
     "OUTPUT_FILES",
-    "RunContext",
     "champion_share",
     "odds_csv",
     "odds_json",
@@ -26,7 +25,6 @@ __all__ = [
 
 _HOMES = {
     "OUTPUT_FILES": "reports.writer",
-    "RunContext": "reports.context",
     "champion_share": "reports.tables",
     "odds_csv": "reports.data",
     "odds_json": "reports.data",

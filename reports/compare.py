@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from forecast.results import Comparison, ScenarioRun
+from forecast.run_info import RunInfo
 from reports._atomic import write_atomically
-from reports.context import RunContext
 from reports.data import FLOAT_FORMAT
 from reports.tables import change_with_margin
 
@@ -87,30 +87,32 @@ def compare_csv(comparison: Comparison) -> str:
     return text
 
 
-def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any]:
+def compare_record(comparison: Comparison, info: RunInfo) -> dict[str, Any]:
     """compare.json's content: ``metadata``, ``base``, ``scenarios`` and ``clubs``.
 
     ``clubs`` holds per club one object per scenario label with the same numbers as
     compare.csv (NaN, for a column only one run has, becomes null).
     """
-    base_meta = comparison.base.forecast.metadata
+    base_run = comparison.base.forecast.run
     metadata = {
-        "season_id": context.season_id,
-        "season_name": context.season_name,
-        "config": context.config,
-        "scenarios": list(context.scenarios),
+        "season_id": info.season_id,
+        "season_name": info.season_name,
+        "config": info.config,
+        "scenarios": list(info.scenarios),
         "seed": comparison.seed,
         "n_sims": comparison.n_sims,
         "batches": comparison.batches,
         "batch_seeds": list(comparison.base.seeds),
         "method": "common random numbers; standard error of a difference by batch means",
-        "version": base_meta.get("version"),
-        "threads": base_meta.get("threads"),
+        "version": base_run.version,
+        "threads": base_run.threads,
         "input_sha256": comparison.base_sha256,
-        "generated_at": context.generated_at.isoformat(timespec="seconds"),
-        "wall_seconds": context.wall_seconds,
+        "generated_at": (
+            info.generated_at.isoformat(timespec="seconds") if info.generated_at else None
+        ),
+        "wall_seconds": info.wall_seconds,
         # compare.html's language; the json keys and the csv columns stay English.
-        "lang": context.lang,
+        "lang": info.lang,
     }
     names = dict(comparison.base.forecast.names)
     for scenario in comparison.scenarios:
@@ -118,11 +120,11 @@ def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any
     base = {
         "input_sha256": comparison.base_sha256,
         "columns": list(comparison.base.forecast.columns),
-        **_run_numbers(base_meta),
+        **_run_numbers(base_run),
     }
     scenarios = []
     for scenario in comparison.scenarios:
-        meta = scenario.run.forecast.metadata
+        numbers = _run_numbers(scenario.run.forecast.run)
         scenarios.append(
             {
                 "label": scenario.label,
@@ -132,7 +134,7 @@ def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any
                 "input_sha256": scenario.input_sha256,
                 "columns": comparison.columns(scenario),
                 "key_column": key_column(comparison, scenario),
-                **_run_numbers(meta),
+                **numbers,
             }
         )
     blocks = {s.label: comparison.difference(s) for s in comparison.scenarios}
@@ -156,27 +158,27 @@ def compare_record(comparison: Comparison, context: RunContext) -> dict[str, Any
     }
 
 
-def compare_json(comparison: Comparison, context: RunContext) -> str:
+def compare_json(comparison: Comparison, info: RunInfo) -> str:
     """compare.json as text (see :func:`compare_record`)."""
-    record = compare_record(comparison, context)
+    record = compare_record(comparison, info)
     return json.dumps(record, ensure_ascii=False, indent=2, default=_jsonable) + "\n"
 
 
-def compare_markdown(comparison: Comparison, context: RunContext) -> str:
+def compare_markdown(comparison: Comparison, info: RunInfo) -> str:
     """compare.md: the method, then per scenario its question and two tables.
 
     The first table ranks clubs by the absolute change in the key column (promotion, else
     champion) and shows baseline, scenario and change with its 95% margin for it and for
     the champion; the second gives the change in every column.
     """
-    meta = comparison.base.forecast.metadata
+    base_run = comparison.base.forecast.run
     parts = [
-        f"# {context.season_name}: scenarios compared",
+        f"# {info.season_name}: scenarios compared",
         (
-            f"Season file `{context.config}`; {comparison.n_sims:,} seasons per run in "
+            f"Season file `{info.config}`; {comparison.n_sims:,} seasons per run in "
             f"{comparison.batches} batches; seed {comparison.seed}; copa-forecast "
-            f"{meta.get('version', '?')}; input hash {comparison.base_sha256[:12]}; "
-            f"{context.generated_at:%Y-%m-%d %H:%M}."
+            f"{base_run.version or '?'}; input hash {comparison.base_sha256[:12]}; "
+            f"{info.generated_at:%Y-%m-%d %H:%M}."
         ),
         "## Method",
         (
@@ -216,7 +218,7 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
         key = key_column(comparison, scenario)
         name = scenario.run.forecast.names.get(key, key)
         block = comparison.difference(scenario)
-        meta = scenario.run.forecast.metadata
+        meta = scenario.run.forecast.run
         if lines:
             lines.append("")
         lines += wrap(f"{scenario.label}: {scenario.name}", indent="")
@@ -238,24 +240,24 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
     return "\n".join(lines)
 
 
-def compare_files(comparison: Comparison, context: RunContext) -> dict[str, str]:
+def compare_files(comparison: Comparison, info: RunInfo) -> dict[str, str]:
     """File name -> text for every file in :data:`COMPARE_FILES`."""
     from reports.html import compare_html
 
     return {
         "compare.csv": compare_csv(comparison),
-        "compare.json": compare_json(comparison, context),
-        "compare.md": compare_markdown(comparison, context),
-        "compare.html": compare_html(compare_record(comparison, context)),
+        "compare.json": compare_json(comparison, info),
+        "compare.md": compare_markdown(comparison, info),
+        "compare.html": compare_html(compare_record(comparison, info)),
     }
 
 
 def write_compare(
-    comparison: Comparison, context: RunContext, out_dir: str | os.PathLike[str]
+    comparison: Comparison, info: RunInfo, out_dir: str | os.PathLike[str]
 ) -> list[Path]:
     """Write compare.csv, compare.json, compare.md and compare.html into ``out_dir``, all or
     none."""
-    return write_atomically(out_dir, compare_files(comparison, context))
+    return write_atomically(out_dir, compare_files(comparison, info))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -265,7 +267,7 @@ def _scenario_section(comparison: Comparison, scenario: ScenarioRun) -> list[str
     block = comparison.difference(scenario)
     key = key_column(comparison, scenario)
     names = {**comparison.base.forecast.names, **scenario.run.forecast.names}
-    meta = scenario.run.forecast.metadata
+    meta = scenario.run.forecast.run
     prefix = f" (columns `{scenario.label}:…`)" if len(comparison.scenarios) > 1 else ""
     parts = [
         f"## {scenario.name}",
@@ -321,9 +323,9 @@ def _by_change(block: pd.DataFrame, key: str) -> list[Any]:
     return list(size.sort_values(ascending=False, kind="mergesort").index)
 
 
-def _seasons_line(meta: dict[str, Any]) -> str:
-    kept = int(meta.get("n_seasons", 0))
-    dropped = int(meta.get("n_rejected", 0))
+def _seasons_line(meta: RunInfo) -> str:
+    kept = meta.n_seasons
+    dropped = meta.n_rejected
     text = f"{kept:,} seasons"
     if dropped:
         text += f" kept, {dropped:,} dropped as they disagree with the known results"
@@ -347,8 +349,13 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _run_numbers(meta: dict[str, Any]) -> dict[str, Any]:
-    return {k: meta.get(k) for k in ("n_sims", "n_seasons", "n_rejected", "seconds")}
+def _run_numbers(run: RunInfo) -> dict[str, Any]:
+    return {
+        "n_sims": run.n_sims,
+        "n_seasons": run.n_seasons,
+        "n_rejected": run.n_rejected,
+        "seconds": run.seconds,
+    }
 
 
 def _number(value: Any) -> float | None:
@@ -357,7 +364,7 @@ def _number(value: Any) -> float | None:
 
 
 def _jsonable(value: Any) -> Any:
-    # numpy scalars and paths sneak into metadata; json knows neither.
+    # numpy scalars and paths sneak into records; json knows neither.
     if isinstance(value, np.generic):
         return value.item()
     return str(value)

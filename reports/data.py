@@ -5,20 +5,21 @@ give byte-identical files whatever the platform or thread count; odds.csv opens 
 provenance lines (seed, seasons, version, input hash, config; read it with
 ``pandas.read_csv(path, comment="#")``) and carries nothing that depends on the clock.
 odds.json holds the same numbers plus the integer counts (for exact merging), the column
-descriptions and the run's metadata.
+descriptions and the run's information (:class:`forecast.run_info.RunInfo`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecast.results import Forecast
-from reports.context import RunContext
+from forecast.run_info import RunInfo
 from reports.tables import odds_table
 from reports.upcoming import upcoming_record
 
@@ -45,7 +46,7 @@ def odds_csv(forecast: Forecast) -> str:
     ``club,department,region,<col>,<col>_se,...`` and one row a club.
 
     The provenance (seed, seasons, version, input hash, config and scenarios, condition,
-    stop reason) is what the run's metadata holds, never the clock or the thread count, so
+    stop reason) is what the run's information holds, never the clock or the thread count, so
     the same tallies give the same bytes. Read the table with
     ``pandas.read_csv(path, comment="#")``.
     """
@@ -56,52 +57,51 @@ def odds_csv(forecast: Forecast) -> str:
 
 
 def csv_provenance(forecast: Forecast) -> list[str]:
-    """odds.csv's ``#`` lines (without the ``#``), from the forecast's metadata."""
-    meta = forecast.metadata
-    n_sims = int(meta.get("n_sims", forecast.n_seasons) or forecast.n_seasons)
+    """odds.csv's ``#`` lines (without the ``#``), from the forecast's run information."""
+    run = forecast.run
+    n_sims = run.n_sims or forecast.n_seasons
     seasons = f"seasons: {forecast.n_seasons} (of {n_sims} simulated)"
-    given = meta.get("given") or []
-    if given:
-        seasons += f"; given {' and '.join(map(str, given))}"
-    config = meta.get("config")
-    scenarios = [str(s) for s in meta.get("scenarios") or []]
+    if run.given:
+        seasons += f"; given {' and '.join(run.given)}"
+    config = run.config
+    scenarios = list(run.scenarios)
     return [
         "copa-forecast odds: probabilities 0-1, <column>_se its Monte Carlo standard error",
-        f"seed: {meta.get('seed')}",
+        f"seed: {run.seed}",
         seasons,
-        f"version: {meta.get('version', '?')}",
-        f"input_sha256: {meta.get('input_sha256', '')}",
+        f"version: {run.version or '?'}",
+        f"input_sha256: {run.input_sha256}",
         f"config: {config if config else '?'}"
         + (f"; scenarios: {', '.join(scenarios)}" if scenarios else ""),
-        f"stop: {stop_reason(meta, forecast.max_se())}",
+        f"stop: {stop_reason(run, forecast.max_se())}",
         'read with pandas.read_csv(path, comment="#")',
     ]
 
 
-def stop_reason(metadata: dict[str, Any], max_se: float | None = None, tr: Any = None) -> str:
+def stop_reason(run: RunInfo, max_se: float | None = None, tr: Any = None) -> str:
     """Why the run stopped, in one sentence, for the terminal, the reports and odds.json.
 
     With ``--precision`` it says whether every standard error reached the target or the run
     stopped at the cap of seasons first, with the largest standard error reached (in
     percentage points); without, that the seasons asked for were simulated. ``max_se``
-    stands in for ``metadata["max_se"]`` when the engine did not record it. ``tr``: a
+    stands in for ``run.max_se`` when the engine did not record it. ``tr``: a
     :class:`reports.i18n.Translator` for the report's language (English without one).
     """
     _ = tr.gettext if tr is not None else str
     integer = tr.integer if tr is not None else "{:,}".format
     numbers = tr.numbers if tr is not None else str
-    n_sims = int(metadata.get("n_sims", 0) or 0)
-    target = metadata.get("precision_target")
-    largest = metadata.get("max_se", max_se)
+    n_sims = run.n_sims
+    target = run.precision_target
+    largest = run.max_se if run.max_se is not None else max_se
     if not target:
         return _("Simulated the %(n)s seasons asked for.") % {"n": integer(n_sims)}
     values = {
         "n": integer(n_sims),
-        "cap": integer(int(metadata.get("n_sims_requested", n_sims) or n_sims)),
+        "cap": integer(run.n_sims_requested or n_sims),
         "target": numbers(f"{100 * float(target):.2g}"),
         "largest": numbers(f"{100 * float(largest):.3f}") if largest is not None else "?",
     }
-    reached = metadata.get("precision_reached")
+    reached = run.precision_reached
     if reached is None and largest is not None:
         reached = float(largest) <= float(target)
     if reached:
@@ -121,7 +121,7 @@ def stop_reason(metadata: dict[str, Any], max_se: float | None = None, tr: Any =
     )
 
 
-def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
+def odds_record(forecast: Forecast) -> dict[str, Any]:
     """The content of odds.json as plain Python objects (see :func:`odds_json`)."""
     table = odds_table(forecast)
     counts = forecast.counts
@@ -157,20 +157,8 @@ def odds_record(forecast: Forecast, context: RunContext) -> dict[str, Any]:
         }
         for c in forecast.columns
     ]
-    metadata = dict(forecast.metadata)
-    metadata.update(
-        {
-            "season_id": context.season_id,
-            "season_name": context.season_name,
-            "config": context.config,
-            "scenarios": list(context.scenarios),
-            "assumptions": list(context.assumptions),
-            "generated_at": context.generated_at.isoformat(timespec="seconds"),
-            "wall_seconds": context.wall_seconds,
-            "stop_reason": stop_reason(forecast.metadata, forecast.max_se()),
-            "lang": context.lang,
-        }
-    )
+    run = replace(forecast.run, stop_reason=stop_reason(forecast.run, forecast.max_se()))
+    metadata = run.as_json()
     record: dict[str, Any] = {"metadata": metadata, "columns": columns, "clubs": clubs}
     # The estimates after each checkpoint, so `copa-forecast plot --chart convergence` can
     # redraw the convergence chart without simulating again.
@@ -193,21 +181,19 @@ def importance_table(forecast: Forecast) -> pd.DataFrame | None:
     return forecast.findings.importance if forecast.findings is not None else None
 
 
-def odds_json(forecast: Forecast, context: RunContext) -> str:
+def odds_json(forecast: Forecast) -> str:
     """odds.json as text: ``{"metadata": {...}, "columns": [...], "clubs": [...]}``.
 
-    ``metadata`` has the engine's fields (seed, n_sims, n_seasons, n_rejected, threads,
-    version, input_sha256, goal_model, seconds, ...) plus the season, the files as the user
-    named them, the assumptions, the finishing time and the whole run's wall time.
+    ``metadata`` is the forecast's :meth:`~forecast.run_info.RunInfo.as_json`: the engine's
+    fields (seed, n_sims, n_seasons, n_rejected, threads, version, input_sha256, config,
+    scenarios, goal_model, seconds, ...), then the season, the assumptions, the finishing
+    time, the whole run's wall time, why it stopped and the language.
     ``columns`` gives each probability column's display name, kind and places per season.
     ``clubs`` has one object per club: the same numbers as odds.csv and their counts, plus
     its home city and altitude. ``history`` (when the run kept one) has the estimates after
     each checkpoint: ``{"n_seasons": [...], "p": {column: {club: [...]}}}``.
     """
-    return (
-        json.dumps(odds_record(forecast, context), ensure_ascii=False, indent=2, default=_jsonable)
-        + "\n"
-    )
+    return json.dumps(odds_record(forecast), ensure_ascii=False, indent=2, default=_jsonable) + "\n"
 
 
 def history_record(history: pd.DataFrame | None) -> dict[str, Any] | None:
@@ -259,7 +245,7 @@ def _round(value: float) -> float:
 
 
 def _jsonable(value: Any) -> Any:
-    # numpy scalars and paths sneak into metadata; json knows neither.
+    # numpy scalars and paths sneak into records; json knows neither.
     if hasattr(value, "item"):
         return value.item()
     return str(value)

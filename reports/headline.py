@@ -5,9 +5,9 @@ with 95% intervals; the chance that the champion comes from each region; one pla
 on what drives the odds, derived from the inputs (equal or differing ratings, home advantage
 and altitude from the match model, known results); and the number of seasons and the seed.
 
-Everything here is a pure function of the Forecast, the RunContext and (when the caller has
-it) the season's :class:`~forecast.run_info.SeasonOutline`; nothing is simulated or read from
-disk except the shipped match model parameter sets, to name the one in use.
+Everything here is a pure function of the Forecast (with its run information) and (when the
+caller has it) the season's :class:`~forecast.run_info.SeasonOutline`; nothing is simulated or
+read from disk except the shipped match model parameter sets, to name the one in use.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from forecast.run_info import SeasonOutline, TieRules
+from forecast.run_info import RunInfo, SeasonOutline, TieRules
 from reports.i18n import N_, Translator, translator
 from reports.tables import Z95, champion_share, ranked, sort_column
 
 if TYPE_CHECKING:
     from forecast.results import Forecast
-    from reports.context import RunContext
 
 __all__ = [
     "Z95",
@@ -153,7 +152,7 @@ def drivers_sentence(
     ----------
     ratings, rating_sds : each club's mean rating as simulated (after any known results
         updated it) and its uncertainty, in rating points.
-    goal_model : the match model's parameters (``Forecast.metadata["goal_model"]``).
+    goal_model : the match model's parameters (``Forecast.run.goal_model``).
     altitudes : each club's home altitude in metres (NaN when unknown).
     model : :func:`match_model_name`'s answer.
     format_parts : what the open format consists of ("draws", "group mini-leagues", ...);
@@ -286,18 +285,18 @@ def drivers_sentence(
     return " ".join(sentences)
 
 
-def seasons_sentence(metadata: Mapping[str, Any], n_seasons: int, lang: str = "en") -> str:
+def seasons_sentence(run: RunInfo, n_seasons: int, lang: str = "en") -> str:
     """``"From 20,000 simulated seasons (seed 2006)."`` with how many were kept and why,
     and what the intervals measure."""
     tr = translator(lang)
     _ = tr.gettext
-    simulated = int(metadata.get("n_sims", n_seasons) or n_seasons)
-    seed = metadata.get("seed")
-    given = metadata.get("given") or []
+    simulated = run.n_sims or n_seasons
+    seed = run.seed
+    given = run.given
     and_ = _(" and ")
     if n_seasons < simulated:
         why = []
-        if int(metadata.get("n_rejected", 0) or 0):
+        if run.n_rejected:
             why.append(_("agree with the known results"))
         if given:
             why.append(_("meet the condition (%(given)s)") % {"given": and_.join(map(str, given))})
@@ -325,16 +324,16 @@ def seasons_sentence(metadata: Mapping[str, Any], n_seasons: int, lang: str = "e
 
 def headline(
     forecast: Forecast,
-    context: RunContext | None = None,
     outline: SeasonOutline | None = None,
     top: int = 5,
 ) -> Headline:
     """The headline of ``forecast``; ``outline`` (the loaded season's facts) adds what only the
     season file knows: prior ratings, known results, the parts of the format. The texts are
-    in ``context.lang``."""
-    lang = context.lang if context is not None else "en"
+    in ``forecast.run.lang``."""
+    lang = forecast.run.lang
     tr = translator(lang)
-    meta = forecast.metadata
+    run = forecast.run
+    goal_model = dict(run.goal_model) or None
     column = sort_column(forecast)
     table = ranked(forecast)
     leaders = []
@@ -376,9 +375,9 @@ def headline(
         drivers_sentence(
             ratings=ratings,
             rating_sds=sds,
-            goal_model=meta.get("goal_model"),
+            goal_model=goal_model,
             altitudes=altitudes,
-            model=match_model_name(meta.get("goal_model"), declared),
+            model=match_model_name(goal_model, declared),
             format_parts=parts,
             prior_ratings=prior,
             n_results=n_results,
@@ -397,7 +396,7 @@ def headline(
         regions=regions,
         region_note=note,
         drivers=drivers,
-        seasons=seasons_sentence(meta, forecast.n_seasons, lang),
+        seasons=seasons_sentence(run, forecast.n_seasons, lang),
         lang=lang,
     )
 

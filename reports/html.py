@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from reports.context import RunContext
 from reports.i18n import N_, Translator, translator
 from reports.tables import NO_IMPORTANCE, Table, change_with_margin
 
@@ -98,7 +97,6 @@ CHART_TEXT: dict[str, tuple[str, str]] = {
 
 def report_html(
     forecast: Forecast,
-    context: RunContext,
     images: Mapping[str, bytes] | None = None,
     outline: SeasonOutline | None = None,
 ) -> str:
@@ -110,7 +108,7 @@ def report_html(
 
     Parameters
     ----------
-    forecast, context : as for :func:`reports.markdown.report_markdown`.
+    forecast : as for :func:`reports.markdown.report_markdown` (with its run information).
     images : chart name -> PNG bytes (see :data:`CHART_TEXT` for names and order); charts
         without text of their own are put last with a generic caption.
     outline : the loaded season's facts, when the caller has them: the headline then also
@@ -127,26 +125,26 @@ def report_html(
     )
     from reports.upcoming import condition_lines, title_suffix, upcoming_html
 
-    tr = translator(context.lang)
+    run = forecast.run
+    tr = translator(run.lang)
     _ = tr.gettext
-    meta = forecast.metadata
-    n_sims = int(meta.get("n_sims", forecast.n_seasons))
-    notes = [line.removeprefix("- ") for line in _run_notes(forecast, context).splitlines()]
+    n_sims = run.n_sims or forecast.n_seasons
+    notes = [line.removeprefix("- ") for line in _run_notes(forecast).splitlines()]
     has_placeholder = bool(forecast.clubs["placeholder"].any())
     values = {
         "lang": tr.lang,
-        "title": _("%(season)s: forecast") % {"season": context.season_name}
+        "title": _("%(season)s: forecast") % {"season": run.season_name}
         + title_suffix(forecast, _),
         "conditions": condition_lines(forecast, _),
         "upcoming": upcoming_html(forecast, _),
-        "version": meta.get("version", "?"),
-        "run_line": _run_line(forecast, context).strip("*"),
-        "description": " ".join(tr.data(context.description).split()),
+        "version": run.version or "?",
+        "run_line": _run_line(forecast).strip("*"),
+        "description": " ".join(tr.data(run.description).split()),
         "method": _method(n_sims, tr.lang),
         "notes": [*condition_lines(forecast, _)[:1], *(n for n in notes if n)],
-        "assumptions": [" ".join(tr.data(a).split()) for a in context.assumptions],
+        "assumptions": [" ".join(tr.data(a).split()) for a in run.assumptions],
         "figures": _figures(images or {}, tr),
-        "headline": _headline_values(headline(forecast, context, outline)),
+        "headline": _headline_values(headline(forecast, outline)),
         "odds_intro": _odds_intro(forecast, tr.lang),
         "odds_table": odds_table_html(forecast, tr.lang),
         "placeholder_note": "† " + _(PLACEHOLDER_NOTE) if has_placeholder else "",
@@ -159,9 +157,9 @@ def report_html(
             "seasons)."
         )
         % {
-            "version": meta.get("version", "?"),
-            "file": f"`{context.config}`",
-            "seed": meta.get("seed"),
+            "version": run.version or "?",
+            "file": f"`{run.config}`",
+            "seed": run.seed,
             "n": tr.integer(n_sims),
         },
     }

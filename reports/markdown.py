@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from forecast.results import Forecast
-from reports.context import RunContext
 from reports.headline import Z95, headline, headline_markdown, table_columns
 from reports.i18n import N_, Translator, translator
 from reports.tables import (
@@ -37,33 +36,29 @@ __all__ = ["report_markdown"]
 _PLACEHOLDER_MARK = "†"
 
 
-def report_markdown(
-    forecast: Forecast, context: RunContext, outline: SeasonOutline | None = None
-) -> str:
+def report_markdown(forecast: Forecast, outline: SeasonOutline | None = None) -> str:
     """The whole report.md text (ends with a newline).
 
     ``outline`` (the loaded season's facts), when given, lets the headline say what only the
     season file knows: prior ratings, known results, the parts of the format. The page is
-    in ``context.lang``.
+    in ``forecast.run.lang``.
     """
-    tr = translator(context.lang)
+    run = forecast.run
+    tr = translator(run.lang)
     _ = tr.gettext
-    meta = forecast.metadata
-    n_sims = int(meta.get("n_sims", forecast.n_seasons))
+    n_sims = run.n_sims or forecast.n_seasons
     parts = [
-        "# "
-        + _("%(season)s: forecast") % {"season": context.season_name}
-        + title_suffix(forecast, _),
-        _run_line(forecast, context),
+        "# " + _("%(season)s: forecast") % {"season": run.season_name} + title_suffix(forecast, _),
+        _run_line(forecast),
         # A --given forecast says so, with its kept seasons (and a warning when few).
         *(f"**{line}**" for line in condition_lines(forecast, _)),
     ]
-    if context.description:
-        parts.append(" ".join(tr.data(context.description).split()))
-    parts += ["## " + _("At a glance"), headline_markdown(headline(forecast, context, outline))]
+    if run.description:
+        parts.append(" ".join(tr.data(run.description).split()))
+    parts += ["## " + _("At a glance"), headline_markdown(headline(forecast, outline))]
     parts += [
         "## " + _("Odds"),
-        _odds_intro(forecast, context.lang),
+        _odds_intro(forecast, run.lang),
         _odds_table(forecast, tr),
     ]
     if bool(forecast.clubs["placeholder"].any()):
@@ -80,12 +75,12 @@ def report_markdown(
         _share_table(forecast, "department", tr),
     ]
     parts += ["## " + _("Matches that matter most"), _importance(forecast, tr)]
-    parts += ["## " + _("Method"), _method(n_sims, context.lang)]
+    parts += ["## " + _("Method"), _method(n_sims, run.lang)]
     parts += condition_lines(forecast, _)[:1]
-    notes = _run_notes(forecast, context)
+    notes = _run_notes(forecast)
     if notes:
         parts.append(notes)
-    parts += ["## " + _("Assumptions"), _assumptions(context.assumptions, tr)]
+    parts += ["## " + _("Assumptions"), _assumptions(run.assumptions, tr)]
     return "\n\n".join(parts) + "\n"
 
 
@@ -175,19 +170,20 @@ def _importance(forecast: Forecast, tr: Translator) -> str:
     return intro + "\n\n" + table
 
 
-def _run_line(forecast: Forecast, context: RunContext) -> str:
-    tr = translator(context.lang)
+def _run_line(forecast: Forecast) -> str:
+    run = forecast.run
+    tr = translator(run.lang)
     _ = tr.gettext
-    meta = forecast.metadata
-    digest = str(meta.get("input_sha256", ""))
-    n_sims = int(meta.get("n_sims", forecast.n_seasons))
+    digest = run.input_sha256
+    n_sims = run.n_sims or forecast.n_seasons
+    day = run.generated_at.date().isoformat() if run.generated_at is not None else "?"
     pieces = [
-        _("Generated %(date)s") % {"date": context.generated_at.date().isoformat()},
-        _("seed %(seed)s") % {"seed": meta.get("seed")},
+        _("Generated %(date)s") % {"date": day},
+        _("seed %(seed)s") % {"seed": run.seed},
         _("%(n)s simulated seasons") % {"n": tr.integer(n_sims)},
-        f"copa-forecast {meta.get('version', '?')}",
+        f"copa-forecast {run.version or '?'}",
         _("inputs sha256 %(digest)s") % {"digest": f"`{digest[:16]}`"} if digest else "",
-        _("config %(file)s") % {"file": f"`{context.config}`"},
+        _("config %(file)s") % {"file": f"`{run.config}`"},
     ]
     return "*" + " · ".join(p for p in pieces if p) + "*"
 
@@ -206,14 +202,15 @@ def _method(n_sims: int, lang: str = "en") -> str:
     ) % {"n": tr.integer(n_sims)}
 
 
-def _run_notes(forecast: Forecast, context: RunContext) -> str:
-    tr = translator(context.lang)
+def _run_notes(forecast: Forecast) -> str:
+    run = forecast.run
+    tr = translator(run.lang)
     _ = tr.gettext
     lines = []
-    if context.scenarios:
-        files = ", ".join(f"`{s}`" for s in context.scenarios)
+    if run.scenarios:
+        files = ", ".join(f"`{s}`" for s in run.scenarios)
         lines.append("- " + _("Scenario overlays applied, in order: %(files)s.") % {"files": files})
-    rejected = int(forecast.metadata.get("n_rejected", 0) or 0)
+    rejected = run.n_rejected
     if rejected:
         lines.append(
             "- "
@@ -223,11 +220,11 @@ def _run_notes(forecast: Forecast, context: RunContext) -> str:
             )
             % {"rejected": tr.integer(rejected), "kept": tr.integer(forecast.n_seasons)}
         )
-    if forecast.metadata.get("precision_target"):
+    if run.precision_target:
         # Whether --precision was met or the cap of seasons came first (reports.data).
         from reports.data import stop_reason
 
-        lines.append("- " + stop_reason(forecast.metadata, forecast.max_se(), tr))
+        lines.append("- " + stop_reason(run, forecast.max_se(), tr))
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast.findings import MIN_KEPT_SEASONS
 from forecast.results import Forecast
@@ -22,8 +22,7 @@ from reports.i18n import translator
 from reports.tables import Z95, ranked, sort_column
 
 if TYPE_CHECKING:
-    from forecast.run_info import SeasonOutline
-    from reports.context import RunContext
+    from forecast.run_info import RunInfo, SeasonOutline
 
 __all__ = [
     "LINE_WIDTH",
@@ -46,7 +45,6 @@ FEW_SEASONS = MIN_KEPT_SEASONS
 
 def terminal_report(
     forecast: Forecast,
-    context: RunContext | None = None,
     outline: SeasonOutline | None = None,
     *,
     width: int = LINE_WIDTH,
@@ -54,26 +52,25 @@ def terminal_report(
     """The whole terminal output of a run (no trailing newline), no line wider than ``width``.
 
     The condition (``--given``), the headline, the odds table, then the seasons, the stop
-    reason and the provenance (seed, version, input hash, config), in ``context.lang``.
+    reason and the provenance (seed, version, input hash, config), in ``forecast.run.lang``.
     """
-    lang = context.lang if context is not None else "en"
+    lang = forecast.run.lang
     lines: list[str] = []
-    condition = condition_line(forecast.metadata, forecast.n_seasons, lang)
+    condition = condition_line(forecast.run, forecast.n_seasons, lang)
     if condition:
         lines += [*_wrap(condition, width), ""]
-    lines += headline_lines(forecast, context, outline, width=width)
+    lines += headline_lines(forecast, outline, width=width)
     lines.append("")
     lines += terminal_table(forecast, width=width, lang=lang).splitlines()
     lines.append("")
     tr = translator(lang) if lang != "en" else None
-    lines += _wrap(stop_reason(forecast.metadata, forecast.max_se(), tr), width)
-    lines += _wrap(provenance_line(forecast.metadata, context), width)
+    lines += _wrap(stop_reason(forecast.run, forecast.max_se(), tr), width)
+    lines += _wrap(provenance_line(forecast.run), width)
     return "\n".join(lines)
 
 
 def headline_lines(
     forecast: Forecast,
-    context: RunContext | None = None,
     outline: SeasonOutline | None = None,
     *,
     width: int = LINE_WIDTH,
@@ -81,7 +78,7 @@ def headline_lines(
     """The headline of :func:`reports.headline.headline` as plain lines."""
     from reports.headline import format_interval, headline
 
-    h = headline(forecast, context, outline)
+    h = headline(forecast, outline)
     tr = translator(h.lang)
     _ = tr.gettext
     lines = _wrap(
@@ -113,16 +110,16 @@ def headline_lines(
     return lines
 
 
-def condition_line(metadata: dict[str, Any], n_seasons: int, lang: str = "en") -> str:
+def condition_line(run: RunInfo, n_seasons: int, lang: str = "en") -> str:
     """``"Given Total Clean wins VII-F: kept 28,729 of 200,000 seasons."`` (empty without
     a condition), with a warning when few seasons are left."""
     tr = translator(lang)
     _ = tr.gettext
-    given = metadata.get("given") or []
+    given = run.given
     if not given:
         return ""
-    kept = int(metadata.get("n_seasons_given", n_seasons) or n_seasons)
-    of = int(metadata.get("n_seasons_kept", metadata.get("n_seasons", kept)) or kept)
+    kept = run.n_seasons_given or n_seasons
+    of = (run.n_seasons_kept if run.n_seasons_kept is not None else run.n_seasons) or kept
     text = _("Given %(condition)s: kept %(kept)s of %(of)s seasons.") % {
         "condition": _(" and ").join(map(str, given)),
         "kept": tr.integer(kept),
@@ -135,14 +132,14 @@ def condition_line(metadata: dict[str, Any], n_seasons: int, lang: str = "en") -
     return text
 
 
-def provenance_line(metadata: dict[str, Any], context: RunContext | None = None) -> str:
+def provenance_line(run: RunInfo) -> str:
     """``"Seed 2006 · copa-forecast 0.1.0 · input hash 83673c05e07eadd7 · config …"``."""
-    _ = translator(context.lang if context is not None else "en").gettext
-    digest = str(metadata.get("input_sha256", ""))
-    config = context.config if context is not None else metadata.get("config")
+    _ = translator(run.lang).gettext
+    digest = run.input_sha256
+    config = run.config
     pieces = [
-        _("Seed %(seed)s") % {"seed": metadata.get("seed")},
-        f"copa-forecast {metadata.get('version', '?')}",
+        _("Seed %(seed)s") % {"seed": run.seed},
+        f"copa-forecast {run.version or '?'}",
         _("input hash %(digest)s") % {"digest": digest[:16]} if digest else "",
         _("config %(file)s") % {"file": config} if config else "",
     ]

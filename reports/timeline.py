@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from forecast.run_info import KnownResult, SeasonOutline
-from reports.context import RunContext
+from forecast.run_info import KnownResult, RunInfo, SeasonOutline
 from reports.data import FLOAT_FORMAT
 from reports.outline import result_text
 
@@ -71,30 +70,31 @@ def timeline_frame(points: Sequence[TimelinePoint]) -> pd.DataFrame:
 
 
 def _provenance(
-    points: Sequence[TimelinePoint], context: RunContext, full: SeasonOutline
+    points: Sequence[TimelinePoint], run: RunInfo, full: SeasonOutline
 ) -> dict[str, Any]:
-    first = points[0].forecast.metadata
-    precision = first.get("precision_target")
+    precision = run.precision_target
     return {
-        "season_name": context.season_name,
-        "config": context.config,
-        "scenarios": list(context.scenarios),
+        "season_name": run.season_name,
+        "config": run.config,
+        "scenarios": list(run.scenarios),
         "results_file": str(full.results_file) if full.results_file else None,
-        "seed": first.get("seed"),
-        "n_sims": first.get("n_sims_requested", first.get("n_sims")),
+        "seed": run.seed,
+        "n_sims": run.n_sims_requested or run.n_sims,
         "precision_target": precision,
-        "version": first.get("version"),
+        "version": run.version,
         # The engine's hash (the one check, run and odds.json give) of the season with all
         # its results.
         "input_sha256": full.input_hash,
         "dates": [p.day.isoformat() for p in points],
-        "generated_at": context.generated_at.isoformat(timespec="seconds"),
+        "generated_at": (
+            run.generated_at.isoformat(timespec="seconds") if run.generated_at else None
+        ),
     }
 
 
-def timeline_csv(points: Sequence[TimelinePoint], context: RunContext, full: SeasonOutline) -> str:
+def timeline_csv(points: Sequence[TimelinePoint], run: RunInfo, full: SeasonOutline) -> str:
     """timeline.csv as text: ``#`` provenance lines, then the rows of :func:`timeline_frame`."""
-    meta = _provenance(points, context, full)
+    meta = _provenance(points, run, full)
     sims = f"{meta['n_sims']:,} per date" + (
         f" (at most; stopping at a standard error of {meta['precision_target']})"
         if meta["precision_target"]
@@ -143,27 +143,27 @@ def _new_results(points: Sequence[TimelinePoint]) -> list[list[str]]:
 
 
 def timeline_record(
-    points: Sequence[TimelinePoint], context: RunContext, full: SeasonOutline
+    points: Sequence[TimelinePoint], run: RunInfo, full: SeasonOutline
 ) -> dict[str, Any]:
     """The content of timeline.json."""
     first = points[0].forecast
     added = _new_results(points)
     return {
-        "metadata": _provenance(points, context, full),
+        "metadata": _provenance(points, run, full),
         "columns": list(first.columns),
         "names": {c: first.names.get(c, c) for c in first.columns},
-        "assumptions": list(context.assumptions),
+        "assumptions": list(run.assumptions),
         "dates": [
             {
                 "date": p.day.isoformat(),
                 "results": len(p.results),
                 "results_left_out": p.results_left_out,
                 "new_results": added[k],
-                "n_sims": int(p.forecast.metadata.get("n_sims", 0)),
+                "n_sims": p.forecast.run.n_sims,
                 "n_seasons": int(p.forecast.n_seasons),
-                "n_rejected": int(p.forecast.metadata.get("n_rejected", 0)),
-                "input_sha256": p.forecast.metadata.get("input_sha256"),
-                "seconds": p.forecast.metadata.get("seconds"),
+                "n_rejected": p.forecast.run.n_rejected,
+                "input_sha256": p.forecast.run.input_sha256,
+                "seconds": p.forecast.run.seconds,
             }
             for k, p in enumerate(points)
         ],
@@ -172,7 +172,7 @@ def timeline_record(
 
 def timeline_html(
     points: Sequence[TimelinePoint],
-    context: RunContext,
+    run: RunInfo,
     full: SeasonOutline,
     chart_png: bytes,
     *,
@@ -207,21 +207,21 @@ def timeline_html(
     results_table = Table(
         "Results each date adds", ["Date", "Results added"], result_rows, ["club", ""]
     )
-    meta = _provenance(points, context, full)
+    meta = _provenance(points, run, full)
     width, height = png_size(chart_png)
     seasons = [int(p.forecast.n_seasons) for p in points]
     values = {
-        "title": f"{context.season_name}: how the odds changed",
+        "title": f"{run.season_name}: how the odds changed",
         "version": meta["version"] or "?",
         "run_line": (
-            f"Season file `{context.config}`"
-            + "".join(f" · scenario `{s}`" for s in context.scenarios)
+            f"Season file `{run.config}`"
+            + "".join(f" · scenario `{s}`" for s in run.scenarios)
             + (f" · results file `{meta['results_file']}`" if meta["results_file"] else "")
             + f" · {len(points)} dates · {int(meta['n_sims']):,} seasons per date · seed "
             f"{meta['seed']} · copa-forecast {meta['version']} · inputs sha256 "
             f"`{meta['input_sha256'][:16]}` · generated {meta['generated_at']}"
         ),
-        "description": " ".join(context.description.split()),
+        "description": " ".join(run.description.split()),
         "column_name": name,
         "chart": base64.b64encode(chart_png).decode("ascii"),
         "chart_width": width,
@@ -232,8 +232,8 @@ def timeline_html(
         "results_table": results_table,
         "min_seasons": min(seasons),
         "max_seasons": max(seasons),
-        "assumptions": [" ".join(a.split()) for a in context.assumptions],
-        "footer": f"Made with copa-forecast {meta['version'] or '?'} from `{context.config}` "
+        "assumptions": [" ".join(a.split()) for a in run.assumptions],
+        "footer": f"Made with copa-forecast {meta['version'] or '?'} from `{run.config}` "
         f"(seed {meta['seed']}, {int(meta['n_sims']):,} simulated seasons per date).",
     }
     return _environment().get_template("timeline.html.j2").render(**values)
@@ -241,7 +241,7 @@ def timeline_html(
 
 def timeline_files(
     points: Sequence[TimelinePoint],
-    context: RunContext,
+    run: RunInfo,
     full: SeasonOutline,
     *,
     column: str = "champion",
@@ -253,7 +253,7 @@ def timeline_files(
     from reports.charts.timeline import timeline_figure
 
     frame = timeline_frame(points)
-    meta = _provenance(points, context, full)
+    meta = _provenance(points, run, full)
     names = points[-1].forecast.names
     seasons = [int(p.forecast.n_seasons) for p in points]
     # The caption's count is per date; seasons agreeing with the results may be far fewer.
@@ -272,11 +272,11 @@ def timeline_files(
         seasons_note=f"{int(meta['n_sims']):,} seasons simulated per date; {kept}.",
     )
     png = figure_bytes(fig)
-    record = timeline_record(points, context, full)
+    record = timeline_record(points, run, full)
     return {
-        "timeline.csv": timeline_csv(points, context, full),
+        "timeline.csv": timeline_csv(points, run, full),
         "timeline.json": json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-        "timeline.html": timeline_html(points, context, full, png, column=column, top=top),
+        "timeline.html": timeline_html(points, run, full, png, column=column, top=top),
         CHART_FILE: png,
     }
 

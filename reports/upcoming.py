@@ -43,7 +43,7 @@ def _identity(text: str) -> str:
 
 def title_suffix(forecast: Forecast, _: Gettext = _identity) -> str:
     """``" given Total Clean wins VII-F"`` for a conditional forecast, else ``""``."""
-    given = forecast.metadata.get("given") or []
+    given = forecast.run.given
     if not given:
         return ""
     return " " + _("given %(condition)s") % {"condition": _(" and ").join(map(str, given))}
@@ -51,14 +51,14 @@ def title_suffix(forecast: Forecast, _: Gettext = _identity) -> str:
 
 def condition_lines(forecast: Forecast, _: Gettext = _identity) -> list[str]:
     """The condition with the kept seasons, and the low-kept warning; [] without one."""
-    meta = forecast.metadata
-    given = meta.get("given") or []
+    run = forecast.run
+    given = run.given
     if not given:
         return []
-    n = int(meta.get("n_seasons_given", forecast.n_seasons) or 0)
-    of = int(meta.get("n_seasons_kept", n) or n)
-    simulated = int(meta.get("n_sims", of) or of)
-    rejected = int(meta.get("n_rejected", 0) or 0)
+    n = run.n_seasons_given if run.n_seasons_given is not None else forecast.n_seasons
+    of = run.n_seasons_kept or n
+    simulated = run.n_sims or of
+    rejected = run.n_rejected
     text = _(
         "Conditional forecast: given %(condition)s, kept %(n)s of %(of)s seasons; every figure "
         "is counted over those seasons only."
@@ -136,7 +136,7 @@ def _intro(forecast: Forecast, table: Any, _: Gettext) -> str:
         "margin. For a two-legged tie the first leg is shown; the first club hosts unless the "
         "venue is neutral."
     )
-    if forecast.metadata.get("given"):
+    if forecast.run.given:
         text += " " + _("They are conditional, like every figure of this report.")
     note = table.attrs.get("note")
     if note:

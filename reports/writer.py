@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from forecast.results import Forecast
 from reports._atomic import write_atomically
-from reports.context import RunContext
 from reports.data import odds_csv, odds_json
 from reports.markdown import report_markdown
 
@@ -33,9 +32,7 @@ HTML_FILE = "report.html"
 CHARTS_DIR = "charts"
 
 
-def report_files(
-    forecast: Forecast, context: RunContext, outline: SeasonOutline | None = None
-) -> dict[str, str]:
+def report_files(forecast: Forecast, outline: SeasonOutline | None = None) -> dict[str, str]:
     """File name -> text for every file in :data:`OUTPUT_FILES`.
 
     With the season's ``outline`` the headline can name the parts of the format and the
@@ -43,14 +40,12 @@ def report_files(
     """
     return {
         "odds.csv": odds_csv(forecast),
-        "odds.json": odds_json(forecast, context),
-        "report.md": report_markdown(forecast, context, outline),
+        "odds.json": odds_json(forecast),
+        "report.md": report_markdown(forecast, outline),
     }
 
 
-def chart_files(
-    forecast: Forecast, context: RunContext, outline: SeasonOutline | None = None
-) -> dict[str, str | bytes]:
+def chart_files(forecast: Forecast, outline: SeasonOutline | None = None) -> dict[str, str | bytes]:
     """``report.html`` and ``charts/<name>.png`` for every chart of the run.
 
     The format diagram needs the season's ``outline``; without it that chart is left out.
@@ -58,19 +53,16 @@ def chart_files(
     from reports.charts import ChartData, figure_bytes, format_graph, run_figures
     from reports.html import report_html
 
-    graph = format_graph(outline, context.lang) if outline is not None else None
-    figures = run_figures(ChartData.from_forecast(forecast, context), graph)
+    graph = format_graph(outline, forecast.run.lang) if outline is not None else None
+    figures = run_figures(ChartData.from_forecast(forecast), graph)
     images = {name: figure_bytes(fig) for name, fig in figures.items()}
-    files: dict[str, str | bytes] = {
-        HTML_FILE: report_html(forecast, context, images, outline=outline)
-    }
+    files: dict[str, str | bytes] = {HTML_FILE: report_html(forecast, images, outline=outline)}
     files.update({f"{CHARTS_DIR}/{name}.png": data for name, data in images.items()})
     return files
 
 
 def write_reports(
     forecast: Forecast,
-    context: RunContext,
     out_dir: str | os.PathLike[str],
     *,
     charts: bool = False,
@@ -82,7 +74,7 @@ def write_reports(
     Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
     """
-    files: dict[str, str | bytes] = dict(report_files(forecast, context, outline))
+    files: dict[str, str | bytes] = dict(report_files(forecast, outline))
     if charts:
-        files.update(chart_files(forecast, context, outline))
+        files.update(chart_files(forecast, outline))
     return write_atomically(out_dir, files)

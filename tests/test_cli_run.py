@@ -248,7 +248,7 @@ def test_precision_stops_at_the_first_checkpoint_below_target(workdir: Path) -> 
 
     tournament = forecast.load(workdir / "tiny.toml")
     direct = forecast.simulate(tournament, cap, 5, precision=0.002)
-    assert direct.metadata["n_sims"] == n_sims
+    assert direct.run.n_sims == n_sims
     counts = {c["club"]: c["counts"] for c in record["clubs"]}
     assert direct.counts.to_dict("index") == counts
     earlier = forecast.simulate(tournament, n_sims - CHECKPOINT, 5)

@@ -52,19 +52,19 @@ def test_chained_conditions_equal_both_at_once(tiny: forecast.Forecast) -> None:
     )
     assert both.n_seasons == chained.n_seasons
     np.testing.assert_array_equal(both.counts.to_numpy(), chained.counts.to_numpy())
-    assert chained.metadata["given"] == ["Alpha tops L", "Beta finishes 2 in L"]
-    assert chained.metadata["n_seasons_kept"] == tiny.n_seasons
+    assert chained.run.given == ("Alpha tops L", "Beta finishes 2 in L")
+    assert chained.run.n_seasons_kept == tiny.n_seasons
     assert list(both.history["p"]) == list(chained.history["p"])
 
 
 def test_metadata_names_the_condition_and_kept_seasons(tiny: forecast.Forecast) -> None:
     given = conditional_forecast(tiny, ["Alpha   is  promoted"])
-    meta = given.metadata
+    run = given.run
     n = f"{given.n_seasons:,}"
-    assert meta["given"] == ["Alpha is promoted"]
-    assert meta["condition"] == f"given Alpha is promoted: kept {n} of {tiny.n_seasons:,} seasons"
-    assert meta["low_kept_warning"] is None
-    assert meta["min_kept_seasons"] == MIN_KEPT_SEASONS
+    assert run.given == ("Alpha is promoted",)
+    assert run.condition == f"given Alpha is promoted: kept {n} of {tiny.n_seasons:,} seasons"
+    assert run.low_kept_warning is None
+    assert run.min_kept_seasons == MIN_KEPT_SEASONS
 
 
 def test_few_kept_seasons_warn(tiny: forecast.Forecast) -> None:
@@ -73,7 +73,7 @@ def test_few_kept_seasons_warn(tiny: forecast.Forecast) -> None:
         ["Gamma tops L", "Delta finishes 2 in L", "Alpha finishes 3 in L", "Gamma is promoted"],
     )
     assert rare.n_seasons < MIN_KEPT_SEASONS
-    warning = rare.metadata["low_kept_warning"]
+    warning = rare.run.low_kept_warning
     assert warning.startswith(f"Warning: only {rare.n_seasons:,} simulated seasons")
     assert "--sims" in warning
 

@@ -606,4 +606,4 @@ def test_four_club_single_round_robin_with_playoff(run: Forecast) -> None:
 
 
 def test_run_has_no_rejections(run: Forecast) -> None:
-    assert run.n_seasons == N_SIMS and run.metadata["n_rejected"] == 0
+    assert run.n_seasons == N_SIMS and run.run.n_rejected == 0

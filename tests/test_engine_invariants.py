@@ -44,7 +44,7 @@ def run_2006(season_2006: forecast.Tournament) -> Forecast:
 def test_places_are_the_stage_sizes(run_2006: Forecast) -> None:
     assert {k: run_2006.places[k] for k in PLACES} == PLACES
     assert list(run_2006.odds.columns) == list(PLACES)
-    assert run_2006.n_seasons == N_SIMS and run_2006.metadata["n_rejected"] == 0
+    assert run_2006.n_seasons == N_SIMS and run_2006.run.n_rejected == 0
 
 
 def test_columns_add_up_exactly(run_2006: Forecast) -> None:
@@ -131,7 +131,7 @@ kind = "walkover"
     assert run.slot_odds.loc["III-A#1", "Sport Loreto"] == 1.0
     assert run.slot_odds.loc["III-A#2", "Estudiantil San Pablo"] == 1.0
     assert run.odds.loc["Sport Loreto", "national_stage"] == 1.0
-    rejected = run.metadata["n_rejected"] / run.metadata["n_sims"]
+    rejected = run.run.n_rejected / run.run.n_sims
     assert abs(rejected - 0.75) <= 4 * np.sqrt(0.75 * 0.25 / N_SIMS)
-    assert run.n_seasons + run.metadata["n_rejected"] == N_SIMS
+    assert run.n_seasons + run.run.n_rejected == N_SIMS
     assert (run.odds["regional_stage"] == 1.0).all()

@@ -315,8 +315,8 @@ def test_rejection_rates_agree(
     """The share of seasons dropped for contradicting a known result agrees (4 pooled SE);
     formats without known results drop none."""
     tournament, engine, reference = runs[name]
-    n_rej_engine = engine.metadata["n_rejected"]
-    assert engine.metadata["n_sims"] == N_ENGINE == engine.n_seasons + n_rej_engine
+    n_rej_engine = engine.run.n_rejected
+    assert engine.run.n_sims == N_ENGINE == engine.n_seasons + n_rej_engine
     if not tournament.spec.results:
         assert n_rej_engine == 0 and reference.n_rejected == 0
         return

@@ -47,7 +47,7 @@ def test_same_seed_same_counts(season_2006: forecast.Tournament, baseline: Forec
 
 def test_thread_count_does_not_matter(season_2006: forecast.Tournament, baseline: Forecast) -> None:
     one = forecast.simulate(season_2006, N_SIMS, SEED, threads=1)
-    assert one.metadata["threads"] == 1 and baseline.metadata["threads"] == 2
+    assert one.run.threads == 1 and baseline.run.threads == 2
     assert_same(baseline, one)
 
 
@@ -80,7 +80,7 @@ def test_longer_run_extends_shorter(season_2006: forecast.Tournament, baseline: 
 def test_precision_stop_matches_fixed_run(season_2006: forecast.Tournament) -> None:
     """A run stopped by ``precision`` equals a fixed run of the seasons it simulated."""
     stopped = forecast.simulate(season_2006, 40 * BLOCK, SEED, precision=0.004)
-    n_done = stopped.metadata["n_sims"]
+    n_done = stopped.run.n_sims
     assert n_done < 40 * BLOCK and stopped.max_se() <= 0.004
     assert_same(stopped, forecast.simulate(season_2006, n_done, SEED))
 
@@ -96,9 +96,9 @@ def test_different_seeds_differ(season_2006: forecast.Tournament, baseline: Fore
 
 
 def test_metadata_records_the_run(baseline: Forecast) -> None:
-    meta = baseline.metadata
-    assert meta["seed"] == SEED and meta["n_sims"] == N_SIMS
-    assert meta["block_size"] == BLOCK and len(meta["input_sha256"]) == 64
+    run = baseline.run
+    assert run.seed == SEED and run.n_sims == N_SIMS
+    assert run.block_size == BLOCK and len(run.input_sha256) == 64
 
 
 def test_threads_option_is_for_one_run_only(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_groups_of_blocks_add_up_to_the_run(season_2006: forecast.Tournament) ->
         assert (group.n_sims, group.n_seasons) == (size, alone.n_seasons)
     total = groups[0] + groups[1] + groups[2]
     np.testing.assert_array_equal(total.counts[:, order], both.counts[columns].to_numpy())
-    assert total.n_sims == sum(sizes) == both.metadata["n_sims"]
+    assert total.n_sims == sum(sizes) == both.run.n_sims
 
 
 def test_tallies_add_with_checkpoints_in_sequence() -> None:

@@ -223,7 +223,7 @@ def test_without_the_deduction_seasons_would_be_dropped(tmp_path: Path) -> None:
     assert tournament.implied == ()
     result = forecast.simulate(tournament, 2_000, SEED)
     assert 0 < result.n_seasons < 2_000
-    assert result.metadata["n_rejected"] == 2_000 - result.n_seasons
+    assert result.run.n_rejected == 2_000 - result.n_seasons
 
 
 def test_contradicting_results_are_refused(tmp_path: Path) -> None:

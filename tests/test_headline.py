@@ -17,6 +17,7 @@ import pytest
 from forecast.engine.compiler import compile_tournament
 from forecast.language.config import load
 from forecast.language.outline import season_outline
+from forecast.run_info import RunInfo
 from ratings.defaults import load_defaults
 from reports.headline import (
     drivers_sentence,
@@ -141,11 +142,11 @@ def test_match_model_name_recognises_the_shipped_sets() -> None:
 
 
 def test_seasons_sentence_says_how_many_were_kept_and_why() -> None:
-    assert seasons_sentence({"n_sims": 2000, "seed": 3}, 2000).startswith(
+    assert seasons_sentence(RunInfo(n_sims=2000, seed=3), 2000).startswith(
         "From 2,000 simulated seasons (seed 3)."
     )
-    meta = {"n_sims": 2000, "seed": 3, "n_rejected": 500, "given": ["Alpha wins F"]}
-    assert seasons_sentence(meta, 300).startswith(
+    run = RunInfo(n_sims=2000, seed=3, n_rejected=500, given=("Alpha wins F",))
+    assert seasons_sentence(run, 300).startswith(
         "From 300 of 2,000 simulated seasons: the ones that agree with the known results and "
         "meet the condition (Alpha wins F) (seed 3)."
     )
@@ -181,7 +182,7 @@ def test_the_2006_sentence_from_the_season_file() -> None:
     forecast = replace(
         forecast,
         clubs=clubs,
-        metadata={**forecast.metadata, "goal_model": asdict(compiled.goal_model)},
+        run=replace(forecast.run, goal_model=asdict(compiled.goal_model)),
         odds=pd.DataFrame(
             {"final": 0.0, "champion": 1 / len(clubs), "promoted": 1 / len(clubs)},
             index=clubs.index,

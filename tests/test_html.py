@@ -12,23 +12,23 @@ import pytest
 
 from reports.charts import figure_bytes, promotion_figure
 from reports.charts._data import ChartData
-from reports.context import RunContext
 from reports.html import compare_html, png_size, report_html
 from reports.writer import write_reports
-from tests.test_reports import make_forecast
+from tests.test_reports import completed, make_forecast
 
 
 @pytest.fixture
-def context() -> RunContext:
-    return RunContext(
-        season_id="tiny",
-        season_name="Tiny Cup <2006>",
-        config="configs/tiny.toml",
-        generated_at=datetime(2006, 12, 16, 12, 0, tzinfo=UTC),
-        assumptions=("All clubs are equal.", "Ties go to `penalties` & <luck>."),
-        scenarios=("configs/scenarios/rule.toml",),
-        description="A tiny cup.",
-    )
+def context() -> dict[str, Any]:
+    """What the CLI adds to a run's information (here the files too)."""
+    return {
+        "season_id": "tiny",
+        "season_name": "Tiny Cup <2006>",
+        "config": "configs/tiny.toml",
+        "generated_at": datetime(2006, 12, 16, 12, 0, tzinfo=UTC),
+        "assumptions": ("All clubs are equal.", "Ties go to `penalties` & <luck>."),
+        "scenarios": ("configs/scenarios/rule.toml",),
+        "description": "A tiny cup.",
+    }
 
 
 class _Collector(HTMLParser):
@@ -46,10 +46,10 @@ def _tags(text: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
-def test_report_html_is_self_contained_with_charts_and_tables(context: RunContext) -> None:
-    forecast = make_forecast()
-    png = figure_bytes(promotion_figure(ChartData.from_forecast(forecast, context)), dpi=50)
-    text = report_html(forecast, context, {"promotion": png})
+def test_report_html_is_self_contained_with_charts_and_tables(context: dict[str, Any]) -> None:
+    forecast = completed(make_forecast(), **context)
+    png = figure_bytes(promotion_figure(ChartData.from_forecast(forecast)), dpi=50)
+    text = report_html(forecast, {"promotion": png})
     tags = _tags(text)
     # Nothing is loaded from elsewhere: every src/href is inline data or a page anchor.
     for tag, attrs in tags:
@@ -91,8 +91,8 @@ def test_report_html_is_self_contained_with_charts_and_tables(context: RunContex
     assert 'placeholder="Find your club" aria-label="Find a club in Odds per club" hidden>' in text
 
 
-def test_report_html_headline_comes_first(context: RunContext) -> None:
-    text = report_html(make_forecast(), context)
+def test_report_html_headline_comes_first(context: dict[str, Any]) -> None:
+    text = report_html(completed(make_forecast(), **context))
     glance = text.index('id="headline"')
     assert glance < text.index('id="odds"') < text.index('id="method"')
     assert text.index('id="method"') < text.index('id="assumptions"')
@@ -149,10 +149,10 @@ def test_short_names_keep_full_names_when_they_would_clash() -> None:
 
 
 def test_write_reports_with_charts_writes_html_and_pngs(
-    context: RunContext, tmp_path: Path
+    context: dict[str, Any], tmp_path: Path
 ) -> None:
-    forecast = make_forecast()
-    written = write_reports(forecast, context, tmp_path, charts=True)
+    forecast = completed(make_forecast(), **context)
+    written = write_reports(forecast, tmp_path, charts=True)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
     assert "report.html" in names and "charts/promotion.png" in names
     assert "charts/stages.png" in names and "charts/altitude.png" in names

@@ -240,11 +240,17 @@ def test_a_spanish_chart_has_spanish_text() -> None:
     from test_html import make_forecast
 
     from reports.charts import ChartData, stages_figure
-    from reports.context import RunContext
+    from tests.test_reports import completed
 
-    forecast = make_forecast()
-    context = RunContext("tiny", "Tiny Cup", "tiny.toml", generated_at=_now(), lang="es")
-    fig = stages_figure(ChartData.from_forecast(forecast, context))
+    forecast = completed(
+        make_forecast(),
+        season_id="tiny",
+        season_name="Tiny Cup",
+        config="tiny.toml",
+        generated_at=_now(),
+        lang="es",
+    )
+    fig = stages_figure(ChartData.from_forecast(forecast))
     texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
     assert "Probabilidad de llegar a cada etapa" in texts
     assert "temporadas simuladas" in texts and "semilla" in texts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -199,15 +200,15 @@ def _write_all_reports(result: forecast.Forecast, out: Path) -> str:
 
     import reports
 
-    context = reports.RunContext(
+    run = dataclasses.replace(
+        result.run,
         season_id="imp",
         season_name="Importance",
-        config="imp.toml",
         generated_at=datetime(2006, 12, 15).astimezone(),
         assumptions=(),
     )
     out.mkdir(parents=True, exist_ok=True)
-    reports.write_reports(result, context, out)
+    reports.write_reports(dataclasses.replace(result, run=run), out)
     return (out / "report.md").read_text(encoding="utf-8")
 
 

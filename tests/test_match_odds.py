@@ -59,7 +59,7 @@ def test_every_group_match_has_odds_summing_to_one(tiny: forecast.Forecast) -> N
 
 
 def test_match_odds_agree_with_the_goal_model(equal: forecast.Forecast) -> None:
-    model = GoalModel(**equal.metadata["goal_model"])
+    model = GoalModel(**equal.run.goal_model)
     lam_home, lam_away = expected_goals(model.home_advantage, model)
     expected = outcome_probabilities(scoreline_grid(lam_home, lam_away, model.rho))
     table = match_odds(equal)

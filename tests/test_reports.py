@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import json
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +20,8 @@ import pytest
 
 from forecast.errors import InputError
 from forecast.results import Forecast
-from reports import RunContext, champion_share, odds_csv, odds_json, report_markdown
+from forecast.run_info import RunInfo
+from reports import champion_share, odds_csv, odds_json, report_markdown
 from reports._atomic import MANIFEST, OutputFolder, write_atomically
 from reports.tables import odds_table, percent_with_error, ranked
 from reports.terminal import short_labels, terminal_table
@@ -61,18 +64,18 @@ def make_forecast(rows=CLUBS, n: int = N, n_rejected: int = 0, placeholder: str 
         slot_odds=pd.DataFrame(),
         counts=counts,
         n_seasons=n,
-        metadata={
-            "seed": 7,
-            "n_sims": n + n_rejected,
-            "n_seasons": n,
-            "n_rejected": n_rejected,
-            "threads": 2,
-            "version": "0.1.0",
-            "input_sha256": "ab" * 32,
-            "precision_target": None,
-            "seconds": 0.5,
-            "goal_model": {"base_goals": np.float64(1.1)},
-        },
+        run=RunInfo(
+            seed=7,
+            n_sims=n + n_rejected,
+            n_seasons=n,
+            n_rejected=n_rejected,
+            threads=2,
+            version="0.1.0",
+            input_sha256="ab" * 32,
+            precision_target=None,
+            seconds=0.5,
+            goal_model={"base_goals": np.float64(1.1)},
+        ),
         milestones=("final",),
         outcomes=("promoted",),
         places={"final": 2, "champion": 1, "promoted": 1},
@@ -80,17 +83,23 @@ def make_forecast(rows=CLUBS, n: int = N, n_rejected: int = 0, placeholder: str 
     )
 
 
+def completed(forecast: Forecast, **fields: Any) -> Forecast:
+    """``forecast`` with its run information completed as the CLI completes it."""
+    return replace(forecast, run=replace(forecast.run, **fields))
+
+
 @pytest.fixture
-def context() -> RunContext:
-    return RunContext(
-        season_id="tiny",
-        season_name="Tiny Cup 2006",
-        config="configs/tiny.toml",
-        generated_at=datetime(2006, 12, 16, 12, 0, tzinfo=UTC),
-        assumptions=("All clubs are equal.", "Ties go to penalties."),
-        scenarios=("configs/scenarios/rule.toml",),
-        wall_seconds=1.25,
-    )
+def context() -> dict[str, Any]:
+    """What the CLI adds to a run's information (here the files too)."""
+    return {
+        "season_id": "tiny",
+        "season_name": "Tiny Cup 2006",
+        "config": "configs/tiny.toml",
+        "generated_at": datetime(2006, 12, 16, 12, 0, tzinfo=UTC),
+        "assumptions": ("All clubs are equal.", "Ties go to penalties."),
+        "scenarios": ("configs/scenarios/rule.toml",),
+        "wall_seconds": 1.25,
+    }
 
 
 # ------------------------------------------------------------------------------ tables
@@ -157,13 +166,13 @@ def test_odds_csv_has_fixed_format_and_round_trips() -> None:
     assert back["final"].sum() == pytest.approx(2.0, abs=1e-6)
     # Same tallies, same bytes: nothing in the csv depends on time or metadata.
     other = make_forecast()
-    object.__setattr__(other, "metadata", {**other.metadata, "seconds": 99.0, "threads": 1})
+    other = replace(other, run=replace(other.run, seconds=99.0, threads=1))
     assert odds_csv(other) == text
 
 
-def test_odds_json_has_metadata_columns_and_the_csv_numbers(context: RunContext) -> None:
+def test_odds_json_has_metadata_columns_and_the_csv_numbers(context: dict[str, Any]) -> None:
     forecast = make_forecast()
-    record = json.loads(odds_json(forecast, context))
+    record = json.loads(odds_json(completed(forecast, **context)))
     assert set(record) == {"metadata", "columns", "clubs"}
     meta = record["metadata"]
     assert meta["seed"] == 7 and meta["n_sims"] == N and meta["version"] == "0.1.0"
@@ -172,7 +181,7 @@ def test_odds_json_has_metadata_columns_and_the_csv_numbers(context: RunContext)
     assert meta["input_sha256"] == "ab" * 32
     assert meta["generated_at"] == "2006-12-16T12:00:00+00:00"
     assert meta["goal_model"] == {"base_goals": 1.1}  # numpy scalar made plain
-    assert meta["assumptions"] == list(context.assumptions)
+    assert meta["assumptions"] == list(context["assumptions"])
     assert record["columns"] == [
         {"id": "final", "name": "Final", "kind": "milestone", "places": 2},
         {"id": "champion", "name": "Champion", "kind": "champion", "places": 1},
@@ -185,11 +194,18 @@ def test_odds_json_has_metadata_columns_and_the_csv_numbers(context: RunContext)
     assert record["clubs"][0]["counts"] == {"final": 600, "champion": 400, "promoted": 400}
 
 
+def test_run_information_reads_back_from_odds_json(context: dict[str, Any]) -> None:
+    """odds.json's metadata is RunInfo.as_json(): from_json gives it back, keys in order."""
+    meta = json.loads(odds_json(completed(make_forecast(), **context)))["metadata"]
+    back = RunInfo.from_json(meta).as_json()
+    assert back == meta and list(back) == list(meta)
+
+
 # ------------------------------------------------------------------------------ markdown
 
 
-def test_report_markdown_sections(context: RunContext) -> None:
-    text = report_markdown(make_forecast(n_rejected=25), context)
+def test_report_markdown_sections(context: dict[str, Any]) -> None:
+    text = report_markdown(completed(make_forecast(n_rejected=25), **context))
     assert text.startswith("# Tiny Cup 2006: forecast\n")
     assert "Generated 2006-12-16" in text and "seed 7" in text and "`abababababababab`" in text
     headings = [line for line in text.splitlines() if line.startswith("## ")]
@@ -217,8 +233,8 @@ def test_report_markdown_sections(context: RunContext) -> None:
     assert method.count(". ") + method.endswith(".") == 3
 
 
-def test_report_markdown_headline(context: RunContext) -> None:
-    text = report_markdown(make_forecast(n_rejected=25), context)
+def test_report_markdown_headline(context: dict[str, Any]) -> None:
+    text = report_markdown(completed(make_forecast(n_rejected=25), **context))
     glance = text.split("## At a glance\n\n")[1].split("\n## ")[0]
     assert "1. **Alpha** (Lima, region IV): 40.0% (37.0–43.0)" in glance
     assert "4. **Delta** (Callao, region IV): 0%\n" in glance  # no interval for a certainty
@@ -228,10 +244,10 @@ def test_report_markdown_headline(context: RunContext) -> None:
     assert "(seed 7)" in glance
 
 
-def test_report_markdown_marks_placeholders(context: RunContext) -> None:
-    text = report_markdown(make_forecast(placeholder="Gamma"), context)
+def test_report_markdown_marks_placeholders(context: dict[str, Any]) -> None:
+    text = report_markdown(completed(make_forecast(placeholder="Gamma"), **context))
     assert "| Gamma† |" in text and "placeholder entrant" in text
-    assert "placeholder" not in report_markdown(make_forecast(), context)
+    assert "placeholder" not in report_markdown(completed(make_forecast(), **context))
 
 
 # ------------------------------------------------------------------------------ terminal
@@ -371,10 +387,10 @@ def test_write_atomically_failure_leaves_earlier_outputs_and_no_temporaries(
     assert (tmp_path / "a.txt").read_text() == "old a"
 
 
-def test_write_reports_writes_the_three_files(tmp_path: Path, context: RunContext) -> None:
-    forecast = make_forecast()
-    write_reports(forecast, context, tmp_path)
+def test_write_reports_writes_the_three_files(tmp_path: Path, context: dict[str, Any]) -> None:
+    forecast = completed(make_forecast(), **context)
+    write_reports(forecast, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
-    files = report_files(forecast, context)
+    files = report_files(forecast)
     for name in OUTPUT_FILES:
         assert (tmp_path / name).read_text(encoding="utf-8") == files[name]

@@ -557,7 +557,7 @@ def test_no_altitude_lowers_the_highland_clubs_under_the_copa_peru_model(base_ru
     """The 2006 file's model (ratings/copa_peru.toml) charges climbing more than descending,
     so the highland clubs gain more at home than they lose on their trips down: switching
     altitude off costs them. If a refit reverses that, this test says why it fails."""
-    model = base_run.metadata["goal_model"]
+    model = base_run.run.goal_model
     assert model["altitude_climb"] > model["altitude_descend"] > 0
     run = run_scenario("no_altitude.toml")
     clubs = highland(base_run)
@@ -574,8 +574,8 @@ def test_the_club_cup_model_raises_the_coastal_clubs(base_run: Any) -> None:
     promotion each for the top ones at 40,000 seasons)."""
     run = run_scenario("club_cup_model.toml")
     assert (
-        run.metadata["goal_model"]["altitude_descend"]
-        > run.metadata["goal_model"]["altitude_climb"]
+        run.run.goal_model["altitude_descend"]
+        > run.run.goal_model["altitude_climb"]
     )
     clubs = highland(base_run)
     for column in ("quarterfinal", "champion"):
@@ -630,8 +630,8 @@ def test_national_neutral_lowers_the_highland_clubs_in_the_national_stage(base_r
 
 def test_final_first_leg_is_in_every_kept_season() -> None:
     run = run_scenario("final_first_leg.toml")
-    meta = run.metadata
-    assert meta["n_rejected"] > 0 and run.n_seasons == N_EFFECT - meta["n_rejected"] > 0
+    rejected = run.run.n_rejected
+    assert rejected > 0 and run.n_seasons == N_EFFECT - rejected > 0
     final = run.odds["final"]
     assert final["Total Clean"] == 1.0 and final["Hijos de Acosvinchos"] == 1.0
     assert final.drop(["Total Clean", "Hijos de Acosvinchos"]).eq(0.0).all()

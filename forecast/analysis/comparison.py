@@ -123,16 +123,14 @@ def simulate_batches(
     order = [compiled.columns.index(c) for c in forecast.columns]
     batch_counts = np.stack([g.counts[:, order] for g in groups])
     batch_seasons = np.array([g.n_seasons for g in groups], dtype=np.int64)
-    meta = dict(forecast.metadata)
-    meta.update(
-        {
-            "seed": seed,
-            "batch_seeds": list(seeds),
-            "batches": batches,
-            "n_sims_requested": n_sims,
-        }
+    run = dataclasses.replace(
+        forecast.run,
+        seed=seed,
+        batch_seeds=tuple(seeds),
+        batches=batches,
+        n_sims_requested=n_sims,
     )
-    forecast = dataclasses.replace(forecast, metadata=meta)
+    forecast = dataclasses.replace(forecast, run=run)
     return BatchedRun(forecast, batch_counts, batch_seasons, tuple(seeds))
 
 
@@ -189,14 +187,14 @@ def compare(
                 info.path,
                 label,
                 run,
-                str(run.forecast.metadata["input_sha256"]),
+                run.forecast.run.input_sha256,
             )
         )
     return Comparison(
         base=base_run,
         scenarios=tuple(runs),
         config=config,
-        base_sha256=str(base_run.forecast.metadata["input_sha256"]),
+        base_sha256=base_run.forecast.run.input_sha256,
         seed=seed,
         n_sims=n_sims,
         batches=batches,

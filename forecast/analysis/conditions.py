@@ -22,15 +22,15 @@ See docs/conditions.md for the grammar and for how many seasons a condition keep
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecast.errors import InputError, close_match_hint
 from forecast.results import DENSE_SLOT_CELLS, Forecast, SeasonRecords, history_table
+from forecast.run_info import RunInfo
 
 __all__ = [
     "MIN_KEPT_SEASONS",
@@ -97,7 +97,7 @@ def conditional_forecast(forecast: Forecast, conditions: Sequence[str]) -> Forec
 
     The result's ``history`` is counted again from the kept seasons meeting the conditions
     (the estimates after each checkpoint of the run, over the seasons up to it that meet
-    them). Its metadata gains ``given`` (the conditions), ``n_seasons_given`` (seasons
+    them). Its run information gains ``given`` (the conditions), ``n_seasons_given`` (seasons
     meeting them), ``n_seasons_kept`` (seasons they were read from), ``condition`` (the
     English label "given ...: kept N of M seasons") and ``low_kept_warning`` (a sentence,
     or None when at least :data:`MIN_KEPT_SEASONS` seasons meet them).
@@ -131,24 +131,32 @@ def conditional_forecast(forecast: Forecast, conditions: Sequence[str]) -> Forec
     odds = count_df / n
     se = np.sqrt(odds * (1 - odds) / n)
     kept = records.select(mask)
-    meta = dict(forecast.metadata)
-    previous = list(meta.get("given") or [])
-    meta["given"] = [*previous, *(" ".join(c.split()) for c in conditions)]
-    meta["n_seasons_given"] = n
+    previous = forecast.run.given
     # Chained conditions keep the number of seasons the first condition was read from.
-    meta["n_seasons_kept"] = (
-        int(meta.get("n_seasons_kept", records.n_seasons)) if previous else records.n_seasons
+    kept_from = (
+        forecast.run.n_seasons_kept
+        if previous and forecast.run.n_seasons_kept is not None
+        else records.n_seasons
     )
-    meta["condition"] = kept_note(meta)
-    meta["low_kept_warning"] = low_kept_warning(meta)
-    meta["min_kept_seasons"] = MIN_KEPT_SEASONS
+    run = replace(
+        forecast.run,
+        given=(*previous, *(" ".join(c.split()) for c in conditions)),
+        n_seasons_given=n,
+        n_seasons_kept=int(kept_from),
+    )
+    run = replace(
+        run,
+        condition=kept_note(run),
+        low_kept_warning=low_kept_warning(run),
+        min_kept_seasons=MIN_KEPT_SEASONS,
+    )
     return replace(
         forecast,
         odds=odds,
         se=se,
         counts=count_df,
         n_seasons=n,
-        metadata=meta,
+        run=run,
         seasons=kept,
         slot_odds=_slot_odds(kept),
         history=conditional_history(forecast, mask, columns),
@@ -188,16 +196,16 @@ def conditional_history(
     return history_table(records.club_names, columns, n_list, count_list)
 
 
-def kept_note(metadata: Mapping[str, Any]) -> str | None:
+def kept_note(run: RunInfo) -> str | None:
     """``"given Total Clean wins VII-F: kept 28,729 of 200,000 seasons"`` (English), with
     the seasons dropped by the known results when there were any; None without ``given``."""
-    given = metadata.get("given") or []
+    given = run.given
     if not given:
         return None
-    n = int(metadata.get("n_seasons_given", 0) or 0)
-    of = int(metadata.get("n_seasons_kept", 0) or 0)
-    simulated = int(metadata.get("n_sims", of) or of)
-    rejected = int(metadata.get("n_rejected", 0) or 0)
+    n = run.n_seasons_given or 0
+    of = run.n_seasons_kept or 0
+    simulated = run.n_sims or of
+    rejected = run.n_rejected or 0
     text = f"given {' and '.join(map(str, given))}: kept {n:,} of {of:,} seasons"
     if rejected:
         text += (
@@ -210,25 +218,25 @@ def kept_note(metadata: Mapping[str, Any]) -> str | None:
     return text
 
 
-def low_kept_warning(metadata: Mapping[str, Any]) -> str | None:
+def low_kept_warning(run: RunInfo) -> str | None:
     """A warning sentence (English) when fewer than :data:`MIN_KEPT_SEASONS` seasons meet
     the conditions, else None."""
-    if not metadata.get("given"):
+    if not run.given:
         return None
-    n = int(metadata.get("n_seasons_given", 0) or 0)
+    n = run.n_seasons_given or 0
     if n >= MIN_KEPT_SEASONS:
         return None
     worst = 50 / max(n, 1) ** 0.5
     return (
         f"Warning: only {n:,} simulated seasons meet the condition (fewer than "
         f"{MIN_KEPT_SEASONS:,}): a standard error can reach {worst:.1f} percentage points; "
-        f"simulate about {_more_sims(metadata):,} seasons (--sims) for {MIN_KEPT_SEASONS:,}."
+        f"simulate about {_more_sims(run):,} seasons (--sims) for {MIN_KEPT_SEASONS:,}."
     )
 
 
-def _more_sims(metadata: Mapping[str, Any]) -> int:
-    n = max(int(metadata.get("n_seasons_given", 0) or 0), 1)
-    simulated = int(metadata.get("n_sims", 0) or metadata.get("n_seasons_kept", 0) or 0)
+def _more_sims(run: RunInfo) -> int:
+    n = max(run.n_seasons_given or 0, 1)
+    simulated = run.n_sims or run.n_seasons_kept or 0
     need = simulated * MIN_KEPT_SEASONS / n
     step = 10 ** max(len(str(int(need))) - 2, 0)
     return int(-(-need // step) * step)

@@ -33,6 +33,7 @@ from forecast.results import (
     occupant_dtype,
     odds_columns,
 )
+from forecast.run_info import RunInfo
 from ratings.goal_model import GoalModel
 
 __all__ = [
@@ -284,27 +285,23 @@ def simulate_compiled(
     # Whether --precision was met, or the run stopped at the cap of n_sims seasons first.
     max_se = tallies.max_se()
     precision_reached = None if precision is None else bool(max_se <= precision)
-    meta = {
-        "seed": seed,
-        "n_sims": tallies.n_sims,
-        "n_sims_requested": n_sims,
-        "n_seasons": tallies.n_seasons,
-        "n_rejected": tallies.n_rejected,
-        "precision_target": precision,
-        "precision_reached": precision_reached,
-        "max_se": round(max_se, 9),
-        "threads": run.threads,
-        "block_size": block_size,
-        "blocks_per_call": run.blocks_per_call,
-        **(
-            {"n_seasons_kept": run.n_kept}
-            if keep_seasons and run.n_kept < tallies.n_seasons
-            else {}
-        ),
+    info = RunInfo(
+        seed=seed,
+        n_sims=tallies.n_sims,
+        n_sims_requested=n_sims,
+        n_seasons=tallies.n_seasons,
+        n_rejected=tallies.n_rejected,
+        precision_target=precision,
+        precision_reached=precision_reached,
+        max_se=round(max_se, 9),
+        threads=run.threads,
+        block_size=block_size,
+        blocks_per_call=run.blocks_per_call,
+        n_seasons_kept=run.n_kept if keep_seasons and run.n_kept < tallies.n_seasons else None,
         **_run_information(compiled),
-        "seconds": round(run.seconds, 3),
-    }
-    return to_forecast(compiled, tallies, meta, run.seasons)
+        seconds=round(run.seconds, 3),
+    )
+    return to_forecast(compiled, tallies, info, run.seasons)
 
 
 def simulate_groups(
@@ -320,7 +317,7 @@ def simulate_groups(
 
     Group ``g`` plays ``sizes[g]`` seasons in blocks seeded exactly as
     ``simulate_compiled(compiled, sizes[g], seeds[g])`` seeds its own, so its tallies are
-    that run's. Returns the Forecast of all groups together (metadata ``seed`` None) and
+    that run's. Returns the Forecast of all groups together (its run's ``seed`` None) and
     each group's Tallies (without slot tallies); a group may tally no season, the whole
     run may not.
     """
@@ -339,22 +336,20 @@ def simulate_groups(
     )
     run = _run(compiled, plan, threads=threads, block_size=block_size, progress=progress)
     tallies = run.tallies
-    meta = {
-        "seed": None,
-        "n_sims": tallies.n_sims,
-        "n_sims_requested": plan.n_sims,
-        "n_seasons": tallies.n_seasons,
-        "n_rejected": tallies.n_rejected,
-        "precision_target": None,
-        "precision_reached": None,
-        "max_se": round(tallies.max_se(), 9),
-        "threads": run.threads,
-        "block_size": block_size,
-        "blocks_per_call": run.blocks_per_call,
+    info = RunInfo(
+        seed=None,
+        n_sims=tallies.n_sims,
+        n_sims_requested=plan.n_sims,
+        n_seasons=tallies.n_seasons,
+        n_rejected=tallies.n_rejected,
+        max_se=round(tallies.max_se(), 9),
+        threads=run.threads,
+        block_size=block_size,
+        blocks_per_call=run.blocks_per_call,
         **_run_information(compiled),
-        "seconds": round(run.seconds, 3),
-    }
-    return to_forecast(compiled, tallies, meta), run.groups
+        seconds=round(run.seconds, 3),
+    )
+    return to_forecast(compiled, tallies, info), run.groups
 
 
 def _check_block_size(block_size: int) -> None:
@@ -363,12 +358,12 @@ def _check_block_size(block_size: int) -> None:
 
 
 def _run_information(compiled: CompiledTournament) -> dict[str, Any]:
-    """The metadata that names what was run: version, input hash, files, model."""
+    """The run information that names what was run: version, input hash, files, model."""
     return {
         "version": package_version(),
         "input_sha256": input_hash(compiled),
         "config": display_path(compiled.tournament.path),
-        "scenarios": [display_path(s) for s in compiled.tournament.scenarios],
+        "scenarios": tuple(display_path(s) for s in compiled.tournament.scenarios),
         "goal_model": asdict(compiled.goal_model),
     }
 
@@ -813,12 +808,12 @@ def display_path(path: str | os.PathLike[str]) -> str:
 def to_forecast(
     compiled: CompiledTournament,
     tallies: Tallies,
-    metadata: dict[str, object],
+    run: RunInfo,
     seasons: SeasonRecords | None = None,
 ) -> Forecast:
     """The Forecast of ``tallies`` (with slot tallies): odds, standard errors, slot odds
     and the history of the checkpoints, columns in :func:`forecast.results.odds_columns`
-    order; ``metadata`` and ``seasons`` are carried as given."""
+    order; ``run`` and ``seasons`` are carried as given."""
     spec = compiled.tournament.spec
     n = tallies.n_seasons
     names = list(compiled.club_names)
@@ -869,7 +864,7 @@ def to_forecast(
         slot_odds=slot_odds,
         counts=count_df,
         n_seasons=n,
-        metadata=metadata,
+        run=run,
         milestones=compiled.milestone_ids,
         outcomes=compiled.outcome_ids,
         places=places,

@@ -16,7 +16,6 @@ from reports.data import history_from_record, importance_table
 
 if TYPE_CHECKING:
     from forecast.results import Forecast
-    from reports.context import RunContext
 
 __all__ = ["ChartData", "load_odds_json"]
 
@@ -33,7 +32,8 @@ class ChartData:
     milestones, outcomes : column ids in order.
     names : display name of each column.
     metadata : seed, n_sims, n_seasons, version, input_sha256, config, scenarios,
-        season_name, ... (as in odds.json).
+        season_name, lang, ... as odds.json's ``metadata`` holds them (a Forecast's
+        :meth:`~forecast.run_info.RunInfo.as_json`), for the captions.
     history : long DataFrame n_seasons/club/column/p/se, or None.
     importance : the matches that matter most (forecast.analysis.importance.matches_that_matter:
         match, importance, most_affected, swing, n_first_wins, n_draw, n_second_wins), or
@@ -101,21 +101,12 @@ class ChartData:
         return self.outcomes[0] if self.outcomes else "champion"
 
     @classmethod
-    def from_forecast(cls, forecast: Forecast, context: RunContext | None = None) -> ChartData:
+    def from_forecast(cls, forecast: Forecast) -> ChartData:
+        """The charts' numbers of ``forecast``; the captions read its run information."""
         from reports.i18n import translator
 
-        meta = dict(forecast.metadata)
-        meta.setdefault("n_seasons", forecast.n_seasons)
-        if context is not None:
-            meta.update(
-                {
-                    "season_id": context.season_id,
-                    "season_name": context.season_name,
-                    "config": context.config,
-                    "scenarios": list(context.scenarios),
-                    "lang": context.lang,
-                }
-            )
+        meta = forecast.run.as_json()
+        meta["n_seasons"] = meta["n_seasons"] or forecast.n_seasons
         # The charts' words follow the report's language, the columns' names too.
         tr = translator(str(meta.get("lang") or "en"))
         return cls(
