@@ -490,6 +490,10 @@ def table_columns(forecast: Forecast, lang: str = "en") -> tuple[list[str], list
 # --------------------------------------------------------------------------- helpers
 
 
+#: Regions listed under "The champion comes from"; the others are counted in its note.
+MAX_REGIONS_SHOWN = 12
+
+
 def _regions(forecast: Forecast, tr: Translator) -> tuple[tuple[RegionOdds, ...], str]:
     _ = tr.gettext
     counts = forecast.counts
@@ -504,6 +508,16 @@ def _regions(forecast: Forecast, tr: Translator) -> tuple[tuple[RegionOdds, ...]
             "Each region's chance is the sum of its clubs' chances of winning the title; its "
             "interval comes from the tallies (the champion is one club a season)."
         )
+        if len(out) > MAX_REGIONS_SHOWN:
+            # A season whose regions are its departments lists 25 of them: the likeliest
+            # stay, the rest are counted (the odds table names every club).
+            rest = out[MAX_REGIONS_SHOWN:]
+            out = out[:MAX_REGIONS_SHOWN]
+            note += " " + tr.ngettext(
+                "%(n)s more region, with %(p)s of the titles, is not listed.",
+                "%(n)s more regions, with %(p)s of the titles together, are not listed.",
+                len(rest),
+            ) % {"n": tr.integer(len(rest)), "p": tr.percent(sum(r.p for r in rest))}
         return tuple(out), note
     frame = forecast.odds[["champion"]].assign(region=forecast.clubs["region"])
     grouped = frame.groupby("region", sort=False)["champion"].agg(["sum", "size"])

@@ -386,7 +386,9 @@ def altitude_chart(
         title=tr.gettext("Region"),
         fontsize=SMALL_SIZE,
         title_fontsize=SMALL_SIZE,
-        ncols=min(len(present), 8) if len(present) else 1,
+        # As many columns as fit the figure's width (about 90 characters at this size): a
+        # season whose regions are its 25 departments would otherwise squeeze the axes away.
+        ncols=max(1, min(len(present), 8, 90 // (max(map(len, present), default=1) + 4))),
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13),
         frameon=False,

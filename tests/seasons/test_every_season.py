@@ -52,3 +52,18 @@ def test_a_season_its_results_decide_draws_no_empty_importance_chart(tmp_path: P
     assert main(["run", str(path), "--sims", "400", "-q", "--out", str(out)]) == 0
     assert (out / "charts" / "promotion.png").is_file()
     assert not (out / "charts" / "importance.png").exists()
+
+
+def test_a_season_of_25_regions_lists_the_likeliest_and_counts_the_rest(tmp_path: Path) -> None:
+    # The 2018 first-phase file uses each department as the region: the champion's regions
+    # list stops at reports.headline.MAX_REGIONS_SHOWN and counts the others; the altitude
+    # chart's legend wraps instead of squeezing the axes away (a matplotlib warning, which
+    # pytest makes an error).
+    from reports.headline import MAX_REGIONS_SHOWN
+
+    out = tmp_path / "out"
+    path = REPO / "configs" / "copa_peru_2018_first_phase.toml"
+    assert main(["run", str(path), "--sims", "400", "-q", "--out", str(out)]) == 0
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert f"{25 - MAX_REGIONS_SHOWN} more regions, with 0% of the titles together" in report
+    assert (out / "charts" / "altitude.png").is_file()
