@@ -15,6 +15,7 @@ import numba
 import numpy as np
 
 import forecast
+from forecast.engine import _codes as C  # noqa: N812 (short, as K)
 from forecast.engine import _kernel as K  # noqa: N812 (short: every line uses it)
 from forecast.engine._layout import pack
 from forecast.engine._rng import stream_key
@@ -58,13 +59,13 @@ def _loop(ints, floats, table, n, max_group, max_fixtures, max_draw, part):
             state[0] = stream_key(key, np.uint64(ints[ints[K.UNIT_KEY] + u]))
             kind = ints[ints[K.UNIT_KIND] + u]
             param = ints[ints[K.UNIT_PARAM] + u]
-            if kind == K.UNIT_GROUP and part == 1:
+            if kind == C.UNIT_GROUP and part == 1:
                 K.play_group(
                     ints, floats, table, param, u, occ, ratings, state, W, M, stack, used, results
                 )
-            elif kind == K.UNIT_TIE and part == 2:
+            elif kind == C.UNIT_TIE and part == 2:
                 K.play_tie(ints, floats, table, param, u, occ, ratings, state, M, used, results)
-            elif kind == K.UNIT_DRAW and part == 3:
+            elif kind == C.UNIT_DRAW and part == 3:
                 K.play_draw(ints, param, u, occ, state, pool, placed)
     return total
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import numba
 
-__all__ = ["hot_kernel", "kernel", "parallel_kernel"]
+__all__ = ["hot_kernel", "inline_kernel", "kernel", "parallel_kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,3 +78,12 @@ def hot_kernel(func: F) -> F:
     work buffers come from the caller.
     """
     return _njit(_nrt=False, **_OPTIONS)(func)
+
+
+def inline_kernel(func: F) -> F:
+    """Compile ``func`` so that numba writes its body into every kernel that calls it
+    (``inline="always"``): for a few lines of arithmetic called per match (the SplitMix64
+    step), which then never depends on LLVM choosing to inline a call. Called from Python
+    it is an ordinary kernel.
+    """
+    return _njit(inline="always", **_OPTIONS)(func)

@@ -18,6 +18,36 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
+from forecast.engine._codes import (
+    DISTINCT_DEPARTMENT,
+    DISTINCT_REGION,
+    GUIDE_CELLS,
+    HOST_A,
+    HOST_B,
+    HOST_DRAW,
+    HOST_NEUTRAL,
+    KNOWN_LOSER,
+    KNOWN_PLACE,
+    KNOWN_WINNER,
+    RS_AGG,
+    RS_AWAY,
+    RS_ET,
+    RS_GD,
+    RS_LOTS,
+    RS_PENS,
+    RS_PLAYOFF,
+    RS_POINTS,
+    RS_SEED,
+    RS_TABLE,
+    TB_AWAY,
+    TB_H2H,
+    TB_LOTS,
+    TB_PLAYOFF,
+    TB_SEED,
+    TB_TABLE,
+    UNIT_GROUP,
+    UNIT_TIE,
+)
 from forecast.engine._layout import (
     ALTITUDE,
     ANY_EXCLUDED,
@@ -93,30 +123,18 @@ from forecast.engine._layout import (
     UNIT_OUT_PTR,
     UNIT_PARAM,
 )
-from forecast.engine._rng import normal_pair, stream_key, uniform
-from forecast.engine._tables import GUIDE_CELLS
+from forecast.engine._rng import normal_pair, split_step, stream_key, uniform
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, parallel_kernel
 
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "16e44af26eb1d922"
+DEPENDENCIES_FINGERPRINT = "a065cee7640a7ad4"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
 
-# Codes shared with forecast.engine.compiler (plain ints for numba).
-UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
-HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
-TB_POINTS, TB_GD, TB_GF, TB_WINS, TB_AWAY, TB_H2H, TB_PLAYOFF, TB_SEED, TB_LOTS, TB_TABLE = range(
-    10
-)
-RS_AGG, RS_POINTS, RS_GD, RS_AWAY, RS_ET, RS_PENS, RS_SEED, RS_PLAYOFF, RS_LOTS, RS_TABLE = range(
-    10
-)
-# known_away of a row that fixes an outcome (forecast.engine.compiler.KNOWN_WINNER ...).
-KNOWN_WINNER, KNOWN_PLACE, KNOWN_LOSER = -1, -2, -3
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
 _S32 = np.uint64(32)
 # Rows of the integer work array (one row per per-club statistic of a group). The totals
@@ -130,11 +148,8 @@ N_WORK_ROWS = 11
 
 # Rows of the fixture work array ``M`` (int64[4, max_fixtures + 1]): one column per match.
 M_HOST, M_VISITOR, M_GOALS_HOST, M_GOALS_VISITOR = range(4)
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 # A 32-bit number's guide cell is its top log2(GUIDE_CELLS) bits.
 _GUIDE_SHIFT = np.uint64(32 - int(np.log2(GUIDE_CELLS)))
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
 
 
 @hot_kernel
@@ -238,10 +253,8 @@ def play_fixtures(
         r = d * per_point + row_offset
         r = r if r > 0.0 else 0.0
         row = np.int64(r if r < row_top else row_top) + row_base
-        x += _GOLDEN
-        z = (x ^ (x >> np.uint64(30))) * _MIX1
-        z = (z ^ (z >> np.uint64(27))) * _MIX2
-        u = (z ^ (z >> np.uint64(31))) >> _S32
+        x, z = split_step(x)
+        u = z >> _S32
         cell = np.int64(u >> _GUIDE_SHIFT)  # a byte of the guide words (forecast.engine._tables)
         k = np.int64(table[row, n_scorelines + (cell >> 2)] >> np.uint32(8 * (cell & 3))) & 255
         while table[row, k] < u:  # entries hold cdf - 1 (forecast.engine._tables)
@@ -319,10 +332,7 @@ def play_draw(ints, d, u, occ, state, pool, placed):
         for pot in range(n_pots):
             start = pot * pot_size
             for i in range(pot_size - 1, 0, -1):
-                x += _GOLDEN  # SplitMix64, as in forecast.engine._rng.next_u64
-                z = (x ^ (x >> np.uint64(30))) * _MIX1
-                z = (z ^ (z >> np.uint64(27))) * _MIX2
-                z = z ^ (z >> np.uint64(31))
+                x, z = split_step(x)
                 j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
                 tmp = pool[start + i]
                 pool[start + i] = pool[start + j]
@@ -341,9 +351,11 @@ def play_draw(ints, d, u, occ, state, pool, placed):
                     for j in range(i + 1, bucket * size + size):
                         a = placed[i]
                         b = placed[j]
-                        if (distinct & 1) and ints[department + a] == ints[department + b]:
+                        if (distinct & DISTINCT_DEPARTMENT) and ints[department + a] == ints[
+                            department + b
+                        ]:
                             clash = True
-                        if (distinct & 2) and ints[region + a] == ints[region + b]:
+                        if (distinct & DISTINCT_REGION) and ints[region + a] == ints[region + b]:
                             clash = True
                 if clash:
                     break
@@ -526,10 +538,8 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                         elif code == TB_TABLE:
                             keys[club] = W[W_TABLE, club]
                         elif code == TB_LOTS:
-                            x += _GOLDEN  # SplitMix64, as in forecast.engine._rng.next_u64
-                            z = (x ^ (x >> np.uint64(30))) * _MIX1
-                            z = (z ^ (z >> np.uint64(27))) * _MIX2
-                            keys[club] = np.int64((z ^ (z >> np.uint64(31))) >> np.uint64(2))
+                            x, z = split_step(x)
+                            keys[club] = np.int64(z >> np.uint64(2))
                         else:
                             key = 0
                             for j in range(c, c_next):
@@ -819,12 +829,10 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
     host = ints[ints[TIE_HOST] + t]
     if host == HOST_DRAW:
         # A coin toss: the top bit of one SplitMix64 draw (the same test as
-        # uniform(state) < 0.5, written out to save a call in most ties).
-        x = state[0] + _GOLDEN
+        # uniform(state) < 0.5, without the float).
+        x, z = split_step(state[0])
         state[0] = x
-        z = (x ^ (x >> np.uint64(30))) * _MIX1
-        z = (z ^ (z >> np.uint64(27))) * _MIX2
-        host = HOST_A if ((z ^ (z >> np.uint64(31))) >> np.uint64(63)) == 0 else HOST_B
+        host = HOST_A if (z >> np.uint64(63)) == 0 else HOST_B
     neutral = host == HOST_NEUTRAL
     venue_alt = floats[np.int64(floats[TIE_VENUE_ALT]) + t] if neutral else np.nan
     legs = ints[ints[TIE_LEGS] + t]

@@ -7,16 +7,18 @@ each unit of the season draws from its own key (season key mixed with the unit's
 key). So results do not depend on threads or block order, and a scenario that changes one
 unit leaves the random numbers of every other unit as they were (common random numbers).
 
-State is a one-element uint64 array, advanced in place.
+State is a one-element uint64 array, advanced in place; a kernel that draws in a loop
+keeps the counter in a local instead and takes each draw from :func:`split_step`, the one
+place the SplitMix64 step is written.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ratings._jit import hot_kernel, kernel
+from ratings._jit import hot_kernel, inline_kernel, kernel
 
-__all__ = ["mix64", "next_u64", "normal_pair", "stream_key", "uniform"]
+__all__ = ["mix64", "next_u64", "normal_pair", "split_step", "stream_key", "uniform"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -28,7 +30,7 @@ _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
-@kernel
+@inline_kernel
 def mix64(z: np.uint64) -> np.uint64:
     """The SplitMix64 finaliser: a bijective scramble of 64 bits."""
     z = (z ^ (z >> _S30)) * _M1
@@ -36,11 +38,19 @@ def mix64(z: np.uint64) -> np.uint64:
     return z ^ (z >> _S31)
 
 
+@inline_kernel
+def split_step(x: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """One SplitMix64 step from counter ``x``: (the next counter, its 64 random bits)."""
+    x = x + _GOLDEN
+    return x, mix64(x)
+
+
 @hot_kernel
 def next_u64(state: np.ndarray) -> np.uint64:
     """The next 64 random bits of ``state`` (uint64[1])."""
-    state[0] = state[0] + _GOLDEN
-    return mix64(state[0])
+    x, z = split_step(state[0])
+    state[0] = x
+    return z
 
 
 @hot_kernel

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.engine._codes import GUIDE_CELLS, GUIDE_WORDS
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 
 __all__ = [
@@ -33,12 +34,6 @@ __all__ = [
     "scoreline_order",
 ]
 
-#: Guide cells per row: the search for a 32-bit number starts at the first scoreline whose
-#: cumulative probability exceeds the start of its cell. 256 cells of one byte each (four to
-#: a table word): the search then rarely takes a step, so the processor rarely mispredicts
-#: where it ends (benchmarks/README.md gives what that was measured to save).
-GUIDE_CELLS = 256
-GUIDE_WORDS = GUIDE_CELLS // 4
 _ONE = 2**32
 
 

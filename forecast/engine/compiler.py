@@ -15,6 +15,40 @@ from typing import NamedTuple
 
 import numpy as np
 
+from forecast.engine._codes import (
+    DISTINCT_DEPARTMENT,
+    DISTINCT_REGION,
+    HOST_A,
+    HOST_B,
+    HOST_DRAW,
+    HOST_NEUTRAL,
+    KNOWN_LOSER,
+    KNOWN_PLACE,
+    KNOWN_WINNER,
+    RS_AGG,
+    RS_AWAY,
+    RS_ET,
+    RS_GD,
+    RS_LOTS,
+    RS_PENS,
+    RS_PLAYOFF,
+    RS_POINTS,
+    RS_SEED,
+    RS_TABLE,
+    TB_AWAY,
+    TB_GD,
+    TB_GF,
+    TB_H2H,
+    TB_LOTS,
+    TB_PLAYOFF,
+    TB_POINTS,
+    TB_SEED,
+    TB_TABLE,
+    TB_WINS,
+    UNIT_DRAW,
+    UNIT_GROUP,
+    UNIT_TIE,
+)
 from forecast.engine._tables import build_scoreline_table
 from forecast.language import spec as S  # noqa: N812 (S.Group reads like the file)
 from forecast.language.config import Tournament, Unit, draw_layout
@@ -31,35 +65,30 @@ __all__ = [
 ]
 
 TIEBREAK_CODES = {
-    "points": 0,
-    "goal_difference": 1,
-    "goals_for": 2,
-    "wins": 3,
-    "away_goals": 4,
-    "head_to_head": 5,
-    "playoff": 6,
-    "better_seed": 7,
-    "lots": 8,
-    "table_position": 9,
+    "points": TB_POINTS,
+    "goal_difference": TB_GD,
+    "goals_for": TB_GF,
+    "wins": TB_WINS,
+    "away_goals": TB_AWAY,
+    "head_to_head": TB_H2H,
+    "playoff": TB_PLAYOFF,
+    "better_seed": TB_SEED,
+    "lots": TB_LOTS,
+    "table_position": TB_TABLE,
 }
 RESOLUTION_CODES = {
-    "aggregate_goals": 0,
-    "aggregate_points": 1,
-    "goal_difference": 2,
-    "away_goals": 3,
-    "extra_time": 4,
-    "penalties": 5,
-    "better_seed": 6,
-    "playoff": 7,
-    "lots": 8,
-    "table_position": 9,
+    "aggregate_goals": RS_AGG,
+    "aggregate_points": RS_POINTS,
+    "goal_difference": RS_GD,
+    "away_goals": RS_AWAY,
+    "extra_time": RS_ET,
+    "penalties": RS_PENS,
+    "better_seed": RS_SEED,
+    "playoff": RS_PLAYOFF,
+    "lots": RS_LOTS,
+    "table_position": RS_TABLE,
 }
-#: known_away of a known-result row that fixes an outcome rather than a match: the club in
-#: known_home won the tie, lost it, or finished in place known_goals_home (0-based).
-KNOWN_WINNER, KNOWN_PLACE, KNOWN_LOSER = -1, -2, -3
-UNIT_DRAW, UNIT_GROUP, UNIT_TIE = 0, 1, 2
-HOST_A, HOST_B, HOST_NEUTRAL, HOST_DRAW = 0, 1, 2, 3
-DISTINCT_BITS = {"department": 1, "region": 2}
+DISTINCT_BITS = {"department": DISTINCT_DEPARTMENT, "region": DISTINCT_REGION}
 #: Scorelines are tabulated up to this many goals a side (the rest is renormalised away).
 MAX_GOALS = 10
 #: Spacing of the effective-difference grid, in rating points. A rating point moves
