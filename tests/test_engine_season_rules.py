@@ -271,3 +271,29 @@ def test_scores_that_decide_a_tie_must_agree_with_later_results(tmp_path: Path) 
     away_goals = ["aggregate_goals", "away_goals", "penalties"]
     with pytest.raises(InputError, match="the scores of tie 'Q1' send B through, but A won it"):
         load_text(tmp_path, "away", _bracket([*legs, *LATE_RESULTS[:2]], q1_rule=away_goals))
+
+
+def test_a_known_order_settles_the_path_through_its_places(tmp_path: Path) -> None:
+    # S1 reads places 2 and 3 of G; with G's order known, B (named in the final) can only
+    # have come from G#2, so B won S1: no season is dropped.
+    text = season_toml(
+        champion="F#winner",
+        clubs=[club(n, 1500.0) for n in ("A", "B", "C", "D", "X")],
+        groups=[{"id": "G", "clubs": ["A", "B", "C", "D"], "rounds": 1, "venue": "Lima"}],
+        ties=[
+            {"id": "S1", "a": "G#2", "b": "G#3"},
+            {"id": "F", "a": "S1#winner", "b": "X", "legs": 1},
+        ],
+        venues=VENUES,
+        results=[
+            {"unit": "G", "order": ["A", "B", "C"]},
+            {"unit": "F", "home": "B", "away": "X", "score": [2, 0]},
+        ],
+    )
+    tournament = load_text(tmp_path, "order_path", text)
+    assert ("S1", "B", "winner", 0) in {
+        (f.unit, f.club, f.kind, f.place) for f in tournament.implied
+    }
+    result = forecast.simulate(tournament, 2_000, SEED)
+    assert result.n_seasons == 2_000
+    assert result.odds.loc["B", "champion"] == 1.0

@@ -44,6 +44,9 @@ def implied_results(
     Raises InputError when the results contradict each other: a club fixed as a tie's winner
     that another result makes its loser, two clubs fixed in one place of a group.
     """
+    # A group's known order settles who holds its places: a path through a known place is
+    # then unique (the 2018 first phase: the repechaje reads places 9-24 of the table).
+    possible = _with_known_orders(spec, by_id, possible)
     # Outcomes the file gives itself: tie winners and group orders.
     given_winner = {r.unit: r.winner for r in spec.results if r.winner is not None}
     given_place: dict[tuple[str, int], str] = {}
@@ -134,6 +137,32 @@ def implied_results(
         and not (f.kind == "place" and given_place.get((f.unit, f.place)) == f.club)
     ]
     return tuple(out)
+
+
+def _with_known_orders(
+    spec: S.TournamentSpec,
+    by_id: Mapping[str, Unit],
+    possible: Mapping[str, frozenset[str]],
+) -> Mapping[str, frozenset[str]]:
+    """Who can occupy each slot once the groups' known orders are applied: place k of a group
+    whose order names k clubs or more holds that club, its other places the rest of its
+    entrants; units after it follow. ``by_id`` is in play order."""
+    orders = {r.unit: r.order for r in spec.results if r.order is not None}
+    if not orders:
+        return possible
+    out: dict[str, frozenset[str]] = {c.name: frozenset([c.name]) for c in spec.clubs}
+    for unit in by_id.values():
+        entrants = frozenset().union(*(out[ref.text] for ref in unit.inputs))
+        known = orders.get(unit.id) if unit.kind == "group" else None
+        for k, name in enumerate(unit.output_names):
+            if known is None:
+                out[f"{unit.id}#{name}"] = entrants
+            elif k < len(known):
+                out[f"{unit.id}#{name}"] = frozenset([known[k]])
+            else:
+                out[f"{unit.id}#{name}"] = entrants - set(known)
+        out[unit.id] = entrants
+    return out
 
 
 def _decided_by_scores(
