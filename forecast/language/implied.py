@@ -178,12 +178,14 @@ def _decided_by_scores(
     is known.
     """
     out: dict[str, str] = {}
-    for unit_id, unit in by_id.items():
+    played: dict[str, list[S.Result]] = {}  # one pass over the results, not one a tie
+    for r in spec.results:
+        if r.home is not None:
+            played.setdefault(r.unit, []).append(r)
+    for unit_id, matches in played.items():
+        unit = by_id[unit_id]
         tie = unit.spec
-        if not isinstance(tie, S.Tie):
-            continue
-        matches = [r for r in spec.results if r.unit == unit_id and r.home is not None]
-        if len(matches) != tie.legs or not matches:
+        if not isinstance(tie, S.Tie) or len(matches) != tie.legs:
             continue
         clubs = {matches[0].home, matches[0].away}
         if any({m.home, m.away} != clubs for m in matches):

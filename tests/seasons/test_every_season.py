@@ -39,8 +39,9 @@ def test_season_runs_and_its_report_names_its_assumptions(path: Path, tmp_path: 
         assert " ".join(text.split()[:6]) in " ".join(report.split()), text[:60]
     odds = json.loads((out / "odds.json").read_text(encoding="utf-8"))
     assert odds["metadata"]["n_sims"] == 400
-    # Past seasons fix their entrants by construction: nothing (or little) is dropped.
-    assert odds["metadata"]["n_seasons"] >= 0.5 * 400, odds["metadata"]["n_rejected"]
+    # Past seasons fix their entrants by construction: no shipped season drops a season
+    # (every file kept 2,000 of 2,000 with seed 7 when this was written).
+    assert odds["metadata"]["n_rejected"] == 0
 
 
 def test_a_season_its_results_decide_draws_no_empty_importance_chart(tmp_path: Path) -> None:
