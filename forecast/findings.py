@@ -13,8 +13,9 @@ import pandas as pd
 
 __all__ = ["MIN_KEPT_SEASONS", "Findings", "GroupProjection"]
 
-#: Below this many kept seasons a conditional figure's standard error can pass 1.6 points
-#: (sqrt(0.25 / 1000)): the outputs warn and suggest more seasons.
+#: Below this many seasons meeting the conditions the reports and the terminal warn: a 50%
+#: event's standard error is 0.5/sqrt(n), 1.6 percentage points at 1,000 seasons (a 95%
+#: interval of about ±3 points), too coarse to tell most clubs apart.
 MIN_KEPT_SEASONS = 1_000
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InputError, close_match_hint
+from forecast.findings import MIN_KEPT_SEASONS
 from forecast.results import DENSE_SLOT_CELLS, Forecast, SeasonRecords, history_table
 from forecast.run_info import RunInfo
 
@@ -42,10 +43,6 @@ __all__ = [
     "low_kept_warning",
 ]
 
-#: Below this many seasons meeting the conditions the reports and the terminal warn: a 50%
-#: event's standard error is 0.5/sqrt(n), 1.6 percentage points at 1,000 seasons (a 95%
-#: interval of about ±3 points), too coarse to tell most clubs apart.
-MIN_KEPT_SEASONS = 1_000
 
 _ORDINALS = {
     "first": 1,
