@@ -38,6 +38,7 @@ from ratings.goal_model import GoalModel
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
+    "HISTORY_MAX",
     "KEEP_BYTES_MAX",
     "Tallies",
     "block_seeds",
@@ -62,6 +63,14 @@ CALL_BYTES = 384 * 2**20
 KEEP_BYTES_MAX = 256 * 2**20
 #: Bytes a run needs besides its arrays (interpreter, numpy, pandas, numba, kernels).
 BASE_BYTES = 300 * 2**20
+#: The most checkpoints (the convergence history) a run keeps, so that its memory, its
+#: odds.json and its charts do not grow with the number of seasons. A run of up to this
+#: many kernel calls (about 2.1 million seasons of the 2006 season: every default run,
+#: --precision's default cap included) keeps the checkpoint after every call; a longer
+#: one keeps every ``stride``-th call's, the stride the smallest power of two that keeps
+#: at most this many, plus the last call's: between half this and this many, evenly spaced
+#: in seasons, which is what the convergence chart (a linear axis of seasons) draws.
+HISTORY_MAX = 64
 
 
 def package_version() -> str:
@@ -139,8 +148,9 @@ class Tallies:
     slots : slot tallies over the output slots, int64[S - C, C], or a scipy CSR matrix of
         that shape for a large season; None when not read (the kernel keeps one slot tally
         buffer a run, read once at its end, so per-chunk and per-block tallies have none).
-    checkpoints : (seasons tallied, int64[C, K] counts) after each kernel call, cumulative:
-        the run's convergence history.
+    checkpoints : (seasons tallied, int64[C, K] counts) after kernel calls, cumulative:
+        the run's convergence history; a run keeps at most :data:`HISTORY_MAX` of them
+        (every call's when it makes no more calls, see :class:`_History`).
     """
 
     counts: np.ndarray
@@ -270,6 +280,7 @@ def simulate_compiled(
     if seed < 0:
         raise InputError(f"the seed must be a non-negative integer (got {seed})", place="--seed")
     _check_block_size(block_size)
+    _check_run_size(compiled, n_sims, block_size)
     run = _run(
         compiled,
         _Plan.of_seed(seed, n_sims, block_size),
@@ -326,6 +337,7 @@ def simulate_groups(
     if min(sizes) < 1 or min(seeds) < 0:
         raise ValueError("every group needs at least one season and a non-negative seed")
     _check_block_size(block_size)
+    _check_run_size(compiled, sum(int(n) for n in sizes), block_size)
     parts = [_block_sizes(int(n), block_size) for n in sizes]
     starts = [block_seeds(int(s), 0, p.size) for s, p in zip(seeds, parts, strict=True)]
     plan = _Plan(
@@ -350,6 +362,53 @@ def simulate_groups(
         seconds=round(run.seconds, 3),
     )
     return to_forecast(compiled, tallies, info), run.groups
+
+
+def _check_run_size(compiled: CompiledTournament, n_sims: int, block_size: int) -> None:
+    """Refuse a run whose int32 slot tally cells could overflow, before anything (even the
+    plan's block sizes, 8 bytes a block) is allocated."""
+    blocks_per_call = blocks_per_call_for(compiled, block_size)
+    # A cell counts one block's share of the run's seasons: int32 holds it below 2**31.
+    if n_sims // blocks_per_call >= 2**31:
+        raise InputError(
+            f"{n_sims:,} seasons are more than one run tallies",
+            place="--sims",
+            hint=f"simulate at most {blocks_per_call * (2**31 - 1):,} seasons a run",
+        )
+
+
+class _History:
+    """The checkpoints of a run, (call, seasons tallied, cumulative int64[C, K] counts)
+    after kernel calls 1, 2, ..., thinned as they come to at most ``limit``: the calls
+    that are multiples of ``stride`` (a power of two, doubled whenever more than ``limit``
+    would be kept) and the last call. Which calls are kept depends only on how many calls
+    there were, so the history, like the tallies, never depends on threads."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        limit = HISTORY_MAX if limit is None else limit
+        if limit < 2:
+            raise ValueError(f"a history keeps at least 2 checkpoints (got {limit})")
+        self.limit = limit
+        self.stride = 1
+        self._marks: list[tuple[int, int, np.ndarray]] = []
+
+    def add(self, call: int, n_seasons: int, counts: np.ndarray) -> None:
+        marks = self._marks
+        if marks and marks[-1][0] % self.stride:
+            marks.pop()  # kept only because it was the last call
+        marks.append((call, n_seasons, counts))
+        while len(marks) > self.limit:
+            self.stride *= 2
+            marks[:] = [m for m in marks[:-1] if m[0] % self.stride == 0] + [marks[-1]]
+
+    @property
+    def calls(self) -> tuple[int, ...]:
+        """The calls whose checkpoints are kept."""
+        return tuple(call for call, _, _ in self._marks)
+
+    def checkpoints(self) -> tuple[tuple[int, np.ndarray], ...]:
+        """As :attr:`Tallies.checkpoints`: (seasons tallied, counts), oldest first."""
+        return tuple((n, counts) for _, n, counts in self._marks)
 
 
 def _check_block_size(block_size: int) -> None:
@@ -416,13 +475,7 @@ def _run(
     # Up to DENSE_SLOT_CELLS cells the tallies are read densely; beyond, only at the
     # (slot, club) pairs that can happen, and the slot odds are sparse columns.
     dense = n_slots * n_clubs <= DENSE_SLOT_CELLS
-    # A cell counts one block's share of the run's seasons: int32 holds it below 2**31.
-    if n_sims // blocks_per_call >= 2**31:
-        raise InputError(
-            f"{n_sims:,} seasons are more than one run tallies",
-            place="--sims",
-            hint=f"simulate at most {blocks_per_call * (2**31 - 1):,} seasons a run",
-        )
+    _check_run_size(compiled, n_sims, block_size)
     shape = (blocks_per_call, n_slots, n_clubs)
     slot_tally = np.zeros(shape, dtype=np.int32) if dense else _lazy_zeros(shape)
     kept_slots = _kept_slots(compiled, keep_slots) if keep_seasons else np.zeros(0, np.int64)
@@ -443,6 +496,8 @@ def _run(
     kept = np.empty((keep_limit if keep_seasons else 0, kept_slots.size), dtype=dtype)
     kept_matches = np.empty((kept.shape[0], n_tracked), dtype=np.int8)
     n_kept = 0
+    history = _History()
+    calls = 0
     started = time.perf_counter()
     block = 0
     # numba's thread count is global: set it for this run only, then put it back.
@@ -501,13 +556,13 @@ def _run(
                     place="stages",
                     hint="loosen the draw's 'distinct' rule or change its pots",
                 )
-            # A checkpoint after each call: the convergence of every estimate.
-            total = (
-                total
-                + Tallies(
-                    chunk_counts.sum(axis=0, dtype=np.int64), int(sizes.sum()), int(rejected.sum())
-                ).checkpoint()
+            total = total + Tallies(
+                chunk_counts.sum(axis=0, dtype=np.int64), int(sizes.sum()), int(rejected.sum())
             )
+            # A checkpoint after each call (the convergence of every estimate), thinned to
+            # at most HISTORY_MAX so that a run's memory does not grow with its seasons.
+            calls += 1
+            history.add(calls, total.n_seasons, total.counts)
             if plan.groups is not None:
                 for i, g in enumerate(plan.groups[block : block + n_now]):
                     groups[g] = groups[g] + Tallies(
@@ -528,7 +583,11 @@ def _run(
             place="results",
             hint="a known result names two clubs that cannot meet in that unit together",
         )
-    total = replace(total, slots=_slot_counts(compiled, slot_tally, dense))
+    total = replace(
+        total,
+        slots=_slot_counts(compiled, slot_tally, dense),
+        checkpoints=history.checkpoints(),
+    )
     del slot_tally
     seasons = None
     if keep_seasons:
@@ -613,8 +672,9 @@ def estimate_memory(
         "base": BASE_BYTES,
         "calls": call_bytes + per_call * n_clubs * compiled.n_columns * 4,
         "tallies": tallies,
-        # A long table row (n_seasons, club, column, p, se) costs about 100 bytes.
-        "history": calls * n_clubs * compiled.n_columns * 100,
+        # A long table row (n_seasons, club, column, p, se) costs about 100 bytes, and a
+        # kept checkpoint's counts 8 a cell; at most HISTORY_MAX checkpoints are kept.
+        "history": min(calls, HISTORY_MAX) * n_clubs * compiled.n_columns * 108,
         "kept": n_keep * kept_per_season,
     }
 
