@@ -150,7 +150,7 @@ class Tallies:
         buffer a run, read once at its end, so per-chunk and per-block tallies have none).
     checkpoints : (seasons tallied, int64[C, K] counts) after kernel calls, cumulative:
         the run's convergence history; a run keeps at most :data:`HISTORY_MAX` of them
-        (every call's when it makes no more calls, see :class:`_History`).
+        (every call's when it makes no more calls than that; see :class:`_History`).
     """
 
     counts: np.ndarray
