@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["build_parser", "main"]
 
@@ -25,16 +26,26 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+class _VersionAction(argparse._VersionAction):
+    """``--version``, reading the installed version (importlib.metadata, some 15 ms) only
+    when asked, not whenever the parser is built."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        from copa_forecast._options import version
+
+        self.version = f"copa-forecast {version()}"
+        super().__call__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from copa_forecast import check, compare, plot, run, seasons, timeline
-    from copa_forecast._options import version
     from ratings import cli as ratings_cli
 
     parser = _Parser(
         prog="copa-forecast",
         description="Monte Carlo forecasts of multi-stage promotion tournaments (Copa Perú).",
     )
-    parser.add_argument("--version", action="version", version=f"copa-forecast {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )

@@ -45,7 +45,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def outline(tournament: Tournament) -> str:
     """The plain-text outline of a loaded season (:func:`reports.outline.outline_text`),
     with the engine's input hash and the files as outputs show them."""
-    from forecast.engine.simulate import display_path, tournament_input_hash
+    from forecast.engine.inputs import display_path, tournament_input_hash
     from forecast.language.outline import season_outline
     from reports.outline import outline_text
 

@@ -88,7 +88,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from forecast.analysis.comparison import compare
-    from forecast.engine.simulate import display_path
+    from forecast.engine.inputs import display_path
     from forecast.errors import InputError
     from forecast.language.config import load
 

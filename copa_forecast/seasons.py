@@ -58,7 +58,7 @@ def season_files(folder: Path) -> list[Path]:
 
 
 def _cmd_seasons(args: argparse.Namespace) -> int:
-    from forecast.engine.simulate import display_path
+    from forecast.engine.inputs import display_path
     from forecast.errors import InputError
     from forecast.language.config import load
 

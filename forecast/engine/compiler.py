@@ -52,7 +52,6 @@ from forecast.engine._codes import (
 from forecast.engine._tables import build_scoreline_table
 from forecast.language import spec as S  # noqa: N812 (S.Group reads like the file)
 from forecast.language.config import Tournament, Unit, draw_layout
-from forecast.results import tally_columns
 from ratings.goal_model import GoalModel
 
 __all__ = [
@@ -226,6 +225,9 @@ class CompiledTournament:
     @property
     def columns(self) -> tuple[str, ...]:
         """Tally column names, in the kernel's order (:func:`forecast.results.tally_columns`)."""
+        # Imported here: the compiler's rating helpers serve `check`, which loads no pandas.
+        from forecast.results import tally_columns
+
         return tally_columns(self.milestone_ids, self.outcome_ids)
 
     @property

@@ -1,0 +1,92 @@
+"""What the quick commands import, and the light input hash ``check`` prints.
+
+``copa-forecast check`` validates a file and prints its outline: it needs neither the numba
+engine nor pandas nor matplotlib, so it loads none of them (each costs a tenth of a second or
+more at start-up); a file with known results loads numba for the rating kernel only (the
+hash holds the ratings after those results). Its input hash comes from
+:mod:`forecast.engine.inputs`, which must agree with the hash a run's outputs carry
+(:func:`forecast.engine.simulate.input_hash`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("numba", "llvmlite", "pandas", "matplotlib", "scipy", "PIL")
+
+# Runs a command in this process (as `python -m copa_forecast` would) and prints the heavy
+# top-level packages it left in sys.modules.
+_IMPORTED = """
+import contextlib, io, json, sys
+from copa_forecast import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main({argv!r})
+heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
+print(json.dumps({{"code": code, "heavy": heavy}}))
+"""
+
+
+def imported_by(argv: list[str]) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED.format(argv=argv, heavy=HEAVY)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "config", ["configs/copa_peru_2006.toml", "configs/copa_peru_2006_seed_intro.toml"]
+)
+def test_check_imports_no_engine_dataframes_or_charts(config: str) -> None:
+    result = imported_by(["check", config])
+    assert result == {"code": 0, "heavy": []}
+
+
+def test_check_of_known_results_imports_only_the_rating_kernels() -> None:
+    # The input hash holds the ratings after the known results (ratings.elo's numba kernel,
+    # which loads scipy through numba), but still no pandas or matplotlib.
+    result = imported_by(["check", "configs/copa_peru_2018.toml"])
+    assert result["code"] == 0
+    assert set(result["heavy"]) <= {"numba", "llvmlite", "scipy"}  # type: ignore[arg-type]
+
+
+def test_seasons_imports_no_engine_dataframes_or_charts() -> None:
+    result = imported_by(["seasons"])
+    assert result == {"code": 0, "heavy": []}
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "configs/copa_peru_2006.toml",
+        "configs/copa_peru_2024.toml",
+        "configs/copa_peru_2010.toml",
+        "configs/copa_peru_2018.toml",
+    ],
+)
+def test_checked_input_hash_is_the_runs(config: str) -> None:
+    import forecast
+    from forecast.engine import inputs, simulate
+    from forecast.engine.compiler import compile_tournament
+
+    tournament = forecast.load(REPO / config)
+    light = inputs.tournament_input_hash(tournament)
+    assert light == simulate.tournament_input_hash(tournament)
+    assert light == simulate.input_hash(compile_tournament(tournament))
+
+
+def test_display_path_is_the_engines(tmp_path: Path) -> None:
+    from forecast.engine import inputs, simulate
+
+    for path in ("configs/x.toml", REPO / "configs" / "x.toml", tmp_path / "y.toml"):
+        assert inputs.display_path(path) == simulate.display_path(path)
