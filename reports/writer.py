@@ -16,7 +16,10 @@ from reports.data import odds_csv, odds_json
 from reports.markdown import report_markdown
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from forecast.run_info import SeasonOutline
+    from reports.charts._render import ChartRender
 
 __all__ = [
     "CHARTS_DIR",
@@ -24,6 +27,7 @@ __all__ = [
     "OUTPUT_FILES",
     "chart_files",
     "report_files",
+    "start_charts",
     "write_reports",
 ]
 
@@ -45,20 +49,35 @@ def report_files(forecast: Forecast, outline: SeasonOutline | None = None) -> di
     }
 
 
-def chart_files(forecast: Forecast, outline: SeasonOutline | None = None) -> dict[str, str | bytes]:
+def chart_files(
+    forecast: Forecast,
+    outline: SeasonOutline | None = None,
+    *,
+    images: Mapping[str, bytes] | None = None,
+) -> dict[str, str | bytes]:
     """``report.html`` and ``charts/<name>.png`` for every chart of the run.
 
     The format diagram needs the season's ``outline``; without it that chart is left out.
+    ``images``: the charts already drawn (:func:`start_charts`), else they are drawn here.
     """
-    from reports.charts import ChartData, figure_bytes, format_graph, run_figures
     from reports.html import report_html
 
-    graph = format_graph(outline, forecast.run.lang) if outline is not None else None
-    figures = run_figures(ChartData.from_forecast(forecast), graph)
-    images = {name: figure_bytes(fig) for name, fig in figures.items()}
+    if images is None:
+        images = start_charts(forecast, outline, processes=1).finish()
     files: dict[str, str | bytes] = {HTML_FILE: report_html(forecast, images, outline=outline)}
     files.update({f"{CHARTS_DIR}/{name}.png": data for name, data in images.items()})
     return files
+
+
+def start_charts(
+    forecast: Forecast, outline: SeasonOutline | None = None, *, processes: int | None = None
+) -> ChartRender:
+    """Start drawing the run's charts (:func:`reports.charts.run_images`): part of them in a
+    forked child where possible; ``.finish()`` gives chart name -> PNG bytes."""
+    from reports.charts import ChartData, format_graph, run_images
+
+    graph = format_graph(outline, forecast.run.lang) if outline is not None else None
+    return run_images(ChartData.from_forecast(forecast), graph, processes=processes)
 
 
 def write_reports(
@@ -73,8 +92,16 @@ def write_reports(
 
     Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
+    The charts are drawn (in part in a forked child, see :func:`start_charts`) while the
+    other files are built.
     """
-    files: dict[str, str | bytes] = dict(report_files(forecast, outline))
-    if charts:
-        files.update(chart_files(forecast, outline))
+    drawing = start_charts(forecast, outline) if charts else None
+    try:
+        files: dict[str, str | bytes] = dict(report_files(forecast, outline))
+    except BaseException:
+        if drawing is not None:
+            drawing.cancel()
+        raise
+    if drawing is not None:
+        files.update(chart_files(forecast, outline, images=drawing.finish()))
     return write_atomically(out_dir, files)

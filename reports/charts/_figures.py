@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from forecast.errors import InputError
 from reports.charts._data import ChartData
+from reports.charts._render import ChartRender
 from reports.charts._style import (
     FIG_WIDTH,
     INTERVAL_NOTE,
@@ -28,7 +29,7 @@ from reports.charts.scenario import comparison_chart
 from reports.i18n import Translator, translator
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 __all__ = [
@@ -41,7 +42,9 @@ __all__ = [
     "figure_bytes",
     "format_figure",
     "promotion_figure",
+    "run_figure_builders",
     "run_figures",
+    "run_images",
     "save_figure",
     "stages_figure",
 ]
@@ -329,19 +332,40 @@ def run_figures(data: ChartData, graph: FlowGraph | None = None) -> dict[str, Fi
     (the same slot, or the same odds for every club: promotion to the Primera in 2006); the
     ``promotion`` chart's title then says "Champion = promoted to ...".
     """
+    return {name: build() for name, build in run_figure_builders(data, graph).items()}
+
+
+def run_figure_builders(
+    data: ChartData, graph: FlowGraph | None = None
+) -> dict[str, Callable[[], Figure]]:
+    """The charts of :func:`run_figures`, each as a function that makes its Figure, so that
+    they can be drawn one at a time or shared between processes (:func:`run_images`)."""
     leaders = data.likeliest(MAX_CLUBS_DRAWN)
-    figures = {"promotion": promotion_figure(leaders)}
+    builders: dict[str, Callable[[], Figure]] = {"promotion": lambda: promotion_figure(leaders)}
     if data.main_column != "champion" and not data.same_as_champion(data.main_column):
-        figures["champion"] = champion_figure(leaders)
-    figures["stages"] = stages_figure(leaders)
-    figures["altitude"] = altitude_figure(data)
+        builders["champion"] = lambda: champion_figure(leaders)
+    builders["stages"] = lambda: stages_figure(leaders)
+    builders["altitude"] = lambda: altitude_figure(data)
     if data.history is not None and not data.history.empty:
-        figures["convergence"] = convergence_figure(data)
+        builders["convergence"] = lambda: convergence_figure(data)
     if graph is not None:
-        figures["format"] = format_figure(graph, data.metadata)
+        builders["format"] = lambda: format_figure(graph, data.metadata)
     if data.importance is not None and (data.importance["importance"] > 0).any():
-        figures["importance"] = importance_figure(data)
-    return figures
+        builders["importance"] = lambda: importance_figure(data)
+    return builders
+
+
+def run_images(
+    data: ChartData, graph: FlowGraph | None = None, *, processes: int | None = None
+) -> ChartRender:
+    """The charts of :func:`run_figures` as PNG bytes, drawing started:
+    ``run_images(...).finish()`` returns them by name.
+
+    With ``processes=2`` (the default where a child can be forked, see
+    :func:`reports.charts._render.chart_processes`) a forked child draws part of them while
+    this process goes on; ``processes=1`` draws every figure here, in turn, in ``finish``.
+    """
+    return ChartRender(run_figure_builders(data, graph), figure_bytes, processes=processes).start()
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = 144) -> bytes:

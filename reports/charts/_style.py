@@ -8,11 +8,13 @@ perceptually uniform and designed to read the same for deuteranopes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import textwrap
+import threading
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import matplotlib
@@ -40,10 +42,12 @@ __all__ = [
     "caption_text",
     "clubs_height",
     "contrast_text_color",
+    "deferred_missing_glyphs",
     "new_figure",
     "percent_formatter",
     "region_colors",
     "region_sort_key",
+    "report_missing_glyphs",
     "set_caption",
     "set_title",
 ]
@@ -210,18 +214,48 @@ class _Figure(Figure):
                 )
             elif chr(int(match.group(1))) not in missing:
                 missing.append(chr(int(match.group(1))))
-        new = [ch for ch in missing if ch not in _REPORTED]
-        if new:
-            _REPORTED.update(new)
-            shown = " ".join(new[:8]) + (" ..." if len(new) > 8 else "")
-            warnings.warn_explicit(
-                f"{len(new)} character(s) of the chart text are in no installed font and "
-                f"are drawn as empty boxes: {shown} (hint: install a font that has them, "
-                "e.g. Noto Sans CJK or Noto Color Emoji)",
-                MissingGlyphWarning,
-                filename="<copa-forecast charts>",
-                lineno=0,
-            )
+        deferred = getattr(_DEFERRED, "lists", None)
+        if deferred:
+            deferred[-1].extend(ch for ch in missing if ch not in deferred[-1])
+        else:
+            report_missing_glyphs(missing)
+
+
+#: Per thread, the lists collecting missing characters while :func:`deferred_missing_glyphs`
+#: is active (``lists``).
+_DEFERRED = threading.local()
+
+
+@contextlib.contextmanager
+def deferred_missing_glyphs() -> Iterator[list[str]]:
+    """Collect the characters no font has in the list yielded, instead of warning as each
+    figure is drawn: a run whose charts are drawn in two processes reports them once
+    (:func:`report_missing_glyphs`)."""
+    collected: list[str] = []
+    if not hasattr(_DEFERRED, "lists"):
+        _DEFERRED.lists = []
+    _DEFERRED.lists.append(collected)
+    try:
+        yield collected
+    finally:
+        _DEFERRED.lists.remove(collected)
+
+
+def report_missing_glyphs(missing: Iterable[str]) -> None:
+    """One :class:`MissingGlyphWarning` naming the characters of ``missing`` not yet
+    reported in this process (nothing when there are none)."""
+    new = [ch for ch in dict.fromkeys(missing) if ch not in _REPORTED]
+    if new:
+        _REPORTED.update(new)
+        shown = " ".join(new[:8]) + (" ..." if len(new) > 8 else "")
+        warnings.warn_explicit(
+            f"{len(new)} character(s) of the chart text are in no installed font and "
+            f"are drawn as empty boxes: {shown} (hint: install a font that has them, "
+            "e.g. Noto Sans CJK or Noto Color Emoji)",
+            MissingGlyphWarning,
+            filename="<copa-forecast charts>",
+            lineno=0,
+        )
 
 
 def new_figure(width: float, height: float) -> Figure:
