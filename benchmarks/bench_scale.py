@@ -29,18 +29,21 @@ pseudo-terminal; how long until the process is gone (a kernel call must end firs
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import pty
+import resource
 import select
 import shlex
 import shutil
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
-import threading
+import termios
 import time
 from pathlib import Path
 
@@ -107,10 +110,23 @@ def rss_table(sizes: list[int]) -> None:
             )
 
 
-def _under_terminal(command: list[str], *, bar: bool) -> float:
+#: Columns of the pseudo-terminals the bar is drawn on (a new one has 0: no bar at all).
+COLUMNS = 120
+
+
+def _set_size(fd: int) -> None:
+    """Give the terminal ``fd`` COLUMNS columns and 40 rows."""
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, COLUMNS, 0, 0))
+
+
+def _under_terminal(command: list[str], *, bar: bool) -> tuple[float, float]:
     """Run ``command`` under ``script`` (a pseudo-terminal); with ``bar`` False its stderr
-    goes to /dev/null, so it shows no bar. Returns the wall seconds."""
-    line = shlex.join(command) + ("" if bar else " 2>/dev/null")
+    goes to /dev/null, so it shows no bar. Returns the wall seconds and the CPU seconds
+    (user + system) of the command and everything it started."""
+    # script's terminal has 0 columns when script itself runs on none, and tqdm then
+    # draws an empty bar: give it the size of an ordinary terminal.
+    line = f"stty cols {COLUMNS} rows 40; " + shlex.join(command) + ("" if bar else " 2>/dev/null")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         ["script", "-qec", line, "/dev/null"],
@@ -119,7 +135,10 @@ def _under_terminal(command: list[str], *, bar: bool) -> float:
         check=True,
         cwd=REPO,
     )
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu
 
 
 def progress_table(n_sims: int, pairs: int) -> None:
@@ -129,9 +148,9 @@ def progress_table(n_sims: int, pairs: int) -> None:
     rows = []
     print(
         "| pair | engine on (s) | engine off (s) | ratio | command on (s) | command off (s) "
-        "| ratio |"
+        "| ratio | CPU on (s) | CPU off (s) | ratio |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(pairs):
             result = {}
@@ -139,38 +158,31 @@ def progress_table(n_sims: int, pairs: int) -> None:
             order = (True, False) if k % 2 == 0 else (False, True)
             for bar in order:
                 out = Path(tmp) / f"bar_{bar}_{k}"
-                wall = _under_terminal([*cli, *_run_args(n_sims, out)], bar=bar)
+                wall, cpu = _under_terminal([*cli, *_run_args(n_sims, out)], bar=bar)
                 meta, _, _ = _metadata(out)
-                result[bar] = (float(meta["seconds"]), wall)  # type: ignore[arg-type]
-            (e_on, w_on), (e_off, w_off) = result[True], result[False]
-            rows.append((e_on / e_off, w_on / w_off))
-            print(
-                f"| {k + 1} | {e_on:.2f} | {e_off:.2f} | {e_on / e_off:.3f} | {w_on:.2f} | "
-                f"{w_off:.2f} | {w_on / w_off:.3f} |",
-                flush=True,
+                result[bar] = (float(meta["seconds"]), wall, cpu)  # type: ignore[arg-type]
+            on, off = result[True], result[False]
+            ratios = tuple(a / b for a, b in zip(on, off, strict=True))
+            rows.append(ratios)
+            cells = " | ".join(
+                f"{a:.2f} | {b:.2f} | {r:.3f}" for a, b, r in zip(on, off, ratios, strict=True)
             )
-    engine = statistics.median(r[0] for r in rows)
-    command = statistics.median(r[1] for r in rows)
-    print(f"| median | | | {engine:.3f} | | | {command:.3f} |")
+            print(f"| {k + 1} | {cells} |", flush=True)
+    medians = [statistics.median(r[i] for r in rows) for i in range(3)]
+    print("| median |" + "".join(f" | | {m:.3f} |" for m in medians))
 
 
 def update_cost(n_updates: int) -> None:
-    """Seconds per Progress update, the bar drawn on a pseudo-terminal (drained)."""
+    """Seconds per Progress update, the bar drawn on a pseudo-terminal that another
+    process reads (as a terminal emulator would)."""
     sys.path.insert(0, str(REPO))
     from copa_forecast import _options
 
     master, slave = pty.openpty()
-    drained = threading.Event()
-
-    def drain() -> None:
-        while not drained.is_set():
-            try:
-                if not os.read(master, 65536):
-                    return
-            except OSError:
-                return
-
-    threading.Thread(target=drain, daemon=True).start()
+    _set_size(slave)
+    reader = subprocess.Popen(
+        ["cat"], stdin=master, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     terminal = os.fdopen(slave, "w", buffering=1)
     saved, sys.stderr = sys.stderr, terminal
     planned = n_updates * 32_768
@@ -203,9 +215,9 @@ def update_cost(n_updates: int) -> None:
         )
     finally:
         sys.stderr = saved
-        drained.set()
         terminal.close()
         os.close(master)
+        reader.wait(timeout=10)
 
 
 def interrupt(after: float, n_sims: int) -> None:
@@ -216,6 +228,7 @@ def interrupt(after: float, n_sims: int) -> None:
         args = [sys.executable, "-P", "-m", "copa_forecast", *_run_args(n_sims, Path(tmp) / "o")]
         pid, fd = pty.fork()
         if pid == 0:  # the child: the command on the terminal
+            _set_size(0)
             os.chdir(REPO)
             os.execv(sys.executable, args)
         output = b""

@@ -161,3 +161,34 @@ def test_a_hundred_million_seasons_are_allowed_and_the_limit_is_checked_first(
     finally:
         tracemalloc.stop()
     assert peak < 2**20
+
+
+def test_the_progress_bar_redraws_at_most_every_redraw_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A redraw costs the main thread while the kernel's threads wait, so the bar is drawn
+    at most every REDRAW_SECONDS whatever the rate of updates: 30 updates 50 ms apart (as a
+    season whose kernel calls are short sends them) redraw about 3 times, not 15 (tqdm's
+    default 0.1 s). The bound follows the time the updates really took, so a slow machine
+    cannot fail it; the disabled bar writes nothing."""
+    import io
+    import sys
+    import time
+
+    from copa_forecast import _options
+
+    for enabled in (True, False):
+        stream = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", stream)
+        started = time.monotonic()
+        with _options.Progress(30 * 32_768, enabled=enabled) as bar:
+            for k in range(1, 31):
+                time.sleep(0.05)
+                bar(k * 32_768, 30 * 32_768)
+        elapsed = time.monotonic() - started
+        draws = stream.getvalue().count("simulating")
+        if not enabled:
+            assert draws == 0
+            continue
+        # The first draw, one per REDRAW_SECONDS, the last when it closes.
+        assert 2 <= draws <= 2 + elapsed / _options.REDRAW_SECONDS, (draws, elapsed)
