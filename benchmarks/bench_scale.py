@@ -232,12 +232,13 @@ def interrupt(after: float, n_sims: int) -> None:
             os.chdir(REPO)
             os.execv(sys.executable, args)
         output = b""
-        bar_seen = None
-        sent = None
+        bar_seen = said = sent = None
         while True:
             now = time.monotonic()
             if bar_seen is None and b"seasons" in output:
                 bar_seen = now
+            if said is None and b"interrupted" in output:
+                said = now
             if sent is None and bar_seen is not None and now - bar_seen >= after:
                 os.kill(pid, signal.SIGINT)
                 sent = time.monotonic()
@@ -256,9 +257,10 @@ def interrupt(after: float, n_sims: int) -> None:
     if sent is None:
         raise SystemExit("the run ended before the signal was sent")
     tail = output.decode("utf-8", "replace").replace("\r", "\n").strip().splitlines()[-2:]
+    message = f"said so {said - sent:.2f} s later, " if said is not None else ""
     print(
-        f"SIGINT {after:g} s after the bar appeared: gone {gone - sent:.2f} s later, "
-        f"exit status {os.waitstatus_to_exitcode(status)}; last output: {tail}"
+        f"SIGINT {after:g} s after the bar appeared: {message}gone {gone - sent:.2f} s "
+        f"later, exit status {os.waitstatus_to_exitcode(status)}; last output: {tail}"
     )
 
 
