@@ -14,7 +14,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copa_forecast._options import (
     DEFAULT_PRECISION,
@@ -27,6 +27,11 @@ from copa_forecast._options import (
     add_sims_options,
     planned_sims,
 )
+
+if TYPE_CHECKING:
+    from forecast.language.config import Tournament
+    from forecast.run_info import SeasonOutline
+    from reports.charts._render import EarlyChild
 
 __all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out_dir", "register"]
 
@@ -107,9 +112,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for place in unit.output_names
     }
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
-    # Locked and checked before the simulation, so a bad --out fails at once; the files go
-    # to a staging folder swapped in whole at the end (the folder holds one run's files).
-    folder = OutputFolder(out_dir).reserve()
+    from forecast.language.outline import season_outline
+
+    outline = season_outline(tournament)
+    # The charts are drawn in part by a child forked now, while this process is single-
+    # threaded and a core idles: it loads matplotlib and draws the format diagram during
+    # the simulation's start-up (reports.charts._render).
+    early = _early_charts(args, tournament, outline, n_sims) if args.charts else None
+    try:
+        # Locked and checked before the simulation, so a bad --out fails at once; the files
+        # go to a staging folder swapped in whole at the end (the folder holds one run's
+        # files).
+        folder = OutputFolder(out_dir).reserve()
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     try:
         with Progress(n_sims, enabled=not args.quiet and sys.stderr.isatty()) as progress:
             forecast = simulate(
@@ -157,15 +175,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
             lang=args.lang,
         )
         forecast = dataclasses.replace(forecast, run=run_info)
-        from forecast.language.outline import season_outline
-
-        outline = season_outline(tournament)
         staged = reports.write_reports(
-            forecast, folder.staging, charts=args.charts, outline=outline
+            forecast, folder.staging, charts=args.charts, outline=outline, early=early
         )
         folder.publish()
         written = [out_dir / p.relative_to(folder.staging) for p in staged]
     finally:
+        if early is not None:
+            early.close()  # reaped (it has sent its charts, or the run failed)
         # Nothing staged or newly created is left behind by a run that did not publish.
         folder.close()
     if not args.quiet:
@@ -187,6 +204,36 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _early_charts(
+    args: argparse.Namespace, tournament: Tournament, outline: SeasonOutline, n_sims: int
+) -> EarlyChild | None:
+    """The chart child (:class:`reports.charts._render.EarlyChild`), forked now, or None
+    where charts are drawn in one process. It predicts the charts' run information for the
+    format diagram's caption when the run settles it in advance (no --precision, no
+    --given); a wrong guess only costs drawing the diagram again."""
+    from reports.charts._render import EarlyChild
+
+    def guess() -> dict[str, Any]:
+        from forecast.engine.inputs import display_path, tournament_input_hash
+        from forecast.engine.simulate import package_version
+
+        season = tournament.spec.season
+        return {
+            "seed": args.seed,
+            "n_sims": n_sims,
+            "n_seasons": n_sims,
+            "version": package_version(),
+            "input_sha256": tournament_input_hash(tournament),
+            "config": display_path(tournament.path),
+            "scenarios": [display_path(s) for s in tournament.scenarios],
+            "season_name": season.name,
+            "lang": args.lang,
+        }
+
+    settled = args.precision is None and not args.given
+    return EarlyChild.fork(outline, args.lang, guess if settled else None)
 
 
 def _terminal_width() -> int:

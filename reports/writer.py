@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from forecast.run_info import SeasonOutline
-    from reports.charts._render import ChartRender
+    from reports.charts._render import ChartRender, Charts, EarlyChild
 
 __all__ = [
     "CHARTS_DIR",
@@ -70,14 +70,31 @@ def chart_files(
 
 
 def start_charts(
-    forecast: Forecast, outline: SeasonOutline | None = None, *, processes: int | None = None
+    forecast: Forecast,
+    outline: SeasonOutline | None = None,
+    *,
+    processes: int | None = None,
+    early: EarlyChild | None = None,
 ) -> ChartRender:
-    """Start drawing the run's charts (:func:`reports.charts.run_images`): part of them in a
-    forked child where possible; ``.finish()`` gives chart name -> PNG bytes."""
-    from reports.charts import ChartData, format_graph, run_images
+    """Start drawing the run's charts: part of them in a child where possible (``early``:
+    the one forked before the simulation, see :class:`reports.charts._render.EarlyChild`;
+    else one forked now); ``.finish()`` gives chart name -> PNG bytes.
 
-    graph = format_graph(outline, forecast.run.lang) if outline is not None else None
-    return run_images(ChartData.from_forecast(forecast), graph, processes=processes)
+    The child is sent the charts' numbers before this process loads matplotlib.
+    """
+    from reports.charts._data import ChartData, run_chart_names
+    from reports.charts._render import ChartRender
+
+    data = ChartData.from_forecast(forecast)
+
+    def charts() -> Charts:
+        from reports.charts import figure_bytes, format_graph, run_figure_builders
+
+        graph = format_graph(outline, forecast.run.lang) if outline is not None else None
+        return run_figure_builders(data, graph), figure_bytes
+
+    names = run_chart_names(data, outline is not None)
+    return ChartRender(names, charts, processes=processes, early=early, data=data).start()
 
 
 def write_reports(
@@ -86,16 +103,19 @@ def write_reports(
     *,
     charts: bool = False,
     outline: SeasonOutline | None = None,
+    early: EarlyChild | None = None,
 ) -> list[Path]:
     """Write odds.csv, odds.json and report.md into ``out_dir`` (which must exist); with
     ``charts``, also report.html and ``charts/*.png`` (see :func:`chart_files`).
 
     Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
-    The charts are drawn (in part in a forked child, see :func:`start_charts`) while the
-    other files are built.
+    The charts are drawn (in part in a forked child, see :func:`start_charts`; ``early``: one
+    forked before the simulation) while the other files are built.
     """
-    drawing = start_charts(forecast, outline) if charts else None
+    if not charts and early is not None:
+        early.close()
+    drawing = start_charts(forecast, outline, early=early) if charts else None
     try:
         files: dict[str, str | bytes] = dict(report_files(forecast, outline))
     except BaseException:

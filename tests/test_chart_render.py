@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.figure import Figure
 
 from reports.charts import figure_bytes
-from reports.charts._render import ChartRender, _share, chart_processes
+from reports.charts._render import ChartRender, EarlyChild, _share, chart_processes
 from reports.charts._style import MissingGlyphWarning, new_figure
 
 FORKS = chart_processes() == 2
@@ -30,14 +33,21 @@ def tiny_png(fig: Figure) -> bytes:
     return figure_bytes(fig, dpi=40)
 
 
-def builders() -> dict[str, object]:
-    return {name: (lambda name=name: small(name)) for name in ("a", "stages", "b", "c", "d")}
+NAMES = ["a", "stages", "b", "c", "d"]
+
+
+def render(charts: dict[str, Callable[[], Figure]], processes: int) -> ChartRender:
+    return ChartRender(list(charts), lambda: (charts, tiny_png), processes=processes)
+
+
+def builders() -> dict[str, Callable[[], Figure]]:
+    return {name: (lambda name=name: small(name)) for name in NAMES}
 
 
 def test_two_processes_give_the_bytes_and_order_of_one() -> None:
-    one = ChartRender(builders(), tiny_png, processes=1).start().finish()  # type: ignore[arg-type]
-    two = ChartRender(builders(), tiny_png, processes=2).start().finish()  # type: ignore[arg-type]
-    assert list(one) == list(two) == ["a", "stages", "b", "c", "d"]
+    one = render(builders(), 1).start().finish()
+    two = render(builders(), 2).start().finish()
+    assert list(one) == list(two) == NAMES
     assert one == two
 
 
@@ -57,11 +67,10 @@ def test_a_chart_failing_in_the_child_fails_here_with_its_error() -> None:
     def broken() -> Figure:
         raise ValueError("no such column")
 
-    charts = {"a": lambda: small("a"), "stages": broken}
-    render = ChartRender(charts, tiny_png, processes=2).start()
-    assert render._theirs == ["stages"]  # drawn by the child first
+    drawing = render({"a": lambda: small("a"), "stages": broken}, 2).start()
+    assert drawing._theirs == ["stages"]  # drawn by the child first
     with pytest.raises(ValueError, match="no such column"):
-        render.finish()
+        drawing.finish()
     assert os.getpid() == parent
 
 
@@ -71,9 +80,9 @@ def test_the_childs_warnings_are_raised_here() -> None:
         warnings.warn("a chart with no clubs", UserWarning, stacklevel=1)
         return small("w")
 
-    render = ChartRender({"a": lambda: small("a"), "stages": warns}, tiny_png, processes=2)
+    drawing = render({"a": lambda: small("a"), "stages": warns}, 2)
     with pytest.warns(UserWarning, match="a chart with no clubs"):
-        images = render.start().finish()
+        images = drawing.start().finish()
     assert set(images) == {"a", "stages"}
 
 
@@ -85,7 +94,7 @@ def test_characters_no_font_has_are_reported_once_for_both_processes() -> None:
     charts = {name: (lambda: small("x \U000f0000 y")) for name in ("a", "stages", "b")}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ChartRender(charts, tiny_png, processes=2).start().finish()
+        render(charts, 2).start().finish()
     glyphs = [w for w in caught if issubclass(w.category, MissingGlyphWarning)]
     assert len(glyphs) == 1
     assert "\U000f0000" in str(glyphs[0].message)
@@ -93,9 +102,68 @@ def test_characters_no_font_has_are_reported_once_for_both_processes() -> None:
 
 @needs_fork
 def test_a_cancelled_render_leaves_no_child() -> None:
-    render = ChartRender(builders(), tiny_png, processes=2).start()  # type: ignore[arg-type]
-    pid = render._pid
+    drawing = render(builders(), 2).start()
+    pid = drawing._pid
     assert pid
-    render.cancel()
+    drawing.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A 2,000-season 2006 run's Forecast and outline (its files not written)."""
+    import reports
+    import reports.writer
+    from copa_forecast import main
+
+    captured: dict[str, Any] = {}
+    write = reports.writer.write_reports
+
+    def keep(forecast: Any, out_dir: Any, **options: Any) -> Any:
+        captured.update(forecast=forecast, outline=options["outline"])
+        if options.get("early") is not None:
+            options["early"].close()
+        return write(forecast, out_dir, outline=options["outline"])
+
+    out = tmp_path_factory.mktemp("run")
+    config = Path(__file__).resolve().parents[1] / "configs" / "copa_peru_2006.toml"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reports, "write_reports", keep, raising=False)
+        assert main(["run", str(config), "--sims", "2000", "-q", "--out", str(out)]) == 0
+    return captured
+
+
+def serial_images(run: dict[str, Any]) -> dict[str, bytes]:
+    from reports.writer import start_charts
+
+    return start_charts(run["forecast"], run["outline"], processes=1).finish()
+
+
+@needs_fork
+@pytest.mark.parametrize("right_guess", [True, False])
+def test_an_early_child_gives_the_bytes_of_one_process(
+    small_run: dict[str, Any], right_guess: bool
+) -> None:
+    from reports.charts._data import ChartData
+    from reports.writer import start_charts
+
+    metadata = ChartData.from_forecast(small_run["forecast"]).metadata
+    guess = dict(metadata) if right_guess else {**metadata, "seed": 1}
+    early = EarlyChild.fork(small_run["outline"], "en", lambda: guess)
+    assert early is not None
+    drawing = start_charts(small_run["forecast"], small_run["outline"], early=early)
+    assert "format" in drawing._theirs  # drawn early (or again, when mispredicted)
+    images = drawing.finish()
+    assert images == serial_images(small_run)
+    assert list(images) == ["promotion", "stages", "altitude", "convergence", "format"]
+
+
+@needs_fork
+def test_an_early_child_never_asked_leaves_no_process(small_run: dict[str, Any]) -> None:
+    early = EarlyChild.fork(small_run["outline"], "en", None)
+    assert early is not None
+    pid = early.pid
+    early.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)

@@ -16,33 +16,41 @@ Chart functions (each takes an Axes first and plain DataFrames):
 Figure builders (``*_figure``) size a figure for the number of clubs and add the title and
 the caption (config, seed, seasons); :func:`load_odds_json` rebuilds their input from a saved
 odds.json, which is how ``copa-forecast plot`` redraws a chart without simulating.
+
+Importing the package imports nothing heavy until a name is used (matplotlib with the first
+chart function): a run reads :class:`ChartData` and sends it to the process that draws before
+this process loads matplotlib.
 """
 
 from __future__ import annotations
 
-from reports.charts._data import ChartData, load_odds_json
-from reports.charts._figures import (
-    CHARTS,
-    altitude_figure,
-    champion_figure,
-    comparison_figure,
-    convergence_figure,
-    figure_bytes,
-    format_figure,
-    importance_figure,
-    promotion_figure,
-    run_figure_builders,
-    run_figures,
-    run_images,
-    save_figure,
-    stages_figure,
-)
-from reports.charts._style import caption_text, region_colors
-from reports.charts.convergence import convergence_chart
-from reports.charts.format import FlowGraph, format_flow, format_graph
-from reports.charts.importance import importance_bars
-from reports.charts.odds import altitude_chart, promotion_bars, stage_heatmap
-from reports.charts.scenario import Dumbbells, comparison_chart, comparison_frame
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reports.charts._data import ChartData, load_odds_json
+    from reports.charts._figures import (
+        CHARTS,
+        altitude_figure,
+        champion_figure,
+        comparison_figure,
+        convergence_figure,
+        figure_bytes,
+        format_figure,
+        importance_figure,
+        promotion_figure,
+        run_figure_builders,
+        run_figures,
+        save_figure,
+        stages_figure,
+    )
+    from reports.charts._render import run_images
+    from reports.charts._style import caption_text, region_colors
+    from reports.charts.convergence import convergence_chart
+    from reports.charts.format import FlowGraph, format_flow, format_graph
+    from reports.charts.importance import importance_bars
+    from reports.charts.odds import altitude_chart, promotion_bars, stage_heatmap
+    from reports.charts.scenario import Dumbbells, comparison_chart, comparison_frame
 
 __all__ = [
     "CHARTS",
@@ -75,3 +83,42 @@ __all__ = [
     "stage_heatmap",
     "stages_figure",
 ]
+
+_HOMES = {
+    "CHARTS": "reports.charts._figures",
+    "ChartData": "reports.charts._data",
+    "Dumbbells": "reports.charts.scenario",
+    "FlowGraph": "reports.charts.format",
+    "altitude_chart": "reports.charts.odds",
+    "altitude_figure": "reports.charts._figures",
+    "caption_text": "reports.charts._style",
+    "champion_figure": "reports.charts._figures",
+    "comparison_chart": "reports.charts.scenario",
+    "comparison_figure": "reports.charts._figures",
+    "comparison_frame": "reports.charts.scenario",
+    "convergence_chart": "reports.charts.convergence",
+    "convergence_figure": "reports.charts._figures",
+    "figure_bytes": "reports.charts._figures",
+    "format_figure": "reports.charts._figures",
+    "format_flow": "reports.charts.format",
+    "format_graph": "reports.charts.format",
+    "importance_bars": "reports.charts.importance",
+    "importance_figure": "reports.charts._figures",
+    "load_odds_json": "reports.charts._data",
+    "promotion_bars": "reports.charts.odds",
+    "promotion_figure": "reports.charts._figures",
+    "region_colors": "reports.charts._style",
+    "run_figure_builders": "reports.charts._figures",
+    "run_figures": "reports.charts._figures",
+    "run_images": "reports.charts._render",
+    "save_figure": "reports.charts._figures",
+    "stage_heatmap": "reports.charts.odds",
+    "stages_figure": "reports.charts._figures",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'reports.charts' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

@@ -17,7 +17,7 @@ from reports.data import history_from_record, importance_table
 if TYPE_CHECKING:
     from forecast.results import Forecast
 
-__all__ = ["ChartData", "load_odds_json"]
+__all__ = ["ChartData", "load_odds_json", "run_chart_names"]
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,27 @@ class ChartData:
             importance=importance_table(forecast),
             champion_slot_outcomes=_champion_slot_outcomes(forecast),
         )
+
+
+def run_chart_names(data: ChartData, with_format: bool) -> list[str]:
+    """The charts a run draws, in order (``format`` only ``with_format``: the season's
+    outline at hand; ``convergence`` only with a history; ``importance`` only when a match
+    moves the main outcome).
+
+    ``champion`` is left out when the main outcome is the championship under another name
+    (the same slot, or the same odds for every club: promotion to the Primera in 2006).
+    """
+    names = ["promotion"]
+    if data.main_column != "champion" and not data.same_as_champion(data.main_column):
+        names.append("champion")
+    names += ["stages", "altitude"]
+    if data.history is not None and not data.history.empty:
+        names.append("convergence")
+    if with_format:
+        names.append("format")
+    if data.importance is not None and (data.importance["importance"] > 0).any():
+        names.append("importance")
+    return names
 
 
 def _champion_slot_outcomes(forecast: Forecast) -> tuple[str, ...]:

@@ -12,8 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from forecast.errors import InputError
-from reports.charts._data import ChartData
-from reports.charts._render import ChartRender
+from reports.charts._data import ChartData, run_chart_names
 from reports.charts._style import (
     FIG_WIDTH,
     INTERVAL_NOTE,
@@ -40,11 +39,11 @@ __all__ = [
     "comparison_figure",
     "convergence_figure",
     "figure_bytes",
+    "format_caption",
     "format_figure",
     "promotion_figure",
     "run_figure_builders",
     "run_figures",
-    "run_images",
     "save_figure",
     "stages_figure",
 ]
@@ -266,15 +265,7 @@ def format_figure(graph: FlowGraph, metadata: Mapping[str, Any] | None = None) -
         max(8.5, 2.4 * n_columns + 1.5), min(14.0, 2.6 + 0.16 * total + 0.1 * len(graph.nodes))
     )
     ax = fig.add_subplot()
-    caption = None
-    if metadata:
-        caption = caption_text(
-            metadata,
-            extra=_translator(metadata).gettext(
-                "Ribbon widths are places per season; boxes are stages' units that feed "
-                "each other (a region's groups and final)."
-            ),
-        )
+    caption = format_caption(metadata)
     format_flow(ax, graph, caption=caption)
     return fig
 
@@ -339,33 +330,33 @@ def run_figure_builders(
     data: ChartData, graph: FlowGraph | None = None
 ) -> dict[str, Callable[[], Figure]]:
     """The charts of :func:`run_figures`, each as a function that makes its Figure, so that
-    they can be drawn one at a time or shared between processes (:func:`run_images`)."""
+    they can be drawn one at a time or shared between processes
+    (:func:`reports.charts._render.run_images`)."""
     leaders = data.likeliest(MAX_CLUBS_DRAWN)
-    builders: dict[str, Callable[[], Figure]] = {"promotion": lambda: promotion_figure(leaders)}
-    if data.main_column != "champion" and not data.same_as_champion(data.main_column):
-        builders["champion"] = lambda: champion_figure(leaders)
-    builders["stages"] = lambda: stages_figure(leaders)
-    builders["altitude"] = lambda: altitude_figure(data)
-    if data.history is not None and not data.history.empty:
-        builders["convergence"] = lambda: convergence_figure(data)
-    if graph is not None:
-        builders["format"] = lambda: format_figure(graph, data.metadata)
-    if data.importance is not None and (data.importance["importance"] > 0).any():
-        builders["importance"] = lambda: importance_figure(data)
-    return builders
+    makers: dict[str, Callable[[], Figure]] = {
+        "promotion": lambda: promotion_figure(leaders),
+        "champion": lambda: champion_figure(leaders),
+        "stages": lambda: stages_figure(leaders),
+        "altitude": lambda: altitude_figure(data),
+        "convergence": lambda: convergence_figure(data),
+        "format": lambda: format_figure(graph, data.metadata),  # type: ignore[arg-type]
+        "importance": lambda: importance_figure(data),
+    }
+    return {name: makers[name] for name in run_chart_names(data, graph is not None)}
 
 
-def run_images(
-    data: ChartData, graph: FlowGraph | None = None, *, processes: int | None = None
-) -> ChartRender:
-    """The charts of :func:`run_figures` as PNG bytes, drawing started:
-    ``run_images(...).finish()`` returns them by name.
-
-    With ``processes=2`` (the default where a child can be forked, see
-    :func:`reports.charts._render.chart_processes`) a forked child draws part of them while
-    this process goes on; ``processes=1`` draws every figure here, in turn, in ``finish``.
-    """
-    return ChartRender(run_figure_builders(data, graph), figure_bytes, processes=processes).start()
+def format_caption(metadata: Mapping[str, Any] | None) -> str | None:
+    """The caption of :func:`format_figure` for ``metadata`` (None without metadata): the
+    one thing in the format diagram that is not the season's outline."""
+    if not metadata:
+        return None
+    return caption_text(
+        metadata,
+        extra=_translator(metadata).gettext(
+            "Ribbon widths are places per season; boxes are stages' units that feed "
+            "each other (a region's groups and final)."
+        ),
+    )
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = 144) -> bytes:
