@@ -1,0 +1,184 @@
+"""The whole ``copa-forecast`` command, end to end, and what each chart of a run costs.
+
+Run from the repository root::
+
+    python benchmarks/bench_command.py                  # charts table, run and check timings
+    python benchmarks/bench_command.py REV --rounds 5   # the same commands against commit REV
+    python benchmarks/bench_command.py --cold           # also a cold run (empty numba cache)
+    python benchmarks/bench_command.py --only charts    # only the per-chart table
+
+Three tables:
+
+- charts: each chart of the 2006 run (200,000 seasons) made (``build``: the figure's
+  artists, with any layout pass a chart needs to place labels) and drawn to PNG bytes
+  (``png``), one after another in this process, median of ``--chart-reps`` times; then the
+  whole chart step (``reports.writer.start_charts(...).finish()``) drawn in one process and
+  in two (a forked child, where available).
+- commands: ``copa-forecast run configs/copa_peru_2006.toml -q`` with and without charts and
+  ``copa-forecast check configs/copa_peru_2006.toml``, wall time of fresh processes; with
+  REV, each command of each version in turn (old, new, old, new, ...), medians over the
+  rounds and the median of the per-round ratios, so that the machine's drift (other jobs on
+  the two cores) falls on both alike. Warm: each version runs once before the rounds to
+  fill its numba cache (REV is unpacked with ``git archive`` into a temporary folder that
+  has its own cache).
+- cold (``--cold``): one run with an empty ``NUMBA_CACHE_DIR`` per version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "configs" / "copa_peru_2006.toml"
+
+
+def command_seconds(tree: Path, argv: list[str], *, env: dict[str, str] | None = None) -> float:
+    """Wall time of one command run by ``python -m copa_forecast`` from ``tree``, in a
+    fresh process (interpreter start-up included)."""
+    code = "import sys; sys.path.insert(0, {tree!r}); import runpy; sys.argv = {argv!r}; "
+    code += "runpy.run_module('copa_forecast', run_name='__main__')"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code.format(tree=str(tree), argv=["copa-forecast", *argv])],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{tree}: copa-forecast {' '.join(argv)} failed:\n{done.stderr}")
+    return elapsed
+
+
+def commands(out: Path) -> dict[str, list[str]]:
+    return {
+        "run (charts, HTML)": ["run", str(CONFIG), "-q", "--out", str(out / "charts")],
+        "run --no-charts": ["run", str(CONFIG), "-q", "--no-charts", "--out", str(out / "plain")],
+        "check": ["check", str(CONFIG)],
+    }
+
+
+def chart_table(reps: int) -> None:
+    """Per chart: build and PNG milliseconds, serial, in this process; then the chart step
+    in one and in two processes."""
+    sys.path.insert(0, str(REPO))
+    import reports
+    from copa_forecast import main
+    from reports.charts import ChartData, figure_bytes, format_graph, run_figure_builders
+    from reports.writer import start_charts
+
+    captured = {}
+    write = reports.write_reports
+
+    def keep(forecast, out_dir, *, charts=False, outline=None):
+        captured.update(forecast=forecast, outline=outline)
+        return write(forecast, out_dir, charts=False, outline=outline)
+
+    reports.write_reports = keep
+    with tempfile.TemporaryDirectory() as tmp:
+        main(["run", str(CONFIG), "-q", "--out", tmp])
+    forecast, outline = captured["forecast"], captured["outline"]
+    data = ChartData.from_forecast(forecast)
+    graph = format_graph(outline, forecast.run.lang)
+    builders = run_figure_builders(data, graph)
+    build: dict[str, list[float]] = {name: [] for name in builders}
+    png: dict[str, list[float]] = {name: [] for name in builders}
+    for _ in range(reps):
+        for name, make in builders.items():
+            started = time.perf_counter()
+            fig = make()
+            made = time.perf_counter()
+            figure_bytes(fig)
+            build[name].append(made - started)
+            png[name].append(time.perf_counter() - made)
+    print(f"\nCharts of the 2006 run, serial in one process, median of {reps} (ms):\n")
+    print("| chart | build | png | total |")
+    print("|---|---|---|---|")
+    total = 0.0
+    for name in builders:
+        b, p = statistics.median(build[name]), statistics.median(png[name])
+        total += b + p
+        print(f"| {name} | {1000 * b:,.0f} | {1000 * p:,.0f} | {1000 * (b + p):,.0f} |")
+    print(f"| all | | | {1000 * total:,.0f} |")
+    steps: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(reps):
+        for processes in steps:
+            started = time.perf_counter()
+            start_charts(forecast, outline, processes=processes).finish()
+            steps[processes].append(time.perf_counter() - started)
+    print("\n| chart step (start_charts(...).finish()) | median ms |")
+    print("|---|---|")
+    for processes, times in steps.items():
+        print(
+            f"| {processes} process{'es' if processes > 1 else ''} | "
+            f"{1000 * statistics.median(times):,.0f} |"
+        )
+
+
+def command_table(revs: list[str], rounds: int, cold: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {"working tree": REPO}
+        for rev in revs:
+            tree = Path(tmp) / rev
+            tree.mkdir()
+            archive = subprocess.run(
+                ["git", "archive", rev], cwd=REPO, capture_output=True, check=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+            trees[rev] = tree
+        outs = {label: Path(tmp) / f"out-{i}" for i, label in enumerate(trees)}
+        if cold:
+            print("\nCold run (empty NUMBA_CACHE_DIR), seconds:\n")
+            print("| version | run (charts, HTML) |")
+            print("|---|---|")
+            for label, tree in trees.items():
+                cache = Path(tmp) / f"cache-{label.replace(' ', '-')}"
+                env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+                argv = commands(outs[label])["run (charts, HTML)"]
+                print(f"| {label} | {command_seconds(tree, argv, env=env):.2f} |")
+        for label, tree in trees.items():  # warm: every version's numba cache filled
+            command_seconds(tree, commands(outs[label])["run (charts, HTML)"])
+        times = {(label, cmd): [] for label in trees for cmd in commands(Path(tmp))}
+        for _ in range(rounds):
+            for cmd in commands(Path(tmp)):
+                for label, tree in trees.items():
+                    times[label, cmd].append(command_seconds(tree, commands(outs[label])[cmd]))
+        print(f"\nWhole command, fresh processes, warm, {rounds} rounds (seconds):\n")
+        print("| command | version | median | min | median ratio to working tree |")
+        print("|---|---|---|---|---|")
+        for cmd in commands(Path(tmp)):
+            ours = times["working tree", cmd]
+            for label in trees:
+                mine = times[label, cmd]
+                ratio = statistics.median(m / o for m, o in zip(mine, ours, strict=True))
+                print(
+                    f"| {cmd} | {label} | {statistics.median(mine):.2f} | {min(mine):.2f} | "
+                    f"{ratio:.2f} |"
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("revs", nargs="*", help="earlier commits to run side by side")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--chart-reps", type=int, default=3)
+    parser.add_argument("--cold", action="store_true", help="also one cold run per version")
+    parser.add_argument("--only", choices=("commands", "charts"), help="one of the tables")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    if args.only != "charts":
+        command_table(args.revs, args.rounds, args.cold)
+    if args.only != "commands":
+        chart_table(args.chart_reps)
+
+
+if __name__ == "__main__":
+    main()
