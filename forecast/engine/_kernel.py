@@ -123,7 +123,7 @@ from forecast.engine._layout import (
     UNIT_OUT_PTR,
     UNIT_PARAM,
 )
-from forecast.engine._rng import normal_pair, split_step, stream_key, uniform
+from forecast.engine._rng import mix64, normal_pair, split_step, stream_key, uniform
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, parallel_kernel
 
@@ -1073,7 +1073,7 @@ def play_season(
 
 
 @parallel_kernel
-def run_blocks(
+def run_blocks_serial(
     ints,
     floats,
     table,
@@ -1092,7 +1092,9 @@ def run_blocks(
     accepted,
     match_records,
 ):
-    """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
+    """:func:`run_blocks` one season at a time (:func:`play_season`): the engine before
+    lanes, kept as the reference the lane engine must equal byte for byte
+    (tests/test_engine_lanes.py); the tool itself does not call it.
 
     Parameters
     ----------
@@ -1172,3 +1174,678 @@ def run_blocks(
             counts[b, occ[ints[CHAMPION_SLOT]], n_ms + n_out] += 1
             for slot in range(n_clubs, n_slots):
                 slot_counts[b, slot, occ[slot]] += 1
+
+
+# --------------------------------------------------------------------------- lanes
+#
+# The engine plays a lane of seasons side by side through one unit at a time: the unit's
+# Program reads and control flow are decided once for the lane, and the matches of a group
+# run with the lane innermost (fixture after fixture, every season of the lane in turn),
+# so the processor overlaps the independent scoreline searches of the seasons. Every season
+# keeps its own counter-based stream per unit and draws from it in the same order as
+# :func:`play_season`, so the results are those of :func:`run_blocks_serial` byte for byte.
+
+#: Seasons per lane (:func:`run_blocks`).
+LANE = 32
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_S11 = np.uint64(11)
+_S63 = np.uint64(63)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53, as forecast.engine._rng.uniform
+
+
+@hot_kernel
+def lane_group(
+    ints, floats, table, g, u, n, st, occ, ratings, state, results, LW, LR, LM, W, M, stack, used
+):
+    """Play group ``g`` (unit ``u``) for lane members 0..n-1 whose status is OK.
+
+    ``LW[row, i, l]`` holds member ``l``'s club at position ``i`` (row W_CLUB) and its
+    totals (rows W_POINTS..W_AWAY); ``LR[0, i, l]``/``LR[1, i, l]`` its rating and altitude;
+    ``LM[0, f, l]``/``LM[1, f, l]`` the goals of fixture ``f``. Groups with known results or
+    withdrawn clubs are played per member by :func:`play_group`. A member whose first run of
+    totals separates every club is ranked here; the others by :func:`rank_group`.
+    """
+    in_start = ints[ints[UNIT_IN_PTR] + u]
+    k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
+    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
+    if k_end > k_start or ints[ANY_EXCLUDED] != 0:
+        for m in range(n):
+            if st[m] == OK:
+                st[m] = play_group(
+                    ints,
+                    floats,
+                    table,
+                    g,
+                    u,
+                    occ[m],
+                    ratings[m],
+                    state[m : m + 1],
+                    W,
+                    M,
+                    stack,
+                    used,
+                    results[m],
+                )
+        return
+    in_slots = ints[UNIT_IN] + in_start
+    alt = np.int64(floats[ALTITUDE])
+    for i in range(k):
+        slot = ints[in_slots + i]
+        for m in range(n):
+            c = occ[m, slot]  # a member no longer playing may read a stale slot: harmless
+            LW[W_CLUB, i, m] = c
+            LR[0, i, m] = ratings[m, c]
+            LR[1, i, m] = floats[alt + c]
+        for r in range(W_POINTS, W_AWAY + 1):
+            for m in range(n):
+                LW[r, i, m] = 0
+    neutral = ints[ints[GROUP_NEUTRAL] + g] == 1
+    venue_alt = floats[np.int64(floats[GROUP_VENUE_ALT]) + g]
+    venue_known = neutral and not np.isnan(venue_alt)
+    home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
+    climb = floats[CLIMB_PER_M]
+    descend = floats[DESCEND_PER_M]
+    per_point = floats[ROW_PER_POINT]
+    row_offset = floats[ROW_OFFSET]
+    row_top = ints[TABLE_ROWS] - 0.5
+    n_scorelines = ints[SIDE] * ints[SIDE]
+    scoreline_goals = ints[SCORELINE_GOALS]
+    in_season = ints[IN_SEASON] != 0
+    k_factor = floats[K_FACTOR]
+    fix_lo = ints[ints[GROUP_FIX_PTR] + g]
+    n_fix = ints[ints[GROUP_FIX_PTR] + g + 1] - fix_lo
+    fix_home = ints[FIX_HOME] + fix_lo
+    fix_away = ints[FIX_AWAY] + fix_lo
+    # The matches, as play_fixtures plays them (the same arithmetic in the same order).
+    for f in range(n_fix):
+        h = ints[fix_home + f]
+        a = ints[fix_away + f]
+        for m in range(n):
+            d = LR[0, h, m] - LR[0, a, m] + home_advantage
+            if not neutral:
+                c = LR[1, h, m] - LR[1, a, m]
+                d += climb * c if c > 0.0 else -descend * c
+            elif venue_known:
+                c = venue_alt - LR[1, a, m]
+                d += climb * c if c > 0.0 else -descend * c
+                c = venue_alt - LR[1, h, m]
+                d -= climb * c if c > 0.0 else -descend * c
+            r = d * per_point + row_offset
+            r = r if r > 0.0 else 0.0
+            row = np.int64(r if r < row_top else row_top)
+            x, z = split_step(state[m])
+            state[m] = x
+            w = z >> _S32
+            cell = np.int64(w >> _GUIDE_SHIFT)
+            q = np.int64(table[row, n_scorelines + (cell >> 2)] >> np.uint32(8 * (cell & 3))) & 255
+            while table[row, q] < w:
+                q += 1
+            goals = ints[scoreline_goals + q]
+            gh = goals >> 8
+            ga = goals & 255
+            LM[0, f, m] = gh
+            LM[1, f, m] = ga
+            if in_season:
+                delta = elo_delta(d, gh, ga, k_factor, True)
+                LR[0, h, m] += delta
+                LR[0, a, m] -= delta
+    if in_season:
+        for i in range(k):
+            for m in range(n):
+                if st[m] == OK:
+                    ratings[m, LW[W_CLUB, i, m]] = LR[0, i, m]
+    # The table.
+    win_pts = ints[ints[GROUP_POINTS] + 3 * g]
+    draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
+    loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
+    fix_track = ints[FIX_TRACK] + fix_lo
+    for f in range(n_fix):
+        h = ints[fix_home + f]
+        a = ints[fix_away + f]
+        for m in range(n):
+            gh = LM[0, f, m]
+            ga = LM[1, f, m]
+            hw = np.int64(gh > ga)
+            aw = np.int64(ga > gh)
+            dr = 1 - hw - aw
+            LW[W_GF, h, m] += gh
+            LW[W_GF, a, m] += ga
+            LW[W_GD, h, m] += gh - ga
+            LW[W_GD, a, m] += ga - gh
+            LW[W_AWAY, a, m] += ga
+            LW[W_POINTS, h, m] += hw * win_pts + dr * draw_pts + aw * loss_pts
+            LW[W_POINTS, a, m] += aw * win_pts + dr * draw_pts + hw * loss_pts
+            LW[W_WINS, h, m] += hw
+            LW[W_WINS, a, m] += aw
+        column = ints[fix_track + f]
+        if column >= 0:
+            for m in range(n):
+                if st[m] == OK:
+                    gh = LM[0, f, m]
+                    ga = LM[1, f, m]
+                    results[m, column] = 0 if gh > ga else (1 if gh == ga else 2)
+    for x in range(ints[ints[GROUP_DED_PTR] + g], ints[ints[GROUP_DED_PTR] + g + 1]):
+        club = ints[ints[DED_CLUB] + x]
+        points = ints[ints[DED_POINTS] + x]
+        for i in range(k):
+            for m in range(n):
+                if LW[W_CLUB, i, m] == club:
+                    LW[W_POINTS, i, m] -= points
+    # The ranking: the chain's first run of totals as one key (as rank_group sorts it);
+    # where that leaves clubs level, the whole chain by rank_group.
+    chain = ints[GROUP_CHAIN]
+    c0 = ints[ints[GROUP_CHAIN_PTR] + g]
+    chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
+    c1 = c0
+    while c1 < chain_end and c1 - c0 < 3 and ints[chain + c1] <= TB_AWAY:
+        c1 += 1
+    table_unit = ints[ints[GROUP_TABLE] + g]
+    out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+    order = W[W_ORDER]
+    keys = W[W_KEY]
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        separated = c1 > c0
+        if separated:
+            for i in range(k):
+                key = 0
+                for j in range(c0, c1):
+                    key = (key << 20) + LW[W_POINTS + ints[chain + j], i, m] + (1 << 19)
+                keys[i] = key
+                order[i] = i
+            for i in range(1, k):
+                item = order[i]
+                key = keys[item]
+                j = i - 1
+                while j >= 0 and keys[order[j]] < key:
+                    order[j + 1] = order[j]
+                    j -= 1
+                order[j + 1] = item
+            for i in range(1, k):
+                if keys[order[i]] == keys[order[i - 1]]:
+                    separated = False
+        if not separated:
+            for i in range(k):
+                for r in range(W_CLUB, W_AWAY + 1):
+                    W[r, i] = LW[r, i, m]
+            if table_unit >= 0:
+                for i in range(k):
+                    W[W_TABLE, i] = -table_place(ints, occ[m], table_unit, W[W_CLUB, i])
+            for f in range(n_fix):
+                M[M_GOALS_HOST, f] = LM[0, f, m]
+                M[M_GOALS_VISITOR, f] = LM[1, f, m]
+            rank_group(ints, floats, table, W, M, g, k, stack, ratings[m], state[m : m + 1], used)
+        for i in range(k):
+            occ[m, ints[out + i]] = LW[W_CLUB, order[i], m]
+
+
+@hot_kernel
+def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, M, used):
+    """Play tie ``t`` (unit ``u``) for lane members 0..n-1 whose status is OK.
+
+    A tie :func:`play_tie` would decide by :func:`exact_tie` is decided here, that
+    function's arithmetic written out per member; any other tie is played by play_tie.
+    """
+    in_start = ints[ints[UNIT_IN_PTR] + u]
+    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
+    if not ints[ints[TIE_EXACT] + t] or k_end > k_start or ints[IN_SEASON] or ints[ANY_EXCLUDED]:
+        for m in range(n):
+            if st[m] == OK:
+                st[m] = play_tie(
+                    ints,
+                    floats,
+                    table,
+                    t,
+                    u,
+                    occ[m],
+                    ratings[m],
+                    state[m : m + 1],
+                    M,
+                    used,
+                    results[m],
+                )
+        return
+    slot_a = ints[ints[UNIT_IN] + in_start]
+    slot_b = ints[ints[UNIT_IN] + in_start + 1]
+    out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+    out_a = ints[out]
+    out_b = ints[out + 1]
+    side = ints[SIDE]
+    width = 2 * side + 1
+    gd_cdf = np.int64(floats[GOAL_DIFFERENCE_CDF])
+    per_point = floats[ROW_PER_POINT]
+    row_offset = floats[ROW_OFFSET]
+    rows = ints[TABLE_ROWS]
+    row_top = rows - 0.5
+    alt = np.int64(floats[ALTITUDE])
+    climb = floats[CLIMB_PER_M]
+    descend = floats[DESCEND_PER_M]
+    tie_host = ints[ints[TIE_HOST] + t]
+    legs = ints[ints[TIE_LEGS] + t]
+    column = ints[ints[TIE_TRACK] + t]
+    tracked = column >= 0
+    chain_lo = ints[ints[TIE_CHAIN_PTR] + t]
+    chain_hi = ints[ints[TIE_CHAIN_PTR] + t + 1]
+    tie_venue_alt = floats[np.int64(floats[TIE_VENUE_ALT]) + t]
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        club_a = occ[m, slot_a]
+        club_b = occ[m, slot_b]
+        x = state[m]
+        host = tie_host
+        if host == HOST_DRAW:
+            x, z = split_step(x)
+            host = HOST_A if (z >> _S63) == 0 else HOST_B
+        neutral = host == HOST_NEUTRAL
+        venue_alt = tie_venue_alt if neutral else np.nan
+        home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
+        margin_a = 0
+        first_result = 1
+        base = 0
+        a_hosts = True
+        decided = False
+        a_wins = False
+        for leg in range(legs):
+            a_hosts = host != HOST_B if legs == 1 else (host == HOST_B) == (leg == 0)
+            hc = club_a if a_hosts else club_b
+            vc = club_b if a_hosts else club_a
+            d = ratings[m, hc] - ratings[m, vc] + home_advantage
+            if not neutral:
+                c = floats[alt + hc] - floats[alt + vc]
+                d += climb * c if c > 0.0 else -descend * c
+            elif not np.isnan(venue_alt):
+                c = venue_alt - floats[alt + vc]
+                d += climb * c if c > 0.0 else -descend * c
+                c = venue_alt - floats[alt + hc]
+                d -= climb * c if c > 0.0 else -descend * c
+            r = d * per_point + row_offset
+            r = r if r > 0.0 else 0.0
+            row = np.int64(r if r < row_top else row_top)
+            base = gd_cdf + row * width + side
+            if leg == 0 and (legs == 2 or tracked):
+                x, z = split_step(x)
+                v = float(z >> _S11) * _TO_UNIT
+                g = 0
+                if floats[base - 1] > v:
+                    g = -1
+                    while floats[base + g - 1] > v:
+                        g -= 1
+                else:
+                    while floats[base + g] <= v:
+                        g += 1
+                margin_a = g if a_hosts else -g
+                first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
+                if legs == 1:
+                    if margin_a != 0:
+                        decided = True
+                        a_wins = margin_a > 0
+                    break
+        if not decided:
+            need = -margin_a
+            if legs == 1 and tracked:
+                win = 0.0
+                level = 1.0
+            elif a_hosts:
+                win = 1.0 - floats[base + need]
+                level = floats[base + need] - floats[base + need - 1]
+            else:
+                win = floats[base - need - 1]
+                level = floats[base - need] - floats[base - need - 1]
+            after_level = 1.0
+            et_win = 0.0
+            et_level = 1.0
+            for c in range(chain_lo, chain_hi):
+                code = ints[ints[TIE_CHAIN] + c]
+                if code == RS_ET:
+                    et_base = base + rows * width
+                    if a_hosts:
+                        et_win = 1.0 - floats[et_base]
+                        et_level = floats[et_base] - floats[et_base - 1]
+                    else:
+                        et_win = floats[et_base - 1]
+                        et_level = floats[et_base] - floats[et_base - 1]
+                elif code == RS_PENS:
+                    after_level = floats[PENALTY_WIN_A]
+                    break
+                elif code == RS_SEED:
+                    after_level = 1.0
+                    break
+                elif code == RS_LOTS:
+                    after_level = 0.5
+                    break
+            x, z = split_step(x)
+            a_wins = float(z >> _S11) * _TO_UNIT < win + level * (et_win + et_level * after_level)
+        state[m] = x
+        if tracked:
+            results[m, column] = first_result
+        occ[m, out_a] = club_a if a_wins else club_b
+        occ[m, out_b] = club_b if a_wins else club_a
+
+
+@hot_kernel
+def play_lane(
+    ints,
+    floats,
+    table,
+    n,
+    keys,
+    state,
+    st,
+    stop,
+    occ,
+    ratings,
+    results,
+    recording,
+    LW,
+    LR,
+    LM,
+    W,
+    M,
+    stack,
+    used,
+    pool,
+    placed,
+):
+    """Play seasons ``keys[0..n-1]`` side by side, one unit at a time.
+
+    ``st[l]`` receives member ``l``'s status (as :func:`play_season` returns it) and
+    ``stop[l]`` the unit at which it stopped (N_UNITS if it played every unit): a member
+    stops at its first unit that is not OK and plays no later unit. When ``recording``,
+    ``results[l]`` starts at -1 so that the caller can tell the tracked matches not played.
+    """
+    n_units = ints[N_UNITS]
+    for m in range(n):
+        st[m] = OK
+        stop[m] = n_units
+    if recording:
+        for m in range(n):
+            for j in range(results.shape[1]):
+                results[m, j] = -1
+    if ints[ANY_UNCERTAINTY] or ints[IN_SEASON]:  # otherwise every row holds the means
+        for m in range(n):
+            draw_ratings(ints, floats, keys[m], ratings[m], state[m : m + 1])
+    for u in range(n_units):
+        # stream_key(season key, unit key), its unit half computed once for the lane.
+        unit_mix = mix64(np.uint64(ints[ints[UNIT_KEY] + u]) + _GOLDEN)
+        for m in range(n):
+            state[m] = mix64(keys[m] ^ unit_mix)
+        kind = ints[ints[UNIT_KIND] + u]
+        param = ints[ints[UNIT_PARAM] + u]
+        if kind == UNIT_GROUP:
+            lane_group(
+                ints,
+                floats,
+                table,
+                param,
+                u,
+                n,
+                st,
+                occ,
+                ratings,
+                state,
+                results,
+                LW,
+                LR,
+                LM,
+                W,
+                M,
+                stack,
+                used,
+            )
+        elif kind == UNIT_TIE:
+            lane_tie(ints, floats, table, param, u, n, st, occ, ratings, state, results, M, used)
+        else:
+            for m in range(n):
+                if st[m] == OK:
+                    st[m] = play_draw(ints, param, u, occ[m], state[m : m + 1], pool, placed)
+        playing = False
+        for m in range(n):
+            if st[m] != OK:
+                if stop[m] == n_units:
+                    stop[m] = u
+            else:
+                playing = True
+        if not playing:
+            break
+
+
+@hot_kernel
+def tally_lane(
+    ints,
+    b,
+    first,
+    n,
+    st,
+    stop,
+    occ,
+    results,
+    carry_occ,
+    carry_results,
+    mark,
+    counts,
+    slot_counts,
+    rejected,
+    status,
+    record_rows,
+    records,
+    accepted,
+    match_records,
+):
+    """Tally (and record) the lane's seasons ``first..first+n-1`` of block ``b`` in order,
+    exactly as run_blocks_serial would have; True when a draw failed (the block stops).
+
+    A season that stopped at unit ``stop[l]`` left the slots of that unit and the later
+    ones (and the tracked matches it did not play) as the season before it had them, as in
+    run_blocks_serial, where all seasons share one row: they are copied from the season
+    before (``carry_occ``/``carry_results`` before the lane's first) for its record.
+    """
+    n_clubs = ints[N_CLUBS]
+    n_slots = ints[N_SLOTS]
+    n_units = ints[N_UNITS]
+    n_ms = ints[N_MILESTONES]
+    n_out = ints[N_OUTCOMES]
+    n_tracked = ints[N_TRACKED]
+    recording = record_rows[b] >= 0
+    for m in range(n):
+        s = first + m
+        if recording:
+            if st[m] != OK:
+                for v in range(stop[m], n_units):
+                    for j in range(ints[ints[UNIT_OUT_PTR] + v], ints[ints[UNIT_OUT_PTR] + v + 1]):
+                        slot = ints[ints[UNIT_OUT] + j]
+                        occ[m, slot] = carry_occ[slot] if m == 0 else occ[m - 1, slot]
+            for j in range(n_tracked):
+                if results[m, j] < 0:
+                    results[m, j] = carry_results[j] if m == 0 else results[m - 1, j]
+            row = record_rows[b] + s
+            accepted[row] = 1 if st[m] == OK else 0
+            for slot in range(n_clubs, n_slots):
+                records[row, slot - n_clubs] = occ[m, slot]
+            for j in range(n_tracked):
+                match_records[row, j] = results[m, j]
+        if st[m] == REJECTED:
+            rejected[b] += 1
+            continue
+        if st[m] == DRAW_FAILED:
+            status[b] = DRAW_FAILED
+            return True
+        # Milestones: every entrant of a unit reaches the unit's (once per season). Every
+        # slot is written by one unit only, so the entrants are still in their slots.
+        for u in range(n_units):
+            for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
+                ms = ints[ints[UNIT_MS] + m_i]
+                for i in range(ints[ints[UNIT_IN_PTR] + u], ints[ints[UNIT_IN_PTR] + u + 1]):
+                    c = occ[m, ints[ints[UNIT_IN] + i]]
+                    if mark[c, ms] != s:
+                        mark[c, ms] = s
+                        counts[b, c, ms] += 1
+        for o in range(n_out):
+            for j in range(ints[ints[OUTCOME_PTR] + o], ints[ints[OUTCOME_PTR] + o + 1]):
+                counts[b, occ[m, ints[ints[OUTCOME_SLOTS] + j]], n_ms + o] += 1
+        counts[b, occ[m, ints[CHAMPION_SLOT]], n_ms + n_out] += 1
+        for slot in range(n_clubs, n_slots):
+            slot_counts[b, slot, occ[m, slot]] += 1
+    if recording:
+        for slot in range(n_slots):
+            carry_occ[slot] = occ[n - 1, slot]
+        for j in range(n_tracked):
+            carry_results[j] = results[n - 1, j]
+    return False
+
+
+@parallel_kernel
+def run_lanes(
+    ints,
+    floats,
+    table,
+    block_seeds,
+    block_sizes,
+    max_group,
+    max_fixtures,
+    max_draw,
+    max_known,
+    counts,
+    slot_counts,
+    rejected,
+    status,
+    record_rows,
+    records,
+    accepted,
+    match_records,
+    lane,
+):
+    """:func:`run_blocks` with lanes of ``lane`` seasons (the last lane of a block holds
+    the rest); the results do not depend on ``lane``."""
+    n_clubs = ints[N_CLUBS]
+    n_slots = ints[N_SLOTS]
+    n_ms = ints[N_MILESTONES]
+    for b in prange(block_seeds.shape[0]):
+        keys = np.zeros(lane, dtype=np.uint64)
+        state = np.zeros(lane, dtype=np.uint64)
+        st = np.zeros(lane, dtype=np.int64)
+        stop = np.zeros(lane, dtype=np.int64)
+        occ = np.empty((lane, n_slots), dtype=np.int64)
+        carry_occ = np.empty(n_slots, dtype=np.int64)
+        for s in range(n_slots):
+            carry_occ[s] = ints[ints[SLOT_INITIAL] + s]
+            for m in range(lane):
+                occ[m, s] = carry_occ[s]
+        ratings = np.empty((lane, n_clubs))
+        for m in range(lane):
+            for c in range(n_clubs):
+                ratings[m, c] = floats[np.int64(floats[RATING_MEAN]) + c]
+        results = np.zeros((lane, max(ints[N_TRACKED], 1)), dtype=np.int8)
+        carry_results = np.zeros(max(ints[N_TRACKED], 1), dtype=np.int8)
+        LW = np.zeros((N_WORK_ROWS, max_group + 1, lane), dtype=np.int64)
+        LR = np.zeros((2, max_group + 1, lane))
+        LM = np.zeros((2, max(max_fixtures, 2) + 2, lane), dtype=np.int64)
+        W = np.zeros((N_WORK_ROWS, max_group + 1), dtype=np.int64)
+        M = np.zeros((4, max(max_fixtures, 2) + 2), dtype=np.int64)
+        stack = np.zeros(2 * max_group + 2, dtype=np.int64)
+        used = np.zeros(max(max_known, 1), dtype=np.int8)
+        pool = np.zeros(max_draw, dtype=np.int64)
+        placed = np.zeros(max_draw, dtype=np.int64)
+        mark = np.full((n_clubs, max(n_ms, 1)), -1, dtype=np.int64)
+        recording = record_rows[b] >= 0
+        first = 0
+        while first < block_sizes[b]:
+            n = min(lane, block_sizes[b] - first)
+            for m in range(n):
+                keys[m] = stream_key(block_seeds[b], np.uint64(first + m))
+            play_lane(
+                ints,
+                floats,
+                table,
+                n,
+                keys,
+                state,
+                st,
+                stop,
+                occ,
+                ratings,
+                results,
+                recording,
+                LW,
+                LR,
+                LM,
+                W,
+                M,
+                stack,
+                used,
+                pool,
+                placed,
+            )
+            if tally_lane(
+                ints,
+                b,
+                first,
+                n,
+                st,
+                stop,
+                occ,
+                results,
+                carry_occ,
+                carry_results,
+                mark,
+                counts,
+                slot_counts,
+                rejected,
+                status,
+                record_rows,
+                records,
+                accepted,
+                match_records,
+            ):
+                break
+            first += n
+
+
+def run_blocks(
+    ints,
+    floats,
+    table,
+    block_seeds,
+    block_sizes,
+    max_group,
+    max_fixtures,
+    max_draw,
+    max_known,
+    counts,
+    slot_counts,
+    rejected,
+    status,
+    record_rows,
+    records,
+    accepted,
+    match_records,
+):
+    """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
+
+    Seasons are played in lanes of :data:`LANE` (:func:`run_lanes`); the arguments and the
+    results are those of :func:`run_blocks_serial` (which documents them), byte for byte.
+    """
+    run_lanes(
+        ints,
+        floats,
+        table,
+        block_seeds,
+        block_sizes,
+        max_group,
+        max_fixtures,
+        max_draw,
+        max_known,
+        counts,
+        slot_counts,
+        rejected,
+        status,
+        record_rows,
+        records,
+        accepted,
+        match_records,
+        LANE,
+    )
