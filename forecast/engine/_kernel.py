@@ -1196,13 +1196,34 @@ _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53, as forecast.engine._rng.uniform
 
 @hot_kernel
 def lane_group(
-    ints, floats, table, g, u, n, st, occ, ratings, state, results, LW, LR, LM, W, M, stack, used
+    ints,
+    floats,
+    table,
+    g,
+    u,
+    n,
+    st,
+    occ,
+    ratings,
+    state,
+    results,
+    LW,
+    LR,
+    LM,
+    LD,
+    LX,
+    LU,
+    W,
+    M,
+    stack,
+    used,
 ):
     """Play group ``g`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
     ``LW[row, i, l]`` holds member ``l``'s club at position ``i`` (row W_CLUB) and its
     totals (rows W_POINTS..W_AWAY); ``LR[0, i, l]``/``LR[1, i, l]`` its rating and altitude;
-    ``LM[0, f, l]``/``LM[1, f, l]`` the goals of fixture ``f``. Groups with known results or
+    ``LM[0, f, l]``/``LM[1, f, l]`` the goals of fixture ``f``; ``LD``, ``LX``, ``LU`` (per
+    member) a match's effective difference, table row and random number. Groups with known results or
     withdrawn clubs are played per member by :func:`play_group`. A member whose first run of
     totals separates every club is ranked here; the others by :func:`rank_group`.
     """
@@ -1258,7 +1279,10 @@ def lane_group(
     n_fix = ints[ints[GROUP_FIX_PTR] + g + 1] - fix_lo
     fix_home = ints[FIX_HOME] + fix_lo
     fix_away = ints[FIX_AWAY] + fix_lo
-    # The matches, as play_fixtures plays them (the same arithmetic in the same order).
+    # The matches, as play_fixtures plays them (the same arithmetic in the same order), in
+    # two passes over the lane per fixture: the table rows and random numbers of every
+    # member (no branch that depends on the member: the compiler can vectorise it), then
+    # the scoreline searches, independent of each other.
     for f in range(n_fix):
         h = ints[fix_home + f]
         a = ints[fix_away + f]
@@ -1272,12 +1296,16 @@ def lane_group(
                 d += climb * c if c > 0.0 else -descend * c
                 c = venue_alt - LR[1, h, m]
                 d -= climb * c if c > 0.0 else -descend * c
+            LD[m] = d
             r = d * per_point + row_offset
             r = r if r > 0.0 else 0.0
-            row = np.int64(r if r < row_top else row_top)
+            LX[m] = np.int64(r if r < row_top else row_top)
             x, z = split_step(state[m])
             state[m] = x
-            w = z >> _S32
+            LU[m] = z >> _S32
+        for m in range(n):
+            row = LX[m]
+            w = LU[m]
             cell = np.int64(w >> _GUIDE_SHIFT)
             q = np.int64(table[row, n_scorelines + (cell >> 2)] >> np.uint32(8 * (cell & 3))) & 255
             while table[row, q] < w:
@@ -1288,7 +1316,7 @@ def lane_group(
             LM[0, f, m] = gh
             LM[1, f, m] = ga
             if in_season:
-                delta = elo_delta(d, gh, ga, k_factor, True)
+                delta = elo_delta(LD[m], gh, ga, k_factor, True)
                 LR[0, h, m] += delta
                 LR[0, a, m] -= delta
     if in_season:
@@ -1383,11 +1411,15 @@ def lane_group(
 
 
 @hot_kernel
-def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, M, used):
+def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, TI, TF, M, used):
     """Play tie ``t`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
     A tie :func:`play_tie` would decide by :func:`exact_tie` is decided here, that
-    function's arithmetic written out per member; any other tie is played by play_tie.
+    function's arithmetic written out in two passes over the lane (``TI``, ``TF``: per
+    member the first and the last match's goal-difference rows and who hosts the last, and
+    the two random numbers); any other tie is played by play_tie. The state after a unit
+    is never read (the next unit starts its own stream), so the random numbers may all be
+    drawn first.
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     k_start = ints[ints[UNIT_KNOWN_PTR] + u]
@@ -1430,101 +1462,167 @@ def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, M, 
     tracked = column >= 0
     chain_lo = ints[ints[TIE_CHAIN_PTR] + t]
     chain_hi = ints[ints[TIE_CHAIN_PTR] + t + 1]
-    tie_venue_alt = floats[np.int64(floats[TIE_VENUE_ALT]) + t]
+    venue_alt = floats[np.int64(floats[TIE_VENUE_ALT]) + t] if tie_host == HOST_NEUTRAL else np.nan
+    neutral = tie_host == HOST_NEUTRAL  # a drawn host is side A or B
+    venue_known = neutral and not np.isnan(venue_alt)
+    home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
+    draws_first = legs == 2 or tracked  # the first leg's margin is drawn
+    # What a level tie is worth after the last match: extra time (if the chain reaches
+    # it), then the last step (exact_tie reads the chain the same way).
+    extra_time = False
+    after_level = 1.0
+    for c in range(chain_lo, chain_hi):
+        code = ints[ints[TIE_CHAIN] + c]
+        if code == RS_ET:
+            extra_time = True
+        elif code == RS_PENS:
+            after_level = floats[PENALTY_WIN_A]
+            break
+        elif code == RS_SEED:
+            after_level = 1.0
+            break
+        elif code == RS_LOTS:
+            after_level = 0.5
+            break
+    # Pass 1, every member (nothing depends on the member but the data): the host drawn,
+    # the random numbers, the goal-difference rows of the first and the last match. As in
+    # exact_tie: side A hosts the only match unless B does, and the second of two.
+    # A member no longer playing computes from stale slots, harmlessly, and is not used.
     for m in range(n):
-        if st[m] != OK:
-            continue
         club_a = occ[m, slot_a]
         club_b = occ[m, slot_b]
         x = state[m]
-        host = tie_host
-        if host == HOST_DRAW:
+        b_hosts = tie_host == HOST_B
+        if tie_host == HOST_DRAW:
             x, z = split_step(x)
-            host = HOST_A if (z >> _S63) == 0 else HOST_B
-        neutral = host == HOST_NEUTRAL
-        venue_alt = tie_venue_alt if neutral else np.nan
-        home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
-        margin_a = 0
-        first_result = 1
-        base = 0
-        a_hosts = True
-        decided = False
-        a_wins = False
-        for leg in range(legs):
-            a_hosts = host != HOST_B if legs == 1 else (host == HOST_B) == (leg == 0)
+            b_hosts = (z >> _S63) != 0
+        x, z = split_step(x)
+        v = float(z >> _S11) * _TO_UNIT
+        TF[0, m] = v
+        if draws_first:
+            x, z = split_step(x)
+            v = float(z >> _S11) * _TO_UNIT
+        TF[1, m] = v
+        state[m] = x
+        for leg in range(2):
+            if legs == 1:
+                a_hosts = not b_hosts
+            else:
+                a_hosts = b_hosts if leg == 0 else not b_hosts
             hc = club_a if a_hosts else club_b
             vc = club_b if a_hosts else club_a
             d = ratings[m, hc] - ratings[m, vc] + home_advantage
             if not neutral:
                 c = floats[alt + hc] - floats[alt + vc]
                 d += climb * c if c > 0.0 else -descend * c
-            elif not np.isnan(venue_alt):
+            elif venue_known:
                 c = venue_alt - floats[alt + vc]
                 d += climb * c if c > 0.0 else -descend * c
                 c = venue_alt - floats[alt + hc]
                 d -= climb * c if c > 0.0 else -descend * c
             r = d * per_point + row_offset
             r = r if r > 0.0 else 0.0
-            row = np.int64(r if r < row_top else row_top)
-            base = gd_cdf + row * width + side
-            if leg == 0 and (legs == 2 or tracked):
-                x, z = split_step(x)
-                v = float(z >> _S11) * _TO_UNIT
-                g = 0
-                if floats[base - 1] > v:
-                    g = -1
-                    while floats[base + g - 1] > v:
-                        g -= 1
-                else:
-                    while floats[base + g] <= v:
-                        g += 1
-                margin_a = g if a_hosts else -g
-                first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
-                if legs == 1:
-                    if margin_a != 0:
-                        decided = True
-                        a_wins = margin_a > 0
-                    break
+            TI[leg, m] = gd_cdf + np.int64(r if r < row_top else row_top) * width + side
+        TI[2, m] = not b_hosts  # side A hosts the last match
+    # Pass 2, the members still playing: the first margin, then the chance A wins.
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        club_a = occ[m, slot_a]
+        club_b = occ[m, slot_b]
+        a_last = TI[2, m] != 0
+        margin_a = 0
+        first_result = 1
+        decided = False
+        a_wins = False
+        if draws_first:
+            base = TI[0, m]
+            v = TF[0, m]
+            g = 0  # the smallest g with P(margin <= g) > v
+            if floats[base - 1] > v:
+                g = -1
+                while floats[base + g - 1] > v:
+                    g -= 1
+            else:
+                while floats[base + g] <= v:
+                    g += 1
+            a_first = a_last if legs == 1 else not a_last
+            margin_a = g if a_first else -g
+            first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
+            if legs == 1 and margin_a != 0:
+                decided = True
+                a_wins = margin_a > 0
         if not decided:
+            base = TI[1, m]
             need = -margin_a
             if legs == 1 and tracked:
                 win = 0.0
                 level = 1.0
-            elif a_hosts:
+            elif a_last:
                 win = 1.0 - floats[base + need]
                 level = floats[base + need] - floats[base + need - 1]
             else:
                 win = floats[base - need - 1]
                 level = floats[base - need] - floats[base - need - 1]
-            after_level = 1.0
             et_win = 0.0
             et_level = 1.0
-            for c in range(chain_lo, chain_hi):
-                code = ints[ints[TIE_CHAIN] + c]
-                if code == RS_ET:
-                    et_base = base + rows * width
-                    if a_hosts:
-                        et_win = 1.0 - floats[et_base]
-                        et_level = floats[et_base] - floats[et_base - 1]
-                    else:
-                        et_win = floats[et_base - 1]
-                        et_level = floats[et_base] - floats[et_base - 1]
-                elif code == RS_PENS:
-                    after_level = floats[PENALTY_WIN_A]
-                    break
-                elif code == RS_SEED:
-                    after_level = 1.0
-                    break
-                elif code == RS_LOTS:
-                    after_level = 0.5
-                    break
-            x, z = split_step(x)
-            a_wins = float(z >> _S11) * _TO_UNIT < win + level * (et_win + et_level * after_level)
-        state[m] = x
+            if extra_time:
+                et_base = base + rows * width
+                if a_last:
+                    et_win = 1.0 - floats[et_base]
+                    et_level = floats[et_base] - floats[et_base - 1]
+                else:
+                    et_win = floats[et_base - 1]
+                    et_level = floats[et_base] - floats[et_base - 1]
+            a_wins = TF[1, m] < win + level * (et_win + et_level * after_level)
         if tracked:
             results[m, column] = first_result
         occ[m, out_a] = club_a if a_wins else club_b
         occ[m, out_b] = club_b if a_wins else club_a
+
+
+@hot_kernel
+def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
+    """Make draw ``d`` (unit ``u``) for lane members 0..n-1 whose status is OK.
+
+    A draw without a 'distinct' rule takes its first shuffle: :func:`play_draw`'s shuffle
+    is written out here for each member; a draw with one (rejection sampling) is made by
+    play_draw per member.
+    """
+    if ints[ints[DRAW_DISTINCT] + d] != 0:
+        for m in range(n):
+            if st[m] == OK:
+                st[m] = play_draw(ints, d, u, occ[m], state[m : m + 1], pool, placed)
+        return
+    in_slots = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
+    out_slots = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+    n_in = ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u]
+    n_pots = ints[ints[DRAW_POTS] + d]
+    n_buckets = ints[ints[DRAW_BUCKETS] + d]
+    size = ints[ints[DRAW_SIZE] + d]
+    pot_size = n_in if n_pots == 1 else n_buckets
+    # Where pool position i lands: placed[i] (one pot) or placed[j * size + pot].
+    for pot in range(n_pots):
+        for j in range(pot_size):
+            i = pot * pot_size + j
+            placed[i] = ints[out_slots + (i if n_pots == 1 else j * size + pot)]
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        for i in range(n_in):
+            pool[i] = occ[m, ints[in_slots + i]]
+        x = state[m]
+        for pot in range(n_pots):
+            start = pot * pot_size
+            for i in range(pot_size - 1, 0, -1):
+                x, z = split_step(x)
+                j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                tmp = pool[start + i]
+                pool[start + i] = pool[start + j]
+                pool[start + j] = tmp
+        state[m] = x
+        for i in range(n_in):
+            occ[m, placed[i]] = pool[i]
 
 
 @hot_kernel
@@ -1544,6 +1642,11 @@ def play_lane(
     LW,
     LR,
     LM,
+    LD,
+    LX,
+    LU,
+    TI,
+    TF,
     W,
     M,
     stack,
@@ -1592,17 +1695,20 @@ def play_lane(
                 LW,
                 LR,
                 LM,
+                LD,
+                LX,
+                LU,
                 W,
                 M,
                 stack,
                 used,
             )
         elif kind == UNIT_TIE:
-            lane_tie(ints, floats, table, param, u, n, st, occ, ratings, state, results, M, used)
+            lane_tie(
+                ints, floats, table, param, u, n, st, occ, ratings, state, results, TI, TF, M, used
+            )
         else:
-            for m in range(n):
-                if st[m] == OK:
-                    st[m] = play_draw(ints, param, u, occ[m], state[m : m + 1], pool, placed)
+            lane_draw(ints, param, u, n, st, occ, state, pool, placed)
         playing = False
         for m in range(n):
             if st[m] != OK:
@@ -1744,6 +1850,11 @@ def run_lanes(
         LW = np.zeros((N_WORK_ROWS, max_group + 1, lane), dtype=np.int64)
         LR = np.zeros((2, max_group + 1, lane))
         LM = np.zeros((2, max(max_fixtures, 2) + 2, lane), dtype=np.int64)
+        LD = np.zeros(lane)
+        LX = np.zeros(lane, dtype=np.int64)
+        LU = np.zeros(lane, dtype=np.uint64)
+        TI = np.zeros((3, lane), dtype=np.int64)
+        TF = np.zeros((2, lane))
         W = np.zeros((N_WORK_ROWS, max_group + 1), dtype=np.int64)
         M = np.zeros((4, max(max_fixtures, 2) + 2), dtype=np.int64)
         stack = np.zeros(2 * max_group + 2, dtype=np.int64)
@@ -1773,6 +1884,11 @@ def run_lanes(
                 LW,
                 LR,
                 LM,
+                LD,
+                LX,
+                LU,
+                TI,
+                TF,
                 W,
                 M,
                 stack,
