@@ -1361,51 +1361,64 @@ def lane_group(
             for m in range(n):
                 if LW[W_CLUB, i, m] == club:
                     LW[W_POINTS, i, m] -= points
-    # The ranking: the chain's first run of totals as one key (as rank_group sorts it);
-    # where that leaves clubs level, the whole chain by rank_group.
+    # The ranking: the chain's first run of totals (up to three) as one key, as rank_group
+    # sorts them, for the whole lane: each position's place is the number of clubs with a
+    # higher key plus the level ones before it (the stable sort's order), and W_BREAK
+    # flags a member with level keys. Such members are ranked by rank_group.
     chain = ints[GROUP_CHAIN]
     c0 = ints[ints[GROUP_CHAIN_PTR] + g]
     chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
     c1 = c0
     while c1 < chain_end and c1 - c0 < 3 and ints[chain + c1] <= TB_AWAY:
         c1 += 1
+    n_keys = c1 - c0
+    half = np.int64(1 << 19)
+    if n_keys > 0:
+        r0 = W_POINTS + ints[chain + c0]
+        r1 = W_POINTS + ints[chain + c0 + 1] if n_keys > 1 else r0
+        r2 = W_POINTS + ints[chain + c0 + 2] if n_keys > 2 else r0
+        for i in range(k):
+            for m in range(n):
+                key = LW[r0, i, m] + half
+                if n_keys > 1:
+                    key = (key << 20) + LW[r1, i, m] + half
+                if n_keys > 2:
+                    key = (key << 20) + LW[r2, i, m] + half
+                LW[W_KEY, i, m] = key
+        for m in range(n):
+            LW[W_BREAK, 0, m] = 0
+        for i in range(k):
+            for m in range(n):
+                LW[W_ORDER, i, m] = 0
+            for j in range(k):
+                if j == i:
+                    continue
+                before = j < i
+                for m in range(n):
+                    ki = LW[W_KEY, i, m]
+                    kj = LW[W_KEY, j, m]
+                    LW[W_ORDER, i, m] += np.int64((kj > ki) or (before and kj == ki))
+                    LW[W_BREAK, 0, m] |= np.int64(kj == ki)
     table_unit = ints[ints[GROUP_TABLE] + g]
     out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
     order = W[W_ORDER]
-    keys = W[W_KEY]
     for m in range(n):
         if st[m] != OK:
             continue
-        separated = c1 > c0
-        if separated:
+        if n_keys > 0 and LW[W_BREAK, 0, m] == 0:
             for i in range(k):
-                key = 0
-                for j in range(c0, c1):
-                    key = (key << 20) + LW[W_POINTS + ints[chain + j], i, m] + (1 << 19)
-                keys[i] = key
-                order[i] = i
-            for i in range(1, k):
-                item = order[i]
-                key = keys[item]
-                j = i - 1
-                while j >= 0 and keys[order[j]] < key:
-                    order[j + 1] = order[j]
-                    j -= 1
-                order[j + 1] = item
-            for i in range(1, k):
-                if keys[order[i]] == keys[order[i - 1]]:
-                    separated = False
-        if not separated:
+                occ[m, ints[out + LW[W_ORDER, i, m]]] = LW[W_CLUB, i, m]
+            continue
+        for i in range(k):
+            for r in range(W_CLUB, W_AWAY + 1):
+                W[r, i] = LW[r, i, m]
+        if table_unit >= 0:
             for i in range(k):
-                for r in range(W_CLUB, W_AWAY + 1):
-                    W[r, i] = LW[r, i, m]
-            if table_unit >= 0:
-                for i in range(k):
-                    W[W_TABLE, i] = -table_place(ints, occ[m], table_unit, W[W_CLUB, i])
-            for f in range(n_fix):
-                M[M_GOALS_HOST, f] = LM[0, f, m]
-                M[M_GOALS_VISITOR, f] = LM[1, f, m]
-            rank_group(ints, floats, table, W, M, g, k, stack, ratings[m], state[m : m + 1], used)
+                W[W_TABLE, i] = -table_place(ints, occ[m], table_unit, W[W_CLUB, i])
+        for f in range(n_fix):
+            M[M_GOALS_HOST, f] = LM[0, f, m]
+            M[M_GOALS_VISITOR, f] = LM[1, f, m]
+        rank_group(ints, floats, table, W, M, g, k, stack, ratings[m], state[m : m + 1], used)
         for i in range(k):
             occ[m, ints[out + i]] = LW[W_CLUB, order[i], m]
 
@@ -1732,6 +1745,7 @@ def tally_lane(
     results,
     carry_occ,
     carry_results,
+    reach,
     mark,
     counts,
     slot_counts,
@@ -1745,6 +1759,7 @@ def tally_lane(
     """Tally (and record) the lane's seasons ``first..first+n-1`` of block ``b`` in order,
     exactly as run_blocks_serial would have; True when a draw failed (the block stops).
 
+    ``reach[0, j]``, ``reach[1, j]``: a slot entering a unit and a milestone of that unit.
     A season that stopped at unit ``stop[l]`` left the slots of that unit and the later
     ones (and the tracked matches it did not play) as the season before it had them, as in
     run_blocks_serial, where all seasons share one row: they are copied from the season
@@ -1757,6 +1772,8 @@ def tally_lane(
     n_out = ints[N_OUTCOMES]
     n_tracked = ints[N_TRACKED]
     recording = record_rows[b] >= 0
+    n_counted = n
+    stopped = False
     for m in range(n):
         s = first + m
         if recording:
@@ -1776,26 +1793,33 @@ def tally_lane(
                 match_records[row, j] = results[m, j]
         if st[m] == REJECTED:
             rejected[b] += 1
-            continue
-        if st[m] == DRAW_FAILED:
+        elif st[m] == DRAW_FAILED:
             status[b] = DRAW_FAILED
-            return True
+            stopped = True
+            n_counted = m
+            break
+    for m in range(n_counted):
+        if st[m] != OK:
+            continue
         # Milestones: every entrant of a unit reaches the unit's (once per season). Every
         # slot is written by one unit only, so the entrants are still in their slots.
-        for u in range(n_units):
-            for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
-                ms = ints[ints[UNIT_MS] + m_i]
-                for i in range(ints[ints[UNIT_IN_PTR] + u], ints[ints[UNIT_IN_PTR] + u + 1]):
-                    c = occ[m, ints[ints[UNIT_IN] + i]]
-                    if mark[c, ms] != s:
-                        mark[c, ms] = s
-                        counts[b, c, ms] += 1
+        s = first + m
+        for j in range(reach.shape[1]):
+            c = occ[m, reach[0, j]]
+            ms = reach[1, j]
+            if mark[c, ms] != s:
+                mark[c, ms] = s
+                counts[b, c, ms] += 1
         for o in range(n_out):
             for j in range(ints[ints[OUTCOME_PTR] + o], ints[ints[OUTCOME_PTR] + o + 1]):
                 counts[b, occ[m, ints[ints[OUTCOME_SLOTS] + j]], n_ms + o] += 1
         counts[b, occ[m, ints[CHAMPION_SLOT]], n_ms + n_out] += 1
-        for slot in range(n_clubs, n_slots):
-            slot_counts[b, slot, occ[m, slot]] += 1
+    for slot in range(n_clubs, n_slots):  # slot by slot: one row of the tallies at a time
+        for m in range(n_counted):
+            if st[m] == OK:
+                slot_counts[b, slot, occ[m, slot]] += 1
+    if stopped:
+        return True
     if recording:
         for slot in range(n_slots):
             carry_occ[slot] = occ[n - 1, slot]
@@ -1862,6 +1886,18 @@ def run_lanes(
         pool = np.zeros(max_draw, dtype=np.int64)
         placed = np.zeros(max_draw, dtype=np.int64)
         mark = np.full((n_clubs, max(n_ms, 1)), -1, dtype=np.int64)
+        n_reach = 0
+        for u in range(ints[N_UNITS]):
+            n_ms_u = ints[ints[UNIT_MS_PTR] + u + 1] - ints[ints[UNIT_MS_PTR] + u]
+            n_reach += n_ms_u * (ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u])
+        reach = np.empty((2, n_reach), dtype=np.int64)
+        j = 0
+        for u in range(ints[N_UNITS]):
+            for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
+                for i in range(ints[ints[UNIT_IN_PTR] + u], ints[ints[UNIT_IN_PTR] + u + 1]):
+                    reach[0, j] = ints[ints[UNIT_IN] + i]
+                    reach[1, j] = ints[ints[UNIT_MS] + m_i]
+                    j += 1
         recording = record_rows[b] >= 0
         first = 0
         while first < block_sizes[b]:
@@ -1907,6 +1943,7 @@ def run_lanes(
                 results,
                 carry_occ,
                 carry_results,
+                reach,
                 mark,
                 counts,
                 slot_counts,
