@@ -1639,6 +1639,32 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
 
 
 @hot_kernel
+def lane_ratings(ints, floats, n, keys, ratings):
+    """:func:`draw_ratings` for lane members 0..n-1 (``ratings[l]`` for season ``keys[l]``),
+    the normal deviates of normal_pair written out (the same arithmetic, in the same order)."""
+    n_clubs = ints[N_CLUBS]
+    mean = np.int64(floats[RATING_MEAN])
+    sd = np.int64(floats[RATING_SD])
+    uncertain = ints[ANY_UNCERTAINTY] != 0
+    ratings_mix = mix64(_RATINGS_STREAM + _GOLDEN)  # stream_key(season key, _RATINGS_STREAM)
+    for m in range(n):
+        for c in range(n_clubs):
+            ratings[m, c] = floats[mean + c]
+        if uncertain:
+            x = mix64(keys[m] ^ ratings_mix)
+            for c in range(0, n_clubs, 2):
+                x, z = split_step(x)
+                u1 = (float(z >> _S11) + 0.5) * _TO_UNIT
+                x, z = split_step(x)
+                u2 = float(z >> _S11) * _TO_UNIT
+                radius = np.sqrt(-2.0 * np.log(u1))
+                angle = 2.0 * np.pi * u2
+                ratings[m, c] += floats[sd + c] * (radius * np.cos(angle))
+                if c + 1 < n_clubs:
+                    ratings[m, c + 1] += floats[sd + c + 1] * (radius * np.sin(angle))
+
+
+@hot_kernel
 def play_lane(
     ints,
     floats,
@@ -1683,8 +1709,7 @@ def play_lane(
             for j in range(results.shape[1]):
                 results[m, j] = -1
     if ints[ANY_UNCERTAINTY] or ints[IN_SEASON]:  # otherwise every row holds the means
-        for m in range(n):
-            draw_ratings(ints, floats, keys[m], ratings[m], state[m : m + 1])
+        lane_ratings(ints, floats, n, keys, ratings)
     for u in range(n_units):
         # stream_key(season key, unit key), its unit half computed once for the lane.
         unit_mix = mix64(np.uint64(ints[ints[UNIT_KEY] + u]) + _GOLDEN)
@@ -1899,8 +1924,9 @@ def run_lanes(
                     reach[1, j] = ints[ints[UNIT_MS] + m_i]
                     j += 1
         recording = record_rows[b] >= 0
-        first = 0
-        while first < block_sizes[b]:
+        block = np.int64(b)  # one type for the kernels below (numba's prange index varies)
+        for lane_i in range((block_sizes[b] + lane - 1) // lane):
+            first = lane_i * lane
             n = min(lane, block_sizes[b] - first)
             for m in range(n):
                 keys[m] = stream_key(block_seeds[b], np.uint64(first + m))
@@ -1934,7 +1960,7 @@ def run_lanes(
             )
             if tally_lane(
                 ints,
-                b,
+                block,
                 first,
                 n,
                 st,
@@ -1955,7 +1981,6 @@ def run_lanes(
                 match_records,
             ):
                 break
-            first += n
 
 
 def run_blocks(
