@@ -220,3 +220,20 @@ def test_run_blocks_is_the_lane_engine(season_2006: CompiledTournament) -> None:
     serial = run(season_2006, None, seed=5)
     assert_identical(run(season_2006, 0, seed=5), serial)
     assert run(season_2006, None, seed=6)["counts"].tobytes() != serial["counts"].tobytes()
+
+
+def test_a_failed_draw_stops_the_block_as_before(season_2006: CompiledTournament) -> None:
+    """Half the clubs share one region, so the last draw (no two clubs of a region in a
+    bucket) cannot be made when more than half its entrants come from it: the season's
+    draw fails and its block stops there; the lanes stop at the same season, with the
+    seasons before it tallied and recorded, those after it not."""
+    p = season_2006.program
+    clubs = np.arange(p.region.size)
+    region = np.where(clubs % 2 == 0, 0, clubs + 1).astype(p.region.dtype)
+    failing = with_program(season_2006, region=region)
+    serial = run(failing, None)
+    stopped = serial["status"] == _kernel.DRAW_FAILED
+    assert stopped[0] and stopped[2]  # blocks of several lanes stop
+    assert serial["counts"].sum() > 0  # after some seasons were played
+    for lane in (5, 32):
+        assert_identical(run(failing, lane), serial)

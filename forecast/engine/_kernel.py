@@ -1223,9 +1223,10 @@ def lane_group(
     ``LW[row, i, l]`` holds member ``l``'s club at position ``i`` (row W_CLUB) and its
     totals (rows W_POINTS..W_AWAY); ``LR[0, i, l]``/``LR[1, i, l]`` its rating and altitude;
     ``LM[0, f, l]``/``LM[1, f, l]`` the goals of fixture ``f``; ``LD``, ``LX``, ``LU`` (per
-    member) a match's effective difference, table row and random number. Groups with known results or
-    withdrawn clubs are played per member by :func:`play_group`. A member whose first run of
-    totals separates every club is ranked here; the others by :func:`rank_group`.
+    member) a match's effective difference, table row and random number. Groups with known
+    results or withdrawn clubs are played per member by :func:`play_group`. A member whose
+    first run of totals separates every club is ranked here; the others by
+    :func:`rank_group`.
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
@@ -1518,10 +1519,7 @@ def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, TI,
         TF[1, m] = v
         state[m] = x
         for leg in range(2):
-            if legs == 1:
-                a_hosts = not b_hosts
-            else:
-                a_hosts = b_hosts if leg == 0 else not b_hosts
+            a_hosts = b_hosts if legs != 1 and leg == 0 else not b_hosts
             hc = club_a if a_hosts else club_b
             vc = club_b if a_hosts else club_a
             d = ratings[m, hc] - ratings[m, vc] + home_advantage
@@ -1598,15 +1596,9 @@ def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, TI,
 def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
     """Make draw ``d`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
-    A draw without a 'distinct' rule takes its first shuffle: :func:`play_draw`'s shuffle
-    is written out here for each member; a draw with one (rejection sampling) is made by
-    play_draw per member.
+    :func:`play_draw` written out for each member (the same random numbers in the same
+    order); a draw without a 'distinct' rule takes its first shuffle.
     """
-    if ints[ints[DRAW_DISTINCT] + d] != 0:
-        for m in range(n):
-            if st[m] == OK:
-                st[m] = play_draw(ints, d, u, occ[m], state[m : m + 1], pool, placed)
-        return
     in_slots = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
     out_slots = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
     n_in = ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u]
@@ -1614,6 +1606,58 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
     n_buckets = ints[ints[DRAW_BUCKETS] + d]
     size = ints[ints[DRAW_SIZE] + d]
     pot_size = n_in if n_pots == 1 else n_buckets
+    distinct = ints[ints[DRAW_DISTINCT] + d]
+    if distinct != 0:
+        # play_draw's rejection sampling, per member: shuffle, place, check the buckets.
+        department = ints[DEPARTMENT]
+        region = ints[REGION]
+        for m in range(n):
+            if st[m] != OK:
+                continue
+            x = state[m]
+            valid = False
+            for _ in range(MAX_DRAW_TRIES):
+                for i in range(n_in):
+                    pool[i] = occ[m, ints[in_slots + i]]
+                for pot in range(n_pots):
+                    start = pot * pot_size
+                    for i in range(pot_size - 1, 0, -1):
+                        x, z = split_step(x)
+                        j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                        tmp = pool[start + i]
+                        pool[start + i] = pool[start + j]
+                        pool[start + j] = tmp
+                if n_pots == 1:
+                    for i in range(n_in):
+                        placed[i] = pool[i]
+                else:
+                    for pot in range(n_pots):
+                        for j in range(n_buckets):
+                            placed[j * size + pot] = pool[pot * n_buckets + j]
+                clash = False
+                for bucket in range(n_buckets):
+                    for i in range(bucket * size, bucket * size + size):
+                        for j in range(i + 1, bucket * size + size):
+                            a = placed[i]
+                            c = placed[j]
+                            same_department = ints[department + a] == ints[department + c]
+                            same_region = ints[region + a] == ints[region + c]
+                            if (distinct & DISTINCT_DEPARTMENT) and same_department:
+                                clash = True
+                            if (distinct & DISTINCT_REGION) and same_region:
+                                clash = True
+                    if clash:
+                        break
+                if not clash:
+                    valid = True
+                    break
+            state[m] = x
+            if valid:
+                for i in range(n_in):
+                    occ[m, ints[out_slots + i]] = placed[i]
+            else:
+                st[m] = DRAW_FAILED
+        return
     # Where pool position i lands: placed[i] (one pot) or placed[j * size + pot].
     for pot in range(n_pots):
         for j in range(pot_size):
