@@ -123,7 +123,7 @@ from forecast.engine._layout import (
     UNIT_OUT_PTR,
     UNIT_PARAM,
 )
-from forecast.engine._rng import normal_pair, split_step, stream_key, uniform
+from forecast.engine._rng import mix64, normal_pair, split_step, stream_key, uniform
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, parallel_kernel
 
@@ -1073,7 +1073,7 @@ def play_season(
 
 
 @parallel_kernel
-def run_blocks(
+def run_blocks_serial(
     ints,
     floats,
     table,
@@ -1092,7 +1092,9 @@ def run_blocks(
     accepted,
     match_records,
 ):
-    """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
+    """:func:`run_blocks` one season at a time (:func:`play_season`): the engine before
+    lanes, kept as the reference the lane engine must equal byte for byte
+    (tests/test_engine_lanes.py); the tool itself does not call it.
 
     Parameters
     ----------
@@ -1172,3 +1174,900 @@ def run_blocks(
             counts[b, occ[ints[CHAMPION_SLOT]], n_ms + n_out] += 1
             for slot in range(n_clubs, n_slots):
                 slot_counts[b, slot, occ[slot]] += 1
+
+
+# --------------------------------------------------------------------------- lanes
+#
+# The engine plays a lane of seasons side by side through one unit at a time: the unit's
+# Program reads and control flow are decided once for the lane, and the matches of a group
+# run with the lane innermost (fixture after fixture, every season of the lane in turn),
+# so the processor overlaps the independent scoreline searches of the seasons. Every season
+# keeps its own counter-based stream per unit and draws from it in the same order as
+# :func:`play_season`, so the results are those of :func:`run_blocks_serial` byte for byte.
+
+#: Seasons per lane (:func:`run_blocks`).
+LANE = 32
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_S11 = np.uint64(11)
+_S63 = np.uint64(63)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53, as forecast.engine._rng.uniform
+
+
+@hot_kernel
+def lane_group(
+    ints,
+    floats,
+    table,
+    g,
+    u,
+    n,
+    st,
+    occ,
+    ratings,
+    state,
+    results,
+    LW,
+    LR,
+    LM,
+    LD,
+    LX,
+    LU,
+    W,
+    M,
+    stack,
+    used,
+):
+    """Play group ``g`` (unit ``u``) for lane members 0..n-1 whose status is OK.
+
+    ``LW[row, i, l]`` holds member ``l``'s club at position ``i`` (row W_CLUB) and its
+    totals (rows W_POINTS..W_AWAY); ``LR[0, i, l]``/``LR[1, i, l]`` its rating and altitude;
+    ``LM[0, f, l]``/``LM[1, f, l]`` the goals of fixture ``f``; ``LD``, ``LX``, ``LU`` (per
+    member) a match's effective difference, table row and random number. Groups with known
+    results or withdrawn clubs are played per member by :func:`play_group`. A member whose
+    first run of totals separates every club is ranked here; the others by
+    :func:`rank_group`.
+    """
+    in_start = ints[ints[UNIT_IN_PTR] + u]
+    k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
+    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
+    if k_end > k_start or ints[ANY_EXCLUDED] != 0:
+        for m in range(n):
+            if st[m] == OK:
+                st[m] = play_group(
+                    ints,
+                    floats,
+                    table,
+                    g,
+                    u,
+                    occ[m],
+                    ratings[m],
+                    state[m : m + 1],
+                    W,
+                    M,
+                    stack,
+                    used,
+                    results[m],
+                )
+        return
+    in_slots = ints[UNIT_IN] + in_start
+    alt = np.int64(floats[ALTITUDE])
+    for i in range(k):
+        slot = ints[in_slots + i]
+        for m in range(n):
+            c = occ[m, slot]  # a member no longer playing may read a stale slot: harmless
+            LW[W_CLUB, i, m] = c
+            LR[0, i, m] = ratings[m, c]
+            LR[1, i, m] = floats[alt + c]
+        for r in range(W_POINTS, W_AWAY + 1):
+            for m in range(n):
+                LW[r, i, m] = 0
+    neutral = ints[ints[GROUP_NEUTRAL] + g] == 1
+    venue_alt = floats[np.int64(floats[GROUP_VENUE_ALT]) + g]
+    venue_known = neutral and not np.isnan(venue_alt)
+    home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
+    climb = floats[CLIMB_PER_M]
+    descend = floats[DESCEND_PER_M]
+    per_point = floats[ROW_PER_POINT]
+    row_offset = floats[ROW_OFFSET]
+    row_top = ints[TABLE_ROWS] - 0.5
+    n_scorelines = ints[SIDE] * ints[SIDE]
+    scoreline_goals = ints[SCORELINE_GOALS]
+    in_season = ints[IN_SEASON] != 0
+    k_factor = floats[K_FACTOR]
+    fix_lo = ints[ints[GROUP_FIX_PTR] + g]
+    n_fix = ints[ints[GROUP_FIX_PTR] + g + 1] - fix_lo
+    fix_home = ints[FIX_HOME] + fix_lo
+    fix_away = ints[FIX_AWAY] + fix_lo
+    # The matches, as play_fixtures plays them (the same arithmetic in the same order), in
+    # two passes over the lane per fixture: the table rows and random numbers of every
+    # member (no branch that depends on the member: the compiler can vectorise it), then
+    # the scoreline searches, independent of each other.
+    for f in range(n_fix):
+        h = ints[fix_home + f]
+        a = ints[fix_away + f]
+        for m in range(n):
+            d = LR[0, h, m] - LR[0, a, m] + home_advantage
+            if not neutral:
+                c = LR[1, h, m] - LR[1, a, m]
+                d += climb * c if c > 0.0 else -descend * c
+            elif venue_known:
+                c = venue_alt - LR[1, a, m]
+                d += climb * c if c > 0.0 else -descend * c
+                c = venue_alt - LR[1, h, m]
+                d -= climb * c if c > 0.0 else -descend * c
+            LD[m] = d
+            r = d * per_point + row_offset
+            r = r if r > 0.0 else 0.0
+            LX[m] = np.int64(r if r < row_top else row_top)
+            x, z = split_step(state[m])
+            state[m] = x
+            LU[m] = z >> _S32
+        for m in range(n):
+            row = LX[m]
+            w = LU[m]
+            cell = np.int64(w >> _GUIDE_SHIFT)
+            q = np.int64(table[row, n_scorelines + (cell >> 2)] >> np.uint32(8 * (cell & 3))) & 255
+            while table[row, q] < w:
+                q += 1
+            goals = ints[scoreline_goals + q]
+            gh = goals >> 8
+            ga = goals & 255
+            LM[0, f, m] = gh
+            LM[1, f, m] = ga
+            if in_season:
+                delta = elo_delta(LD[m], gh, ga, k_factor, True)
+                LR[0, h, m] += delta
+                LR[0, a, m] -= delta
+    if in_season:
+        for i in range(k):
+            for m in range(n):
+                if st[m] == OK:
+                    ratings[m, LW[W_CLUB, i, m]] = LR[0, i, m]
+    # The table.
+    win_pts = ints[ints[GROUP_POINTS] + 3 * g]
+    draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
+    loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
+    fix_track = ints[FIX_TRACK] + fix_lo
+    for f in range(n_fix):
+        h = ints[fix_home + f]
+        a = ints[fix_away + f]
+        for m in range(n):
+            gh = LM[0, f, m]
+            ga = LM[1, f, m]
+            hw = np.int64(gh > ga)
+            aw = np.int64(ga > gh)
+            dr = 1 - hw - aw
+            LW[W_GF, h, m] += gh
+            LW[W_GF, a, m] += ga
+            LW[W_GD, h, m] += gh - ga
+            LW[W_GD, a, m] += ga - gh
+            LW[W_AWAY, a, m] += ga
+            LW[W_POINTS, h, m] += hw * win_pts + dr * draw_pts + aw * loss_pts
+            LW[W_POINTS, a, m] += aw * win_pts + dr * draw_pts + hw * loss_pts
+            LW[W_WINS, h, m] += hw
+            LW[W_WINS, a, m] += aw
+        column = ints[fix_track + f]
+        if column >= 0:
+            for m in range(n):
+                if st[m] == OK:
+                    gh = LM[0, f, m]
+                    ga = LM[1, f, m]
+                    results[m, column] = 0 if gh > ga else (1 if gh == ga else 2)
+    for x in range(ints[ints[GROUP_DED_PTR] + g], ints[ints[GROUP_DED_PTR] + g + 1]):
+        club = ints[ints[DED_CLUB] + x]
+        points = ints[ints[DED_POINTS] + x]
+        for i in range(k):
+            for m in range(n):
+                if LW[W_CLUB, i, m] == club:
+                    LW[W_POINTS, i, m] -= points
+    # The ranking: the chain's first run of totals (up to three) as one key, as rank_group
+    # sorts them, for the whole lane: each position's place is the number of clubs with a
+    # higher key plus the level ones before it (the stable sort's order), and W_BREAK
+    # flags a member with level keys. Such members are ranked by rank_group.
+    chain = ints[GROUP_CHAIN]
+    c0 = ints[ints[GROUP_CHAIN_PTR] + g]
+    chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
+    c1 = c0
+    while c1 < chain_end and c1 - c0 < 3 and ints[chain + c1] <= TB_AWAY:
+        c1 += 1
+    n_keys = c1 - c0
+    half = np.int64(1 << 19)
+    if n_keys > 0:
+        r0 = W_POINTS + ints[chain + c0]
+        r1 = W_POINTS + ints[chain + c0 + 1] if n_keys > 1 else r0
+        r2 = W_POINTS + ints[chain + c0 + 2] if n_keys > 2 else r0
+        for i in range(k):
+            for m in range(n):
+                key = LW[r0, i, m] + half
+                if n_keys > 1:
+                    key = (key << 20) + LW[r1, i, m] + half
+                if n_keys > 2:
+                    key = (key << 20) + LW[r2, i, m] + half
+                LW[W_KEY, i, m] = key
+        for m in range(n):
+            LW[W_BREAK, 0, m] = 0
+        for i in range(k):
+            for m in range(n):
+                LW[W_ORDER, i, m] = 0
+            for j in range(k):
+                if j == i:
+                    continue
+                before = j < i
+                for m in range(n):
+                    ki = LW[W_KEY, i, m]
+                    kj = LW[W_KEY, j, m]
+                    LW[W_ORDER, i, m] += np.int64((kj > ki) or (before and kj == ki))
+                    LW[W_BREAK, 0, m] |= np.int64(kj == ki)
+    table_unit = ints[ints[GROUP_TABLE] + g]
+    out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+    order = W[W_ORDER]
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        if n_keys > 0 and LW[W_BREAK, 0, m] == 0:
+            for i in range(k):
+                occ[m, ints[out + LW[W_ORDER, i, m]]] = LW[W_CLUB, i, m]
+            continue
+        for i in range(k):
+            for r in range(W_CLUB, W_AWAY + 1):
+                W[r, i] = LW[r, i, m]
+        if table_unit >= 0:
+            for i in range(k):
+                W[W_TABLE, i] = -table_place(ints, occ[m], table_unit, W[W_CLUB, i])
+        for f in range(n_fix):
+            M[M_GOALS_HOST, f] = LM[0, f, m]
+            M[M_GOALS_VISITOR, f] = LM[1, f, m]
+        rank_group(ints, floats, table, W, M, g, k, stack, ratings[m], state[m : m + 1], used)
+        for i in range(k):
+            occ[m, ints[out + i]] = LW[W_CLUB, order[i], m]
+
+
+@hot_kernel
+def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, TI, TF, M, used):
+    """Play tie ``t`` (unit ``u``) for lane members 0..n-1 whose status is OK.
+
+    A tie :func:`play_tie` would decide by :func:`exact_tie` is decided here, that
+    function's arithmetic written out in two passes over the lane (``TI``, ``TF``: per
+    member the first and the last match's goal-difference rows and who hosts the last, and
+    the two random numbers); any other tie is played by play_tie. The state after a unit
+    is never read (the next unit starts its own stream), so the random numbers may all be
+    drawn first.
+    """
+    in_start = ints[ints[UNIT_IN_PTR] + u]
+    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
+    if not ints[ints[TIE_EXACT] + t] or k_end > k_start or ints[IN_SEASON] or ints[ANY_EXCLUDED]:
+        for m in range(n):
+            if st[m] == OK:
+                st[m] = play_tie(
+                    ints,
+                    floats,
+                    table,
+                    t,
+                    u,
+                    occ[m],
+                    ratings[m],
+                    state[m : m + 1],
+                    M,
+                    used,
+                    results[m],
+                )
+        return
+    slot_a = ints[ints[UNIT_IN] + in_start]
+    slot_b = ints[ints[UNIT_IN] + in_start + 1]
+    out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+    out_a = ints[out]
+    out_b = ints[out + 1]
+    side = ints[SIDE]
+    width = 2 * side + 1
+    gd_cdf = np.int64(floats[GOAL_DIFFERENCE_CDF])
+    per_point = floats[ROW_PER_POINT]
+    row_offset = floats[ROW_OFFSET]
+    rows = ints[TABLE_ROWS]
+    row_top = rows - 0.5
+    alt = np.int64(floats[ALTITUDE])
+    climb = floats[CLIMB_PER_M]
+    descend = floats[DESCEND_PER_M]
+    tie_host = ints[ints[TIE_HOST] + t]
+    legs = ints[ints[TIE_LEGS] + t]
+    column = ints[ints[TIE_TRACK] + t]
+    tracked = column >= 0
+    chain_lo = ints[ints[TIE_CHAIN_PTR] + t]
+    chain_hi = ints[ints[TIE_CHAIN_PTR] + t + 1]
+    venue_alt = floats[np.int64(floats[TIE_VENUE_ALT]) + t] if tie_host == HOST_NEUTRAL else np.nan
+    neutral = tie_host == HOST_NEUTRAL  # a drawn host is side A or B
+    venue_known = neutral and not np.isnan(venue_alt)
+    home_advantage = 0.0 if neutral else floats[HOME_ADVANTAGE]
+    draws_first = legs == 2 or tracked  # the first leg's margin is drawn
+    # What a level tie is worth after the last match: extra time (if the chain reaches
+    # it), then the last step (exact_tie reads the chain the same way).
+    extra_time = False
+    after_level = 1.0
+    for c in range(chain_lo, chain_hi):
+        code = ints[ints[TIE_CHAIN] + c]
+        if code == RS_ET:
+            extra_time = True
+        elif code == RS_PENS:
+            after_level = floats[PENALTY_WIN_A]
+            break
+        elif code == RS_SEED:
+            after_level = 1.0
+            break
+        elif code == RS_LOTS:
+            after_level = 0.5
+            break
+    # Pass 1, every member (nothing depends on the member but the data): the host drawn,
+    # the random numbers, the goal-difference rows of the first and the last match. As in
+    # exact_tie: side A hosts the only match unless B does, and the second of two.
+    # A member no longer playing computes from stale slots, harmlessly, and is not used.
+    for m in range(n):
+        club_a = occ[m, slot_a]
+        club_b = occ[m, slot_b]
+        x = state[m]
+        b_hosts = tie_host == HOST_B
+        if tie_host == HOST_DRAW:
+            x, z = split_step(x)
+            b_hosts = (z >> _S63) != 0
+        x, z = split_step(x)
+        v = float(z >> _S11) * _TO_UNIT
+        TF[0, m] = v
+        if draws_first:
+            x, z = split_step(x)
+            v = float(z >> _S11) * _TO_UNIT
+        TF[1, m] = v
+        state[m] = x
+        for leg in range(2):
+            a_hosts = b_hosts if legs != 1 and leg == 0 else not b_hosts
+            hc = club_a if a_hosts else club_b
+            vc = club_b if a_hosts else club_a
+            d = ratings[m, hc] - ratings[m, vc] + home_advantage
+            if not neutral:
+                c = floats[alt + hc] - floats[alt + vc]
+                d += climb * c if c > 0.0 else -descend * c
+            elif venue_known:
+                c = venue_alt - floats[alt + vc]
+                d += climb * c if c > 0.0 else -descend * c
+                c = venue_alt - floats[alt + hc]
+                d -= climb * c if c > 0.0 else -descend * c
+            r = d * per_point + row_offset
+            r = r if r > 0.0 else 0.0
+            TI[leg, m] = gd_cdf + np.int64(r if r < row_top else row_top) * width + side
+        TI[2, m] = not b_hosts  # side A hosts the last match
+    # Pass 2, the members still playing: the first margin, then the chance A wins.
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        club_a = occ[m, slot_a]
+        club_b = occ[m, slot_b]
+        a_last = TI[2, m] != 0
+        margin_a = 0
+        first_result = 1
+        decided = False
+        a_wins = False
+        if draws_first:
+            base = TI[0, m]
+            v = TF[0, m]
+            g = 0  # the smallest g with P(margin <= g) > v
+            if floats[base - 1] > v:
+                g = -1
+                while floats[base + g - 1] > v:
+                    g -= 1
+            else:
+                while floats[base + g] <= v:
+                    g += 1
+            a_first = a_last if legs == 1 else not a_last
+            margin_a = g if a_first else -g
+            first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
+            if legs == 1 and margin_a != 0:
+                decided = True
+                a_wins = margin_a > 0
+        if not decided:
+            base = TI[1, m]
+            need = -margin_a
+            if legs == 1 and tracked:
+                win = 0.0
+                level = 1.0
+            elif a_last:
+                win = 1.0 - floats[base + need]
+                level = floats[base + need] - floats[base + need - 1]
+            else:
+                win = floats[base - need - 1]
+                level = floats[base - need] - floats[base - need - 1]
+            et_win = 0.0
+            et_level = 1.0
+            if extra_time:
+                et_base = base + rows * width
+                if a_last:
+                    et_win = 1.0 - floats[et_base]
+                    et_level = floats[et_base] - floats[et_base - 1]
+                else:
+                    et_win = floats[et_base - 1]
+                    et_level = floats[et_base] - floats[et_base - 1]
+            a_wins = TF[1, m] < win + level * (et_win + et_level * after_level)
+        if tracked:
+            results[m, column] = first_result
+        occ[m, out_a] = club_a if a_wins else club_b
+        occ[m, out_b] = club_b if a_wins else club_a
+
+
+@hot_kernel
+def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
+    """Make draw ``d`` (unit ``u``) for lane members 0..n-1 whose status is OK.
+
+    :func:`play_draw` written out for each member (the same random numbers in the same
+    order); a draw without a 'distinct' rule takes its first shuffle.
+    """
+    in_slots = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
+    out_slots = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+    n_in = ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u]
+    n_pots = ints[ints[DRAW_POTS] + d]
+    n_buckets = ints[ints[DRAW_BUCKETS] + d]
+    size = ints[ints[DRAW_SIZE] + d]
+    pot_size = n_in if n_pots == 1 else n_buckets
+    distinct = ints[ints[DRAW_DISTINCT] + d]
+    if distinct != 0:
+        # play_draw's rejection sampling, per member: shuffle, place, check the buckets.
+        department = ints[DEPARTMENT]
+        region = ints[REGION]
+        for m in range(n):
+            if st[m] != OK:
+                continue
+            x = state[m]
+            valid = False
+            for _ in range(MAX_DRAW_TRIES):
+                for i in range(n_in):
+                    pool[i] = occ[m, ints[in_slots + i]]
+                for pot in range(n_pots):
+                    start = pot * pot_size
+                    for i in range(pot_size - 1, 0, -1):
+                        x, z = split_step(x)
+                        j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                        tmp = pool[start + i]
+                        pool[start + i] = pool[start + j]
+                        pool[start + j] = tmp
+                if n_pots == 1:
+                    for i in range(n_in):
+                        placed[i] = pool[i]
+                else:
+                    for pot in range(n_pots):
+                        for j in range(n_buckets):
+                            placed[j * size + pot] = pool[pot * n_buckets + j]
+                clash = False
+                for bucket in range(n_buckets):
+                    for i in range(bucket * size, bucket * size + size):
+                        for j in range(i + 1, bucket * size + size):
+                            a = placed[i]
+                            c = placed[j]
+                            same_department = ints[department + a] == ints[department + c]
+                            same_region = ints[region + a] == ints[region + c]
+                            if (distinct & DISTINCT_DEPARTMENT) and same_department:
+                                clash = True
+                            if (distinct & DISTINCT_REGION) and same_region:
+                                clash = True
+                    if clash:
+                        break
+                if not clash:
+                    valid = True
+                    break
+            state[m] = x
+            if valid:
+                for i in range(n_in):
+                    occ[m, ints[out_slots + i]] = placed[i]
+            else:
+                st[m] = DRAW_FAILED
+        return
+    # Where pool position i lands: placed[i] (one pot) or placed[j * size + pot].
+    for pot in range(n_pots):
+        for j in range(pot_size):
+            i = pot * pot_size + j
+            placed[i] = ints[out_slots + (i if n_pots == 1 else j * size + pot)]
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        for i in range(n_in):
+            pool[i] = occ[m, ints[in_slots + i]]
+        x = state[m]
+        for pot in range(n_pots):
+            start = pot * pot_size
+            for i in range(pot_size - 1, 0, -1):
+                x, z = split_step(x)
+                j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                tmp = pool[start + i]
+                pool[start + i] = pool[start + j]
+                pool[start + j] = tmp
+        state[m] = x
+        for i in range(n_in):
+            occ[m, placed[i]] = pool[i]
+
+
+@hot_kernel
+def lane_ratings(ints, floats, n, keys, ratings):
+    """:func:`draw_ratings` for lane members 0..n-1 (``ratings[l]`` for season ``keys[l]``),
+    the normal deviates of normal_pair written out (the same arithmetic, in the same order)."""
+    n_clubs = ints[N_CLUBS]
+    mean = np.int64(floats[RATING_MEAN])
+    sd = np.int64(floats[RATING_SD])
+    uncertain = ints[ANY_UNCERTAINTY] != 0
+    ratings_mix = mix64(_RATINGS_STREAM + _GOLDEN)  # stream_key(season key, _RATINGS_STREAM)
+    for m in range(n):
+        for c in range(n_clubs):
+            ratings[m, c] = floats[mean + c]
+        if uncertain:
+            x = mix64(keys[m] ^ ratings_mix)
+            for c in range(0, n_clubs, 2):
+                x, z = split_step(x)
+                u1 = (float(z >> _S11) + 0.5) * _TO_UNIT
+                x, z = split_step(x)
+                u2 = float(z >> _S11) * _TO_UNIT
+                radius = np.sqrt(-2.0 * np.log(u1))
+                angle = 2.0 * np.pi * u2
+                ratings[m, c] += floats[sd + c] * (radius * np.cos(angle))
+                if c + 1 < n_clubs:
+                    ratings[m, c + 1] += floats[sd + c + 1] * (radius * np.sin(angle))
+
+
+@hot_kernel
+def play_lane(
+    ints,
+    floats,
+    table,
+    n,
+    keys,
+    state,
+    st,
+    stop,
+    occ,
+    ratings,
+    results,
+    recording,
+    LW,
+    LR,
+    LM,
+    LD,
+    LX,
+    LU,
+    TI,
+    TF,
+    W,
+    M,
+    stack,
+    used,
+    pool,
+    placed,
+):
+    """Play seasons ``keys[0..n-1]`` side by side, one unit at a time.
+
+    ``st[l]`` receives member ``l``'s status (as :func:`play_season` returns it) and
+    ``stop[l]`` the unit at which it stopped (N_UNITS if it played every unit): a member
+    stops at its first unit that is not OK and plays no later unit. When ``recording``,
+    ``results[l]`` starts at -1 so that the caller can tell the tracked matches not played.
+    """
+    n_units = ints[N_UNITS]
+    for m in range(n):
+        st[m] = OK
+        stop[m] = n_units
+    if recording:
+        for m in range(n):
+            for j in range(results.shape[1]):
+                results[m, j] = -1
+    if ints[ANY_UNCERTAINTY] or ints[IN_SEASON]:  # otherwise every row holds the means
+        lane_ratings(ints, floats, n, keys, ratings)
+    for u in range(n_units):
+        # stream_key(season key, unit key), its unit half computed once for the lane.
+        unit_mix = mix64(np.uint64(ints[ints[UNIT_KEY] + u]) + _GOLDEN)
+        for m in range(n):
+            state[m] = mix64(keys[m] ^ unit_mix)
+        kind = ints[ints[UNIT_KIND] + u]
+        param = ints[ints[UNIT_PARAM] + u]
+        if kind == UNIT_GROUP:
+            lane_group(
+                ints,
+                floats,
+                table,
+                param,
+                u,
+                n,
+                st,
+                occ,
+                ratings,
+                state,
+                results,
+                LW,
+                LR,
+                LM,
+                LD,
+                LX,
+                LU,
+                W,
+                M,
+                stack,
+                used,
+            )
+        elif kind == UNIT_TIE:
+            lane_tie(
+                ints, floats, table, param, u, n, st, occ, ratings, state, results, TI, TF, M, used
+            )
+        else:
+            lane_draw(ints, param, u, n, st, occ, state, pool, placed)
+        playing = False
+        for m in range(n):
+            if st[m] != OK:
+                if stop[m] == n_units:
+                    stop[m] = u
+            else:
+                playing = True
+        if not playing:
+            break
+
+
+@hot_kernel
+def tally_lane(
+    ints,
+    b,
+    first,
+    n,
+    st,
+    stop,
+    occ,
+    results,
+    carry_occ,
+    carry_results,
+    reach,
+    mark,
+    counts,
+    slot_counts,
+    rejected,
+    status,
+    record_rows,
+    records,
+    accepted,
+    match_records,
+):
+    """Tally (and record) the lane's seasons ``first..first+n-1`` of block ``b`` in order,
+    exactly as run_blocks_serial would have; True when a draw failed (the block stops).
+
+    ``reach[0, j]``, ``reach[1, j]``: a slot entering a unit and a milestone of that unit.
+    A season that stopped at unit ``stop[l]`` left the slots of that unit and the later
+    ones (and the tracked matches it did not play) as the season before it had them, as in
+    run_blocks_serial, where all seasons share one row: they are copied from the season
+    before (``carry_occ``/``carry_results`` before the lane's first) for its record.
+    """
+    n_clubs = ints[N_CLUBS]
+    n_slots = ints[N_SLOTS]
+    n_units = ints[N_UNITS]
+    n_ms = ints[N_MILESTONES]
+    n_out = ints[N_OUTCOMES]
+    n_tracked = ints[N_TRACKED]
+    recording = record_rows[b] >= 0
+    n_counted = n
+    stopped = False
+    for m in range(n):
+        s = first + m
+        if recording:
+            if st[m] != OK:
+                for v in range(stop[m], n_units):
+                    for j in range(ints[ints[UNIT_OUT_PTR] + v], ints[ints[UNIT_OUT_PTR] + v + 1]):
+                        slot = ints[ints[UNIT_OUT] + j]
+                        occ[m, slot] = carry_occ[slot] if m == 0 else occ[m - 1, slot]
+            for j in range(n_tracked):
+                if results[m, j] < 0:
+                    results[m, j] = carry_results[j] if m == 0 else results[m - 1, j]
+            row = record_rows[b] + s
+            accepted[row] = 1 if st[m] == OK else 0
+            for slot in range(n_clubs, n_slots):
+                records[row, slot - n_clubs] = occ[m, slot]
+            for j in range(n_tracked):
+                match_records[row, j] = results[m, j]
+        if st[m] == REJECTED:
+            rejected[b] += 1
+        elif st[m] == DRAW_FAILED:
+            status[b] = DRAW_FAILED
+            stopped = True
+            n_counted = m
+            break
+    for m in range(n_counted):
+        if st[m] != OK:
+            continue
+        # Milestones: every entrant of a unit reaches the unit's (once per season). Every
+        # slot is written by one unit only, so the entrants are still in their slots.
+        s = first + m
+        for j in range(reach.shape[1]):
+            c = occ[m, reach[0, j]]
+            ms = reach[1, j]
+            if mark[c, ms] != s:
+                mark[c, ms] = s
+                counts[b, c, ms] += 1
+        for o in range(n_out):
+            for j in range(ints[ints[OUTCOME_PTR] + o], ints[ints[OUTCOME_PTR] + o + 1]):
+                counts[b, occ[m, ints[ints[OUTCOME_SLOTS] + j]], n_ms + o] += 1
+        counts[b, occ[m, ints[CHAMPION_SLOT]], n_ms + n_out] += 1
+    for slot in range(n_clubs, n_slots):  # slot by slot: one row of the tallies at a time
+        for m in range(n_counted):
+            if st[m] == OK:
+                slot_counts[b, slot, occ[m, slot]] += 1
+    if stopped:
+        return True
+    if recording:
+        for slot in range(n_slots):
+            carry_occ[slot] = occ[n - 1, slot]
+        for j in range(n_tracked):
+            carry_results[j] = results[n - 1, j]
+    return False
+
+
+@parallel_kernel
+def run_lanes(
+    ints,
+    floats,
+    table,
+    block_seeds,
+    block_sizes,
+    max_group,
+    max_fixtures,
+    max_draw,
+    max_known,
+    counts,
+    slot_counts,
+    rejected,
+    status,
+    record_rows,
+    records,
+    accepted,
+    match_records,
+    lane,
+):
+    """:func:`run_blocks` with lanes of ``lane`` seasons (the last lane of a block holds
+    the rest); the results do not depend on ``lane``."""
+    n_clubs = ints[N_CLUBS]
+    n_slots = ints[N_SLOTS]
+    n_ms = ints[N_MILESTONES]
+    for b in prange(block_seeds.shape[0]):
+        keys = np.zeros(lane, dtype=np.uint64)
+        state = np.zeros(lane, dtype=np.uint64)
+        st = np.zeros(lane, dtype=np.int64)
+        stop = np.zeros(lane, dtype=np.int64)
+        occ = np.empty((lane, n_slots), dtype=np.int64)
+        carry_occ = np.empty(n_slots, dtype=np.int64)
+        for s in range(n_slots):
+            carry_occ[s] = ints[ints[SLOT_INITIAL] + s]
+            for m in range(lane):
+                occ[m, s] = carry_occ[s]
+        ratings = np.empty((lane, n_clubs))
+        for m in range(lane):
+            for c in range(n_clubs):
+                ratings[m, c] = floats[np.int64(floats[RATING_MEAN]) + c]
+        results = np.zeros((lane, max(ints[N_TRACKED], 1)), dtype=np.int8)
+        carry_results = np.zeros(max(ints[N_TRACKED], 1), dtype=np.int8)
+        LW = np.zeros((N_WORK_ROWS, max_group + 1, lane), dtype=np.int64)
+        LR = np.zeros((2, max_group + 1, lane))
+        LM = np.zeros((2, max(max_fixtures, 2) + 2, lane), dtype=np.int64)
+        LD = np.zeros(lane)
+        LX = np.zeros(lane, dtype=np.int64)
+        LU = np.zeros(lane, dtype=np.uint64)
+        TI = np.zeros((3, lane), dtype=np.int64)
+        TF = np.zeros((2, lane))
+        W = np.zeros((N_WORK_ROWS, max_group + 1), dtype=np.int64)
+        M = np.zeros((4, max(max_fixtures, 2) + 2), dtype=np.int64)
+        stack = np.zeros(2 * max_group + 2, dtype=np.int64)
+        used = np.zeros(max(max_known, 1), dtype=np.int8)
+        pool = np.zeros(max_draw, dtype=np.int64)
+        placed = np.zeros(max_draw, dtype=np.int64)
+        mark = np.full((n_clubs, max(n_ms, 1)), -1, dtype=np.int64)
+        n_reach = 0
+        for u in range(ints[N_UNITS]):
+            n_ms_u = ints[ints[UNIT_MS_PTR] + u + 1] - ints[ints[UNIT_MS_PTR] + u]
+            n_reach += n_ms_u * (ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u])
+        reach = np.empty((2, n_reach), dtype=np.int64)
+        j = 0
+        for u in range(ints[N_UNITS]):
+            for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
+                for i in range(ints[ints[UNIT_IN_PTR] + u], ints[ints[UNIT_IN_PTR] + u + 1]):
+                    reach[0, j] = ints[ints[UNIT_IN] + i]
+                    reach[1, j] = ints[ints[UNIT_MS] + m_i]
+                    j += 1
+        recording = record_rows[b] >= 0
+        block = np.int64(b)  # one type for the kernels below (numba's prange index varies)
+        for lane_i in range((block_sizes[b] + lane - 1) // lane):
+            first = lane_i * lane
+            n = min(lane, block_sizes[b] - first)
+            for m in range(n):
+                keys[m] = stream_key(block_seeds[b], np.uint64(first + m))
+            play_lane(
+                ints,
+                floats,
+                table,
+                n,
+                keys,
+                state,
+                st,
+                stop,
+                occ,
+                ratings,
+                results,
+                recording,
+                LW,
+                LR,
+                LM,
+                LD,
+                LX,
+                LU,
+                TI,
+                TF,
+                W,
+                M,
+                stack,
+                used,
+                pool,
+                placed,
+            )
+            if tally_lane(
+                ints,
+                block,
+                first,
+                n,
+                st,
+                stop,
+                occ,
+                results,
+                carry_occ,
+                carry_results,
+                reach,
+                mark,
+                counts,
+                slot_counts,
+                rejected,
+                status,
+                record_rows,
+                records,
+                accepted,
+                match_records,
+            ):
+                break
+
+
+def run_blocks(
+    ints,
+    floats,
+    table,
+    block_seeds,
+    block_sizes,
+    max_group,
+    max_fixtures,
+    max_draw,
+    max_known,
+    counts,
+    slot_counts,
+    rejected,
+    status,
+    record_rows,
+    records,
+    accepted,
+    match_records,
+):
+    """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
+
+    Seasons are played in lanes of :data:`LANE` (:func:`run_lanes`); the arguments and the
+    results are those of :func:`run_blocks_serial` (which documents them), byte for byte.
+    """
+    run_lanes(
+        ints,
+        floats,
+        table,
+        block_seeds,
+        block_sizes,
+        max_group,
+        max_fixtures,
+        max_draw,
+        max_known,
+        counts,
+        slot_counts,
+        rejected,
+        status,
+        record_rows,
+        records,
+        accepted,
+        match_records,
+        LANE,
+    )

@@ -1,0 +1,239 @@
+"""The lane engine (forecast.engine._kernel.run_lanes) equals the season-at-a-time engine.
+
+run_blocks plays its seasons in lanes, side by side through each unit; every season keeps
+its own random streams, so the lane size, where the lanes of a block end and the number of
+threads must change nothing. Each test runs the kernels directly and compares every output
+array (tallies, slot tallies, rejections, status, kept seasons and tracked matches) byte
+for byte with run_blocks_serial, the engine before lanes, on blocks whose sizes are not
+multiples of the lane: seasons rejected mid-lane (known results), draws, in-season rating
+updates, a withdrawn club, rating uncertainty.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numba
+import numpy as np
+import pytest
+from engine_formats import load_text
+from test_engine_reference import FORMATS
+
+import forecast
+from forecast.engine import _kernel
+from forecast.engine._layout import pack
+from forecast.engine.compiler import CompiledTournament, compile_tournament
+from forecast.engine.simulate import block_seeds
+
+#: Block sizes: a lane and a partial one, one season, a prime, several lanes.
+SIZES = np.array([37, 1, 101, 64], dtype=np.int64)
+OUTPUTS = ("counts", "slot_counts", "rejected", "status", "records", "accepted", "match_records")
+
+
+def run(
+    compiled: CompiledTournament,
+    lane: int | None,
+    sizes: np.ndarray = SIZES,
+    seed: int = 99,
+    record: bool = True,
+    threads: int = 1,
+) -> dict[str, np.ndarray]:
+    """Every output of one kernel call: run_lanes with ``lane``, run_blocks (0) or
+    run_blocks_serial (None)."""
+    p = compiled.program
+    ints, floats, table = pack(p)
+    n_clubs = len(compiled.club_names)
+    n_slots = len(compiled.slot_names)
+    n_blocks = sizes.size
+    n_rows = int(sizes.sum()) if record else 0
+    out: dict[str, Any] = {
+        "counts": np.zeros((n_blocks, n_clubs, compiled.n_columns), dtype=np.int32),
+        "slot_counts": np.zeros((n_blocks, n_slots, n_clubs), dtype=np.int32),
+        "rejected": np.zeros(n_blocks, dtype=np.int64),
+        "status": np.zeros(n_blocks, dtype=np.int32),
+        "records": np.zeros((n_rows, n_slots - n_clubs), dtype=np.int16),
+        "accepted": np.zeros(n_rows, dtype=np.int8),
+        "match_records": np.zeros((n_rows, len(compiled.tracked_matches)), dtype=np.int8),
+    }
+    if record:
+        record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    else:
+        record_rows = np.full(n_blocks, -1, dtype=np.int64)
+    args = (
+        ints,
+        floats,
+        table,
+        block_seeds(seed, 0, n_blocks),
+        sizes,
+        compiled.max_group_size,
+        compiled.max_group_fixtures,
+        compiled.max_draw_size,
+        int(np.max(np.diff(p.unit_known_ptr), initial=0)),
+        out["counts"],
+        out["slot_counts"],
+        out["rejected"],
+        out["status"],
+        record_rows,
+        out["records"],
+        out["accepted"],
+        out["match_records"],
+    )
+    previous = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        if lane is None:
+            _kernel.run_blocks_serial(*args)
+        elif lane == 0:
+            _kernel.run_blocks(*args)
+        else:
+            _kernel.run_lanes(*args, lane)
+    finally:
+        numba.set_num_threads(previous)
+    return out
+
+
+def assert_identical(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
+    for name in OUTPUTS:
+        assert a[name].dtype == b[name].dtype, name
+        assert a[name].shape == b[name].shape, name
+        assert a[name].tobytes() == b[name].tobytes(), name
+
+
+def load(repo: Path, name: str) -> CompiledTournament:
+    return compile_tournament(forecast.load(repo / "configs" / f"{name}.toml"))
+
+
+@pytest.fixture(scope="module")
+def season_2006(repo: Path) -> CompiledTournament:
+    return load(repo, "copa_peru_2006")
+
+
+@pytest.fixture(scope="module")
+def season_2008(repo: Path) -> CompiledTournament:
+    return load(repo, "copa_peru_2008")
+
+
+def with_program(compiled: CompiledTournament, **changes: Any) -> CompiledTournament:
+    """``compiled`` with some Program fields replaced (a variant of the same season)."""
+    import dataclasses
+
+    return dataclasses.replace(compiled, program=compiled.program._replace(**changes))
+
+
+@pytest.mark.parametrize("lane", [1, 3, 32, 64])
+def test_lanes_equal_serial_with_draws_and_uncertain_ratings(
+    season_2006: CompiledTournament, lane: int
+) -> None:
+    assert np.any(season_2006.program.rating_sd > 0)
+    serial = run(season_2006, None)
+    assert serial["counts"].sum() > 0
+    assert_identical(run(season_2006, lane), serial)
+
+
+@pytest.mark.parametrize("lane", [1, 5, 32])
+def test_lanes_equal_serial_with_known_results(season_2008: CompiledTournament, lane: int) -> None:
+    serial = run(season_2008, None)
+    assert serial["accepted"].sum() == SIZES.sum()
+    assert serial["match_records"].size > 0
+    assert_identical(run(season_2008, lane), serial)
+
+
+WALKOVERS = """
+[[results]]
+unit = "III-A"
+home = "Estudiantil San Pablo"
+away = "Sport Loreto"
+awarded_to = "Sport Loreto"
+kind = "walkover"
+
+[[results]]
+unit = "III-A"
+home = "Sport Loreto"
+away = "Estudiantil San Pablo"
+awarded_to = "Sport Loreto"
+kind = "walkover"
+"""
+
+
+@pytest.mark.parametrize("lane", [1, 5, 32])
+def test_lanes_equal_serial_with_seasons_rejected_mid_lane(
+    repo: Path, tmp_path: Path, lane: int
+) -> None:
+    """2006 with two walkovers in group III-A: the 3/4 of seasons whose draw does not put
+    both clubs there are rejected at that group, so lanes hold both kinds; a rejected
+    season's record keeps the slots it did not reach from the season before."""
+    text = (repo / "configs" / "copa_peru_2006.toml").read_text(encoding="utf-8") + WALKOVERS
+    compiled = compile_tournament(load_text(tmp_path, "walkovers_2006", text))
+    serial = run(compiled, None)
+    assert 0 < serial["rejected"].sum() < SIZES.sum()
+    assert 0 < serial["accepted"].sum() < SIZES.sum()
+    assert_identical(run(compiled, lane), serial)
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_lanes_equal_serial_on_the_reference_formats(tmp_path: Path, name: str) -> None:
+    """The formats of test_engine_reference: play-offs, head-to-head, known results in
+    groups and ties (rejecting seasons), forced winners, deductions."""
+    compiled = compile_tournament(load_text(tmp_path, name, FORMATS[name]()))
+    serial = run(compiled, None)
+    if name == "results":
+        assert 0 < serial["rejected"].sum() < SIZES.sum()
+    for lane in (1, 6, 32):
+        assert_identical(run(compiled, lane), serial)
+
+
+def test_lanes_equal_serial_with_fixed_ratings_in_season_updates_and_a_withdrawn_club(
+    season_2006: CompiledTournament,
+) -> None:
+    p = season_2006.program
+    fixed = with_program(season_2006, rating_sd=p.rating_sd * 0)
+    assert_identical(run(fixed, 32), run(fixed, None))
+    updating = with_program(fixed, in_season_updates=True)
+    serial = run(updating, None)
+    assert serial["counts"].tobytes() != run(fixed, None)["counts"].tobytes()
+    assert_identical(run(updating, 32), serial)
+    excluded = p.excluded.copy()
+    excluded[0] = 1
+    withdrawn = with_program(season_2006, excluded=excluded)
+    assert_identical(run(withdrawn, 7), run(withdrawn, None))
+
+
+def test_large_group_with_known_results_and_tracked_matches(repo: Path) -> None:
+    compiled = load(repo, "copa_peru_2018_first_phase")
+    sizes = np.array([45, 20], dtype=np.int64)
+    serial = run(compiled, None, sizes)
+    assert serial["match_records"].shape[1] > 100  # every group match is tracked
+    assert_identical(run(compiled, 16, sizes), serial)
+
+
+def test_threads_and_recording_change_nothing(season_2006: CompiledTournament) -> None:
+    one = run(season_2006, 32, threads=1)
+    assert_identical(run(season_2006, 32, threads=2), one)
+    unrecorded = run(season_2006, 32, record=False)
+    for name in ("counts", "slot_counts", "rejected", "status"):
+        assert unrecorded[name].tobytes() == one[name].tobytes(), name
+
+
+def test_run_blocks_is_the_lane_engine(season_2006: CompiledTournament) -> None:
+    """run_blocks (the engine the tool calls) gives the serial results too."""
+    serial = run(season_2006, None, seed=5)
+    assert_identical(run(season_2006, 0, seed=5), serial)
+    assert run(season_2006, None, seed=6)["counts"].tobytes() != serial["counts"].tobytes()
+
+
+def test_a_failed_draw_stops_the_block_as_before(season_2006: CompiledTournament) -> None:
+    """Half the clubs share one region, so the last draw (no two clubs of a region in a
+    bucket) cannot be made when more than half its entrants come from it: the season's
+    draw fails and its block stops there; the lanes stop at the same season, with the
+    seasons before it tallied and recorded, those after it not."""
+    p = season_2006.program
+    clubs = np.arange(p.region.size)
+    region = np.where(clubs % 2 == 0, 0, clubs + 1).astype(p.region.dtype)
+    failing = with_program(season_2006, region=region)
+    serial = run(failing, None)
+    stopped = serial["status"] == _kernel.DRAW_FAILED
+    assert stopped[0] and stopped[2]  # blocks of several lanes stop
+    assert serial["counts"].sum() > 0  # after some seasons were played
+    for lane in (5, 32):
+        assert_identical(run(failing, lane), serial)
