@@ -78,8 +78,10 @@ def chart_table(reps: int) -> None:
     captured = {}
     write = reports.write_reports
 
-    def keep(forecast, out_dir, *, charts=False, outline=None):
+    def keep(forecast, out_dir, *, charts=False, outline=None, early=None):
         captured.update(forecast=forecast, outline=outline)
+        if early is not None:
+            early.close()
         return write(forecast, out_dir, charts=False, outline=outline)
 
     reports.write_reports = keep
