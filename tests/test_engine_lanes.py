@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numba
 import numpy as np
 import pytest
 from engine_formats import load_text
@@ -79,17 +78,14 @@ def run(
         out["accepted"],
         out["match_records"],
     )
-    previous = numba.get_num_threads()
-    numba.set_num_threads(threads)
-    try:
-        if lane is None:
-            _kernel.run_blocks_serial(*args)
-        elif lane == 0:
-            _kernel.run_blocks(*args)
-        else:
-            _kernel.run_lanes(*args, lane)
-    finally:
-        numba.set_num_threads(previous)
+    if lane is None:
+        _kernel.run_blocks_serial(*args)
+    elif lane == 0:
+        _kernel.run_blocks(*args, threads=threads)
+    else:
+        # One share of the blocks after another: the threads' split, played in turn.
+        for first in range(threads):
+            _kernel.run_lanes(*args, lane, first, threads)
     return out
 
 
@@ -216,9 +212,11 @@ def test_threads_and_recording_change_nothing(season_2006: CompiledTournament) -
 
 
 def test_run_blocks_is_the_lane_engine(season_2006: CompiledTournament) -> None:
-    """run_blocks (the engine the tool calls) gives the serial results too."""
+    """run_blocks (the engine the tool calls) gives the serial results too, with its blocks
+    shared out over one, two or three threads (SIZES has four blocks)."""
     serial = run(season_2006, None, seed=5)
-    assert_identical(run(season_2006, 0, seed=5), serial)
+    for threads in (1, 2, 3):
+        assert_identical(run(season_2006, 0, seed=5, threads=threads), serial)
     assert run(season_2006, None, seed=6)["counts"].tobytes() != serial["counts"].tobytes()
 
 

@@ -1,8 +1,9 @@
 """The numba engine: plays blocks of seasons from a packed Program and counts outcomes.
 
 Rules (DESIGN.md section 4): only arrays and scalars come in; outputs are allocated by the
-caller; parallelism is over blocks of seasons (``prange``), each block writing its own rows
-of the tallies, which Python then adds up, so results are identical for any thread count.
+caller; parallelism is over blocks of seasons (threads each running a serial kernel that
+releases the GIL, :func:`run_blocks`), each block writing its own rows of the tallies,
+which Python then adds up, so results are identical for any thread count.
 Every kernel reads the Program through the three packed arrays of :mod:`forecast.engine._layout`
 (``ints``, ``floats`` and the scoreline ``table``); ``ints[ints[SECTION] + i]`` is element
 ``i`` of a section.
@@ -15,8 +16,10 @@ found no valid allocation in ``MAX_DRAW_TRIES`` tries: an error for the caller).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
 import numpy as np
-from numba import prange
 
 from forecast.engine._codes import (
     DISTINCT_DEPARTMENT,
@@ -125,7 +128,7 @@ from forecast.engine._layout import (
 )
 from forecast.engine._rng import mix64, normal_pair, split_step, stream_key, uniform
 from ratings._elo_kernel import elo_delta
-from ratings._jit import hot_kernel, parallel_kernel
+from ratings._jit import hot_kernel, kernel
 
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
@@ -1072,7 +1075,7 @@ def play_season(
     return OK, n_reached
 
 
-@parallel_kernel
+@kernel
 def run_blocks_serial(
     ints,
     floats,
@@ -1116,7 +1119,7 @@ def run_blocks_serial(
     n_slots = ints[N_SLOTS]
     n_ms = ints[N_MILESTONES]
     n_out = ints[N_OUTCOMES]
-    for b in prange(block_seeds.shape[0]):
+    for b in range(block_seeds.shape[0]):
         state = np.zeros(1, dtype=np.uint64)
         occ = np.empty(n_slots, dtype=np.int64)
         for s in range(n_slots):
@@ -1897,7 +1900,7 @@ def tally_lane(
     return False
 
 
-@parallel_kernel
+@kernel
 def run_lanes(
     ints,
     floats,
@@ -1917,13 +1920,21 @@ def run_lanes(
     accepted,
     match_records,
     lane,
+    first_block,
+    block_step,
 ):
-    """:func:`run_blocks` with lanes of ``lane`` seasons (the last lane of a block holds
-    the rest); the results do not depend on ``lane``."""
+    """:func:`run_blocks` for blocks ``first_block``, ``first_block + block_step``, ...,
+    with lanes of ``lane`` seasons (the last lane of a block holds the rest); the results
+    do not depend on ``lane`` nor on how the blocks are shared out.
+
+    A serial kernel: :func:`run_blocks` runs one per thread (``nogil``). numba's
+    ``parallel=True`` would do the same with ``prange`` but cost about 17 s more to compile
+    on a first run (benchmarks/README.md, "Start-up").
+    """
     n_clubs = ints[N_CLUBS]
     n_slots = ints[N_SLOTS]
     n_ms = ints[N_MILESTONES]
-    for b in prange(block_seeds.shape[0]):
+    for b in range(first_block, block_seeds.shape[0], block_step):
         keys = np.zeros(lane, dtype=np.uint64)
         state = np.zeros(lane, dtype=np.uint64)
         st = np.zeros(lane, dtype=np.int64)
@@ -1968,7 +1979,7 @@ def run_lanes(
                     reach[1, j] = ints[ints[UNIT_MS] + m_i]
                     j += 1
         recording = record_rows[b] >= 0
-        block = np.int64(b)  # one type for the kernels below (numba's prange index varies)
+        block = np.int64(b)
         for lane_i in range((block_sizes[b] + lane - 1) // lane):
             first = lane_i * lane
             n = min(lane, block_sizes[b] - first)
@@ -2045,29 +2056,50 @@ def run_blocks(
     records,
     accepted,
     match_records,
+    threads=None,
 ):
     """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
 
     Seasons are played in lanes of :data:`LANE` (:func:`run_lanes`); the arguments and the
     results are those of :func:`run_blocks_serial` (which documents them), byte for byte.
+    ``threads`` (default: numba's thread count) threads share the blocks, thread ``i``
+    playing blocks ``i``, ``i + threads``, ...; each block writes only its own rows, so the
+    results do not depend on the number of threads.
     """
-    run_lanes(
-        ints,
-        floats,
-        table,
-        block_seeds,
-        block_sizes,
-        max_group,
-        max_fixtures,
-        max_draw,
-        max_known,
-        counts,
-        slot_counts,
-        rejected,
-        status,
-        record_rows,
-        records,
-        accepted,
-        match_records,
-        LANE,
-    )
+    if threads is None:
+        threads = numba.get_num_threads()
+    threads = max(1, min(int(threads), block_seeds.shape[0]))
+
+    def play_share(first):
+        run_lanes(
+            ints,
+            floats,
+            table,
+            block_seeds,
+            block_sizes,
+            max_group,
+            max_fixtures,
+            max_draw,
+            max_known,
+            counts,
+            slot_counts,
+            rejected,
+            status,
+            record_rows,
+            records,
+            accepted,
+            match_records,
+            LANE,
+            first,
+            threads,
+        )
+
+    if threads == 1:
+        play_share(0)
+        return
+    # The kernel releases the GIL, so the threads play side by side. This thread only
+    # waits, so that Ctrl-C is seen at once; leaving the pool waits for the blocks in play
+    # (a fraction of a second).
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for share in [pool.submit(play_share, first) for first in range(threads)]:
+            share.result()

@@ -500,81 +500,75 @@ def _run(
     calls = 0
     started = time.perf_counter()
     block = 0
-    # numba's thread count is global: set it for this run only, then put it back.
-    previous_threads = numba.get_num_threads()
-    numba.set_num_threads(used_threads)
-    try:
-        while block < n_blocks:
-            n_now = min(blocks_per_call, n_blocks - block)
-            sizes = plan.sizes[block : block + n_now]
-            # int32 per block (a block has fewer than 2**31 seasons): half the cache lines
-            # of int64 for the tallies every season touches; totals are int64.
-            chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int32)
-            rejected = np.zeros(n_now, dtype=np.int64)
-            status = np.zeros(n_now, dtype=np.int32)
-            recording = keep_seasons and n_kept < keep_limit
-            if recording:
-                record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-                records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
-            else:
-                record_rows = np.full(n_now, -1, dtype=np.int64)
-                records = np.zeros((0, n_outputs), dtype=np.int16)
-            accepted = np.zeros(records.shape[0], dtype=np.int8)
-            match_records = np.zeros((records.shape[0], n_tracked), dtype=np.int8)
-            _kernel.run_blocks(
-                ints,
-                floats,
-                table,
-                plan.block_seeds(block, n_now),
-                sizes,
-                compiled.max_group_size,
-                compiled.max_group_fixtures,
-                compiled.max_draw_size,
-                max_known,
-                chunk_counts,
-                slot_tally[:n_now],
-                rejected,
-                status,
-                record_rows,
-                records,
-                accepted,
-                match_records,
+    while block < n_blocks:
+        n_now = min(blocks_per_call, n_blocks - block)
+        sizes = plan.sizes[block : block + n_now]
+        # int32 per block (a block has fewer than 2**31 seasons): half the cache lines
+        # of int64 for the tallies every season touches; totals are int64.
+        chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int32)
+        rejected = np.zeros(n_now, dtype=np.int64)
+        status = np.zeros(n_now, dtype=np.int32)
+        recording = keep_seasons and n_kept < keep_limit
+        if recording:
+            record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
+        else:
+            record_rows = np.full(n_now, -1, dtype=np.int64)
+            records = np.zeros((0, n_outputs), dtype=np.int16)
+        accepted = np.zeros(records.shape[0], dtype=np.int8)
+        match_records = np.zeros((records.shape[0], n_tracked), dtype=np.int8)
+        _kernel.run_blocks(
+            ints,
+            floats,
+            table,
+            plan.block_seeds(block, n_now),
+            sizes,
+            compiled.max_group_size,
+            compiled.max_group_fixtures,
+            compiled.max_draw_size,
+            max_known,
+            chunk_counts,
+            slot_tally[:n_now],
+            rejected,
+            status,
+            record_rows,
+            records,
+            accepted,
+            match_records,
+            threads=used_threads,
+        )
+        if recording:
+            # Only the kept slots, in the smallest type: the buffer above is transient.
+            rows = np.flatnonzero(accepted == 1)[: keep_limit - n_kept]
+            stop = n_kept + rows.size
+            kept[n_kept:stop] = records[np.ix_(rows, kept_slots - n_clubs)]
+            kept_matches[n_kept:stop] = match_records[rows]
+            n_kept = stop
+        del records, match_records
+        if np.any(status == _kernel.DRAW_FAILED):
+            raise InputError(
+                f"a constrained draw found no valid allocation in {_kernel.MAX_DRAW_TRIES} tries",
+                file=str(compiled.tournament.path),
+                place="stages",
+                hint="loosen the draw's 'distinct' rule or change its pots",
             )
-            if recording:
-                # Only the kept slots, in the smallest type: the buffer above is transient.
-                rows = np.flatnonzero(accepted == 1)[: keep_limit - n_kept]
-                stop = n_kept + rows.size
-                kept[n_kept:stop] = records[np.ix_(rows, kept_slots - n_clubs)]
-                kept_matches[n_kept:stop] = match_records[rows]
-                n_kept = stop
-            del records, match_records
-            if np.any(status == _kernel.DRAW_FAILED):
-                raise InputError(
-                    "a constrained draw found no valid allocation in "
-                    f"{_kernel.MAX_DRAW_TRIES} tries",
-                    file=str(compiled.tournament.path),
-                    place="stages",
-                    hint="loosen the draw's 'distinct' rule or change its pots",
+        total = total + Tallies(
+            chunk_counts.sum(axis=0, dtype=np.int64), int(sizes.sum()), int(rejected.sum())
+        )
+        # A checkpoint after each call (the convergence of every estimate), thinned to
+        # at most HISTORY_MAX so that a run's memory does not grow with its seasons.
+        calls += 1
+        history.add(calls, total.n_seasons, total.counts)
+        if plan.groups is not None:
+            for i, g in enumerate(plan.groups[block : block + n_now]):
+                groups[g] = groups[g] + Tallies(
+                    chunk_counts[i].astype(np.int64), int(sizes[i]), int(rejected[i])
                 )
-            total = total + Tallies(
-                chunk_counts.sum(axis=0, dtype=np.int64), int(sizes.sum()), int(rejected.sum())
-            )
-            # A checkpoint after each call (the convergence of every estimate), thinned to
-            # at most HISTORY_MAX so that a run's memory does not grow with its seasons.
-            calls += 1
-            history.add(calls, total.n_seasons, total.counts)
-            if plan.groups is not None:
-                for i, g in enumerate(plan.groups[block : block + n_now]):
-                    groups[g] = groups[g] + Tallies(
-                        chunk_counts[i].astype(np.int64), int(sizes[i]), int(rejected[i])
-                    )
-            block += n_now
-            if progress is not None:
-                progress(total.n_sims, n_sims)
-            if precision is not None and total.max_se() <= precision:
-                break
-    finally:
-        numba.set_num_threads(previous_threads)
+        block += n_now
+        if progress is not None:
+            progress(total.n_sims, n_sims)
+        if precision is not None and total.max_se() <= precision:
+            break
     elapsed = time.perf_counter() - started
     if total.n_seasons == 0:
         raise InputError(
