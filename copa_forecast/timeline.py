@@ -131,7 +131,8 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     dates = timeline_dates(full, args.dates)
     # Every date's season is loaded (and so checked) before anything is written.
     seasons = [load(args.config, args.scenario, as_of=day) for day in dates]
-    from forecast.engine.simulate import simulate, tournament_input_hash
+    from forecast.engine.inputs import tournament_input_hash
+    from forecast.engine.simulate import simulate
     from forecast.language.outline import season_outline
     from reports._atomic import OutputFolder, write_atomically
     from reports.timeline import TimelinePoint, timeline_files, timeline_terminal

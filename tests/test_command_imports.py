@@ -81,12 +81,4 @@ def test_checked_input_hash_is_the_runs(config: str) -> None:
 
     tournament = forecast.load(REPO / config)
     light = inputs.tournament_input_hash(tournament)
-    assert light == simulate.tournament_input_hash(tournament)
     assert light == simulate.input_hash(compile_tournament(tournament))
-
-
-def test_display_path_is_the_engines(tmp_path: Path) -> None:
-    from forecast.engine import inputs, simulate
-
-    for path in ("configs/x.toml", REPO / "configs" / "x.toml", tmp_path / "y.toml"):
-        assert inputs.display_path(path) == simulate.display_path(path)

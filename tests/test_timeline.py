@@ -83,7 +83,7 @@ def test_timeline_csv_rows_dates_and_provenance(tiny_timeline: Path) -> None:
     for fragment in ("seed: 3", f"sims: {SIMS:,} per date", "version: ", "input_sha256: "):
         assert fragment in text
     # The engine's hash of the season with all its results: what check and run print.
-    from forecast.engine.simulate import tournament_input_hash
+    from forecast.engine.inputs import tournament_input_hash
 
     assert tournament_input_hash(load(tiny_timeline / "tiny.toml")) in text
     record = json.loads((out / "timeline.json").read_text(encoding="utf-8"))

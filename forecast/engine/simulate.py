@@ -8,8 +8,6 @@ the same for any number of threads, any chunking and any scheduling of blocks.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import mmap
 import os
 import time
@@ -22,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.compiler import CompiledTournament, compile_tournament
+from forecast.engine.inputs import display_path, hash_inputs
 from forecast.errors import InputError
 from forecast.language.config import Tournament
 from forecast.results import (
@@ -805,58 +804,12 @@ def input_hash(compiled: CompiledTournament) -> str:
     The one input hash every output shows (check, the terminal, odds.csv, odds.json and the
     reports); :func:`tournament_input_hash` gives the same value without compiling.
     """
-    return _hash_inputs(
+    return hash_inputs(
         compiled.tournament.input_hash,
         compiled.goal_model,
         compiled.program.rating_mean,
         compiled.program.rating_sd,
     )
-
-
-def tournament_input_hash(tournament: Tournament) -> str:
-    """:func:`input_hash` of ``tournament`` as :func:`simulate` compiles it by default (the
-    file's match model, ratings after the known results), without building the program:
-    what ``copa-forecast check`` prints."""
-    from forecast.engine.compiler import ratings_after_results, resolve_goal_model
-
-    spec = tournament.spec
-    model = resolve_goal_model(spec.model)
-    clubs = spec.clubs
-    mean = np.array(
-        [c.rating if c.rating is not None else spec.prior.rating for c in clubs], dtype=np.float64
-    )
-    index = {c.name: i for i, c in enumerate(clubs)}
-    for name, value in ratings_after_results(tournament, model, mean.copy()).items():
-        mean[index[name]] = value
-    sd = np.array(
-        [c.rating_sd if c.rating_sd is not None else spec.prior.rating_sd for c in clubs],
-        dtype=np.float64,
-    )
-    return _hash_inputs(tournament.input_hash, model, mean, sd)
-
-
-def _hash_inputs(
-    spec_sha256: str, goal_model: GoalModel, rating_mean: np.ndarray, rating_sd: np.ndarray
-) -> str:
-    payload = {
-        "spec_sha256": spec_sha256,
-        "goal_model": asdict(goal_model),
-        "rating_mean": np.asarray(rating_mean, dtype=np.float64).round(9).tolist(),
-        "rating_sd": np.asarray(rating_sd, dtype=np.float64).round(9).tolist(),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def display_path(path: str | os.PathLike[str]) -> str:
-    """A file path as outputs show it: as given when relative, else relative to the
-    working directory, so no machine's absolute path ends up in a report."""
-    text = os.fspath(path)
-    if not os.path.isabs(text):
-        return text
-    try:
-        return os.path.relpath(text)
-    except ValueError:  # another drive (Windows)
-        return os.path.basename(text)
 
 
 def to_forecast(
