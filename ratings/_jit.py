@@ -1,10 +1,12 @@
 """The project's one place for numba JIT options (DESIGN.md section 4, rule 2).
 
 Every kernel in ``ratings`` and ``forecast`` is decorated with :func:`kernel` (or
-:func:`parallel_kernel`). It lives in ``ratings`` because that package sits at the bottom of
-the one-way flow (forecast imports ratings, never the reverse). Decorating compiles nothing:
-numba compiles lazily at the first call, so importing the package or running ``--help``
-stays fast.
+:func:`hot_kernel`, :func:`inline_kernel`); none uses numba's ``parallel=True``, which cost
+about 17 s of compilation on a first run (the engine's threads are Python threads,
+forecast.engine._kernel.run_blocks). It lives in ``ratings`` because that package sits at
+the bottom of the one-way flow (forecast imports ratings, never the reverse). Decorating
+compiles nothing: numba compiles lazily at the first call, so importing the package or
+running ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, TypeVar
 
 import numba
 
-__all__ = ["hot_kernel", "inline_kernel", "kernel", "parallel_kernel"]
+__all__ = ["hot_kernel", "inline_kernel", "kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,11 +63,6 @@ def _njit(**options: Any) -> Callable[[F], F]:
 def kernel(func: F) -> F:
     """Compile ``func`` as a serial numba kernel with the project's options."""
     return _njit(**_OPTIONS)(func)
-
-
-def parallel_kernel(func: F) -> F:
-    """Compile ``func`` with ``parallel=True`` (``prange`` over blocks of seasons only)."""
-    return _njit(parallel=True, **_OPTIONS)(func)
 
 
 def hot_kernel(func: F) -> F:
