@@ -182,6 +182,9 @@ def play_fixtures(
     simulated match: it must match the host when the pair meets twice in the unit
     (``known_ordered``), else it applies whoever hosts.
 
+    Callers pass ``np.int64``/``np.bool_`` values, never literal constants, so that numba
+    compiles one signature (a literal 0 or True would make a specialisation of its own).
+
     The match model is written out inside this one loop on purpose: a numba call can cost
     more than the match itself and LLVM did not inline small helpers, so every match of a
     group or tie is played by one call (figures in benchmarks/README.md).
@@ -289,10 +292,40 @@ def play_decider(ints, floats, table, ratings, x, y, venue_alt, state, M, used):
     f = M.shape[1] - 1
     M[M_HOST, f] = x
     M[M_VISITOR, f] = y
-    play_fixtures(ints, floats, table, ratings, state, M, f, 1, True, venue_alt, False, 0, 0, used)
+    play_fixtures(
+        ints,
+        floats,
+        table,
+        ratings,
+        state,
+        M,
+        f,
+        np.int64(1),
+        np.bool_(True),
+        venue_alt,
+        np.bool_(False),
+        np.int64(0),
+        np.int64(0),
+        used,
+    )
     if M[M_GOALS_HOST, f] != M[M_GOALS_VISITOR, f]:
         return M[M_GOALS_HOST, f] > M[M_GOALS_VISITOR, f]
-    play_fixtures(ints, floats, table, ratings, state, M, f, 1, True, venue_alt, True, 0, 0, used)
+    play_fixtures(
+        ints,
+        floats,
+        table,
+        ratings,
+        state,
+        M,
+        f,
+        np.int64(1),
+        np.bool_(True),
+        venue_alt,
+        np.bool_(True),
+        np.int64(0),
+        np.int64(0),
+        used,
+    )
     if M[M_GOALS_HOST, f] != M[M_GOALS_VISITOR, f]:
         return M[M_GOALS_HOST, f] > M[M_GOALS_VISITOR, f]
     return uniform(state) < floats[PENALTY_WIN_A]
@@ -511,7 +544,7 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                 c_next += 1
             for j in range(c, c_next):
                 applied |= 1 << ints[chain + j]
-        s = 0
+        s = np.int64(0)  # not a literal: one signature for head_to_head and playoff_sort
         while s < k:
             e = s + 1
             while e < k and not brk[e]:
@@ -600,11 +633,11 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
         ratings,
         state,
         M,
-        0,
+        np.int64(0),
         n_fix,
         ints[ints[GROUP_NEUTRAL] + g] == 1,
         floats[np.int64(floats[GROUP_VENUE_ALT]) + g],
-        False,
+        np.bool_(False),
         k_start,
         k_end,
         used,
@@ -869,11 +902,11 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
         ratings,
         state,
         M,
-        0,
+        np.int64(0),
         legs,
         neutral,
         venue_alt,
-        False,
+        np.bool_(False),
         k_start,
         k_end,
         used,
@@ -934,12 +967,12 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
                 state,
                 M,
                 legs,
-                1,
+                np.int64(1),
                 neutral,
                 venue_alt,
-                True,
-                0,
-                0,
+                np.bool_(True),
+                np.int64(0),
+                np.int64(0),
                 used,
             )
             a_hosts = M[M_HOST, legs] == club_a
