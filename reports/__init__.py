@@ -8,8 +8,7 @@ importing this package imports nothing heavy until a name is used.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from reports._lazy import lazy_attributes
 
 __all__ = [
     "OUTPUT_FILES",
@@ -36,9 +35,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # Lazy, so that the CLI can import the package while building --help for free.
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'reports' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_attributes(__name__, _HOMES)
