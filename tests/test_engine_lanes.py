@@ -21,6 +21,7 @@ from test_engine_reference import FORMATS
 
 import forecast
 from forecast.engine import _kernel
+from forecast.engine._codes import TB_PLAYOFF
 from forecast.engine._layout import pack
 from forecast.engine.compiler import CompiledTournament, compile_tournament
 from forecast.engine.simulate import block_seeds
@@ -37,9 +38,11 @@ def run(
     seed: int = 99,
     record: bool = True,
     threads: int = 1,
+    fallbacks: bool | None = None,
 ) -> dict[str, np.ndarray]:
     """Every output of one kernel call: run_lanes with ``lane``, run_blocks (0) or
-    run_blocks_serial (None)."""
+    run_blocks_serial (None). run_lanes is compiled with the per-member fallbacks where
+    the season needs them (as run_blocks does) or where ``fallbacks`` is True."""
     p = compiled.program
     ints, floats, table = pack(p)
     n_clubs = len(compiled.club_names)
@@ -84,8 +87,9 @@ def run(
         _kernel.run_blocks(*args, threads=threads)
     else:
         # One share of the blocks after another: the threads' split, played in turn.
+        fallback = True if fallbacks is True or _kernel.needs_fallbacks(ints) else None
         for first in range(threads):
-            _kernel.run_lanes(*args, lane, first, threads)
+            _kernel.run_lanes(*args, lane, first, threads, fallback)
     return out
 
 
@@ -193,6 +197,36 @@ def test_lanes_equal_serial_with_fixed_ratings_in_season_updates_and_a_withdrawn
     excluded[0] = 1
     withdrawn = with_program(season_2006, excluded=excluded)
     assert_identical(run(withdrawn, 7), run(withdrawn, None))
+
+
+def test_fallbacks_are_compiled_where_a_unit_needs_them(
+    season_2006: CompiledTournament, season_2008: CompiledTournament
+) -> None:
+    """run_blocks compiles the lane kernels without play_group, play_tie and
+    playoff_sort for a season none of whose units needs them (needs_fallbacks False): the
+    2006 season as it stands. Known results (2008), a withdrawn club, in-season ratings, a
+    tie the exact path does not decide or a group play-off each need them; and a season
+    that does not need them gives the same bytes with them compiled in."""
+
+    def needs(compiled: CompiledTournament) -> bool:
+        return bool(_kernel.needs_fallbacks(pack(compiled.program)[0]))
+
+    p = season_2006.program
+    assert not needs(season_2006)
+    assert needs(season_2008)
+    excluded = p.excluded.copy()
+    excluded[0] = 1
+    assert needs(with_program(season_2006, excluded=excluded))
+    assert needs(with_program(season_2006, in_season_updates=True))
+    assert not needs(with_program(season_2006, tie_exact=p.tie_exact * 0 + 1))
+    assert needs(with_program(season_2006, tie_exact=p.tie_exact * 0))
+    chain = p.group_chain.copy()
+    assert TB_PLAYOFF not in chain
+    chain[p.group_chain_ptr[1] - 1] = TB_PLAYOFF  # the first group's last criterion
+    assert needs(with_program(season_2006, group_chain=chain))
+    without = run(season_2006, 32)
+    assert_identical(run(season_2006, 32, fallbacks=True), without)
+    assert_identical(without, run(season_2006, None))
 
 
 def test_large_group_with_known_results_and_tracked_matches(repo: Path) -> None:

@@ -511,7 +511,7 @@ def playoff_sort(ints, floats, table, W, M, s, e, ratings, venue_alt, state, use
 
 
 @hot_kernel
-def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
+def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used, playoffs):
     """Order positions 0..k-1 (local indices in ``W[W_ORDER]``) by the tiebreak chain.
 
     Consecutive totals in the chain (points, goal difference, goals scored, wins, away
@@ -520,6 +520,8 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
     the group is the table itself, so it is skipped when points, goal difference and goals
     scored were already applied and the group has no deduction. The common criteria are
     sorted in this loop itself: a numba call costs more than sorting four clubs.
+    ``playoffs`` is None only where no group's chain has a play-off (:func:`needs_fallbacks`):
+    numba then compiles no :func:`playoff_sort` here.
     """
     order = W[W_ORDER]
     keys = W[W_KEY]
@@ -554,7 +556,7 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used):
                     whole_table = s == 0 and e == k and no_deductions and (applied & 7) == 7
                     if not whole_table:
                         head_to_head(ints, W, M, g, s, e, stack)
-                elif code == TB_PLAYOFF:
+                elif playoffs is not None and code == TB_PLAYOFF:
                     decides = False
                     for pos in range(s, e):
                         if ints[ints[GROUP_PLAYOFF] + playoff_base + pos]:
@@ -680,7 +682,7 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
     if table_unit >= 0:
         for i in range(k):
             W[W_TABLE, i] = -table_place(ints, occ, table_unit, W[W_CLUB, i])
-    rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used)
+    rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used, np.bool_(True))
     if not fix_places(ints, W, k, k_start, k_end):
         return REJECTED
     out_start = ints[ints[UNIT_OUT_PTR] + u]
@@ -1253,6 +1255,7 @@ def lane_group(
     M,
     stack,
     used,
+    fallback,
 ):
     """Play group ``g`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
@@ -1266,27 +1269,28 @@ def lane_group(
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
-    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
-    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
-    if k_end > k_start or ints[ANY_EXCLUDED] != 0:
-        for m in range(n):
-            if st[m] == OK:
-                st[m] = play_group(
-                    ints,
-                    floats,
-                    table,
-                    g,
-                    u,
-                    occ[m],
-                    ratings[m],
-                    state[m : m + 1],
-                    W,
-                    M,
-                    stack,
-                    used,
-                    results[m],
-                )
-        return
+    if fallback is not None:  # see needs_fallbacks: else numba compiles no play_group here
+        k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+        k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
+        if k_end > k_start or ints[ANY_EXCLUDED] != 0:
+            for m in range(n):
+                if st[m] == OK:
+                    st[m] = play_group(
+                        ints,
+                        floats,
+                        table,
+                        g,
+                        u,
+                        occ[m],
+                        ratings[m],
+                        state[m : m + 1],
+                        W,
+                        M,
+                        stack,
+                        used,
+                        results[m],
+                    )
+            return
     in_slots = ints[UNIT_IN] + in_start
     alt = np.int64(floats[ALTITUDE])
     for i in range(k):
@@ -1455,13 +1459,17 @@ def lane_group(
         for f in range(n_fix):
             M[M_GOALS_HOST, f] = LM[0, f, m]
             M[M_GOALS_VISITOR, f] = LM[1, f, m]
-        rank_group(ints, floats, table, W, M, g, k, stack, ratings[m], state[m : m + 1], used)
+        rank_group(
+            ints, floats, table, W, M, g, k, stack, ratings[m], state[m : m + 1], used, fallback
+        )
         for i in range(k):
             occ[m, ints[out + i]] = LW[W_CLUB, order[i], m]
 
 
 @hot_kernel
-def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, TI, TF, M, used):
+def lane_tie(
+    ints, floats, table, t, u, n, st, occ, ratings, state, results, TI, TF, M, used, fallback
+):
     """Play tie ``t`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
     A tie :func:`play_tie` would decide by :func:`exact_tie` is decided here, that
@@ -1472,25 +1480,31 @@ def lane_tie(ints, floats, table, t, u, n, st, occ, ratings, state, results, TI,
     drawn first.
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
-    k_start = ints[ints[UNIT_KNOWN_PTR] + u]
-    k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
-    if not ints[ints[TIE_EXACT] + t] or k_end > k_start or ints[IN_SEASON] or ints[ANY_EXCLUDED]:
-        for m in range(n):
-            if st[m] == OK:
-                st[m] = play_tie(
-                    ints,
-                    floats,
-                    table,
-                    t,
-                    u,
-                    occ[m],
-                    ratings[m],
-                    state[m : m + 1],
-                    M,
-                    used,
-                    results[m],
-                )
-        return
+    if fallback is not None:  # see needs_fallbacks: else numba compiles no play_tie here
+        k_start = ints[ints[UNIT_KNOWN_PTR] + u]
+        k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
+        if (
+            not ints[ints[TIE_EXACT] + t]
+            or k_end > k_start
+            or ints[IN_SEASON]
+            or ints[ANY_EXCLUDED]
+        ):
+            for m in range(n):
+                if st[m] == OK:
+                    st[m] = play_tie(
+                        ints,
+                        floats,
+                        table,
+                        t,
+                        u,
+                        occ[m],
+                        ratings[m],
+                        state[m : m + 1],
+                        M,
+                        used,
+                        results[m],
+                    )
+            return
     slot_a = ints[ints[UNIT_IN] + in_start]
     slot_b = ints[ints[UNIT_IN] + in_start + 1]
     out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
@@ -1772,6 +1786,7 @@ def play_lane(
     used,
     pool,
     placed,
+    fallback,
 ):
     """Play seasons ``keys[0..n-1]`` side by side, one unit at a time.
 
@@ -1820,10 +1835,26 @@ def play_lane(
                 M,
                 stack,
                 used,
+                fallback,
             )
         elif kind == UNIT_TIE:
             lane_tie(
-                ints, floats, table, param, u, n, st, occ, ratings, state, results, TI, TF, M, used
+                ints,
+                floats,
+                table,
+                param,
+                u,
+                n,
+                st,
+                occ,
+                ratings,
+                state,
+                results,
+                TI,
+                TF,
+                M,
+                used,
+                fallback,
             )
         else:
             lane_draw(ints, param, u, n, st, occ, state, pool, placed)
@@ -1955,10 +1986,12 @@ def run_lanes(
     lane,
     first_block,
     block_step,
+    fallback,
 ):
     """:func:`run_blocks` for blocks ``first_block``, ``first_block + block_step``, ...,
     with lanes of ``lane`` seasons (the last lane of a block holds the rest); the results
-    do not depend on ``lane`` nor on how the blocks are shared out.
+    do not depend on ``lane`` nor on how the blocks are shared out. ``fallback``: True, or
+    None where no unit needs the per-member fallbacks (:func:`needs_fallbacks`).
 
     A serial kernel: :func:`run_blocks` runs one per thread (``nogil``). numba's
     ``parallel=True`` would do the same with ``prange`` but cost about 17 s more to compile
@@ -2045,6 +2078,7 @@ def run_lanes(
                 used,
                 pool,
                 placed,
+                fallback,
             )
             if tally_lane(
                 ints,
@@ -2069,6 +2103,38 @@ def run_lanes(
                 match_records,
             ):
                 break
+
+
+def needs_fallbacks(ints) -> bool:
+    """Whether some unit of the season needs a path played member by member in a lane:
+    :func:`play_group` or :func:`play_tie` (a known result, a withdrawn club, in-season
+    ratings with a tie, a tie that :func:`exact_tie` does not decide: the conditions of
+    :func:`lane_group` and :func:`lane_tie`) or :func:`playoff_sort` (a group whose tiebreak
+    chain has a play-off).
+
+    Without one, :func:`run_blocks` passes ``fallback=None`` and numba drops those branches
+    when it compiles, so a first run compiles none of these functions nor what only they
+    call (benchmarks/README.md, "Start-up").
+    """
+    if ints[ANY_EXCLUDED]:
+        return True
+    n_units = ints[N_UNITS]
+    known = ints[UNIT_KNOWN_PTR]
+    if ints[known + n_units] > ints[known]:
+        return True
+    for u in range(n_units):
+        kind = ints[ints[UNIT_KIND] + u]
+        param = ints[ints[UNIT_PARAM] + u]
+        if kind == UNIT_TIE and (ints[IN_SEASON] or not ints[ints[TIE_EXACT] + param]):
+            return True
+        if kind == UNIT_GROUP:
+            chain = ints[GROUP_CHAIN]
+            for c in range(
+                ints[ints[GROUP_CHAIN_PTR] + param], ints[ints[GROUP_CHAIN_PTR] + param + 1]
+            ):
+                if ints[chain + c] == TB_PLAYOFF:
+                    return True
+    return False
 
 
 def run_blocks(
@@ -2102,6 +2168,8 @@ def run_blocks(
     if threads is None:
         threads = numba.get_num_threads()
     threads = max(1, min(int(threads), block_seeds.shape[0]))
+    # None (a type of its own to numba) compiles a kernel without the per-member fallbacks.
+    fallback = True if needs_fallbacks(ints) else None
 
     def play_share(first):
         run_lanes(
@@ -2125,6 +2193,7 @@ def run_blocks(
             LANE,
             first,
             threads,
+            fallback,
         )
 
     if threads == 1:
