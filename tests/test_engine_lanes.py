@@ -89,7 +89,7 @@ def run(
         # One share of the blocks after another: the threads' split, played in turn.
         fallback = True if fallbacks is True or _kernel.needs_fallbacks(ints) else None
         for first in range(threads):
-            _kernel.run_lanes(*args, lane, first, threads, fallback)
+            _kernel.play_blocks(*args, lane, first, threads, fallback)
     return out
 
 

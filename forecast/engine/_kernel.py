@@ -1964,8 +1964,211 @@ def tally_lane(
     return False
 
 
-@kernel
+@hot_kernel
 def run_lanes(
+    ints,
+    floats,
+    table,
+    block_seeds,
+    block_sizes,
+    counts,
+    slot_counts,
+    rejected,
+    status,
+    record_rows,
+    records,
+    accepted,
+    match_records,
+    b,
+    buffers,
+    fallback,
+):
+    """Play block ``b`` of :func:`run_blocks` in lanes of ``len(keys)`` seasons (the last
+    lane holds the rest); the results do not depend on the lane's size.
+
+    ``buffers`` are the work arrays of :func:`lane_buffers`, fresh for each block (numba
+    compiles an array constructor per shape and type, seconds on a first run, so Python
+    allocates them); ``fallback``: True, or None where no unit needs the per-member paths
+    (:func:`needs_fallbacks`). A serial kernel that allocates nothing: :func:`run_blocks`
+    shares the blocks out to threads (``nogil``).
+    """
+    (
+        keys,
+        state,
+        st,
+        stop,
+        occ,
+        carry_occ,
+        ratings,
+        results,
+        carry_results,
+        LW,
+        LR,
+        LM,
+        LD,
+        LX,
+        LU,
+        TI,
+        TF,
+        W,
+        M,
+        stack,
+        used,
+        pool,
+        placed,
+        mark,
+        reach,
+    ) = buffers
+    lane = keys.shape[0]
+    recording = record_rows[b] >= 0
+    block = np.int64(b)
+    for lane_i in range((block_sizes[b] + lane - 1) // lane):
+        first = lane_i * lane
+        n = min(lane, block_sizes[b] - first)
+        for m in range(n):
+            keys[m] = stream_key(block_seeds[b], np.uint64(first + m))
+        play_lane(
+            ints,
+            floats,
+            table,
+            n,
+            keys,
+            state,
+            st,
+            stop,
+            occ,
+            ratings,
+            results,
+            recording,
+            LW,
+            LR,
+            LM,
+            LD,
+            LX,
+            LU,
+            TI,
+            TF,
+            W,
+            M,
+            stack,
+            used,
+            pool,
+            placed,
+            fallback,
+        )
+        if tally_lane(
+            ints,
+            block,
+            first,
+            n,
+            st,
+            stop,
+            occ,
+            results,
+            carry_occ,
+            carry_results,
+            reach,
+            mark,
+            counts,
+            slot_counts,
+            rejected,
+            status,
+            record_rows,
+            records,
+            accepted,
+            match_records,
+        ):
+            break
+
+
+def needs_fallbacks(ints) -> bool:
+    """Whether some unit of the season needs a path played member by member in a lane:
+    :func:`play_group` or :func:`play_tie` (a known result, a withdrawn club, in-season
+    ratings with a tie, a tie that :func:`exact_tie` does not decide: the conditions of
+    :func:`lane_group` and :func:`lane_tie`) or :func:`playoff_sort` (a group whose tiebreak
+    chain has a play-off).
+
+    Without one, :func:`run_blocks` passes ``fallback=None`` and numba drops those branches
+    when it compiles, so a first run compiles none of these functions nor what only they
+    call (benchmarks/README.md, "Start-up").
+    """
+    if ints[ANY_EXCLUDED]:
+        return True
+    n_units = ints[N_UNITS]
+    known = ints[UNIT_KNOWN_PTR]
+    if ints[known + n_units] > ints[known]:
+        return True
+    chain = ints[GROUP_CHAIN]
+    for u in range(n_units):
+        kind = ints[ints[UNIT_KIND] + u]
+        param = ints[ints[UNIT_PARAM] + u]
+        if kind == UNIT_TIE and (ints[IN_SEASON] or not ints[ints[TIE_EXACT] + param]):
+            return True
+        if kind == UNIT_GROUP:
+            lo = ints[ints[GROUP_CHAIN_PTR] + param]
+            hi = ints[ints[GROUP_CHAIN_PTR] + param + 1]
+            if np.any(ints[chain + lo : chain + hi] == TB_PLAYOFF):
+                return True
+    return False
+
+
+def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
+    """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
+
+    Per lane member (``lane`` of them): ``keys``, ``state`` (uint64), ``st``, ``stop``
+    (int64), ``occ`` (int64[lane, slots], the season's initial slots), ``ratings``
+    (float64[lane, clubs], the mean ratings), ``results`` (int8[lane, tracked]) and the
+    structure-of-arrays buffers of the lane kernels (``LW`` ... ``TF``); then the buffers of
+    the per-member paths (``W``, ``M``, ``stack``, ``used``, ``pool``, ``placed``);
+    ``carry_occ``, ``carry_results`` and ``mark`` (int64[clubs, milestones], -1) of
+    :func:`tally_lane`; ``reach`` (int64[2, R]): each unit's entrant slots paired with its
+    milestones. Everything not named here starts at zero.
+    """
+    n_clubs = int(ints[N_CLUBS])
+    n_slots = int(ints[N_SLOTS])
+    initial = ints[ints[SLOT_INITIAL] : ints[SLOT_INITIAL] + n_slots].astype(np.int64)
+    first_mean = int(floats[RATING_MEAN])
+    means = floats[first_mean : first_mean + n_clubs].astype(np.float64)
+    tracked = max(int(ints[N_TRACKED]), 1)
+    group = max_group + 1
+    fixtures = max(max_fixtures, 2) + 2
+    reach = []
+    for u in range(int(ints[N_UNITS])):
+        first_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
+        last_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u + 1]
+        for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
+            milestone = ints[ints[UNIT_MS] + m_i]
+            reach += [(slot, milestone) for slot in ints[first_in:last_in]]
+    return (
+        np.zeros(lane, dtype=np.uint64),  # keys
+        np.zeros(lane, dtype=np.uint64),  # state
+        np.zeros(lane, dtype=np.int64),  # st
+        np.zeros(lane, dtype=np.int64),  # stop
+        np.repeat(initial[None, :], lane, axis=0),  # occ
+        initial.copy(),  # carry_occ
+        np.repeat(means[None, :], lane, axis=0),  # ratings
+        np.zeros((lane, tracked), dtype=np.int8),  # results
+        np.zeros(tracked, dtype=np.int8),  # carry_results
+        np.zeros((N_WORK_ROWS, group, lane), dtype=np.int64),  # LW
+        np.zeros((2, group, lane)),  # LR
+        np.zeros((2, fixtures, lane), dtype=np.int64),  # LM
+        np.zeros(lane),  # LD
+        np.zeros(lane, dtype=np.int64),  # LX
+        np.zeros(lane, dtype=np.uint64),  # LU
+        np.zeros((3, lane), dtype=np.int64),  # TI
+        np.zeros((2, lane)),  # TF
+        np.zeros((N_WORK_ROWS, group), dtype=np.int64),  # W
+        np.zeros((4, fixtures), dtype=np.int64),  # M
+        np.zeros(2 * max_group + 2, dtype=np.int64),  # stack
+        np.zeros(max(max_known, 1), dtype=np.int8),  # used
+        np.zeros(max_draw, dtype=np.int64),  # pool
+        np.zeros(max_draw, dtype=np.int64),  # placed
+        np.full((n_clubs, max(int(ints[N_MILESTONES]), 1)), -1, dtype=np.int64),  # mark
+        np.array(reach, dtype=np.int64).reshape(-1, 2).T.copy(),  # reach
+    )
+
+
+def play_blocks(
     ints,
     floats,
     table,
@@ -1988,153 +2191,32 @@ def run_lanes(
     block_step,
     fallback,
 ):
-    """:func:`run_blocks` for blocks ``first_block``, ``first_block + block_step``, ...,
-    with lanes of ``lane`` seasons (the last lane of a block holds the rest); the results
-    do not depend on ``lane`` nor on how the blocks are shared out. ``fallback``: True, or
-    None where no unit needs the per-member fallbacks (:func:`needs_fallbacks`).
-
-    A serial kernel: :func:`run_blocks` runs one per thread (``nogil``). numba's
-    ``parallel=True`` would do the same with ``prange`` but cost about 17 s more to compile
-    on a first run (benchmarks/README.md, "Start-up").
+    """Blocks ``first_block``, ``first_block + block_step``, ... of :func:`run_blocks`, one
+    :func:`run_lanes` call each with fresh :func:`lane_buffers` of ``lane`` seasons (copies
+    of one set: a call costs tens of microseconds, a block milliseconds); ``fallback`` as
+    run_lanes takes it.
     """
-    n_clubs = ints[N_CLUBS]
-    n_slots = ints[N_SLOTS]
-    n_ms = ints[N_MILESTONES]
+    fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
     for b in range(first_block, block_seeds.shape[0], block_step):
-        keys = np.zeros(lane, dtype=np.uint64)
-        state = np.zeros(lane, dtype=np.uint64)
-        st = np.zeros(lane, dtype=np.int64)
-        stop = np.zeros(lane, dtype=np.int64)
-        occ = np.empty((lane, n_slots), dtype=np.int64)
-        carry_occ = np.empty(n_slots, dtype=np.int64)
-        for s in range(n_slots):
-            carry_occ[s] = ints[ints[SLOT_INITIAL] + s]
-            for m in range(lane):
-                occ[m, s] = carry_occ[s]
-        ratings = np.empty((lane, n_clubs))
-        for m in range(lane):
-            for c in range(n_clubs):
-                ratings[m, c] = floats[np.int64(floats[RATING_MEAN]) + c]
-        results = np.zeros((lane, max(ints[N_TRACKED], 1)), dtype=np.int8)
-        carry_results = np.zeros(max(ints[N_TRACKED], 1), dtype=np.int8)
-        LW = np.zeros((N_WORK_ROWS, max_group + 1, lane), dtype=np.int64)
-        LR = np.zeros((2, max_group + 1, lane))
-        LM = np.zeros((2, max(max_fixtures, 2) + 2, lane), dtype=np.int64)
-        LD = np.zeros(lane)
-        LX = np.zeros(lane, dtype=np.int64)
-        LU = np.zeros(lane, dtype=np.uint64)
-        TI = np.zeros((3, lane), dtype=np.int64)
-        TF = np.zeros((2, lane))
-        W = np.zeros((N_WORK_ROWS, max_group + 1), dtype=np.int64)
-        M = np.zeros((4, max(max_fixtures, 2) + 2), dtype=np.int64)
-        stack = np.zeros(2 * max_group + 2, dtype=np.int64)
-        used = np.zeros(max(max_known, 1), dtype=np.int8)
-        pool = np.zeros(max_draw, dtype=np.int64)
-        placed = np.zeros(max_draw, dtype=np.int64)
-        mark = np.full((n_clubs, max(n_ms, 1)), -1, dtype=np.int64)
-        n_reach = 0
-        for u in range(ints[N_UNITS]):
-            n_ms_u = ints[ints[UNIT_MS_PTR] + u + 1] - ints[ints[UNIT_MS_PTR] + u]
-            n_reach += n_ms_u * (ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u])
-        reach = np.empty((2, n_reach), dtype=np.int64)
-        j = 0
-        for u in range(ints[N_UNITS]):
-            for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
-                for i in range(ints[ints[UNIT_IN_PTR] + u], ints[ints[UNIT_IN_PTR] + u + 1]):
-                    reach[0, j] = ints[ints[UNIT_IN] + i]
-                    reach[1, j] = ints[ints[UNIT_MS] + m_i]
-                    j += 1
-        recording = record_rows[b] >= 0
-        block = np.int64(b)
-        for lane_i in range((block_sizes[b] + lane - 1) // lane):
-            first = lane_i * lane
-            n = min(lane, block_sizes[b] - first)
-            for m in range(n):
-                keys[m] = stream_key(block_seeds[b], np.uint64(first + m))
-            play_lane(
-                ints,
-                floats,
-                table,
-                n,
-                keys,
-                state,
-                st,
-                stop,
-                occ,
-                ratings,
-                results,
-                recording,
-                LW,
-                LR,
-                LM,
-                LD,
-                LX,
-                LU,
-                TI,
-                TF,
-                W,
-                M,
-                stack,
-                used,
-                pool,
-                placed,
-                fallback,
-            )
-            if tally_lane(
-                ints,
-                block,
-                first,
-                n,
-                st,
-                stop,
-                occ,
-                results,
-                carry_occ,
-                carry_results,
-                reach,
-                mark,
-                counts,
-                slot_counts,
-                rejected,
-                status,
-                record_rows,
-                records,
-                accepted,
-                match_records,
-            ):
-                break
-
-
-def needs_fallbacks(ints) -> bool:
-    """Whether some unit of the season needs a path played member by member in a lane:
-    :func:`play_group` or :func:`play_tie` (a known result, a withdrawn club, in-season
-    ratings with a tie, a tie that :func:`exact_tie` does not decide: the conditions of
-    :func:`lane_group` and :func:`lane_tie`) or :func:`playoff_sort` (a group whose tiebreak
-    chain has a play-off).
-
-    Without one, :func:`run_blocks` passes ``fallback=None`` and numba drops those branches
-    when it compiles, so a first run compiles none of these functions nor what only they
-    call (benchmarks/README.md, "Start-up").
-    """
-    if ints[ANY_EXCLUDED]:
-        return True
-    n_units = ints[N_UNITS]
-    known = ints[UNIT_KNOWN_PTR]
-    if ints[known + n_units] > ints[known]:
-        return True
-    for u in range(n_units):
-        kind = ints[ints[UNIT_KIND] + u]
-        param = ints[ints[UNIT_PARAM] + u]
-        if kind == UNIT_TIE and (ints[IN_SEASON] or not ints[ints[TIE_EXACT] + param]):
-            return True
-        if kind == UNIT_GROUP:
-            chain = ints[GROUP_CHAIN]
-            for c in range(
-                ints[ints[GROUP_CHAIN_PTR] + param], ints[ints[GROUP_CHAIN_PTR] + param + 1]
-            ):
-                if ints[chain + c] == TB_PLAYOFF:
-                    return True
-    return False
+        buffers = tuple([array.copy() for array in fresh])
+        run_lanes(
+            ints,
+            floats,
+            table,
+            block_seeds,
+            block_sizes,
+            counts,
+            slot_counts,
+            rejected,
+            status,
+            record_rows,
+            records,
+            accepted,
+            match_records,
+            b,
+            buffers,
+            fallback,
+        )
 
 
 def run_blocks(
@@ -2172,7 +2254,7 @@ def run_blocks(
     fallback = True if needs_fallbacks(ints) else None
 
     def play_share(first):
-        run_lanes(
+        play_blocks(
             ints,
             floats,
             table,
