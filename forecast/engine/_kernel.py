@@ -128,7 +128,7 @@ from forecast.engine._layout import (
 )
 from forecast.engine._rng import mix64, normal_pair, split_step, stream_key, uniform
 from ratings._elo_kernel import elo_delta
-from ratings._jit import hot_kernel, kernel
+from ratings._jit import hot_kernel, inline_kernel, kernel
 
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
@@ -1758,7 +1758,7 @@ def lane_ratings(ints, floats, n, keys, ratings):
                     ratings[m, c + 1] += floats[sd + c + 1] * (radius * np.sin(angle))
 
 
-@hot_kernel
+@inline_kernel
 def play_lane(
     ints,
     floats,
