@@ -80,7 +80,10 @@ def hot_kernel(func: F) -> F:
 def inline_kernel(func: F) -> F:
     """Compile ``func`` so that numba writes its body into every kernel that calls it
     (``inline="always"``): for a few lines of arithmetic called per match (the SplitMix64
-    step), which then never depends on LLVM choosing to inline a call. Called from Python
-    it is an ordinary kernel.
+    step), which then never depends on LLVM choosing to inline a call; and for a kernel
+    with one caller that calls large kernels (the engine's ``play_lane``), which is then
+    not compiled, optimised and written out once more on its own before its caller links
+    and optimises it again (seconds of a first run, benchmarks/README.md). Called from
+    Python it is an ordinary kernel.
     """
     return _njit(inline="always", **_OPTIONS)(func)

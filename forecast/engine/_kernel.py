@@ -133,7 +133,7 @@ from ratings._jit import hot_kernel, inline_kernel, kernel
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "3e87078556e35558"
+DEPENDENCIES_FINGERPRINT = "d6c0d7ad832f0c14"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -1794,6 +1794,7 @@ def play_lane(
     ``stop[l]`` the unit at which it stopped (N_UNITS if it played every unit): a member
     stops at its first unit that is not OK and plays no later unit. When ``recording``,
     ``results[l]`` starts at -1 so that the caller can tell the tracked matches not played.
+    Written into :func:`run_lanes`, its only caller, by numba (``inline_kernel``).
     """
     n_units = ints[N_UNITS]
     for m in range(n):
