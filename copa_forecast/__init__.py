@@ -8,14 +8,15 @@ on stderr with exit status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "entry", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,5 +110,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(status or 0)
 
 
+def entry() -> NoReturn:
+    """The installed ``copa-forecast`` script: :func:`main`, then a prompt exit.
+
+    After a command nothing is left to do (its files are written and closed, a chart child
+    is reaped), yet Python's shutdown would take about half a second more, freeing module
+    by module what numba and matplotlib built (benchmarks/README.md, "The whole command").
+    So the exit handlers run (temporary folders' finalizers among them), stdout and stderr
+    are flushed, and the process ends there with main()'s status. Where something could
+    still be pending (another thread alive, a flush failing), it exits the usual way.
+    ``main()`` called from Python returns as always.
+    """
+    status = main()
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None or threading.active_count() > 1:
+        raise SystemExit(status)
+    try:
+        run_exit_handlers()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        raise SystemExit(status) from None
+    os._exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    entry()

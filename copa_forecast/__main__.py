@@ -1,3 +1,3 @@
-from copa_forecast import main
+from copa_forecast import entry
 
-raise SystemExit(main())
+entry()
