@@ -31,7 +31,7 @@ from copa_forecast._options import (
 if TYPE_CHECKING:
     from forecast.language.config import Tournament
     from forecast.run_info import SeasonOutline
-    from reports.charts._render import EarlyChild
+    from reports.charts._render import EarlyChildren
 
 __all__ = ["DEFAULT_PRECISION", "DEFAULT_SIMS", "DEFAULT_SIMS_CAP", "default_out_dir", "register"]
 
@@ -115,9 +115,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from forecast.language.outline import season_outline
 
     outline = season_outline(tournament)
-    # The charts are drawn in part by a child forked now, while this process is single-
-    # threaded and a core idles: it loads matplotlib and draws the format diagram during
-    # the simulation's start-up (reports.charts._render).
+    # The charts are drawn by two children forked now, while this process is single-
+    # threaded: they load matplotlib (which this process then never does) and one draws the
+    # format diagram during the simulation's start-up (reports.charts._render).
     early = _early_charts(args, tournament, outline, n_sims) if args.charts else None
     try:
         # Locked and checked before the simulation, so a bad --out fails at once; the files
@@ -182,7 +182,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         written = [out_dir / p.relative_to(folder.staging) for p in staged]
     finally:
         if early is not None:
-            early.close()  # reaped (it has sent its charts, or the run failed)
+            early.close()  # reaped (they have sent their charts, or the run failed)
         # Nothing staged or newly created is left behind by a run that did not publish.
         folder.close()
     if not args.quiet:
@@ -208,12 +208,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _early_charts(
     args: argparse.Namespace, tournament: Tournament, outline: SeasonOutline, n_sims: int
-) -> EarlyChild | None:
-    """The chart child (:class:`reports.charts._render.EarlyChild`), forked now, or None
-    where charts are drawn in one process. It predicts the charts' run information for the
-    format diagram's caption when the run settles it in advance (no --precision, no
-    --given); a wrong guess only costs drawing the diagram again."""
-    from reports.charts._render import EarlyChild
+) -> EarlyChildren | None:
+    """The chart children (:class:`reports.charts._render.EarlyChildren`), forked now, or
+    None where charts are drawn in one process. The first predicts the charts' run
+    information for the format diagram's caption when the run settles it in advance (no
+    --precision, no --given); a wrong guess only costs drawing the diagram again."""
+    from reports.charts._render import EarlyChildren
 
     def guess() -> dict[str, Any]:
         from forecast.engine.inputs import display_path, tournament_input_hash
@@ -233,7 +233,7 @@ def _early_charts(
         }
 
     settled = args.precision is None and not args.given
-    return EarlyChild.fork(outline, args.lang, guess if settled else None)
+    return EarlyChildren.fork(outline, args.lang, guess if settled else None)
 
 
 def _terminal_width() -> int:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from forecast.run_info import SeasonOutline
-    from reports.charts._render import ChartRender, Charts, EarlyChild
+    from reports.charts._render import ChartRender, Charts, EarlyChildren
 
 __all__ = [
     "CHARTS_DIR",
@@ -74,13 +74,15 @@ def start_charts(
     outline: SeasonOutline | None = None,
     *,
     processes: int | None = None,
-    early: EarlyChild | None = None,
+    early: EarlyChildren | None = None,
 ) -> ChartRender:
-    """Start drawing the run's charts: part of them in a child where possible (``early``:
-    the one forked before the simulation, see :class:`reports.charts._render.EarlyChild`;
-    else one forked now); ``.finish()`` gives chart name -> PNG bytes.
+    """Start drawing the run's charts in children where possible (``early``: those forked
+    before the simulation, which draw them all, see
+    :class:`reports.charts._render.EarlyChildren`; else one forked now, which draws part of
+    them); ``.finish()`` gives chart name -> PNG bytes.
 
-    The child is sent the charts' numbers before this process loads matplotlib.
+    The children are sent the charts' numbers before this process would load matplotlib,
+    which it does only if it has to draw a chart itself.
     """
     from reports.charts._data import ChartData, run_chart_names
     from reports.charts._render import ChartRender
@@ -103,15 +105,15 @@ def write_reports(
     *,
     charts: bool = False,
     outline: SeasonOutline | None = None,
-    early: EarlyChild | None = None,
+    early: EarlyChildren | None = None,
 ) -> list[Path]:
     """Write odds.csv, odds.json and report.md into ``out_dir`` (which must exist); with
     ``charts``, also report.html and ``charts/*.png`` (see :func:`chart_files`).
 
     Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
-    The charts are drawn (in part in a forked child, see :func:`start_charts`; ``early``: one
-    forked before the simulation) while the other files are built.
+    The charts are drawn (by forked children where possible, see :func:`start_charts`;
+    ``early``: those forked before the simulation) while the other files are built.
     """
     if not charts and early is not None:
         early.close()

@@ -1,10 +1,17 @@
-"""Charts drawn in two processes (reports.charts._render): the same bytes as one process, in
-the same order; a chart that fails in the child fails here with its own error; the child's
-warnings and characters no font has are reported here, once."""
+"""Charts drawn in forked children (reports.charts._render): the same bytes as one process,
+in the same order; a chart that fails in a child fails here with its own error, and a child
+that dies costs only time; the children's warnings and characters no font has are reported
+here, once; no child is left behind; a run whose children deliver never loads matplotlib
+here."""
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
+import sys
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +21,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from reports.charts import figure_bytes
-from reports.charts._render import ChartRender, EarlyChild, _share, chart_processes
+from reports.charts._render import HEAD_START, ChartRender, EarlyChildren, _share, chart_processes
 from reports.charts._style import MissingGlyphWarning, new_figure
 
 FORKS = chart_processes() == 2
@@ -52,7 +59,9 @@ def test_two_processes_give_the_bytes_and_order_of_one() -> None:
 
 
 def test_the_share_puts_each_chart_on_one_side_costliest_first() -> None:
-    mine, theirs = _share(["promotion", "stages", "altitude", "convergence", "format"])
+    mine, theirs = _share(
+        ["promotion", "stages", "altitude", "convergence", "format"], [HEAD_START, 0.0]
+    )
     assert sorted(mine + theirs) == sorted(
         ["promotion", "stages", "altitude", "convergence", "format"]
     )
@@ -68,7 +77,7 @@ def test_a_chart_failing_in_the_child_fails_here_with_its_error() -> None:
         raise ValueError("no such column")
 
     drawing = render({"a": lambda: small("a"), "stages": broken}, 2).start()
-    assert drawing._theirs == ["stages"]  # drawn by the child first
+    assert [child.names for child in drawing.children] == [["stages"]]  # the child's first
     with pytest.raises(ValueError, match="no such column"):
         drawing.finish()
     assert os.getpid() == parent
@@ -103,7 +112,7 @@ def test_characters_no_font_has_are_reported_once_for_both_processes() -> None:
 @needs_fork
 def test_a_cancelled_render_leaves_no_child() -> None:
     drawing = render(builders(), 2).start()
-    pid = drawing._pid
+    pid = drawing.children[0].pid
     assert pid
     drawing.cancel()
     with pytest.raises(ChildProcessError):
@@ -140,30 +149,182 @@ def serial_images(run: dict[str, Any]) -> dict[str, bytes]:
     return start_charts(run["forecast"], run["outline"], processes=1).finish()
 
 
+def second_child(first: int, timeout: float = 20.0) -> int:
+    """The pid of the second early child, once the first has forked it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and parent_of(int(entry)) == first:
+                return int(entry)
+        time.sleep(0.02)
+    raise AssertionError(f"the first early child ({first}) forked no second")
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not gone, not a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def gone(pid: int, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while running(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def early_children(run: dict[str, Any], metadata: dict[str, Any] | None = None) -> EarlyChildren:
+    from reports.charts._data import ChartData
+
+    guess = metadata or dict(ChartData.from_forecast(run["forecast"]).metadata)
+    early = EarlyChildren.fork(run["outline"], "en", lambda: guess)
+    assert early is not None
+    return early
+
+
 @needs_fork
 @pytest.mark.parametrize("right_guess", [True, False])
-def test_an_early_child_gives_the_bytes_of_one_process(
+def test_early_children_give_the_bytes_of_one_process(
     small_run: dict[str, Any], right_guess: bool
 ) -> None:
     from reports.charts._data import ChartData
     from reports.writer import start_charts
 
-    metadata = ChartData.from_forecast(small_run["forecast"]).metadata
-    guess = dict(metadata) if right_guess else {**metadata, "seed": 1}
-    early = EarlyChild.fork(small_run["outline"], "en", lambda: guess)
-    assert early is not None
+    metadata = dict(ChartData.from_forecast(small_run["forecast"]).metadata)
+    early = early_children(small_run, metadata if right_guess else {**metadata, "seed": 1})
+    first = early.children[0].pid
+    assert first
+    second = second_child(first)
     drawing = start_charts(small_run["forecast"], small_run["outline"], early=early)
-    assert "format" in drawing._theirs  # drawn early (or again, when mispredicted)
+    assert drawing.mine == []  # this process draws nothing: the children share every chart
+    shares = [child.names for child in drawing.children]
+    assert len(shares) == 2 and all(shares)
+    assert "format" in shares[0]  # drawn early by the first (or again, when mispredicted)
     images = drawing.finish()
     assert images == serial_images(small_run)
     assert list(images) == ["promotion", "stages", "altitude", "convergence", "format"]
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(first, os.WNOHANG)
+    assert gone(second)
 
 
 @needs_fork
-def test_an_early_child_never_asked_leaves_no_process(small_run: dict[str, Any]) -> None:
-    early = EarlyChild.fork(small_run["outline"], "en", None)
-    assert early is not None
-    pid = early.pid
-    early.close()
+@pytest.mark.parametrize("killed", ["first", "second", "first while drawing"])
+def test_a_killed_early_child_still_gives_every_chart(
+    small_run: dict[str, Any], killed: str
+) -> None:
+    from reports.writer import start_charts
+
+    early = early_children(small_run)
+    first = early.children[0].pid
+    assert first
+    second = second_child(first)
+    if killed == "second":
+        os.kill(second, signal.SIGKILL)
+        assert gone(second)
+    elif killed == "first":
+        os.kill(first, signal.SIGKILL)
+        assert gone(second)  # the second dies with the first
+    drawing = start_charts(small_run["forecast"], small_run["outline"], early=early)
+    if killed == "second":
+        assert [child.pid for child in drawing.children] == [first]
+        assert drawing.mine  # the second's share is drawn here
+    elif killed == "first":
+        assert drawing.children == []
+        assert drawing.mine == drawing.names
+    else:
+        os.kill(first, signal.SIGKILL)
+    images = drawing.finish()
+    assert images == serial_images(small_run)
     with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
+        os.waitpid(first, os.WNOHANG)
+    assert gone(second)
+
+
+@needs_fork
+def test_a_chart_failing_in_an_early_child_fails_here_with_its_error(
+    small_run: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reports.charts import _figures
+    from reports.writer import start_charts
+
+    builders = _figures.run_figure_builders
+
+    def broken_stages(*args: Any) -> dict[str, Callable[[], Figure]]:
+        def broken() -> Figure:
+            raise ValueError("no such column")
+
+        return {**builders(*args), "stages": broken}
+
+    monkeypatch.setattr(_figures, "run_figure_builders", broken_stages)  # (the children too)
+    early = early_children(small_run)
+    first = early.children[0].pid
+    assert first
+    second = second_child(first)
+    drawing = start_charts(small_run["forecast"], small_run["outline"], early=early)
+    assert drawing.mine == []
+    with pytest.raises(ValueError, match="no such column"):
+        drawing.finish()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(first, os.WNOHANG)
+    assert gone(second)
+
+
+@needs_fork
+@pytest.mark.parametrize("when", ["at once", "once waiting"])
+def test_early_children_never_asked_leave_no_process(small_run: dict[str, Any], when: str) -> None:
+    early = EarlyChildren.fork(small_run["outline"], "en", None)
+    assert early is not None
+    first = early.children[0].pid
+    assert first
+    second = second_child(first) if when == "once waiting" else None
+    started = time.monotonic()
+    early.close()
+    assert time.monotonic() - started < 1.0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(first, os.WNOHANG)
+    assert second is None or gone(second)
+
+
+# Runs the 2006 season's command (2,000 seasons) in a fresh process, as the copa-forecast
+# script does, and prints whether that process (not its children) loaded matplotlib.
+_RUN_AND_REPORT = """
+import json, sys
+from copa_forecast import main
+code = main(["run", "configs/copa_peru_2006.toml", "--sims", "2000", "-q", "--out", {out!r}])
+print(json.dumps({{"code": code, "matplotlib": "matplotlib" in sys.modules}}))
+"""
+
+
+@needs_fork
+def test_a_run_whose_children_deliver_never_loads_matplotlib_here(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_REPORT.format(out=str(out))],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "matplotlib": False}
+    assert sorted(p.name for p in (out / "charts").iterdir()) == [
+        "altitude.png",
+        "convergence.png",
+        "format.png",
+        "promotion.png",
+        "stages.png",
+    ]
