@@ -85,41 +85,42 @@ def default_out_dir(config: str) -> Path:
 def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.engine.simulate import simulate
     from forecast.language.config import load
+    from forecast.language.outline import season_outline
 
     started = time.perf_counter()
     n_sims = planned_sims(args)
     tournament = load(args.config, args.scenario, as_of=args.as_of)
-    # Imported only now, so a bad file or option fails before pandas is loaded.
-    import reports
-    from forecast.analysis.conditions import condition_slots
-    from forecast.analysis.importance import has_upcoming_matches
-    from reports._atomic import OutputFolder
-
-    # Match importance and --given read per-season outcomes, kept compactly: the slots of
-    # the odds columns, of the conditions and of the known groups' final places (a byte
-    # each up to 256 clubs) and each tracked match's result (a byte). Importance uses the
-    # first seasons that fit in a fixed budget; --given keeps every season, and the engine
-    # refuses a run whose kept seasons would not fit in memory, saying how many would.
-    keep_for_importance = has_upcoming_matches(tournament)
-    keep_slots = condition_slots(tuple(tournament.possible), args.given)
-    # The projected table of a group whose clubs are known reads its final places.
-    keep_slots |= {
-        f"{unit.id}#{place}"
-        for unit in tournament.units
-        if unit.kind == "group" and all(ref.club is not None for ref in unit.inputs)
-        for place in unit.output_names
-    }
-    out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
-    from forecast.language.outline import season_outline
-
     outline = season_outline(tournament)
     # The charts are drawn by two children forked now, while this process is single-
-    # threaded: they load matplotlib (which this process then never does) and one draws the
-    # format diagram during the simulation's start-up (reports.charts._render).
+    # threaded and has not loaded pandas and numba: the first loads matplotlib (which this
+    # process then never does) and draws the format diagram on the core this process leaves
+    # idle until the simulation plays on both (reports.charts._render).
     early = _early_charts(args, tournament, outline, n_sims) if args.charts else None
     try:
+        # Imported only now, so a bad file or option fails before pandas is loaded.
+        import reports
+        from forecast.analysis.conditions import condition_slots
+        from forecast.analysis.importance import has_upcoming_matches
+        from forecast.engine.simulate import simulate
+        from reports._atomic import OutputFolder
+
+        # Match importance and --given read per-season outcomes, kept compactly: the slots
+        # of the odds columns, of the conditions and of the known groups' final places (a
+        # byte each up to 256 clubs) and each tracked match's result (a byte). Importance
+        # uses the first seasons that fit in a fixed budget; --given keeps every season, and
+        # the engine refuses a run whose kept seasons would not fit in memory, saying how
+        # many would.
+        keep_for_importance = has_upcoming_matches(tournament)
+        keep_slots = condition_slots(tuple(tournament.possible), args.given)
+        # The projected table of a group whose clubs are known reads its final places.
+        keep_slots |= {
+            f"{unit.id}#{place}"
+            for unit in tournament.units
+            if unit.kind == "group" and all(ref.club is not None for ref in unit.inputs)
+            for place in unit.output_names
+        }
+        out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
         # Locked and checked before the simulation, so a bad --out fails at once; the files
         # go to a staging folder swapped in whole at the end (the folder holds one run's
         # files).
@@ -217,14 +218,13 @@ def _early_charts(
 
     def guess() -> dict[str, Any]:
         from forecast.engine.inputs import display_path, tournament_input_hash
-        from forecast.engine.simulate import package_version
 
         season = tournament.spec.season
         return {
             "seed": args.seed,
             "n_sims": n_sims,
             "n_seasons": n_sims,
-            "version": package_version(),
+            "version": _package_version(),
             "input_sha256": tournament_input_hash(tournament),
             "config": display_path(tournament.path),
             "scenarios": [display_path(s) for s in tournament.scenarios],
@@ -234,6 +234,18 @@ def _early_charts(
 
     settled = args.precision is None and not args.given
     return EarlyChildren.fork(outline, args.lang, guess if settled else None)
+
+
+def _package_version() -> str:
+    """What forecast.engine.simulate.package_version() says, without loading the engine
+    (pandas, numba) into the chart child that guesses the caption (were they ever to differ,
+    the format diagram would only be drawn again)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("copa-forecast")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
 
 
 def _terminal_width() -> int:
