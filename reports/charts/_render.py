@@ -427,8 +427,7 @@ class ChartRender:
         if self.data is None:  # (nothing to send: every chart is drawn here)
             early.close()
             return
-        children = early.take()
-        self.children = children  # this render's to reap from now on (see cancel)
+        self.children = children = early.take()  # this render's to reap now (see cancel)
         free = {"format": 0} if early.format_drawn else {}
         shares = _share(self.names, [0.0] * len(children), free)
         drawing: list[ChartChild] = []
