@@ -217,14 +217,14 @@ def _early_charts(
     from reports.charts._render import EarlyChildren
 
     def guess() -> dict[str, Any]:
-        from forecast.engine.inputs import display_path, tournament_input_hash
+        from forecast.engine.inputs import display_path, package_version, tournament_input_hash
 
         season = tournament.spec.season
         return {
             "seed": args.seed,
             "n_sims": n_sims,
             "n_seasons": n_sims,
-            "version": _package_version(),
+            "version": package_version(),
             "input_sha256": tournament_input_hash(tournament),
             "config": display_path(tournament.path),
             "scenarios": [display_path(s) for s in tournament.scenarios],
@@ -234,18 +234,6 @@ def _early_charts(
 
     settled = args.precision is None and not args.given
     return EarlyChildren.fork(outline, args.lang, guess if settled else None)
-
-
-def _package_version() -> str:
-    """What forecast.engine.simulate.package_version() says, without loading the engine
-    (pandas, numba) into the chart child that guesses the caption (were they ever to differ,
-    the format diagram would only be drawn again)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("copa-forecast")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def _terminal_width() -> int:

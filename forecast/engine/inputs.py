@@ -1,4 +1,5 @@
-"""The engine's input hash and the file paths outputs show, without importing the engine.
+"""The engine's input hash, the file paths outputs show and the package version, without
+importing the engine.
 
 ``copa-forecast check`` prints the same input hash as a run's outputs; importing this module
 costs numpy and the compiler's rating helpers only (no pandas, no numba), so that checking a
@@ -20,7 +21,17 @@ if TYPE_CHECKING:
     from forecast.language.config import Tournament
     from ratings.goal_model import GoalModel
 
-__all__ = ["display_path", "hash_inputs", "tournament_input_hash"]
+__all__ = ["display_path", "hash_inputs", "package_version", "tournament_input_hash"]
+
+
+def package_version() -> str:
+    """The installed copa-forecast version, as every output records it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("copa-forecast")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
 
 
 def tournament_input_hash(tournament: Tournament) -> str:

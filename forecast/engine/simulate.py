@@ -13,14 +13,13 @@ import os
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from importlib import metadata as importlib_metadata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecast.engine.compiler import CompiledTournament, compile_tournament
-from forecast.engine.inputs import display_path, hash_inputs
+from forecast.engine.inputs import display_path, hash_inputs, package_version
 from forecast.errors import InputError
 from forecast.language.config import Tournament
 from forecast.results import (
@@ -70,13 +69,6 @@ BASE_BYTES = 300 * 2**20
 #: at most this many, plus the last call's: between half this and this many, evenly spaced
 #: in seasons, which is what the convergence chart (a linear axis of seasons) draws.
 HISTORY_MAX = 64
-
-
-def package_version() -> str:
-    try:
-        return importlib_metadata.version("copa-forecast")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def block_seeds(seed: int, first_block: int, n_blocks: int) -> np.ndarray:
