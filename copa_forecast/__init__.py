@@ -113,12 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def entry() -> NoReturn:
     """The installed ``copa-forecast`` script: :func:`main`, then a prompt exit.
 
-    After a command nothing is left to do (its files are written and closed, a chart child
-    is reaped), yet Python's shutdown would take about half a second more, freeing module
-    by module what numba and matplotlib built (benchmarks/README.md, "The whole command").
-    So the exit handlers run (temporary folders' finalizers among them), stdout and stderr
-    are flushed, and the process ends there with main()'s status. Where something could
-    still be pending (another thread alive, a flush failing), it exits the usual way.
+    After a command nothing is left to do (its files are written and closed, the chart
+    children reaped), yet Python's shutdown would take about half a second more, freeing
+    module by module what numba and matplotlib built (benchmarks/README.md, "Lanes and the
+    whole command"). So the exit handlers run (temporary folders' finalizers among them),
+    stdout and stderr are flushed, and the process ends there with main()'s status. Where
+    something could still be pending (another thread alive, a flush failing), it exits the
+    usual way.
     ``main()`` called from Python returns as always.
     """
     status = main()

@@ -2091,7 +2091,7 @@ def needs_fallbacks(ints) -> bool:
 
     Without one, :func:`run_blocks` passes ``fallback=None`` and numba drops those branches
     when it compiles, so a first run compiles none of these functions nor what only they
-    call (benchmarks/README.md, "Start-up").
+    call (benchmarks/README.md, "Cold start, kernel by kernel").
     """
     if ints[ANY_EXCLUDED]:
         return True
