@@ -573,10 +573,7 @@ def test_the_club_cup_model_raises_the_coastal_clubs(base_run: Any) -> None:
     reverse of the Copa Perú fit: under it the highland clubs lose (about 4 points of
     promotion each for the top ones at 40,000 seasons)."""
     run = run_scenario("club_cup_model.toml")
-    assert (
-        run.run.goal_model["altitude_descend"]
-        > run.run.goal_model["altitude_climb"]
-    )
+    assert run.run.goal_model["altitude_descend"] > run.run.goal_model["altitude_climb"]
     clubs = highland(base_run)
     for column in ("quarterfinal", "champion"):
         (p0, se0), (p1, se1) = summed(base_run, clubs, column), summed(run, clubs, column)
