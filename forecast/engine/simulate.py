@@ -432,7 +432,8 @@ def _run(
 ) -> _Run:
     """Play the plan's blocks, :func:`blocks_per_call_for` blocks a kernel call, and add
     up their tallies (per group too when the plan has groups); stop early once
-    ``precision`` is met. Raises InputError when a draw fails or no season is tallied."""
+    ``precision`` is met. Raises InputError when a draw fails or no season is tallied. The
+    callers have checked the run's size (:func:`_check_run_size`)."""
     # Imported here so that loading configs, --help and --version compile nothing.
     import numba
 
@@ -466,7 +467,6 @@ def _run(
     # Up to DENSE_SLOT_CELLS cells the tallies are read densely; beyond, only at the
     # (slot, club) pairs that can happen, and the slot odds are sparse columns.
     dense = n_slots * n_clubs <= DENSE_SLOT_CELLS
-    _check_run_size(compiled, n_sims, block_size)
     shape = (blocks_per_call, n_slots, n_clubs)
     slot_tally = np.zeros(shape, dtype=np.int32) if dense else _lazy_zeros(shape)
     kept_slots = _kept_slots(compiled, keep_slots) if keep_seasons else np.zeros(0, np.int64)
