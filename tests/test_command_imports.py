@@ -82,3 +82,17 @@ def test_checked_input_hash_is_the_runs(config: str) -> None:
     tournament = forecast.load(REPO / config)
     light = inputs.tournament_input_hash(tournament)
     assert light == simulate.input_hash(compile_tournament(tournament))
+
+
+@pytest.mark.parametrize("package", ["reports", "reports.charts"])
+def test_lazy_package_names_all_resolve(package: str) -> None:
+    """The packages name each public attribute three times (the type checker's imports,
+    ``__all__`` and the lazy map): every name in ``__all__`` is in the map, and each
+    resolves to the object of the module the map names."""
+    import importlib
+
+    module = importlib.import_module(package)
+    homes = module._HOMES
+    assert sorted(module.__all__) == sorted(homes)
+    for name, home in homes.items():
+        assert getattr(module, name) is getattr(importlib.import_module(home), name), name
