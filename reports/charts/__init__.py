@@ -45,7 +45,6 @@ if TYPE_CHECKING:
         save_figure,
         stages_figure,
     )
-    from reports.charts._render import run_images
     from reports.charts._style import caption_text, region_colors
     from reports.charts.convergence import convergence_chart
     from reports.charts.format import FlowGraph, format_flow, format_graph
@@ -79,7 +78,6 @@ __all__ = [
     "region_colors",
     "run_figure_builders",
     "run_figures",
-    "run_images",
     "save_figure",
     "stage_heatmap",
     "stages_figure",
@@ -111,7 +109,6 @@ _HOMES = {
     "region_colors": "reports.charts._style",
     "run_figure_builders": "reports.charts._figures",
     "run_figures": "reports.charts._figures",
-    "run_images": "reports.charts._render",
     "save_figure": "reports.charts._figures",
     "stage_heatmap": "reports.charts.odds",
     "stages_figure": "reports.charts._figures",

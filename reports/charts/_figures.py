@@ -331,7 +331,7 @@ def run_figure_builders(
 ) -> dict[str, Callable[[], Figure]]:
     """The charts of :func:`run_figures`, each as a function that makes its Figure, so that
     they can be drawn one at a time or shared between processes
-    (:func:`reports.charts._render.run_images`)."""
+    (:func:`reports.writer.start_charts`)."""
     leaders = data.likeliest(MAX_CLUBS_DRAWN)
     makers: dict[str, Callable[[], Figure]] = {
         "promotion": lambda: promotion_figure(leaders),

@@ -52,7 +52,6 @@ __all__ = [
     "ChartRender",
     "EarlyChildren",
     "chart_processes",
-    "run_images",
 ]
 
 #: Milliseconds to make and draw each chart of a run (2006, 50 clubs, one process;
@@ -506,24 +505,6 @@ class ChartRender:
         children, self.children = self.children, []
         for child in children:
             child.close()
-
-
-def run_images(
-    data: ChartData, graph: FlowGraph | None = None, *, processes: int | None = None
-) -> ChartRender:
-    """The charts of :func:`reports.charts.run_figures` as PNG bytes, drawing started:
-    ``run_images(...).finish()`` returns them by name.
-
-    With ``processes=2`` (the default where a child can be forked, see
-    :func:`chart_processes`) a forked child draws part of them while this process goes on;
-    ``processes=1`` draws every figure here, in turn, in ``finish``.
-    """
-    from reports.charts._data import run_chart_names
-    from reports.charts._figures import figure_bytes, run_figure_builders
-
-    names = run_chart_names(data, graph is not None)
-    builders = run_figure_builders(data, graph)
-    return ChartRender(names, lambda: (builders, figure_bytes), processes=processes).start()
 
 
 def _reap(pid: int | None, *, wait: float = 0.0) -> None:
