@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.testing.compare import compare_images
+from matplotlib.text import Text
 
 from reports.charts import (
     ChartData,
@@ -47,7 +48,7 @@ from reports.charts import (
     stages_figure,
 )
 from reports.charts._labels import assign_slots, place_in_lane, segments_cross, spread
-from reports.charts._style import _EXTRA, OKABE_ITO, SMALL_SIZE, contrast_text_color
+from reports.charts._style import _EXTRA, OKABE_ITO, SMALL_SIZE, contrast_text_color, new_figure
 from reports.charts.odds import cell_text, column_shares
 
 BASELINES = Path(__file__).parent / "baseline_images"
@@ -673,3 +674,30 @@ def test_svg_output_is_deterministic() -> None:
     first = figure_bytes(promotion_figure(data), "svg")
     second = figure_bytes(promotion_figure(data), "svg")
     assert first.startswith(b"<?xml") and first == second
+
+
+def test_saving_draws_each_artist_once_with_matplotlibs_layout() -> None:
+    """savefig's layout pass (constrained layout) only runs the layout engine in our figures
+    (reports.charts._style._Figure): each artist is drawn once, not twice, and the PNG is
+    byte for byte that of a plain matplotlib Figure, which walks every artist in that pass."""
+    drawn: list[bool] = []
+
+    class Counted(Text):
+        def draw(self, renderer: Any) -> None:
+            drawn.append("draw_text" in vars(renderer))  # a no-op drawing method: layout pass
+            super().draw(renderer)
+
+    def build(fig: Figure) -> Figure:
+        ax = fig.add_subplot()
+        ax.barh(["Total Clean", "Senati", "Olimpia"], [0.4, 0.25, 0.1])
+        ax.set_title("Promotion odds, with a title long enough to need room")
+        ax.set_xlabel("share of simulated seasons")
+        ax.add_artist(Counted(0.5, 0.5, "12%", transform=ax.transAxes, ha="center"))
+        fig.supxlabel("Copa Perú 2006 · seed 2006 · 200,000 seasons", fontsize=SMALL_SIZE)
+        return fig
+
+    ours = figure_bytes(build(new_figure(4.0, 2.5)))
+    assert drawn == [False]
+    plain = figure_bytes(build(Figure(figsize=(4.0, 2.5), layout="constrained")))
+    assert drawn == [False, True, False]  # matplotlib's own pass walks the artists
+    assert ours == plain
