@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from reports.charts._canvas import use_line_text
 from reports.i18n import N_, translator
 
 __all__ = [
@@ -289,8 +290,8 @@ def new_figure(width: float, height: float) -> Figure:
     It draws with a font fallback list (CJK and emoji fonts, where installed) and reports
     characters that no font has in one warning (see :class:`_Figure`).
     """
-    fig = _Figure(figsize=(width, height), layout="constrained")
-    return fig
+    # Its PNG canvas draws each line of text whole (reports.charts._canvas).
+    return use_line_text(_Figure(figsize=(width, height), layout="constrained"))
 
 
 def caption_text(
