@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import numba
 
-__all__ = ["hot_kernel", "inline_kernel", "kernel"]
+__all__ = ["hot_kernel", "inline_kernel", "kernel", "load_numba"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,3 +87,27 @@ def inline_kernel(func: F) -> F:
     Python it is an ordinary kernel.
     """
     return _njit(inline="always", **_OPTIONS)(func)
+
+
+def load_numba() -> None:
+    """Load numba's typing and code-generation registries now, as the first kernel call
+    would, but with numba told that scipy has no BLAS.
+
+    When it loads them numba imports scipy.linalg (a quarter of a second, a tenth of a warm
+    run) only to learn whether ``np.dot`` and ``np.correlate`` can call BLAS; no kernel here
+    calls either (numba's own fallback, a loop, would serve if one did). scipy.linalg is
+    importable again afterwards. Does nothing once the registries are loaded, or when
+    scipy's BLAS module is loaded already (then numba uses it).
+    """
+    blas = "scipy.linalg.cython_blas"
+    if "numba.np.arraymath" in sys.modules or blas in sys.modules:
+        return
+    from numba.core.registry import cpu_target
+
+    sys.modules[blas] = None  # type: ignore[assignment]  # "import" raises ImportError
+    try:
+        cpu_target.typing_context.refresh()
+        cpu_target.target_context.refresh()
+    finally:
+        if blas in sys.modules and sys.modules[blas] is None:
+            del sys.modules[blas]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,25 @@ def test_lazy_package_names_all_resolve(package: str) -> None:
     assert sorted(module.__all__) == sorted(homes)
     for name, home in homes.items():
         assert getattr(module, name) is getattr(importlib.import_module(home), name), name
+
+
+def test_a_run_does_not_import_scipy_linalg_for_numba() -> None:
+    """numba imports scipy.linalg (a quarter of a second) when its registries load, only to
+    check for BLAS; the engine loads them with that check answered "no" (ratings._jit.
+    load_numba), and scipy.linalg still imports afterwards."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from copa_forecast import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['run', 'configs/copa_peru_2006.toml', '--sims', '2000', '-q',\n"
+        "                 '--no-charts', '--out', sys.argv[1]])\n"
+        "import numba.np.arraymath\n"
+        "print(code, 'scipy.linalg' in sys.modules, numba.np.arraymath._HAVE_BLAS)\n"
+        "import scipy.linalg.cython_blas\n"
+    )
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            [sys.executable, "-c", code, out], cwd=REPO, capture_output=True, text=True
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "False", "False"]
