@@ -54,17 +54,17 @@ __all__ = [
     "chart_processes",
 ]
 
-#: Milliseconds to make and draw each chart of a run (2006, 50 clubs, one process;
-#: benchmarks/bench_command.py), used only to share the figures between the processes; an
-#: unknown chart counts 400.
+#: Milliseconds to make and draw each chart of a run in a chart child (2006, 50 clubs;
+#: medians of the children's timings in three runs), used only to share the figures
+#: between the processes; an unknown chart counts 400.
 CHART_COST = {
-    "stages": 870.0,
-    "promotion": 550.0,
-    "champion": 550.0,
-    "altitude": 420.0,
-    "format": 390.0,
-    "convergence": 340.0,
-    "importance": 300.0,
+    "stages": 850.0,
+    "promotion": 500.0,
+    "champion": 500.0,
+    "format": 340.0,
+    "altitude": 270.0,
+    "importance": 250.0,
+    "convergence": 190.0,
 }
 #: What this process does besides its own charts before drawing them when it shares them
 #: with one late child (loading matplotlib, building odds.csv, odds.json and report.md), in
