@@ -93,10 +93,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     tournament = load(args.config, args.scenario, as_of=args.as_of)
     outline = season_outline(tournament)
     # The charts are drawn by two children forked now, while this process is single-
-    # threaded and has not loaded pandas and numba: the first loads matplotlib (which this
-    # process then never does) and draws the format diagram on the core this process leaves
-    # idle until the simulation plays on both (reports.charts._render).
-    early = _early_charts(args, tournament, outline, n_sims) if args.charts else None
+    # threaded and has not loaded numba: the first loads matplotlib (which this process then
+    # never does) and draws the format diagram on the core this process leaves idle until
+    # the simulation plays on both (reports.charts._render). pandas, which both need, is
+    # loaded once, before the fork.
+    early = None
+    if args.charts:
+        import pandas  # noqa: F401
+
+        early = _early_charts(args, tournament, outline, n_sims)
     try:
         # Imported only now, so a bad file or option fails before pandas is loaded.
         import reports
