@@ -7,9 +7,12 @@ Nothing here imports a numerical module, so building the parser stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import math
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -26,6 +29,7 @@ __all__ = [
     "add_season_options",
     "add_sims_options",
     "iso_date",
+    "loading_modules",
     "non_negative_int",
     "out_dir",
     "planned_sims",
@@ -326,3 +330,23 @@ def _duration(seasons: float) -> str:
         if seconds >= 2 * size:
             return f"{seconds / size:,.0f} {unit}"
     return f"{max(seconds / 60, 1):,.0f} minutes"
+
+
+@contextlib.contextmanager
+def loading_modules() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a command loads its modules.
+
+    Loading pandas, numba and pydantic's models allocates about a million objects that live
+    until the end, and the collector walks them again and again as they come (3-4% of a
+    warm run's processor time, benchmarks/README.md). It is paused, not frozen out: the
+    collector's state comes back as it was, so a long run or a test session calling
+    :func:`copa_forecast.main` many times collects as usual. A chart child forked inside
+    leaves by ``os._exit`` and keeps it paused: it draws a few figures and ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

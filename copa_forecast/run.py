@@ -25,6 +25,7 @@ from copa_forecast._options import (
     add_run_options,
     add_season_options,
     add_sims_options,
+    loading_modules,
     planned_sims,
 )
 
@@ -90,25 +91,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     n_sims = planned_sims(args)
-    tournament = load(args.config, args.scenario, as_of=args.as_of)
-    outline = season_outline(tournament)
-    # The charts are drawn by two children forked now, while this process is single-
-    # threaded and has not loaded numba: the first loads matplotlib (which this process then
-    # never does) and draws the format diagram on the core this process leaves idle until
-    # the simulation plays on both (reports.charts._render). pandas, which both need, is
-    # loaded once, before the fork.
-    early = None
-    if args.charts:
-        import pandas  # noqa: F401
+    with loading_modules():
+        tournament = load(args.config, args.scenario, as_of=args.as_of)
+        outline = season_outline(tournament)
+        # The charts are drawn by two children forked now, while this process is single-
+        # threaded and has not loaded numba: the first loads matplotlib (which this process
+        # then never does) and draws the format diagram on the core this process leaves idle
+        # until the simulation plays on both (reports.charts._render). pandas, which both
+        # need, is loaded once, before the fork.
+        early = None
+        if args.charts:
+            import pandas  # noqa: F401
 
-        early = _early_charts(args, tournament, outline, n_sims)
+            early = _early_charts(args, tournament, outline, n_sims)
     try:
-        # Imported only now, so a bad file or option fails before pandas is loaded.
-        import reports
-        from forecast.analysis.conditions import condition_slots
-        from forecast.analysis.importance import has_upcoming_matches
-        from forecast.engine.simulate import simulate
-        from reports._atomic import OutputFolder
+        with loading_modules():
+            # Imported only now, so a bad file or option fails before pandas is loaded.
+            import reports
+            from forecast.analysis.conditions import condition_slots
+            from forecast.analysis.importance import has_upcoming_matches
+            from forecast.engine.simulate import simulate
+            from reports._atomic import OutputFolder
 
         # Match importance and --given read per-season outcomes, kept compactly: the slots
         # of the odds columns, of the conditions and of the known groups' final places (a

@@ -1,11 +1,17 @@
 """The installed script (``copa_forecast.entry``): main()'s status and output, exit handlers
-run, and the usual exit where a thread is still alive."""
+run, and the usual exit where a thread is still alive; the garbage collector paused while a
+command loads its modules, and on again after."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from copa_forecast._options import loading_modules
 
 REPO = Path(__file__).resolve().parents[1]
 SEASON_2006 = REPO / "configs" / "copa_peru_2006.toml"
@@ -63,3 +69,32 @@ def test_python_m_uses_the_entry() -> None:
     assert "entry()" in main_module
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert 'copa-forecast = "copa_forecast:entry"' in pyproject
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_modules_pauses_the_collector_and_restores_it(enabled: bool) -> None:
+    """The collector is off while a command loads its modules and back as it was after,
+    also when loading fails (a test session calling main() many times must collect)."""
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with loading_modules():
+            assert not gc.isenabled()
+        assert gc.isenabled() == enabled
+        with pytest.raises(ValueError), loading_modules():
+            raise ValueError("bad season file")
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_run_in_process_leaves_the_collector_on(tmp_path: Path) -> None:
+    from copa_forecast import main
+
+    assert gc.isenabled()
+    argv = ["run", str(REPO / "configs/copa_peru_2006.toml"), "--sims", "1000", "-q"]
+    assert main([*argv, "--no-charts", "--out", str(tmp_path / "out")]) == 0
+    assert gc.isenabled()
+    # A file that fails to load, inside the loading: the collector is back on all the same.
+    assert main(["run", str(tmp_path / "missing.toml"), "-q"]) == 2
+    assert gc.isenabled()
