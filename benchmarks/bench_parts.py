@@ -1,9 +1,14 @@
-"""Where a season's time goes: the 2006 season played one kind of unit at a time.
+"""Where a season's time goes in the season-at-a-time engine: the 2006 season played one kind
+of unit at a time.
 
 Run from the repository root: ``python benchmarks/bench_parts.py``. Times one thread with
 ``forecast.engine._kernel`` functions called in a plain numba loop: a whole season, then only the
 ratings and stream keys, only the groups, only the ties, only the draws (each after one
 full season has filled every slot, so later units have clubs to play).
+
+It times ``play_season`` and the per-member kernels it calls, the reference that the lane
+engine (``run_lanes``, which the tool runs) equals byte for byte; the lane engine's own
+split is a sampling profile (benchmarks/README.md, "Where the time goes now").
 """
 
 from __future__ import annotations
