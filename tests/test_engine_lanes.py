@@ -87,9 +87,11 @@ def run(
         _kernel.run_blocks(*args, threads=threads)
     else:
         # One share of the blocks after another: the threads' split, played in turn.
-        fallback = True if fallbacks is True or _kernel.needs_fallbacks(ints) else None
+        flags = [
+            True if fallbacks is True or need else None for need in _kernel.needs_fallbacks(ints)
+        ]
         for first in range(threads):
-            _kernel.play_blocks(*args, lane, first, threads, fallback)
+            _kernel.play_blocks(*args, lane, first, threads, *flags)
     return out
 
 
@@ -200,30 +202,34 @@ def test_lanes_equal_serial_with_fixed_ratings_in_season_updates_and_a_withdrawn
 
 
 def test_fallbacks_are_compiled_where_a_unit_needs_them(
-    season_2006: CompiledTournament, season_2008: CompiledTournament
+    season_2006: CompiledTournament, season_2008: CompiledTournament, repo: Path
 ) -> None:
-    """run_blocks compiles the lane kernels without play_group, play_tie and
-    playoff_sort for a season none of whose units needs them (needs_fallbacks False): the
-    2006 season as it stands. Known results (2008), a withdrawn club, in-season ratings, a
-    tie the exact path does not decide or a group play-off each need them; and a season
-    that does not need them gives the same bytes with them compiled in."""
+    """run_blocks compiles the lane kernels without play_group and playoff_sort for a season
+    none of whose groups needs them, and without play_tie for one none of whose ties does
+    (needs_fallbacks gives (groups, ties)): the 2006 season as it stands needs neither.
+    Known results (2008: in a group and in ties; 2024: in ties only), a withdrawn club,
+    in-season ratings, a tie the exact path does not decide or a group play-off each need
+    theirs; and a season that needs none gives the same bytes with both compiled in."""
 
-    def needs(compiled: CompiledTournament) -> bool:
-        return bool(_kernel.needs_fallbacks(pack(compiled.program)[0]))
+    def needs(compiled: CompiledTournament) -> tuple[bool, bool]:
+        return _kernel.needs_fallbacks(pack(compiled.program)[0])
 
     p = season_2006.program
-    assert not needs(season_2006)
-    assert needs(season_2008)
+    assert needs(season_2006) == (False, False)
+    assert needs(season_2008) == (True, True)
+    assert needs(load(repo, "copa_peru_2024")) == (False, True)
     excluded = p.excluded.copy()
     excluded[0] = 1
-    assert needs(with_program(season_2006, excluded=excluded))
-    assert needs(with_program(season_2006, in_season_updates=True))
-    assert not needs(with_program(season_2006, tie_exact=p.tie_exact * 0 + 1))
-    assert needs(with_program(season_2006, tie_exact=p.tie_exact * 0))
+    assert needs(with_program(season_2006, excluded=excluded)) == (True, True)
+    assert needs(with_program(season_2006, in_season_updates=True)) == (False, True)
+    assert needs(with_program(season_2006, tie_exact=p.tie_exact * 0 + 1)) == (False, False)
+    assert needs(with_program(season_2006, tie_exact=p.tie_exact * 0)) == (False, True)
     chain = p.group_chain.copy()
     assert TB_PLAYOFF not in chain
     chain[p.group_chain_ptr[1] - 1] = TB_PLAYOFF  # the first group's last criterion
-    assert needs(with_program(season_2006, group_chain=chain))
+    playoff = with_program(season_2006, group_chain=chain)
+    assert needs(playoff) == (True, False)
+    assert_identical(run(playoff, 32), run(playoff, None))  # the groups' paths alone
     without = run(season_2006, 32)
     assert_identical(run(season_2006, 32, fallbacks=True), without)
     assert_identical(without, run(season_2006, None))

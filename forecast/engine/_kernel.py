@@ -1,7 +1,7 @@
 """The numba engine: plays blocks of seasons from a packed Program and counts outcomes.
 
 Rules (DESIGN.md section 4): only arrays and scalars come in (and, to :func:`run_lanes`, a
-tuple of work arrays and a ``fallback`` that is None where numba may leave the per-member
+tuple of work arrays and two fallback flags, each None where numba may leave per-member
 paths out); outputs and work arrays are allocated by the caller; parallelism is over blocks
 of seasons (threads each running a serial kernel that releases the GIL, :func:`run_blocks`),
 each block writing its own rows of the tallies, which Python then adds up, so results are
@@ -1257,7 +1257,7 @@ def lane_group(
     M,
     stack,
     used,
-    fallback,
+    group_fallback,
 ):
     """Play group ``g`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
@@ -1271,7 +1271,7 @@ def lane_group(
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
-    if fallback is not None:  # see needs_fallbacks: else numba compiles no play_group here
+    if group_fallback is not None:  # see needs_fallbacks: else no play_group is compiled
         k_start = ints[ints[UNIT_KNOWN_PTR] + u]
         k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
         if k_end > k_start or ints[ANY_EXCLUDED] != 0:
@@ -1462,7 +1462,18 @@ def lane_group(
             M[M_GOALS_HOST, f] = LM[0, f, m]
             M[M_GOALS_VISITOR, f] = LM[1, f, m]
         rank_group(
-            ints, floats, table, W, M, g, k, stack, ratings[m], state[m : m + 1], used, fallback
+            ints,
+            floats,
+            table,
+            W,
+            M,
+            g,
+            k,
+            stack,
+            ratings[m],
+            state[m : m + 1],
+            used,
+            group_fallback,
         )
         for i in range(k):
             occ[m, ints[out + i]] = LW[W_CLUB, order[i], m]
@@ -1470,7 +1481,7 @@ def lane_group(
 
 @hot_kernel
 def lane_tie(
-    ints, floats, table, t, u, n, st, occ, ratings, state, results, TI, TF, M, used, fallback
+    ints, floats, table, t, u, n, st, occ, ratings, state, results, TI, TF, M, used, tie_fallback
 ):
     """Play tie ``t`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
@@ -1482,7 +1493,7 @@ def lane_tie(
     drawn first.
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
-    if fallback is not None:  # see needs_fallbacks: else numba compiles no play_tie here
+    if tie_fallback is not None:  # see needs_fallbacks: else no play_tie is compiled
         k_start = ints[ints[UNIT_KNOWN_PTR] + u]
         k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
         if (
@@ -1788,7 +1799,8 @@ def play_lane(
     used,
     pool,
     placed,
-    fallback,
+    group_fallback,
+    tie_fallback,
 ):
     """Play seasons ``keys[0..n-1]`` side by side, one unit at a time.
 
@@ -1838,7 +1850,7 @@ def play_lane(
                 M,
                 stack,
                 used,
-                fallback,
+                group_fallback,
             )
         elif kind == UNIT_TIE:
             lane_tie(
@@ -1857,7 +1869,7 @@ def play_lane(
                 TF,
                 M,
                 used,
-                fallback,
+                tie_fallback,
             )
         else:
             lane_draw(ints, param, u, n, st, occ, state, pool, placed)
@@ -1984,16 +1996,17 @@ def run_lanes(
     match_records,
     b,
     buffers,
-    fallback,
+    group_fallback,
+    tie_fallback,
 ):
     """Play block ``b`` of :func:`run_blocks` in lanes of ``len(keys)`` seasons (the last
     lane holds the rest); the results do not depend on the lane's size.
 
     ``buffers`` are the work arrays of :func:`lane_buffers`, fresh for each block (numba
     compiles an array constructor per shape and type, seconds on a first run, so Python
-    allocates them); ``fallback``: True, or None where no unit needs the per-member paths
-    (:func:`needs_fallbacks`). A serial kernel that allocates nothing: :func:`run_blocks`
-    shares the blocks out to threads (``nogil``).
+    allocates them); ``group_fallback``, ``tie_fallback``: True, or None where no group (no
+    tie) needs its per-member path (:func:`needs_fallbacks`). A serial kernel that
+    allocates nothing: :func:`run_blocks` shares the blocks out to threads (``nogil``).
     """
     (
         keys,
@@ -2057,7 +2070,8 @@ def run_lanes(
             used,
             pool,
             placed,
-            fallback,
+            group_fallback,
+            tie_fallback,
         )
         if tally_lane(
             ints,
@@ -2084,35 +2098,35 @@ def run_lanes(
             break
 
 
-def needs_fallbacks(ints) -> bool:
-    """Whether some unit of the season needs a path played member by member in a lane:
-    :func:`play_group` or :func:`play_tie` (a known result, a withdrawn club, in-season
-    ratings with a tie, a tie that :func:`exact_tie` does not decide: the conditions of
-    :func:`lane_group` and :func:`lane_tie`) or :func:`playoff_sort` (a group whose tiebreak
-    chain has a play-off).
+def needs_fallbacks(ints) -> tuple[bool, bool]:
+    """Whether some group, and whether some tie, of the season needs its path played member
+    by member in a lane: (groups, ties).
 
-    Without one, :func:`run_blocks` passes ``fallback=None`` and numba drops those branches
-    when it compiles, so a first run compiles none of these functions nor what only they
-    call (benchmarks/README.md, "Cold start, kernel by kernel").
+    A group needs :func:`play_group` for a known result or a withdrawn club (the conditions
+    of :func:`lane_group`) and :func:`playoff_sort` for a tiebreak chain with a play-off; a
+    tie needs :func:`play_tie` for a known result, a withdrawn club, in-season ratings or a
+    tie :func:`exact_tie` does not decide (those of :func:`lane_tie`). A draw never does.
+
+    Where one is False, :func:`run_blocks` passes None for it and numba drops those
+    branches when it compiles, so a first run compiles none of those functions nor what
+    only they call (benchmarks/README.md, "Cold start, kernel by kernel"): a season whose
+    groups are all still to play compiles no play_group, whatever its ties need.
     """
-    if ints[ANY_EXCLUDED]:
-        return True
-    n_units = ints[N_UNITS]
+    excluded = bool(ints[ANY_EXCLUDED])
+    groups = ties = excluded
     known = ints[UNIT_KNOWN_PTR]
-    if ints[known + n_units] > ints[known]:
-        return True
     chain = ints[GROUP_CHAIN]
-    for u in range(n_units):
+    for u in range(ints[N_UNITS]):
         kind = ints[ints[UNIT_KIND] + u]
         param = ints[ints[UNIT_PARAM] + u]
-        if kind == UNIT_TIE and (ints[IN_SEASON] or not ints[ints[TIE_EXACT] + param]):
-            return True
-        if kind == UNIT_GROUP:
+        has_known = ints[known + u + 1] > ints[known + u]
+        if kind == UNIT_TIE:
+            ties |= has_known or bool(ints[IN_SEASON]) or not ints[ints[TIE_EXACT] + param]
+        elif kind == UNIT_GROUP:
             lo = ints[ints[GROUP_CHAIN_PTR] + param]
             hi = ints[ints[GROUP_CHAIN_PTR] + param + 1]
-            if np.any(ints[chain + lo : chain + hi] == TB_PLAYOFF):
-                return True
-    return False
+            groups |= has_known or bool(np.any(ints[chain + lo : chain + hi] == TB_PLAYOFF))
+    return bool(groups), bool(ties)
 
 
 def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
@@ -2192,12 +2206,13 @@ def play_blocks(
     lane,
     first_block,
     block_step,
-    fallback,
+    group_fallback,
+    tie_fallback,
 ):
     """Blocks ``first_block``, ``first_block + block_step``, ... of :func:`run_blocks`, one
     :func:`run_lanes` call each with fresh :func:`lane_buffers` of ``lane`` seasons (copies
-    of one set: a call costs tens of microseconds, a block milliseconds); ``fallback`` as
-    run_lanes takes it.
+    of one set: a call costs tens of microseconds, a block milliseconds); the fallback flags
+    as run_lanes takes them.
     """
     fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
     for b in range(first_block, block_seeds.shape[0], block_step):
@@ -2218,7 +2233,8 @@ def play_blocks(
             match_records,
             b,
             buffers,
-            fallback,
+            group_fallback,
+            tie_fallback,
         )
 
 
@@ -2254,8 +2270,8 @@ def run_blocks(
     if threads is None:
         threads = numba.get_num_threads()
     threads = max(1, min(int(threads), block_seeds.shape[0]))
-    # None (a type of its own to numba) compiles a kernel without the per-member fallbacks.
-    fallback = True if needs_fallbacks(ints) else None
+    # None (a type of its own to numba) compiles a kernel without that per-member path.
+    group_fallback, tie_fallback = (True if need else None for need in needs_fallbacks(ints))
 
     def play_share(first):
         play_blocks(
@@ -2279,7 +2295,8 @@ def run_blocks(
             LANE,
             first,
             threads,
-            fallback,
+            group_fallback,
+            tie_fallback,
         )
 
     if threads == 1:
