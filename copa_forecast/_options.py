@@ -337,8 +337,8 @@ def loading_modules() -> Iterator[None]:
     """Python's cyclic garbage collector paused while a command loads its modules.
 
     Loading pandas, numba and pydantic's models allocates about a million objects that live
-    until the end, and the collector walks them again and again as they come (3-4% of a
-    warm run's processor time, benchmarks/README.md). It is paused, not frozen out: the
+    until the end, and the collector walks them again and again as they come (measured in
+    benchmarks/README.md, "The whole command"). It is paused, not frozen out: the
     collector's state comes back as it was, so a long run or a test session calling
     :func:`copa_forecast.main` many times collects as usual. A chart child forked inside
     leaves by ``os._exit`` and keeps it paused: it draws a few figures and ends.

@@ -93,8 +93,8 @@ def load_numba() -> None:
     """Load numba's typing and code-generation registries now, as the first kernel call
     would, but with numba told that scipy has no BLAS.
 
-    When it loads them numba imports scipy.linalg (a quarter of a second, a tenth of a warm
-    run) only to learn whether ``np.dot`` and ``np.correlate`` can call BLAS; no kernel here
+    When it loads them numba imports scipy.linalg (benchmarks/README.md, "The whole
+    command") only to learn whether ``np.dot`` and ``np.correlate`` can call BLAS; no kernel here
     calls either (numba's own fallback, a loop, would serve if one did). scipy.linalg is
     importable again afterwards. Does nothing once the registries are loaded, or when
     scipy's BLAS module is loaded already (then numba uses it).

@@ -3,7 +3,7 @@
 matplotlib 3.11 draws text glyph by glyph from Python (a FreeType transform, a render and a
 copy per character, for its new text shaping); earlier versions drew a whole line in
 FreeType at once. Our charts are text-heavy (350 numbers in the stages heatmap, 50 club
-names per chart), and drawing them the 3.11 way cost a third of a run's chart time
+names per chart), and drawing them the 3.11 way was a large share of a run's chart time
 (benchmarks/README.md, "The whole command"). :class:`LineTextCanvas` draws a plain,
 unrotated line as matplotlib 3.10 did, with the same FreeType calls (hinting, kerning and
 font fallback included); glyphs sit on whole pixels instead of fractions of one, which is

@@ -228,9 +228,9 @@ class _Figure(Figure):
         """What a draw with drawing disabled is for: the layout engine's placement of the
         axes. savefig (with a layout engine) and ``draw_without_rendering`` make such a
         pass before the real one; walking every artist in it, as Figure.draw does, drew
-        nothing and cost as much again as the layout (0.35 s of a 50-club heatmap). The
-        constrained layout measures the text it needs itself, and the real draw updates
-        every artist's state, so the pixels are the same."""
+        nothing and cost as much again as the layout itself. The constrained layout
+        measures the text it needs itself, and the real draw updates every artist's state,
+        so the pixels are the same."""
         with self._render_lock:
             try:
                 engine = self.get_layout_engine()
