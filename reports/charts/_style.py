@@ -244,7 +244,7 @@ class _Figure(Figure):
 def _drawing_disabled(renderer: Any) -> bool:
     """Whether ``renderer`` is inside matplotlib's ``_draw_disabled`` (its draw methods
     replaced by no-ops on the instance)."""
-    return "draw_text" in vars(renderer)
+    return "draw_text" in getattr(renderer, "__dict__", {})
 
 
 #: Per thread, the lists collecting missing characters while :func:`deferred_missing_glyphs`
