@@ -1674,6 +1674,8 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
         # play_draw's rejection sampling, per member: shuffle, place, check the buckets.
         department = ints[DEPARTMENT]
         region = ints[REGION]
+        by_department = (distinct & DISTINCT_DEPARTMENT) != 0
+        by_region = (distinct & DISTINCT_REGION) != 0
         for m in range(n):
             if st[m] != OK:
                 continue
@@ -1697,18 +1699,24 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
                     for pot in range(n_pots):
                         for j in range(n_buckets):
                             placed[j * size + pot] = pool[pot * n_buckets + j]
+                # The same verdict as play_draw's check, which looks at every pair of a
+                # bucket: each club's department and region read once, and the first clash
+                # ends the check (no random number is drawn in it).
                 clash = False
                 for bucket in range(n_buckets):
-                    for i in range(bucket * size, bucket * size + size):
-                        for j in range(i + 1, bucket * size + size):
-                            a = placed[i]
+                    end = bucket * size + size
+                    for i in range(bucket * size, end):
+                        a_department = ints[department + placed[i]]
+                        a_region = ints[region + placed[i]]
+                        for j in range(i + 1, end):
                             c = placed[j]
-                            same_department = ints[department + a] == ints[department + c]
-                            same_region = ints[region + a] == ints[region + c]
-                            if (distinct & DISTINCT_DEPARTMENT) and same_department:
+                            if (by_department and ints[department + c] == a_department) or (
+                                by_region and ints[region + c] == a_region
+                            ):
                                 clash = True
-                            if (distinct & DISTINCT_REGION) and same_region:
-                                clash = True
+                                break
+                        if clash:
+                            break
                     if clash:
                         break
                 if not clash:
