@@ -184,8 +184,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
             lang=args.lang,
         )
         forecast = dataclasses.replace(forecast, run=run_info)
+        table: list[str] = []  # the terminal table, built while the charts are drawn
+
+        def build_table() -> None:
+            from reports.terminal import terminal_report
+
+            table.append(terminal_report(forecast, outline, width=_terminal_width()))
+
         staged = reports.write_reports(
-            forecast, folder.staging, charts=args.charts, outline=outline, early=early
+            forecast,
+            folder.staging,
+            charts=args.charts,
+            outline=outline,
+            early=early,
+            while_drawing=None if args.quiet else build_table,
         )
         folder.publish()
         written = [out_dir / p.relative_to(folder.staging) for p in staged]
@@ -195,9 +207,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # Nothing staged or newly created is left behind by a run that did not publish.
         folder.close()
     if not args.quiet:
-        from reports.terminal import terminal_report
-
-        print(terminal_report(forecast, outline, width=_terminal_width()))
+        print(table[0])
         # A chart folder is named once, not file by file.
         shown = [p.relative_to(out_dir).parts[0] for p in written]
         names = ", ".join(n if "." in n else f"{n}/" for n in dict.fromkeys(shown))

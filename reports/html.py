@@ -13,7 +13,7 @@ import html
 import math
 import re
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,7 @@ __all__ = [
     "odds_table_html",
     "png_size",
     "report_html",
+    "report_page",
     "short_names",
 ]
 
@@ -100,7 +101,7 @@ def report_html(
     images: Mapping[str, bytes] | None = None,
     outline: SeasonOutline | None = None,
 ) -> str:
-    """report.html as text.
+    """report.html as text (:func:`report_page` with its charts).
 
     The page opens with the headline (:mod:`reports.headline`), then the odds table
     (sortable, searchable, colour-scaled per column, compact on a phone), where the champion
@@ -113,6 +114,17 @@ def report_html(
         without text of their own are put last with a generic caption.
     outline : the loaded season's facts, when the caller has them: the headline then also
         says what only the season file knows (prior ratings, known results, the format's parts).
+    """
+    return report_page(forecast, outline)(images)
+
+
+def report_page(
+    forecast: Forecast, outline: SeasonOutline | None = None
+) -> Callable[[Mapping[str, bytes] | None], str]:
+    """report.html in two steps: everything but the charts now (its values computed and the
+    template loaded), and a function that gives the page once the charts (name -> PNG bytes)
+    are in; a run does the first step while its charts are drawn. Parameters as for
+    :func:`report_html`.
     """
     from reports.headline import headline
     from reports.markdown import (
@@ -143,7 +155,6 @@ def report_html(
         "method": _method(n_sims, tr.lang),
         "notes": [*condition_lines(forecast, _)[:1], *(n for n in notes if n)],
         "assumptions": [" ".join(tr.data(a).split()) for a in run.assumptions],
-        "figures": _figures(images or {}, tr),
         "headline": _headline_values(headline(forecast, outline)),
         "odds_intro": _odds_intro(forecast, tr.lang),
         "odds_table": odds_table_html(forecast, tr.lang),
@@ -163,7 +174,12 @@ def report_html(
             "n": tr.integer(n_sims),
         },
     }
-    return _environment(tr.lang).get_template("report.html.j2").render(**values)
+    template = _environment(tr.lang).get_template("report.html.j2")
+
+    def page(images: Mapping[str, bytes] | None) -> str:
+        return template.render(**values, figures=_figures(images or {}, tr))
+
+    return page
 
 
 def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None = None) -> str:

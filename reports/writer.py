@@ -16,7 +16,7 @@ from reports.data import odds_csv, odds_json
 from reports.markdown import report_markdown
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from forecast.run_info import SeasonOutline
     from reports.charts._render import ChartRender, Charts, EarlyChildren
@@ -54,17 +54,21 @@ def chart_files(
     outline: SeasonOutline | None = None,
     *,
     images: Mapping[str, bytes] | None = None,
+    page: Callable[[Mapping[str, bytes] | None], str] | None = None,
 ) -> dict[str, str | bytes]:
     """``report.html`` and ``charts/<name>.png`` for every chart of the run.
 
     The format diagram needs the season's ``outline``; without it that chart is left out.
-    ``images``: the charts already drawn (:func:`start_charts`), else they are drawn here.
+    ``images``: the charts already drawn (:func:`start_charts`), else they are drawn here;
+    ``page``: the page made ready while they were drawn (:func:`reports.html.report_page`).
     """
-    from reports.html import report_html
+    from reports.html import report_page
 
+    if page is None:
+        page = report_page(forecast, outline)
     if images is None:
         images = start_charts(forecast, outline, processes=1).finish()
-    files: dict[str, str | bytes] = {HTML_FILE: report_html(forecast, images, outline=outline)}
+    files: dict[str, str | bytes] = {HTML_FILE: page(images)}
     files.update({f"{CHARTS_DIR}/{name}.png": data for name, data in images.items()})
     return files
 
@@ -106,6 +110,7 @@ def write_reports(
     charts: bool = False,
     outline: SeasonOutline | None = None,
     early: EarlyChildren | None = None,
+    while_drawing: Callable[[], object] | None = None,
 ) -> list[Path]:
     """Write odds.csv, odds.json and report.md into ``out_dir`` (which must exist); with
     ``charts``, also report.html and ``charts/*.png`` (see :func:`chart_files`).
@@ -113,17 +118,26 @@ def write_reports(
     Every file is built before the first byte is written, and the files are renamed into
     place only once all are written, so a failure leaves the previous outputs untouched.
     The charts are drawn (by forked children where possible, see :func:`start_charts`;
-    ``early``: those forked before the simulation) while the other files are built.
+    ``early``: those forked before the simulation) while the other files and report.html
+    without its charts are built, and ``while_drawing`` is called (the caller's own work,
+    such as its terminal table).
     """
     if not charts and early is not None:
         early.close()
     drawing = start_charts(forecast, outline, early=early) if charts else None
+    page = None
     try:
         files: dict[str, str | bytes] = dict(report_files(forecast, outline))
+        if drawing is not None:
+            from reports.html import report_page
+
+            page = report_page(forecast, outline)
+        if while_drawing is not None:
+            while_drawing()
     except BaseException:
         if drawing is not None:
             drawing.cancel()
         raise
     if drawing is not None:
-        files.update(chart_files(forecast, outline, images=drawing.finish()))
+        files.update(chart_files(forecast, outline, images=drawing.finish(), page=page))
     return write_atomically(out_dir, files)
