@@ -54,16 +54,18 @@ __all__ = [
     "chart_processes",
 ]
 
-#: Milliseconds to make and draw each chart of a run in a chart child (2006, 50 clubs;
-#: medians of the children's timings in three runs), used only to share the figures
-#: between the processes; an unknown chart counts 400.
+#: Milliseconds to make and draw each chart of a run in a chart child (2006, 50 clubs),
+#: used only to share the figures between the processes: stages, promotion, altitude and
+#: convergence are medians of the children's timings in three warm runs; champion is drawn
+#: like promotion; format and importance are estimates from one process. An unknown chart
+#: counts 400.
 CHART_COST = {
-    "stages": 600.0,
-    "promotion": 500.0,
-    "champion": 500.0,
-    "format": 340.0,
-    "altitude": 270.0,
+    "stages": 700.0,
+    "promotion": 400.0,
+    "champion": 400.0,
+    "format": 300.0,
     "importance": 250.0,
+    "altitude": 230.0,
     "convergence": 190.0,
 }
 #: What this process does besides its own charts before drawing them when it shares them
