@@ -117,9 +117,11 @@ RETAINED_GROWTH_MAX = 8 * 1024
 def _growth(compiled: CompiledTournament) -> tuple[int, int]:
     # Once first, so that one-time allocations count in neither, and long enough that
     # CPython's free lists are full: each kernel call through numba's dispatcher leaves a
-    # couple of small objects to a free list (capped at 2,000 of a kind, about 400 KB),
-    # which tracemalloc counts as held until the list is full.
-    _run_bytes(compiled, 16 * N)
+    # few small objects to a free list (capped at 2,000 of a kind, about 400 KB), which
+    # tracemalloc counts as held until the list is full. 16N calls filled them while
+    # run_lanes took one fallback flag; with two (0c61993) the measure after 16N grew by
+    # 91 KB to both peak and retained, and after 64N by 1.4 KB and 0.2 KB.
+    _run_bytes(compiled, 64 * N)
     small, large = _run_bytes(compiled, N), _run_bytes(compiled, 8 * N)
     return large[0] - small[0], large[1] - small[1]
 
