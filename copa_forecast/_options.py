@@ -334,7 +334,12 @@ def _duration(seasons: float) -> str:
 
 @contextlib.contextmanager
 def loading_modules() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a command loads its modules.
+    """A command loading its modules and its season: Ctrl-C and SIGTERM held until the
+    block ends, and Python's cyclic garbage collector paused.
+
+    The signals are held (:func:`forecast.signals.signals_held`) because a KeyboardInterrupt
+    raised inside pydantic's model building or a library's import is wrapped into another
+    error or swallowed; they take effect as the block ends, a fraction of a second later.
 
     Loading pandas, numba and pydantic's models allocates about a million objects that live
     until the end, and the collector walks them again and again as they come (measured in
@@ -343,10 +348,13 @@ def loading_modules() -> Iterator[None]:
     :func:`copa_forecast.main` many times collects as usual. A chart child forked inside
     leaves by ``os._exit`` and keeps it paused: it draws a few figures and ends.
     """
+    from forecast.signals import signals_held
+
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        with signals_held():
+            yield
     finally:
         if enabled:
             gc.enable()

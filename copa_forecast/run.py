@@ -86,25 +86,25 @@ def default_out_dir(config: str) -> Path:
 def _cmd_run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.language.config import load
-    from forecast.language.outline import season_outline
-
     started = time.perf_counter()
     n_sims = planned_sims(args)
-    with loading_modules():
-        tournament = load(args.config, args.scenario, as_of=args.as_of)
-        outline = season_outline(tournament)
-        # The charts are drawn by two children forked now, while this process is single-
-        # threaded and has not loaded numba: the first loads matplotlib (which this process
-        # then never does) and draws the format diagram on the core this process leaves idle
-        # until the simulation plays on both (reports.charts._render). pandas, which both
-        # need, is loaded once, before the fork.
-        early = None
-        if args.charts:
-            import pandas  # noqa: F401
-
-            early = _early_charts(args, tournament, outline, n_sims)
+    early = None
     try:
+        with loading_modules():
+            from forecast.language.config import load
+            from forecast.language.outline import season_outline
+
+            tournament = load(args.config, args.scenario, as_of=args.as_of)
+            outline = season_outline(tournament)
+            # The charts are drawn by two children forked now, while this process is single-
+            # threaded and has not loaded numba: the first loads matplotlib (which this
+            # process then never does) and draws the format diagram on the core this process
+            # leaves idle until the simulation plays on both (reports.charts._render).
+            # pandas, which both need, is loaded once, before the fork.
+            if args.charts:
+                import pandas  # noqa: F401
+
+                early = _early_charts(args, tournament, outline, n_sims)
         with loading_modules():
             # Imported only now, so a bad file or option fails before pandas is loaded.
             import reports
@@ -134,6 +134,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # files).
         folder = OutputFolder(out_dir).reserve()
     except BaseException:
+        # (a signal held while loading is raised as its block ends, the children forked)
         if early is not None:
             early.close()
         raise

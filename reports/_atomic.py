@@ -15,15 +15,13 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import signal
 import tempfile
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
 from forecast.errors import InputError
+from forecast.signals import signals_held
 
 __all__ = [
     "MANIFEST",
@@ -88,7 +86,7 @@ class OutputFolder:
         """Lock, check and stage (what entering the context does); pair with :meth:`close`."""
         # Held signals: a Ctrl-C cannot fall between making a file or folder here and
         # noting it for clean-up.
-        with _signals_held():
+        with signals_held():
             return self._reserve()
 
     def _reserve(self) -> OutputFolder:
@@ -133,7 +131,7 @@ class OutputFolder:
         target = self._target
         # The two renames and the clean-up must not be split by Ctrl-C or SIGTERM: the
         # signals wait until the folder is whole again.
-        with _signals_held():
+        with signals_held():
             old: Path | None = None
             try:
                 if target.exists():
@@ -166,7 +164,7 @@ class OutputFolder:
 
     def close(self) -> None:
         """Remove what an unpublished run staged or created, and release the lock."""
-        with _signals_held():
+        with signals_held():
             if not self._published and self.staging != Path():
                 shutil.rmtree(self.staging, ignore_errors=True)
             self._release()
@@ -234,34 +232,6 @@ def _check_only_outputs(folder: Path, shown: Path) -> None:
                 place="--out",
                 hint="give an empty or new --out directory, or move that file away",
             )
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Defer SIGINT and SIGTERM until the block ends; they are raised again right after.
-
-    A signal mask would not do: Python runs its handlers in the main thread whichever
-    thread the signal reached, and numba's worker threads do not block it.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # handlers can only be changed from the main thread
-        return
-    pending: list[int] = []
-
-    def defer(signum: int, frame: object) -> None:
-        pending.append(signum)
-
-    previous = {signum: signal.signal(signum, defer) for signum in _DEFERRED}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if pending:
-            signal.raise_signal(pending[0])
-
-
-_DEFERRED = (signal.SIGINT, signal.SIGTERM)
 
 
 def remove_created(created: list[Path]) -> None:

@@ -2307,12 +2307,10 @@ def run_blocks(
             tie_fallback,
         )
 
-    if threads == 1:
-        play_share(0)
-        return
     # The kernel releases the GIL, so the threads play side by side. This thread only
-    # waits, so that Ctrl-C is seen at once; leaving the pool waits for the blocks in play
-    # (a fraction of a second).
+    # waits, with one thread too, so that Ctrl-C is seen at once and never raised inside
+    # numba's loading of a kernel (llvmlite calls Python back there and would swallow it);
+    # leaving the pool waits for the blocks in play (a fraction of a second).
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for share in [pool.submit(play_share, first) for first in range(threads)]:
             share.result()

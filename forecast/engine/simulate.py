@@ -32,6 +32,7 @@ from forecast.results import (
     odds_columns,
 )
 from forecast.run_info import RunInfo
+from forecast.signals import signals_held
 from ratings.goal_model import GoalModel
 
 __all__ = [
@@ -434,11 +435,18 @@ def _run(
     up their tallies (per group too when the plan has groups); stop early once
     ``precision`` is met. Raises InputError when a draw fails or no season is tallied. The
     callers have checked the run's size (:func:`_check_run_size`)."""
-    # Imported here so that loading configs, --help and --version compile nothing.
-    import numba
+    # Imported here so that loading configs, --help and --version compile nothing. Ctrl-C
+    # and SIGTERM are held meanwhile (a fraction of a second): raised inside numba's set-up,
+    # which calls Python back from llvmlite, one is swallowed (the run would go on) or
+    # leaves numba half-loaded.
+    with signals_held():
+        import numba
 
-    from forecast.engine import _kernel
-    from forecast.engine._layout import pack
+        from forecast.engine import _kernel
+        from forecast.engine._layout import pack
+        from ratings._jit import load_numba
+
+        load_numba()
 
     max_threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     if threads is not None and not 1 <= threads <= max_threads:
