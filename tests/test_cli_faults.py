@@ -7,6 +7,7 @@ no hidden temporary, staging folder or lock.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -27,6 +28,8 @@ STOP_WITHIN_S = 1.0
 
 
 def start_cli(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
+    """The command in a process group of its own (its chart children with it, see
+    :func:`stop`)."""
     env = {**os.environ, "NUMBA_NUM_THREADS": "2", "PYTHONIOENCODING": "utf-8"}
     return subprocess.Popen(
         [sys.executable, "-P", "-m", "copa_forecast", *map(str, args)],
@@ -36,19 +39,38 @@ def start_cli(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
+        start_new_session=True,
     )
 
 
+def group_members(run: subprocess.Popen[str]) -> dict[int, str]:
+    """The live processes of the command's process group (itself and its chart children),
+    each with its state and what it waits in (from /proc)."""
+    members = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            wchan = (stat.parent / "wchan").read_text()
+        except OSError:  # (it ended meanwhile)
+            continue
+        if int(fields[2]) == run.pid and fields[0] != "Z":
+            members[int(stat.parent.name)] = f"state {fields[0]}, waiting in {wchan or '-'}"
+    return members
+
+
 def stop(run: subprocess.Popen[str], signum: int) -> tuple[float, str]:
-    """Send ``signum``; the seconds until the process was gone, and its stderr."""
+    """Send ``signum``; the seconds until the command and its output were gone, and its
+    stderr. A command whose output is still open a minute later fails the test, naming the
+    processes left, and its process group is killed (the test never hangs)."""
     sent = time.monotonic()
     run.send_signal(signum)
     try:
         _, stderr = run.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        run.kill()
-        run.communicate()
-        raise
+        left = group_members(run)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate(timeout=10)
+        raise AssertionError(f"still running a minute after the signal: {left}") from None
     return time.monotonic() - sent, stderr
 
 
@@ -173,3 +195,24 @@ def test_a_folder_with_other_files_is_refused_untouched(workdir: Path) -> None:
     assert_user_error(done, "--out", "my notes.txt", "hint:")
     assert snapshot(out) == before
     assert leftovers(workdir, "mine") == []
+
+
+def test_chart_children_die_with_the_run_and_hold_none_of_its_output(workdir: Path) -> None:
+    run = start_cli("run", "tiny.toml", *LONG, "--out", workdir / "orphans", cwd=workdir)
+    try:
+        # Both early chart children are forked once the first has loaded matplotlib.
+        wait_for(lambda: len(group_members(run)) == 3)
+        children = [pid for pid in group_members(run) if pid != run.pid]
+        for pid in children:
+            # Not the caller's pipes: a caller reading the run's output to its end is not
+            # kept waiting by a child.
+            for fd in (1, 2):
+                assert os.readlink(f"/proc/{pid}/fd/{fd}") == os.devnull, (pid, fd)
+            # Stopped, so that they cannot leave by themselves when the run ends.
+            os.kill(pid, signal.SIGSTOP)
+        run.kill()  # no handler, no clean-up: only the kernel can end the children now
+        run.communicate(timeout=10)
+        wait_for(lambda: not group_members(run), timeout=5.0)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)

@@ -171,8 +171,9 @@ class EarlyChildren:
     This process forks the first, which loads matplotlib, draws the format diagram (with a
     ``guess`` at its caption) and then forks the second: matplotlib is loaded once, while
     the simulation starts, and the second starts with its fonts and caches warm. The first
-    reaps the second; a second whose first dies is killed with it. ``format_drawn``: the
-    first drew the format diagram ahead (its share then counts it at no cost).
+    reaps the second; each dies with its parent (the first with the run, the second with the
+    first: :func:`_detach`). ``format_drawn``: the first drew the format diagram ahead (its
+    share then counts it at no cost).
     """
 
     def __init__(self, children: list[ChartChild], format_drawn: bool) -> None:
@@ -196,6 +197,7 @@ class EarlyChildren:
         if chart_processes() < 2:
             return None
         first, second = _ChildPipes(), _ChildPipes()
+        me = os.getpid()
         try:
             pid = _fork()
         except OSError:  # (no more processes: every chart is drawn here)
@@ -203,7 +205,16 @@ class EarlyChildren:
             second.close(second.parent_ends + second.child_ends)
             return None
         if pid == 0:
-            _run_child(_first_child, first, second, outline, lang, guess)
+            _run_child(
+                me,
+                first.child_ends + second.child_ends,
+                _first_child,
+                first,
+                second,
+                outline,
+                lang,
+                guess,
+            )
         first.close(first.child_ends)
         second.close(second.child_ends)
         children = [
@@ -261,11 +272,15 @@ class _Ahead:
     warnings: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def _run_child(main: Callable[..., None], *args: Any) -> NoReturn:
-    """Run ``main(*args)`` in a forked child and leave without running this process's exit
-    code; a child that fails only leaves (the parent draws what it did not get)."""
+def _run_child(
+    parent: int, pipes: Sequence[int], main: Callable[..., None], *args: Any
+) -> NoReturn:
+    """Run ``main(*args)`` in a child forked by ``parent`` and leave without running this
+    process's exit code; a child that fails only leaves (the parent draws what it did not
+    get). ``pipes``: the child's own pipe ends (kept whatever their numbers)."""
     code = 1
     try:
+        _detach(parent, pipes)
         main(*args)
         code = 0
     except BaseException:
@@ -292,7 +307,7 @@ def _first_child(
     except OSError:  # (no second child: the parent draws its share, its pipe being closed)
         pid = -1
     if pid == 0:
-        _run_child(_second_child, first, second, me, ahead.graph)
+        _run_child(me, second.child_ends, _second_child, first, second, ahead.graph)
     second.close(second.child_ends)
     try:
         _serve(*first.child_ends, ahead)
@@ -301,24 +316,38 @@ def _first_child(
             _reap(pid, wait=math.inf)
 
 
-def _second_child(
-    first: _ChildPipes, second: _ChildPipes, first_pid: int, graph: FlowGraph | None
-) -> None:
-    """The second early child: die with the first, draw its share."""
+def _second_child(first: _ChildPipes, second: _ChildPipes, graph: FlowGraph | None) -> None:
+    """The second early child: draw its share."""
     first.close(first.child_ends)
-    _die_with_parent(first_pid)
     _serve(*second.child_ends, _Ahead(graph))
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have Linux kill this process when ``parent`` ends (PR_SET_PDEATHSIG): the first early
-    child is killed when the run stops, and this one must not draw on as an orphan."""
+def _detach(parent: int, pipes: Sequence[int]) -> None:
+    """Make a new child independent of what its parent held: it ends when ``parent`` does,
+    holds none of the caller's output streams and takes the signals' defaults.
+
+    - Linux kills it when ``parent`` ends (PR_SET_PDEATHSIG), however that ends (a kill, a
+      crash): a child never draws on as an orphan.
+    - Its stdout and stderr go to /dev/null (it sends everything back on its pipes), so no
+      child keeps a caller's pipe open once the run has ended: ``subprocess.run`` or a
+      shell pipeline sees the end of the output when the run process ends.
+    - Ctrl-C, SIGTERM and SIGHUP end it at once; it inherited the run's handlers, which
+      would raise in it or hold the signal back (:func:`forecast.signals.signals_held`).
+    """
     import ctypes
 
     with contextlib.suppress(OSError, AttributeError):  # (it still leaves at its pipes' end)
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # (it ended before the request above)
         os._exit(1)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        if fd not in pipes:  # (a run started with fd 1 or 2 closed got them as pipe ends)
+            os.dup2(devnull, fd)
+    if devnull not in (1, 2):
+        os.close(devnull)
 
 
 def _get_ready(
@@ -450,6 +479,7 @@ class ChartRender:
         mine, theirs = _share(self.names, [HEAD_START, 0.0])
         charts = self.charts  # made before the fork: the child inherits them
         read, write = os.pipe()
+        me = os.getpid()
         try:
             pid = _fork()
         except OSError:  # (no more processes: every chart is drawn here)
@@ -458,7 +488,7 @@ class ChartRender:
             return
         if pid == 0:
             os.close(read)
-            _run_child(_late_child, write, charts, theirs)
+            _run_child(me, (write,), _late_child, write, charts, theirs)
         os.close(write)
         child = ChartChild(pid, read)
         child.names = theirs
