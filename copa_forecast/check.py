@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from copa_forecast._options import add_as_of_option, add_season_options
+from copa_forecast._options import add_as_of_option, add_season_options, loading_modules
 
 if TYPE_CHECKING:
     # Only for annotations: building the CLI parser must not import the loader (pydantic),
@@ -34,9 +34,10 @@ def register(commands: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from forecast.language.config import load
+    with loading_modules():  # (Ctrl-C held while pydantic builds the season's models)
+        from forecast.language.config import load
 
-    tournament = load(args.config, args.scenario, as_of=args.as_of)
+        tournament = load(args.config, args.scenario, as_of=args.as_of)
     sys.stdout.write(outline(tournament) + "\n")
     sys.stdout.flush()  # a closed pipe surfaces here; main() treats it as a quiet stop
     return 0

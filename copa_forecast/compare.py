@@ -21,6 +21,7 @@ from copa_forecast._options import (
     Progress,
     add_run_options,
     add_season_options,
+    loading_modules,
     positive_int,
     season_count,
 )
@@ -87,10 +88,12 @@ def default_compare_dir(config: str) -> Path:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from forecast.analysis.comparison import compare
-    from forecast.engine.inputs import display_path
     from forecast.errors import InputError
-    from forecast.language.config import load
+
+    with loading_modules():  # (Ctrl-C held while pydantic builds the season's models)
+        from forecast.analysis.comparison import compare
+        from forecast.engine.inputs import display_path
+        from forecast.language.config import load
 
     started = time.perf_counter()
     if args.batches < 2:
@@ -109,8 +112,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     base = load(args.config)
     for scenario in args.scenario:
         load(args.config, [scenario])
-    from reports._atomic import OutputFolder
-    from reports.compare import compare_terminal, write_compare
+    with loading_modules():
+        from reports._atomic import OutputFolder
+        from reports.compare import compare_terminal, write_compare
 
     out_dir = Path(args.out) if args.out is not None else default_compare_dir(args.config)
     folder = OutputFolder(out_dir).reserve()

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from copa_forecast._options import loading_modules
 from forecast.errors import InputError, close_match_hint
 
 __all__ = ["register"]
@@ -193,9 +194,11 @@ def _load_odds(path: str) -> Any:
 
 def _format(args: argparse.Namespace) -> Any:
     from forecast import load
-    from forecast.language.outline import season_outline
     from forecast.run_info import RunInfo
     from reports import charts
+
+    with loading_modules():  # (Ctrl-C held while pydantic builds the season's models)
+        from forecast.language.outline import season_outline
 
     data = _load_odds(args.results)
     run = RunInfo.from_json(data.metadata)

@@ -17,6 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copa_forecast._options import loading_modules
+
 if TYPE_CHECKING:
     from forecast.language.config import Tournament, Unit
 
@@ -58,9 +60,11 @@ def season_files(folder: Path) -> list[Path]:
 
 
 def _cmd_seasons(args: argparse.Namespace) -> int:
-    from forecast.engine.inputs import display_path
     from forecast.errors import InputError
-    from forecast.language.config import load
+
+    with loading_modules():  # (Ctrl-C held while pydantic builds the season's models)
+        from forecast.engine.inputs import display_path
+        from forecast.language.config import load
 
     folder = Path(args.folder)
     if not folder.is_dir():

@@ -121,21 +121,23 @@ def timeline_dates(tournament: Tournament, dates: list[date] | None) -> list[dat
 def _cmd_timeline(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from copa_forecast._options import planned_sims
+    from copa_forecast._options import loading_modules, planned_sims
     from forecast.errors import InputError
-    from forecast.language.config import load
 
     started = time.perf_counter()
     n_sims = planned_sims(args)
+    with loading_modules():  # (Ctrl-C held while pydantic builds the season's models)
+        from forecast.language.config import load
     full = load(args.config, args.scenario)
     dates = timeline_dates(full, args.dates)
     # Every date's season is loaded (and so checked) before anything is written.
     seasons = [load(args.config, args.scenario, as_of=day) for day in dates]
-    from forecast.engine.inputs import tournament_input_hash
-    from forecast.engine.simulate import simulate
-    from forecast.language.outline import season_outline
-    from reports._atomic import OutputFolder, write_atomically
-    from reports.timeline import TimelinePoint, timeline_files, timeline_terminal
+    with loading_modules():
+        from forecast.engine.inputs import tournament_input_hash
+        from forecast.engine.simulate import simulate
+        from forecast.language.outline import season_outline
+        from reports._atomic import OutputFolder, write_atomically
+        from reports.timeline import TimelinePoint, timeline_files, timeline_terminal
 
     out_dir = Path(args.out) if args.out is not None else default_out_dir(args.config)
     folder = OutputFolder(out_dir).reserve()
