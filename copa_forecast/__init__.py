@@ -16,7 +16,10 @@ import threading
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-__all__ = ["build_parser", "entry", "main"]
+__all__ = ["STOPPED_STATUSES", "build_parser", "entry", "main"]
+
+#: The exit statuses of a command stopped by Ctrl-C, SIGTERM or SIGHUP (128 + the signal).
+STOPPED_STATUSES = frozenset(128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -119,12 +122,14 @@ def entry() -> NoReturn:
     whole command"). So the exit handlers run (temporary folders' finalizers among them),
     stdout and stderr are flushed, and the process ends there with main()'s status. Where
     something could still be pending (another thread alive, a flush failing), it exits the
-    usual way.
+    usual way; but a command stopped by a signal does not wait for threads (the engine's,
+    left playing or compiling when it stopped: see ``forecast.engine._kernel.run_blocks``).
     ``main()`` called from Python returns as always.
     """
     status = main()
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if run_exit_handlers is None or threading.active_count() > 1:
+    stopped = status in STOPPED_STATUSES
+    if run_exit_handlers is None or (threading.active_count() > 1 and not stopped):
         raise SystemExit(status)
     try:
         run_exit_handlers()

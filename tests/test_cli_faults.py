@@ -27,10 +27,12 @@ LONG = ("--sims", "20000000")
 STOP_WITHIN_S = 1.0
 
 
-def start_cli(*args: str | Path, cwd: Path) -> subprocess.Popen[str]:
+def start_cli(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """The command in a process group of its own (its chart children with it, see
-    :func:`stop`)."""
-    env = {**os.environ, "NUMBA_NUM_THREADS": "2", "PYTHONIOENCODING": "utf-8"}
+    :func:`stop`); ``env``: variables to add."""
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2", "PYTHONIOENCODING": "utf-8", **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-P", "-m", "copa_forecast", *map(str, args)],
         cwd=cwd,
@@ -132,6 +134,23 @@ def test_signal_stops_within_a_second_and_keeps_earlier_outputs(
     assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
     assert snapshot(out) == before
     assert leftovers(workdir, out.name) == []
+
+
+def test_ctrl_c_while_the_kernels_compile_stops_within_a_second(
+    workdir: Path, tmp_path: Path
+) -> None:
+    # An empty numba cache: the run compiles its kernels (15 s or more) in the engine's
+    # threads, which a stopped run neither waits for nor lets hold its exit.
+    out = workdir / "cold"
+    env = {"NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
+    run = start_cli("run", "tiny.toml", "--sims", "2000", "--out", out, cwd=workdir, env=env)
+    wait_for(lambda: any(".staging-" in name for name in leftovers(workdir, out.name)))
+    time.sleep(1.5)  # compiling
+    stopped_after, stderr = stop(run, signal.SIGINT)
+    assert run.returncode == 130, stderr
+    assert stopped_after < STOP_WITHIN_S, f"{stopped_after:.2f} s"
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not out.exists() and leftovers(workdir, out.name) == []
 
 
 def test_sigterm_at_any_moment_leaves_one_whole_run(workdir: Path) -> None:

@@ -2309,8 +2309,15 @@ def run_blocks(
 
     # The kernel releases the GIL, so the threads play side by side. This thread only
     # waits, with one thread too, so that Ctrl-C is seen at once and never raised inside
-    # numba's loading of a kernel (llvmlite calls Python back there and would swallow it);
-    # leaving the pool waits for the blocks in play (a fraction of a second).
-    with ThreadPoolExecutor(max_workers=threads) as pool:
+    # numba's loading of a kernel (llvmlite calls Python back there and would swallow it).
+    pool = ThreadPoolExecutor(max_workers=threads)
+    try:
         for share in [pool.submit(play_share, first) for first in range(threads)]:
             share.result()
+    except BaseException:
+        # Stopped or failed: the blocks in play are left to finish alone, not waited for
+        # (a kernel being compiled would hold a Ctrl-C for seconds); the caller drops the
+        # tallies, and the command's exit does not wait for these threads either.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
