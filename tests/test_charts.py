@@ -703,3 +703,40 @@ def test_saving_draws_each_artist_once_with_matplotlibs_layout() -> None:
     plain = figure_bytes(build(use_line_text(Figure(figsize=(4.0, 2.5), layout="constrained"))))
     assert drawn == [False, True, False]  # matplotlib's own pass walks the artists
     assert ours == plain
+
+
+@pytest.mark.parametrize(
+    ("config", "lang"),
+    [
+        ("configs/copa_peru_2006.toml", "en"),
+        ("configs/copa_peru_2006.toml", "es"),
+        ("configs/copa_peru_2019.toml", "en"),
+        ("configs/copa_peru_2024.toml", "en"),
+    ],
+)
+def test_format_texts_fit_their_boxes_and_the_figure(config: str, lang: str) -> None:
+    # "2 groups + 1 tie" and "Quarterfinals: 8" once ran over their boxes' edges, and a
+    # long outcome line or note past the figure's right edge.
+    from matplotlib.patches import FancyBboxPatch
+
+    from forecast import load
+    from forecast.language.outline import season_outline
+
+    graph = format_graph(season_outline(load(REPO / config)), lang)
+    fig = format_figure(graph, META)
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert boxes
+    for box in boxes:
+        outline = box.get_window_extent(renderer)
+        inside = [
+            t for t in ax.texts if outline.contains(*ax.transData.transform(t.get_position()))
+        ]
+        assert len(inside) == 1, [t.get_text() for t in inside]
+        text = inside[0].get_window_extent(renderer)
+        assert outline.x0 + 2 <= text.x0 and text.x1 <= outline.x1 - 2, inside[0].get_text()
+    for text in [*ax.texts, *fig.texts]:
+        extent = text.get_window_extent(renderer)
+        assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1, text.get_text()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
@@ -310,8 +311,13 @@ def _join(items: list[str], lang: str = "en") -> str:
 
 _GAP = 0.9  # vertical gap between nodes, in clubs
 _OUTCOME_SLOT = 3.6  # an outcome's label needs three lines whatever its places
-_NODE_W = 0.5  # stage node width, in column spacings
-_WRAP = 17  # characters per line inside a stage node (7.5 pt in half a column)
+_NODE_W = 0.5  # narrowest stage node, in column spacings
+_WRAP = 19  # characters per line inside a stage node ("Cuartos de final: 8")
+#: Column spacings a character of a stage node's text takes, and the room left and right
+#: of its longest line: the diagram's width grows with its columns (about 2 inches a
+#: column), so a character (9 pt) is about 0.034 of a column whatever the season.
+_CHAR_W = 0.034
+_PAD_W = 0.045
 _DEPT_W = 0.05
 
 
@@ -364,10 +370,18 @@ def format_flow(
     def left(node: FlowNode) -> float:
         return node.column - (_DEPT_W / 2 if node.column == 0 else 0)
 
+    # Stage nodes are as wide as their longest line needs ("2 groups + 1 tie"), at least
+    # half a column; one width for all, so that the columns stay aligned.
+    longest = max(
+        (len(line) for n in graph.nodes if 0 < n.column < n_columns - 1 for line in _lines(n)),
+        default=0,
+    )
+    node_w = min(max(_NODE_W, _CHAR_W * longest + 2 * _PAD_W), 0.75)
+
     def width(node: FlowNode) -> float:
         if node.column == 0:
             return _DEPT_W
-        return _DEPT_W if node.column == n_columns - 1 else _NODE_W
+        return _DEPT_W if node.column == n_columns - 1 else node_w
 
     drawing = FlowDrawing()
     # Ribbons first, under the boxes; stacked at each end in the order of the other end.
@@ -423,7 +437,7 @@ def format_flow(
     for k, header in enumerate(graph.columns):
         drawing.texts.append(
             ax.text(
-                k + (_NODE_W / 2 if 0 < k < n_columns - 1 else 0),
+                k + (node_w / 2 if 0 < k < n_columns - 1 else 0),
                 -1.6,
                 "\n".join(textwrap.wrap(header, 18)),
                 ha="center",
@@ -438,11 +452,15 @@ def format_flow(
     ax.set_axis_off()
     set_title(ax, title or graph.title)
     if graph.note:
+        # Wrapped to the figure's width like the caption (about 0.55 em a glyph).
+        fig = ax.get_figure()
+        width_in = float(fig.get_size_inches()[0]) if isinstance(fig, Figure) else 8.0
+        chars = max(40, int(width_in * 72 / (0.55 * (LABEL_SIZE - 0.5))) - 8)
         drawing.texts.append(
             ax.text(
                 0.0,
                 0.0,
-                graph.note,
+                "\n".join(textwrap.wrap(graph.note, chars)),
                 transform=ax.transAxes,
                 fontsize=LABEL_SIZE - 0.5,
                 color="0.3",
@@ -471,12 +489,14 @@ def _node_texts(
             )
         ]
     if node.column == n_columns - 1:
-        text = "\n".join(textwrap.wrap(node.label, 30))
+        # Both wrapped, so that the text stays inside the axes' limits (constrained layout
+        # would otherwise narrow the whole diagram to make room for a long line).
+        text = "\n".join(textwrap.wrap(node.label, 30) + textwrap.wrap(node.detail, 30))
         return [
             ax.text(
                 x + w + 0.05,
                 y + h / 2,
-                f"{text}\n{node.detail}",
+                text,
                 ha="left",
                 va="center",
                 fontsize=size,
@@ -484,12 +504,11 @@ def _node_texts(
                 linespacing=1.25,
             )
         ]
-    lines = [w for line in node.detail.split("\n") for w in textwrap.wrap(line, _WRAP)]
-    label = "\n".join(textwrap.wrap(node.label, _WRAP))
+    label, lines = _label_lines(node), _detail_lines(node)
     # Inside the box when it is tall enough for the label and its details; else the label
     # alone (the details need the room the box does not have).
-    fits = h >= 1.25 * (label.count("\n") + 1 + len(lines)) * 0.55 + 0.4
-    body = f"{label}\n" + "\n".join(lines) if fits else label
+    fits = h >= 1.25 * (len(label) + len(lines)) * 0.55 + 0.4
+    body = "\n".join(label + lines if fits else label)
     return [
         ax.text(
             x + w / 2,
@@ -503,6 +522,19 @@ def _node_texts(
             zorder=3,
         )
     ]
+
+
+def _label_lines(node: FlowNode) -> list[str]:
+    return textwrap.wrap(node.label, _WRAP)
+
+
+def _detail_lines(node: FlowNode) -> list[str]:
+    return [part for line in node.detail.split("\n") for part in textwrap.wrap(line, _WRAP)]
+
+
+def _lines(node: FlowNode) -> list[str]:
+    """A stage node's lines of text, as drawn when the box is tall enough."""
+    return _label_lines(node) + _detail_lines(node)
 
 
 def _ribbon(x0: float, y0: float, x1: float, y1: float, weight: float) -> MplPath:
