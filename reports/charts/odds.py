@@ -250,11 +250,13 @@ def stage_heatmap(
         aspect="auto",
         interpolation="nearest",
     )
+    # Every cell's colour at once: a colormap call a cell cost a quarter of the chart.
+    cell_colors = colormap(norm(shown))
     for i in range(data.shape[0]):
         for j in range(data.shape[1]):
             value = data[i, j]
             fill = to_rgba(FLAT_COLOR) if flat[j] or not np.isfinite(shown[i, j]) else None
-            rgba = fill if fill is not None else colormap(norm(shown[i, j]))
+            rgba = fill if fill is not None else tuple(cell_colors[i, j])
             text = ax.text(
                 j,
                 i,
