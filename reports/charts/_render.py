@@ -340,8 +340,9 @@ def _detach(parent: int, pipes: Sequence[int]) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # (it ended before the request above)
         os._exit(1)
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
+    with contextlib.suppress(ValueError):  # (only a main thread may; a forked child's is)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_WRONLY)
     for fd in (1, 2):
         if fd not in pipes:  # (a run started with fd 1 or 2 closed got them as pipe ends)
