@@ -6,6 +6,7 @@ Run from the repository root::
     python benchmarks/bench_command.py REV --rounds 5   # the same commands against commit REV
     python benchmarks/bench_command.py --cold           # also a cold run (empty numba cache)
     python benchmarks/bench_command.py --only charts    # only the per-chart table
+    python benchmarks/bench_command.py REV --only stop  # Ctrl-C during a cold run
 
 Three tables:
 
@@ -22,12 +23,16 @@ Three tables:
   fill its numba cache (REV is unpacked with ``git archive`` into a temporary folder that
   has its own cache).
 - cold (``--cold``): one run with an empty ``NUMBA_CACHE_DIR`` per version.
+- stop (``--only stop``): a cold run (empty ``NUMBA_CACHE_DIR``) of each version sent
+  SIGINT 1, 3 and 6 s after its start (loading, then compiling), and the seconds from the
+  signal to the end of the process.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -55,6 +60,28 @@ def command_seconds(tree: Path, argv: list[str], *, env: dict[str, str] | None =
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{tree}: copa-forecast {' '.join(argv)} failed:\n{done.stderr}")
+    return elapsed
+
+
+def stop_seconds(tree: Path, argv: list[str], delay: float, env: dict[str, str]) -> float:
+    """Seconds from SIGINT, sent ``delay`` seconds after the start of a fresh process
+    running the command from ``tree``, to the end of that process."""
+    code = "import sys; sys.path.insert(0, {tree!r}); import runpy; sys.argv = {argv!r}; "
+    code += "runpy.run_module('copa_forecast', run_name='__main__')"
+    run = subprocess.Popen(
+        [sys.executable, "-c", code.format(tree=str(tree), argv=["copa-forecast", *argv])],
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    time.sleep(delay)
+    sent = time.perf_counter()
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate()
+    elapsed = time.perf_counter() - sent
+    if run.returncode != 130:
+        raise SystemExit(f"{tree}: not stopped by SIGINT ({run.returncode}):\n{stderr.decode()}")
     return elapsed
 
 
@@ -125,17 +152,40 @@ def chart_table(reps: int) -> None:
         )
 
 
+def unpacked(revs: list[str], tmp: str) -> dict[str, Path]:
+    """The working tree and each of ``revs`` unpacked (``git archive``) into ``tmp``."""
+    trees = {"working tree": REPO}
+    for rev in revs:
+        tree = Path(tmp) / rev
+        tree.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", rev], cwd=REPO, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        trees[rev] = tree
+    return trees
+
+
+def stop_table(revs: list[str]) -> None:
+    delays = (1.0, 3.0, 6.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = unpacked(revs, tmp)
+        print("\nSIGINT during a cold run (empty NUMBA_CACHE_DIR): seconds to stop\n")
+        print("| version | " + " | ".join(f"signal at {d:.0f} s" for d in delays) + " |")
+        print("|---|" + "---|" * len(delays))
+        for label, tree in trees.items():
+            row = []
+            for delay in delays:
+                cache = Path(tmp) / f"cache-{label.replace(' ', '-')}-{delay}"
+                env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+                argv = commands(Path(tmp) / "out-stop")["run (charts, HTML)"]
+                row.append(f"{stop_seconds(tree, argv, delay, env):.2f}")
+            print(f"| {label} | " + " | ".join(row) + " |")
+
+
 def command_table(revs: list[str], rounds: int, cold: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        trees = {"working tree": REPO}
-        for rev in revs:
-            tree = Path(tmp) / rev
-            tree.mkdir()
-            archive = subprocess.run(
-                ["git", "archive", rev], cwd=REPO, capture_output=True, check=True
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-            trees[rev] = tree
+        trees = unpacked(revs, tmp)
         outs = {label: Path(tmp) / f"out-{i}" for i, label in enumerate(trees)}
         if cold:
             print("\nCold run (empty NUMBA_CACHE_DIR), seconds:\n")
@@ -173,9 +223,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--chart-reps", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="also one cold run per version")
-    parser.add_argument("--only", choices=("commands", "charts"), help="one of the tables")
+    parser.add_argument("--only", choices=("commands", "charts", "stop"), help="one of the tables")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    if args.only == "stop":
+        stop_table(args.revs)
+        return
     if args.only != "charts":
         command_table(args.revs, args.rounds, args.cold)
     if args.only != "commands":
