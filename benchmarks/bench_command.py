@@ -44,14 +44,19 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "configs" / "copa_peru_2006.toml"
 
 
+def command_line(tree: Path, argv: list[str]) -> list[str]:
+    """``copa-forecast ARGV`` as run from ``tree``'s sources by this Python."""
+    code = "import sys; sys.path.insert(0, {tree!r}); import runpy; sys.argv = {argv!r}; "
+    code += "runpy.run_module('copa_forecast', run_name='__main__')"
+    return [sys.executable, "-c", code.format(tree=str(tree), argv=["copa-forecast", *argv])]
+
+
 def command_seconds(tree: Path, argv: list[str], *, env: dict[str, str] | None = None) -> float:
     """Wall time of one command run by ``python -m copa_forecast`` from ``tree``, in a
     fresh process (interpreter start-up included)."""
-    code = "import sys; sys.path.insert(0, {tree!r}); import runpy; sys.argv = {argv!r}; "
-    code += "runpy.run_module('copa_forecast', run_name='__main__')"
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code.format(tree=str(tree), argv=["copa-forecast", *argv])],
+        command_line(tree, argv),
         cwd=tree,
         capture_output=True,
         text=True,
@@ -66,10 +71,8 @@ def command_seconds(tree: Path, argv: list[str], *, env: dict[str, str] | None =
 def stop_seconds(tree: Path, argv: list[str], delay: float, env: dict[str, str]) -> float:
     """Seconds from SIGINT, sent ``delay`` seconds after the start of a fresh process
     running the command from ``tree``, to the end of that process."""
-    code = "import sys; sys.path.insert(0, {tree!r}); import runpy; sys.argv = {argv!r}; "
-    code += "runpy.run_module('copa_forecast', run_name='__main__')"
     run = subprocess.Popen(
-        [sys.executable, "-c", code.format(tree=str(tree), argv=["copa-forecast", *argv])],
+        command_line(tree, argv),
         cwd=tree,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

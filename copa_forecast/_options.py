@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from forecast.signals import signals_held
+
 __all__ = [
     "DEFAULT_PRECISION",
     "DEFAULT_SIMS",
@@ -348,8 +350,6 @@ def loading_modules() -> Iterator[None]:
     :func:`copa_forecast.main` many times collects as usual. A chart child forked inside
     leaves by ``os._exit`` and keeps it paused: it draws a few figures and ends.
     """
-    from forecast.signals import signals_held
-
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -736,7 +736,9 @@ def test_format_texts_fit_their_boxes_and_the_figure(config: str, lang: str) -> 
         ]
         assert len(inside) == 1, [t.get_text() for t in inside]
         text = inside[0].get_window_extent(renderer)
-        assert outline.x0 + 2 <= text.x0 and text.x1 <= outline.x1 - 2, inside[0].get_text()
+        # Clear of the box's edge line: its width in pixels (half of it lies inside).
+        pad = box.get_linewidth() * fig.dpi / 72
+        assert outline.x0 + pad <= text.x0 and text.x1 <= outline.x1 - pad, inside[0].get_text()
     for text in [*ax.texts, *fig.texts]:
         extent = text.get_window_extent(renderer)
         assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1, text.get_text()

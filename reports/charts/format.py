@@ -371,12 +371,13 @@ def format_flow(
         return node.column - (_DEPT_W / 2 if node.column == 0 else 0)
 
     # Stage nodes are as wide as their longest line needs ("2 groups + 1 tie"), at least
-    # half a column; one width for all, so that the columns stay aligned.
+    # half a column and, lines wrapping at _WRAP characters, at most 0.74 of one; one
+    # width for all, so that the columns stay aligned.
     longest = max(
         (len(line) for n in graph.nodes if 0 < n.column < n_columns - 1 for line in _lines(n)),
         default=0,
     )
-    node_w = min(max(_NODE_W, _CHAR_W * longest + 2 * _PAD_W), 0.75)
+    node_w = max(_NODE_W, _CHAR_W * longest + 2 * _PAD_W)
 
     def width(node: FlowNode) -> float:
         if node.column == 0:
