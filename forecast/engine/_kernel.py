@@ -128,14 +128,14 @@ from forecast.engine._layout import (
     UNIT_OUT_PTR,
     UNIT_PARAM,
 )
-from forecast.engine._rng import mix64, normal_pair, split_step, stream_key, uniform
+from forecast.engine._rng import mix64, normal_step, split_step, stream_key, uniform
 from ratings._elo_kernel import elo_delta
 from ratings._jit import hot_kernel, inline_kernel, kernel, load_numba
 
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "f6a873a86b968dba"
+DEPENDENCIES_FINGERPRINT = "565cf9e297c7f74d"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -1048,12 +1048,11 @@ def draw_ratings(ints, floats, season_key, ratings, state):
     for c in range(n_clubs):
         ratings[c] = floats[np.int64(floats[RATING_MEAN]) + c]
     if ints[ANY_UNCERTAINTY]:
-        state[0] = stream_key(season_key, _RATINGS_STREAM)
-        for c in range(0, n_clubs, 2):
-            z0, z1 = normal_pair(state)
-            ratings[c] += floats[np.int64(floats[RATING_SD]) + c] * z0
-            if c + 1 < n_clubs:
-                ratings[c + 1] += floats[np.int64(floats[RATING_SD]) + c + 1] * z1
+        x = stream_key(season_key, _RATINGS_STREAM)
+        for c in range(n_clubs):
+            x, z = normal_step(x)
+            ratings[c] += floats[np.int64(floats[RATING_SD]) + c] * z
+        state[0] = x
 
 
 @hot_kernel
@@ -1755,8 +1754,8 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
 
 @hot_kernel
 def lane_ratings(ints, floats, n, keys, ratings):
-    """:func:`draw_ratings` for lane members 0..n-1 (``ratings[l]`` for season ``keys[l]``),
-    the normal deviates of normal_pair written out (the same arithmetic, in the same order)."""
+    """:func:`draw_ratings` for lane members 0..n-1 (``ratings[l]`` for season ``keys[l]``):
+    the same stream, the same deviates in the same order."""
     n_clubs = ints[N_CLUBS]
     mean = np.int64(floats[RATING_MEAN])
     sd = np.int64(floats[RATING_SD])
@@ -1767,16 +1766,9 @@ def lane_ratings(ints, floats, n, keys, ratings):
             ratings[m, c] = floats[mean + c]
         if uncertain:
             x = mix64(keys[m] ^ ratings_mix)
-            for c in range(0, n_clubs, 2):
-                x, z = split_step(x)
-                u1 = (float(z >> _S11) + 0.5) * _TO_UNIT
-                x, z = split_step(x)
-                u2 = float(z >> _S11) * _TO_UNIT
-                radius = np.sqrt(-2.0 * np.log(u1))
-                angle = 2.0 * np.pi * u2
-                ratings[m, c] += floats[sd + c] * (radius * np.cos(angle))
-                if c + 1 < n_clubs:
-                    ratings[m, c + 1] += floats[sd + c + 1] * (radius * np.sin(angle))
+            for c in range(n_clubs):
+                x, z = normal_step(x)
+                ratings[m, c] += floats[sd + c] * z
 
 
 @inline_kernel
