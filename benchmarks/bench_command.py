@@ -108,11 +108,11 @@ def chart_table(reps: int) -> None:
     captured = {}
     write = reports.write_reports
 
-    def keep(forecast, out_dir, *, charts=False, outline=None, early=None):
+    def keep(forecast, out_dir, *, charts=False, outline=None, early=None, while_drawing=None):
         captured.update(forecast=forecast, outline=outline)
         if early is not None:
             early.close()
-        return write(forecast, out_dir, charts=False, outline=outline)
+        return write(forecast, out_dir, charts=False, outline=outline, while_drawing=while_drawing)
 
     reports.write_reports = keep
     with tempfile.TemporaryDirectory() as tmp:
