@@ -165,3 +165,18 @@ def test_shipped_defaults_load_with_provenance() -> None:
     assert defaults.goal_model.home_advantage == defaults.elo.home_advantage
     assert defaults.copa_peru_prior.rating_sd > 0
     assert "goal_model.altitude_climb" in defaults.standard_errors
+
+
+def test_ctrl_c_is_one_line_with_status_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C mid-command (here: raised by the command itself) ends in one line, no traceback.
+    import ratings.cli
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ratings.cli, "_cmd_fit", interrupted)
+    assert main(["fit", str(write_history(tmp_path))]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "interrupted; no half-written file is left"
