@@ -1,9 +1,7 @@
 """``python -m ratings fit|backtest|table ...``: the ratings commands on their own.
 
-Builds a parser, lets :func:`ratings.cli.register` add the commands, dispatches, and turns a
-:class:`ratings.errors.DataError` into one line on stderr with exit status 2 and Ctrl-C into
-one line with exit status 130 (files are written whole or not at all, see
-:func:`ratings.defaults.write_defaults`).
+Builds a parser, lets :func:`ratings.cli.register` add the commands and dispatches; a bad
+file or Ctrl-C is one line on stderr (:func:`ratings.errors.one_line_failures`).
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ import argparse
 import sys
 
 from ratings.cli import register
-from ratings.errors import DataError
+from ratings.errors import one_line_failures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,16 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     subparsers = parser.add_subparsers(dest="command", required=True)
     register(subparsers)
     args = parser.parse_args(["ratings", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return int(args.func(args))
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; no half-written file is left", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # output piped into `head`: not an error
-        return 0
+    return one_line_failures(lambda: int(args.func(args)))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from ratings.defaults import (
     CLUB_START,
     load_defaults,
 )
+from ratings.errors import one_line_failures
 from ratings.fitting import fit, predict
 from ratings.history import MatchHistory, read_results
 from ratings.scoring import log_loss
@@ -200,16 +201,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--test", action="store_true", help="also score every variant on 2018-2019, once"
     )
     args = parser.parse_args(argv)
-    data_dir = Path(args.data_dir)
-    history = read_results(data_dir / CLUB_FILE, data_dir / ALTITUDE_FILE)
-    print(f"Validation: rolling origin, each of {VALIDATION_YEARS} forecast by a fit on the")
-    print("years before it; mean log-loss per match (paired difference to 'no altitude' ± SE)")
-    validation = _table(history, VALIDATION_YEARS, one_fit=False)
-    print(f"chosen (lowest high-venue log-loss among eligible variants): {choose(validation)}")
-    if args.test:
-        print(f"\nTest: one fit up to {TEST_YEARS[0] - 1}-12-31, scored on {TEST_YEARS}")
-        _table(history, TEST_YEARS, one_fit=True)
-    return 0
+
+    def work() -> int:
+        data_dir = Path(args.data_dir)
+        history = read_results(data_dir / CLUB_FILE, data_dir / ALTITUDE_FILE)
+        print(f"Validation: rolling origin, each of {VALIDATION_YEARS} forecast by a fit on the")
+        print("years before it; mean log-loss per match (paired difference to 'no altitude' ± SE)")
+        validation = _table(history, VALIDATION_YEARS, one_fit=False)
+        print(f"chosen (lowest high-venue log-loss among eligible variants): {choose(validation)}")
+        if args.test:
+            print(f"\nTest: one fit up to {TEST_YEARS[0] - 1}-12-31, scored on {TEST_YEARS}")
+            _table(history, TEST_YEARS, one_fit=True)
+        return 0
+
+    return one_line_failures(work)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from ratings.errors import DataError
+from ratings.errors import DataError, one_line_failures
 from ratings.goal_model import GoalModel, outcome_probabilities, scoreline_grid
 
 __all__ = [
@@ -1059,7 +1059,8 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m ratings.copa_peru_model " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
-    try:
+
+    def work() -> int:
         tables, header, report = make_tables(
             args.data_dir,
             command,
@@ -1085,10 +1086,9 @@ def main(argv: list[str] | None = None) -> int:
 
             write_defaults(args.write, tables, header)
             print(f"wrote {args.write}", file=sys.stderr)
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+        return 0
+
+    return one_line_failures(work)
 
 
 if __name__ == "__main__":

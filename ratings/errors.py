@@ -1,6 +1,7 @@
 """The one exception a user can cause in ``ratings`` (a bad file, row, date or option).
 
-The CLI catches :class:`DataError` and prints it as one line with exit status 2, so the
+The CLI catches :class:`DataError` and prints it as one line with exit status 2 (the
+ratings scripts through :func:`one_line_failures`), so the
 message must say everything: which file, which row and column (or which option), what is
 wrong and what to do about it. The line reads::
 
@@ -12,7 +13,10 @@ Rows count as a spreadsheet shows them: the header is row 1, the first match row
 
 from __future__ import annotations
 
-__all__ = ["DataError"]
+import sys
+from collections.abc import Callable
+
+__all__ = ["DataError", "one_line_failures"]
 
 _LEGACY_HINT = "; hint: "
 
@@ -65,3 +69,21 @@ class DataError(ValueError):
             text += f" (hint: {self.hint})"
         # One line whatever the parts hold (a TOML parser's message may span lines).
         return " ".join(text.splitlines())
+
+
+def one_line_failures(command: Callable[[], int]) -> int:
+    """Run ``command`` (a script's work, returning its exit status) and turn what a user
+    can cause into one line on stderr instead of a traceback: a :class:`DataError` (status
+    2), Ctrl-C (130; the ratings scripts write their files whole or not at all, see
+    ``ratings.defaults.write_defaults``), a reader that stopped early (``... | head``: 0).
+    """
+    try:
+        return command()
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; no half-written file is left", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -180,3 +180,25 @@ def test_ctrl_c_is_one_line_with_status_130(
     assert main(["fit", str(write_history(tmp_path))]) == 130
     err = capsys.readouterr().err
     assert err.strip() == "interrupted; no half-written file is left"
+
+
+@pytest.mark.parametrize("script", ["ratings.altitude_study", "ratings.copa_peru_model"])
+def test_the_research_scripts_fail_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, script: str
+) -> None:
+    # A folder without the data: one line naming the file, status 2 (the altitude study
+    # printed a traceback before); Ctrl-C: one line, status 130.
+    import importlib
+
+    module = importlib.import_module(script)
+    assert module.main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and str(tmp_path) in err and len(err.splitlines()) == 1
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    reader = "read_results" if script == "ratings.altitude_study" else "make_tables"
+    monkeypatch.setattr(module, reader, interrupted)
+    assert module.main([str(tmp_path)]) == 130
+    assert capsys.readouterr().err.strip() == "interrupted; no half-written file is left"
