@@ -1,9 +1,9 @@
 """The one exception a user can cause in ``ratings`` (a bad file, row, date or option).
 
 The CLI catches :class:`DataError` and prints it as one line with exit status 2 (the
-ratings scripts through :func:`one_line_failures`), so the
-message must say everything: which file, which row and column (or which option), what is
-wrong and what to do about it. The line reads::
+ratings scripts through :func:`one_line_failures`), so the message must say everything:
+which file, which row and column (or which option), what is wrong and what to do about it.
+The line reads::
 
     FILE: row N, column C: what is wrong (hint: what to do)
     --option: what is wrong (hint: what to do)
