@@ -151,10 +151,12 @@ def main() -> None:
             a for a in (int(ip, 16) for ip in ips) if any(lo <= a < lo + len(m) for lo, m in maps)
         )
         placed = []  # (start, size, name, object, offset)
+        starts = set()  # a function linked into two objects is one copy in memory
         for obj in sorted(out.glob("obj_*.o")):
             for offset, size, symbol, code in functions(obj):
                 start = place(code, maps)
-                if start is not None:
+                if start is not None and start not in starts:
+                    starts.add(start)
                     placed.append((start, size, short_name(symbol), obj, offset))
         total = sum(in_maps.values())
         shares: Counter[str] = Counter()
@@ -195,13 +197,14 @@ def annotate(kernel: str, placed: list, in_maps: Counter, top: int) -> None:
         check=True,
     ).stdout
     print(f"\n{name}: {total:,} samples; hottest instructions (offset in the function)\n")
+    least = sorted(hits.values())[-min(top, len(hits))]
     for line in listing.splitlines():
         head, _, instruction = line.strip().partition(":")
         try:
             address = int(head, 16)
         except ValueError:
             continue
-        if hits.get(address) and hits[address] >= sorted(hits.values())[-min(top, len(hits))]:
+        if hits.get(address, 0) >= least:
             text = re.sub(r"<_ZN\S+>", "", instruction).strip()
             print(f"{100 * hits[address] / total:5.1f}%  +{address - offset:#06x}  {text}")
 
