@@ -59,7 +59,7 @@ def _loop(ints, floats, table, n, max_group, max_fixtures, max_draw, part):
             )
             total += n_reached
             continue
-        K.draw_ratings(ints, floats, key, ratings, state)
+        K.draw_ratings(ints, floats, key, ratings)
         for u in range(ints[K.N_UNITS]):
             state[0] = stream_key(key, np.uint64(ints[ints[K.UNIT_KEY] + u]))
             kind = ints[ints[K.UNIT_KIND] + u]

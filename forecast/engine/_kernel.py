@@ -135,7 +135,7 @@ from ratings._jit import hot_kernel, inline_kernel, kernel, load_numba
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "565cf9e297c7f74d"
+DEPENDENCIES_FINGERPRINT = "79b391ab439dcacb"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -1042,8 +1042,9 @@ def play_tie(ints, floats, table, t, u, occ, ratings, state, M, used, results):
 
 
 @hot_kernel
-def draw_ratings(ints, floats, season_key, ratings, state):
-    """Each club's strength this season: its mean, plus its uncertainty drawn once."""
+def draw_ratings(ints, floats, season_key, ratings):
+    """Each club's strength this season: its mean, plus its uncertainty drawn once (from the
+    season's ratings stream; every unit then starts a stream of its own)."""
     n_clubs = ints[N_CLUBS]
     for c in range(n_clubs):
         ratings[c] = floats[np.int64(floats[RATING_MEAN]) + c]
@@ -1052,7 +1053,6 @@ def draw_ratings(ints, floats, season_key, ratings, state):
         for c in range(n_clubs):
             x, z = normal_step(x)
             ratings[c] += floats[np.int64(floats[RATING_SD]) + c] * z
-        state[0] = x
 
 
 @hot_kernel
@@ -1081,7 +1081,7 @@ def play_season(
     season; ``mark[club, milestone] == stamp`` prevents counting a pair twice.
     ``results`` receives the tracked matches' results (see :func:`play_group`).
     """
-    draw_ratings(ints, floats, season_key, ratings, state)
+    draw_ratings(ints, floats, season_key, ratings)
     n_reached = 0
     for u in range(ints[N_UNITS]):
         # Milestones: every entrant of this unit reaches them (once per season).
