@@ -55,18 +55,18 @@ __all__ = [
 ]
 
 #: Milliseconds to make and draw each chart of a run in a chart child (2006, 50 clubs),
-#: used only to share the figures between the processes: stages, promotion, altitude and
-#: convergence are medians of the children's timings in three warm runs; champion is drawn
-#: like promotion; format and importance are estimates from one process. An unknown chart
-#: counts 400.
+#: used only to share the figures between the processes: stages, promotion, altitude,
+#: convergence and format are the medians of ``python benchmarks/bench_command.py --only
+#: charts --chart-reps 9`` (benchmarks/README.md, "Charts"); champion is drawn like
+#: promotion; importance is an estimate from one process. An unknown chart counts 400.
 CHART_COST = {
-    "stages": 700.0,
-    "promotion": 400.0,
-    "champion": 400.0,
-    "format": 300.0,
+    "stages": 575.0,
+    "promotion": 375.0,
+    "champion": 375.0,
+    "format": 275.0,
     "importance": 250.0,
-    "altitude": 230.0,
-    "convergence": 190.0,
+    "altitude": 275.0,
+    "convergence": 230.0,
 }
 #: What this process does besides its own charts before drawing them when it shares them
 #: with one late child (loading matplotlib, building odds.csv, odds.json and report.md), in
