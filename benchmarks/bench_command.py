@@ -6,6 +6,7 @@ Run from the repository root::
     python benchmarks/bench_command.py REV --rounds 5   # the same commands against commit REV
     python benchmarks/bench_command.py --cold           # also a cold run (empty numba cache)
     python benchmarks/bench_command.py --only charts    # only the per-chart table
+    python benchmarks/bench_command.py REV --only charts --rounds 5   # each chart against REV
     python benchmarks/bench_command.py REV --only stop  # Ctrl-C during a cold run
 
 Three tables:
@@ -14,7 +15,9 @@ Three tables:
   artists, with any layout pass a chart needs to place labels) and drawn to PNG bytes
   (``png``), one after another in this process, median of ``--chart-reps`` times; then the
   whole chart step (``reports.writer.start_charts(...).finish()``) drawn in one process and
-  in two (a forked child, where available).
+  in two (a forked child, where available). With REV: each chart made and drawn with each
+  version's sources, a fresh process per version and round (alternating), the medians and
+  the median of the per-round ratios.
 - commands: ``copa-forecast run configs/copa_peru_2006.toml -q`` with and without charts and
   ``copa-forecast check configs/copa_peru_2006.toml``, wall time of fresh processes; with
   REV, each command of each version in turn (old, new, old, new, ...), medians over the
@@ -31,6 +34,7 @@ Three tables:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import statistics
@@ -39,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "configs" / "copa_peru_2006.toml"
@@ -96,14 +101,13 @@ def commands(out: Path) -> dict[str, list[str]]:
     }
 
 
-def chart_table(reps: int) -> None:
-    """Per chart: build and PNG milliseconds, serial, in this process; then the chart step
-    in one and in two processes."""
-    sys.path.insert(0, str(REPO))
+def chart_figures(tree: Path) -> tuple[dict[str, Any], Any, Any]:
+    """The 2006 run's chart builders (200,000 seasons), figure_bytes and the run's
+    forecast and outline, from ``tree``'s sources, in this process."""
+    sys.path.insert(0, str(tree))
     import reports
     from copa_forecast import main
     from reports.charts import ChartData, figure_bytes, format_graph, run_figure_builders
-    from reports.writer import start_charts
 
     captured = {}
     write = reports.write_reports
@@ -116,11 +120,19 @@ def chart_table(reps: int) -> None:
 
     reports.write_reports = keep
     with tempfile.TemporaryDirectory() as tmp:
-        main(["run", str(CONFIG), "-q", "--out", tmp])
+        main(["run", str(tree / "configs" / "copa_peru_2006.toml"), "-q", "--out", tmp])
     forecast, outline = captured["forecast"], captured["outline"]
     data = ChartData.from_forecast(forecast)
     graph = format_graph(outline, forecast.run.lang)
-    builders = run_figure_builders(data, graph)
+    return run_figure_builders(data, graph), figure_bytes, (forecast, outline)
+
+
+def chart_table(reps: int) -> None:
+    """Per chart: build and PNG milliseconds, serial, in this process; then the chart step
+    in one and in two processes."""
+    from reports.writer import start_charts
+
+    builders, figure_bytes, (forecast, outline) = chart_figures(REPO)
     build: dict[str, list[float]] = {name: [] for name in builders}
     png: dict[str, list[float]] = {name: [] for name in builders}
     for _ in range(reps):
@@ -152,6 +164,77 @@ def chart_table(reps: int) -> None:
         print(
             f"| {processes} process{'es' if processes > 1 else ''} | "
             f"{1000 * statistics.median(times):,.0f} |"
+        )
+
+
+def chart_times(tree: Path, reps: int) -> None:
+    """Print, as JSON, each chart's milliseconds (made and drawn to PNG, the median of
+    ``reps`` after one unmeasured draw) with ``tree``'s sources (``--chart-times``)."""
+    builders, figure_bytes, _ = chart_figures(tree)
+    times: dict[str, list[float]] = {name: [] for name in builders}
+    for rep in range(reps + 1):
+        for name, make in builders.items():
+            started = time.perf_counter()
+            figure_bytes(make())
+            if rep:
+                times[name].append(1000 * (time.perf_counter() - started))
+    print(json.dumps({name: statistics.median(t) for name, t in times.items()}))
+
+
+def chart_versions(revs: list[str], rounds: int, reps: int) -> None:
+    """Each chart with the working tree and with each of ``revs``: a fresh process per
+    version and round (versions alternating), each reporting its medians of ``reps``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = unpacked(revs, tmp)
+        found: dict[str, list[dict[str, float]]] = {label: [] for label in trees}
+        for _ in range(rounds):
+            for label, tree in trees.items():
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--chart-times",
+                        str(tree),
+                        "--chart-reps",
+                        str(reps),
+                    ],
+                    cwd=tree,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if done.returncode != 0:
+                    raise SystemExit(f"{label}: chart timing failed:\n{done.stderr}")
+                found[label].append(json.loads(done.stdout.splitlines()[-1]))
+    ours = found["working tree"]
+    names = [*ours[0], "all"]
+    for rows in found.values():
+        for row in rows:
+            row["all"] = sum(row.values())
+    print(
+        f"\nEach chart made and drawn to PNG, ms (median over {rounds} alternating rounds of "
+        f"fresh processes, each the median of {reps}):\n"
+    )
+    print(
+        "| chart | "
+        + " | ".join(found)
+        + " | "
+        + " | ".join(f"ratio {label}" for label in list(found)[1:])
+        + " |"
+    )
+    print("|---|" + "---|" * (2 * len(found) - 1))
+    for name in names:
+        medians = [statistics.median(row[name] for row in rows) for rows in found.values()]
+        ratios = [
+            statistics.median(o[name] / w[name] for o, w in zip(rows, ours, strict=True))
+            for rows in list(found.values())[1:]
+        ]
+        print(
+            f"| {name} | "
+            + " | ".join(f"{m:,.0f}" for m in medians)
+            + " | "
+            + " | ".join(f"{r:.2f}" for r in ratios)
+            + " |"
         )
 
 
@@ -227,7 +310,11 @@ def main() -> None:
     parser.add_argument("--chart-reps", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="also one cold run per version")
     parser.add_argument("--only", choices=("commands", "charts", "stop"), help="one of the tables")
+    parser.add_argument("--chart-times", metavar="TREE", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.chart_times:
+        chart_times(Path(args.chart_times), args.chart_reps)
+        return
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     if args.only == "stop":
         stop_table(args.revs)
@@ -235,7 +322,10 @@ def main() -> None:
     if args.only != "charts":
         command_table(args.revs, args.rounds, args.cold)
     if args.only != "commands":
-        chart_table(args.chart_reps)
+        if args.revs:
+            chart_versions(args.revs, args.rounds, args.chart_reps)
+        else:
+            chart_table(args.chart_reps)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ about 20 microseconds a character. The same font files, the same FreeType calls:
 values, and so the pixels, are the same.
 
 An opaque chart (every chart: they are drawn on white) is written as an RGB PNG at zlib
-level 3 instead of RGBA at level 6: the same pixels, files about a tenth smaller, written in
-about 60% of the time (benchmarks/README.md, "Charts").
+level 3 instead of RGBA at level 6: the same pixels, files about a tenth smaller, and less
+to compress (benchmarks/README.md, "Charts: fonts from memory, RGB PNGs").
 """
 
 from __future__ import annotations
