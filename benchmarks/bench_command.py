@@ -18,8 +18,9 @@ Three tables:
   in two (a forked child, where available). With REV: each chart made and drawn with each
   version's sources, a fresh process per version and round (alternating), the medians and
   the median of the per-round ratios.
-- commands: ``copa-forecast run configs/copa_peru_2006.toml -q`` with and without charts and
-  ``copa-forecast check configs/copa_peru_2006.toml``, wall time of fresh processes; with
+- commands: ``copa-forecast run configs/copa_peru_2006.toml -q`` with and without charts,
+  ``copa-forecast check configs/copa_peru_2006.toml`` and ``copa-forecast compare`` with
+  ``configs/scenarios/club_cup_model.toml``, wall time of fresh processes; with
   REV, each command of each version in turn (old, new, old, new, ...), medians over the
   rounds and the median of the per-round ratios, so that the machine's drift (other jobs on
   the two cores) falls on both alike. Warm: each version runs once before the rounds to
@@ -98,6 +99,15 @@ def commands(out: Path) -> dict[str, list[str]]:
         "run (charts, HTML)": ["run", str(CONFIG), "-q", "--out", str(out / "charts")],
         "run --no-charts": ["run", str(CONFIG), "-q", "--no-charts", "--out", str(out / "plain")],
         "check": ["check", str(CONFIG)],
+        "compare (one scenario)": [
+            "compare",
+            str(CONFIG),
+            "--scenario",
+            str(CONFIG.parent / "scenarios" / "club_cup_model.toml"),
+            "-q",
+            "--out",
+            str(out / "compare"),
+        ],
     }
 
 
