@@ -12,12 +12,13 @@ running ``--help`` stays fast.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numba
 
-__all__ = ["hot_kernel", "inline_kernel", "kernel", "load_numba"]
+__all__ = ["hot_kernel", "inline_kernel", "kernel", "load_numba", "loading_kernels", "run_kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,3 +112,49 @@ def load_numba() -> None:
     finally:
         if blas in sys.modules and sys.modules[blas] is None:
             del sys.modules[blas]
+
+
+#: Worker threads of :func:`run_kernel` still loading or compiling a kernel.
+_LOADING: set[threading.Thread] = set()
+
+
+def run_kernel(kernel: Any, *args: Any) -> Any:
+    """``kernel(*args)`` for a call from Python, with Ctrl-C heard while numba loads it.
+
+    A kernel's first call in a process loads its machine code from numba's cache (or
+    compiles it), and numba's loading calls Python back from llvmlite, which drops an
+    exception raised there: a KeyboardInterrupt raised in the main thread meanwhile is
+    lost and the command goes on. So, while numba has no code for ``kernel`` yet, the call
+    runs in a worker thread and this thread waits, where Python raises the signal's
+    exception as usual (Python runs signal handlers in the main thread only). The worker
+    is a daemon: a command stopped meanwhile leaves it behind (see
+    :func:`ratings.errors.one_line_failures`). Once loaded, calls run here directly; a
+    call with argument types never used before loads again here (the ratings code calls
+    each kernel with one set of types).
+    """
+    if kernel.signatures or threading.current_thread() is not threading.main_thread():
+        return kernel(*args)
+    outcome: list[tuple[bool, Any]] = []
+
+    def call() -> None:
+        try:
+            outcome.append((True, kernel(*args)))
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            outcome.append((False, exc))
+        finally:
+            _LOADING.discard(threading.current_thread())
+
+    worker = threading.Thread(target=call, name=f"numba: {kernel.__name__}", daemon=True)
+    _LOADING.add(worker)
+    worker.start()
+    worker.join()
+    done, value = outcome[0]
+    if not done:
+        raise value
+    return value
+
+
+def loading_kernels() -> bool:
+    """Whether a :func:`run_kernel` worker is still loading or compiling a kernel (the
+    command was stopped while it did)."""
+    return any(worker.is_alive() for worker in list(_LOADING))

@@ -193,6 +193,7 @@ def run_history(
     k_match : float64[n], K of each match, to skip re-classifying tournaments in loops.
     """
     from ratings._elo_kernel import run_elo
+    from ratings._jit import run_kernel
 
     n_clubs = len(history.clubs)
     n = len(history)
@@ -203,7 +204,8 @@ def run_history(
     diff = np.empty(n, dtype=np.float64)
     climb_points = goal_model.altitude_climb if goal_model is not None else 0.0
     descend_points = goal_model.altitude_descend if goal_model is not None else 0.0
-    run_elo(
+    run_kernel(
+        run_elo,
         history.home_idx,
         history.away_idx,
         history.home_goals,
@@ -309,6 +311,7 @@ def update_from_results(
     DataError : a match names a club that has no rating, or a bad score.
     """
     from ratings._elo_kernel import run_elo
+    from ratings._jit import run_kernel
 
     clubs = list(ratings)
     index = {club: i for i, club in enumerate(clubs)}
@@ -326,7 +329,8 @@ def update_from_results(
     current = np.array([float(ratings[c]) for c in clubs], dtype=np.float64)
     played = np.array([int((matches_played or {}).get(c, 0)) for c in clubs], dtype=np.int64)
     k = params.k_for(tournament)
-    run_elo(
+    run_kernel(
+        run_elo,
         np.array([index[m.home] for m in rows], dtype=np.int32),
         np.array([index[m.away] for m in rows], dtype=np.int32),
         np.array([int(m.home_goals) for m in rows], dtype=np.int64),

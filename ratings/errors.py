@@ -13,6 +13,7 @@ Rows count as a spreadsheet shows them: the header is row 1, the first match row
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 
@@ -76,6 +77,10 @@ def one_line_failures(command: Callable[[], int]) -> int:
     can cause into one line on stderr instead of a traceback: a :class:`DataError` (status
     2), Ctrl-C (130; the ratings scripts write their files whole or not at all, see
     ``ratings.defaults.write_defaults``), a reader that stopped early (``... | head``: 0).
+
+    Stopped while numba was still loading or compiling a kernel in a worker thread
+    (:func:`ratings._jit.run_kernel`), the process ends at once with status 130, after the
+    line: Python's shutdown would otherwise run beside a thread inside LLVM.
     """
     try:
         return command()
@@ -84,6 +89,12 @@ def one_line_failures(command: Callable[[], int]) -> int:
         return 2
     except KeyboardInterrupt:
         print("interrupted; no half-written file is left", file=sys.stderr)
+        from ratings._jit import loading_kernels
+
+        if loading_kernels():
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
     except BrokenPipeError:
         return 0

@@ -237,11 +237,13 @@ class _Objective:
 
     def per_match(self, p: Mapping[str, float]) -> np.ndarray:
         from ratings._elo_kernel import dixon_coles_loglik, run_elo
+        from ratings._jit import run_kernel
 
         h = self.history
         ratings = np.full(len(h.clubs), self.start_elo.initial_rating, dtype=np.float64)
         played = np.zeros(len(h.clubs), dtype=np.int64)
-        run_elo(
+        run_kernel(
+            run_elo,
             h.home_idx,
             h.away_idx,
             h.home_goals,
@@ -267,7 +269,8 @@ class _Objective:
             self.diff,
         )
         out = np.empty(self.goals_a.shape[0])
-        dixon_coles_loglik(
+        run_kernel(
+            dixon_coles_loglik,
             np.ascontiguousarray(self.diff[self.mask]),
             self.goals_a,
             self.goals_b,

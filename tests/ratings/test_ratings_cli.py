@@ -202,3 +202,64 @@ def test_the_research_scripts_fail_in_one_line(
     monkeypatch.setattr(module, reader, interrupted)
     assert module.main([str(tmp_path)]) == 130
     assert capsys.readouterr().err.strip() == "interrupted; no half-written file is left"
+
+
+#: A command whose kernel's first call stands in for numba loading it: for two seconds it
+#: drops a KeyboardInterrupt raised in it (as llvmlite drops an exception raised in its
+#: callbacks into Python) and then reports that the command ran on.
+_LOADING_COMMAND = """
+import sys, time
+from ratings._jit import run_kernel
+from ratings.errors import one_line_failures
+
+class Loading:
+    __name__ = "run_elo"
+    signatures = []
+
+    def __call__(self):
+        end = time.monotonic() + 2.0
+        while time.monotonic() < end:
+            try:
+                time.sleep(0.01)
+            except KeyboardInterrupt:
+                pass
+        print("ran on")
+
+print("loading", flush=True)
+sys.exit(one_line_failures(lambda: run_kernel(Loading()) or 0))
+"""
+
+
+@pytest.mark.parametrize("through_run_kernel", [True, False])
+def test_ctrl_c_while_numba_loads_a_kernel_stops_the_command(through_run_kernel: bool) -> None:
+    # The main thread only waits while a worker loads the kernel: Ctrl-C stops the command
+    # at once, with the one line and status 130. Called directly (the check that the stand-in
+    # drops the signal, as numba's loading did), the command runs on and ends with 0.
+    import signal
+    import time
+
+    code = _LOADING_COMMAND
+    if not through_run_kernel:
+        code = code.replace("run_kernel(Loading())", "Loading()()")
+    with subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as command:
+        assert command.stdout is not None
+        assert command.stdout.readline() == "loading\n"
+        time.sleep(0.3)
+        sent = time.monotonic()
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=60)
+        took = time.monotonic() - sent
+    if through_run_kernel:
+        assert command.returncode == 130
+        assert err.strip() == "interrupted; no half-written file is left"
+        assert "ran on" not in out
+        assert took < 1.0  # the stand-in would hold it 1.7 s more
+    else:
+        assert command.returncode == 0
+        assert "ran on" in out
