@@ -242,11 +242,12 @@ class LineTextCanvas(FigureCanvasAgg):
         keywords savefig passes (dpi, facecolor, orientation...) are applied by savefig
         itself, and ignored here as matplotlib's own print methods ignore them."""
         FigureCanvasAgg.draw(self)
-        rgba = np.asarray(self.buffer_rgba())
+        buffer = self.buffer_rgba()
+        rgba = np.asarray(buffer)
         if pil_kwargs is not None or rgba[..., 3].min() < 255:
-            matplotlib.image.imsave(
+            matplotlib.image.imsave(  # FigureCanvasAgg's own call
                 filename_or_obj,
-                rgba,
+                buffer,
                 format="png",
                 origin="upper",
                 dpi=self.figure.dpi,
