@@ -174,8 +174,9 @@ def batch_margin_factor(batches: int) -> float:
     ``batches`` batch means (compare): Student's t with ``batches - 1`` degrees of freedom,
     2.13 for the default 16 batches (1.96 would be a normal's, too narrow here).
 
-    From scipy.special (what scipy.stats.t.ppf calls, the same value): importing
-    scipy.stats takes about half a second, scipy.special a tenth of that."""
+    The quantile comes from scipy.special (scipy.stats.t.ppf calls the same function, so
+    the value is the same) because importing scipy.stats was a large share of compare's
+    time (benchmarks/README.md, "Charts: fonts from memory, RGB PNGs")."""
     from scipy.special import stdtrit
 
     return float(stdtrit(max(int(batches) - 1, 1), 0.975))

@@ -15,9 +15,9 @@ The renderer also remembers which font files a font's properties resolve to and 
 line metrics. matplotlib looks both up again for every text it measures or draws (a nearest
 match over the installed fonts' table, then two of the font's tables). And it reads its
 fonts from memory: matplotlib's fonts read their file through Python, a seek and a read
-system call for every glyph FreeType loads, which made measuring or drawing a line cost
-about 20 microseconds a character. The same font files, the same FreeType calls: the
-values, and so the pixels, are the same.
+system call for every glyph FreeType loads, most of the time of measuring or drawing a line
+(benchmarks/README.md, "Charts: fonts from memory, RGB PNGs"). The same font files, the
+same FreeType calls: the values, and so the pixels, are the same.
 
 An opaque chart (every chart: they are drawn on white) is written as an RGB PNG at zlib
 level 3 instead of RGBA at level 6: the same pixels, files about a tenth smaller, and less

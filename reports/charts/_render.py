@@ -57,8 +57,9 @@ __all__ = [
 #: Milliseconds to make and draw each chart of a run in a chart child (2006, 50 clubs),
 #: used only to share the figures between the processes: stages, promotion, altitude,
 #: convergence and format are the medians of ``python benchmarks/bench_command.py --only
-#: charts --chart-reps 9`` (benchmarks/README.md, "Charts"); champion is drawn like
-#: promotion; importance is an estimate from one process. An unknown chart counts 400.
+#: charts --chart-reps 9`` (benchmarks/README.md, "Charts: fonts from memory, RGB PNGs");
+#: champion is drawn like promotion; importance is an estimate from one process. An unknown
+#: chart counts 400.
 CHART_COST = {
     "stages": 575.0,
     "promotion": 375.0,
