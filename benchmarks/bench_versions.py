@@ -10,13 +10,21 @@ hundred seasons. The machine's speed drifts by tens of percent over minutes
 (benchmarks/README.md), so only the ratio of rates measured close together in time means
 something: the table gives each version's median rate, its median ratio to the working tree
 and its median ratio to the reference over the rounds.
+
+``--paired`` (one REV, one thread each) runs the two versions at the same time instead, one
+on each core (``sched_setaffinity``), swapping cores every round, so that both see the same
+drift: the ratios of one round then spread by a few percent instead of tens. The cores share
+a cache here (benchmarks/README.md), so a change in how many bytes a season touches also
+changes the rate of the version beside it: measure such a change without ``--paired``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -40,7 +48,7 @@ if {fixed!r}:
     compiled = dataclasses.replace(compiled, program=program)
 simulate_compiled(compiled, 4096, 1)
 best = 0.0
-for _ in range(3):
+for _ in range({repeats}):
     started = time.perf_counter()
     simulate_compiled(compiled, {n}, 2006)
     best = max(best, {n} / (time.perf_counter() - started))
@@ -61,16 +69,45 @@ print({n} / (time.perf_counter() - started))
 """
 
 
-def measure(tree: Path, fixed: bool, n: int, threads: int = 1) -> float:
-    """Seasons per second of the engine in ``tree`` (a fresh process, its own numba cache)."""
-    code = _MEASURE.format(
+def _measure_code(tree: Path, fixed: bool, n: int, threads: int, repeats: int) -> str:
+    return _MEASURE.format(
         tree=str(tree),
         config=str(tree / "configs" / "copa_peru_2006.toml"),
         fixed=fixed,
         n=n,
         threads=threads,
+        repeats=repeats,
     )
-    return fresh_process_number(code, cwd=tree)
+
+
+def measure(tree: Path, fixed: bool, n: int, threads: int = 1) -> float:
+    """Seasons per second of the engine in ``tree`` (a fresh process, its own numba cache)."""
+    return fresh_process_number(_measure_code(tree, fixed, n, threads, 3), cwd=tree)
+
+
+def measure_paired(trees: list[Path], fixed: bool, n: int, swap: bool) -> list[float]:
+    """Seasons per second of two trees' engines, one thread each, played at the same time
+    in two fresh processes pinned to cores 0 and 1 (1 and 0 when ``swap``); the best of 12
+    runs of ``n`` seasons each."""
+    runs = []
+    for i, tree in enumerate(trees):
+        core = (i + swap) % 2
+        runs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", _measure_code(tree, fixed, n, 1, 12)],
+                cwd=tree,
+                stdout=subprocess.PIPE,
+                text=True,
+                preexec_fn=lambda core=core: os.sched_setaffinity(0, {core}),
+            )
+        )
+    rates = []
+    for run in runs:
+        out, _ = run.communicate()
+        if run.returncode != 0:
+            raise subprocess.CalledProcessError(run.returncode, run.args)
+        rates.append(float(out.strip().splitlines()[-1]))
+    return rates
 
 
 def measure_reference(n: int) -> float:
@@ -90,7 +127,14 @@ def main() -> None:
     parser.add_argument(
         "--reference-seasons", type=int, default=200, help="seasons the reference plays a round"
     )
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="one REV: both versions at once, one a core (one thread each, no reference)",
+    )
     args = parser.parse_args()
+    if args.paired and (len(args.revs) != 1 or args.threads != 1 or os.cpu_count() < 2):
+        parser.error("--paired takes one REV, one thread and a machine with two cores")
 
     with tempfile.TemporaryDirectory() as scratch:
         trees = {"working tree": REPO}
@@ -103,6 +147,9 @@ def main() -> None:
             )
             trees[rev] = path
         try:
+            if args.paired:
+                _print_paired(list(trees.items()), args.rounds, args.seasons)
+                return
             threads = "one thread" if args.threads == 1 else f"{args.threads} threads"
             print(f"{args.rounds} rounds of {args.seasons:,} seasons, {threads}\n")
             print(
@@ -140,6 +187,27 @@ def main() -> None:
                     check=False,
                     capture_output=True,
                 )
+
+
+def _print_paired(trees: list[tuple[str, Path]], rounds: int, seasons: int) -> None:
+    """The table of ``--paired``: each version's median rate and the median ratio."""
+    print(f"{rounds} paired rounds, best of 12 runs of {seasons:,} seasons, one thread each\n")
+    print("| ratings | version | median seasons/s | median ratio to working tree | ratios |")
+    print("|---|---|---|---|---|")
+    paths = [path for _, path in trees]
+    for fixed in (True, False):
+        for path in paths:  # fill each version's numba cache first
+            measure(path, fixed, 4096)
+        pairs = [measure_paired(paths, fixed, seasons, swap=r % 2 == 1) for r in range(rounds)]
+        ratios = [rev / work for work, rev in pairs]
+        label = "fixed" if fixed else "uncertain"
+        for i, (name, _) in enumerate(trees):
+            mine = [pair[i] / pair[0] for pair in pairs]
+            spread = f"{min(ratios):.3f}-{max(ratios):.3f}" if i else ""
+            print(
+                f"| {label} | {name} | {statistics.median(p[i] for p in pairs):,.0f} | "
+                f"{statistics.median(mine):.3f} | {spread} |"
+            )
 
 
 if __name__ == "__main__":
