@@ -2139,7 +2139,8 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     the per-member paths (``W``, ``M``, ``stack``, ``used``, ``pool``, ``placed``);
     ``carry_occ``, ``carry_results`` and ``mark`` (int64[clubs, milestones], -1) of
     :func:`tally_lane`; ``reach`` (int64[2, R]): each unit's entrant slots paired with its
-    milestones. Everything not named here starts at zero.
+    milestones (but where an earlier unit with that milestone wrote the slot). Everything
+    not named here starts at zero.
     """
     n_clubs = int(ints[N_CLUBS])
     n_slots = int(ints[N_SLOTS])
@@ -2149,13 +2150,28 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     tracked = max(int(ints[N_TRACKED]), 1)
     group = max_group + 1
     fixtures = max(max_fixtures, 2) + 2
+    # Each unit's entrant slots paired with its milestones, but for an entrant slot that an
+    # earlier unit with the same milestone wrote: every unit's outputs are its own
+    # entrants, so that club was counted there (45% of the 2006 season's pairs).
     reach = []
+    milestones_of_writer: dict[int, set[int]] = {}
     for u in range(int(ints[N_UNITS])):
         first_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
         last_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u + 1]
-        for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1]):
-            milestone = ints[ints[UNIT_MS] + m_i]
-            reach += [(slot, milestone) for slot in ints[first_in:last_in]]
+        milestones = {
+            int(ints[ints[UNIT_MS] + m_i])
+            for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1])
+        }
+        for milestone in sorted(milestones):
+            reach += [
+                (slot, milestone)
+                for slot in ints[first_in:last_in]
+                if milestone not in milestones_of_writer.get(int(slot), ())
+            ]
+        first_out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+        last_out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u + 1]
+        for slot in ints[first_out:last_out]:
+            milestones_of_writer[int(slot)] = milestones
     return (
         np.zeros(lane, dtype=np.uint64),  # keys
         np.zeros(lane, dtype=np.uint64),  # state
