@@ -2133,8 +2133,9 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
     Per lane member (``lane`` of them): ``keys``, ``state`` (uint64), ``st``, ``stop``
-    (int64), ``occ`` (int64[lane, slots], the season's initial slots), ``ratings``
-    (float64[lane, clubs], the mean ratings), ``results`` (int8[lane, tracked]) and the
+    (int64), ``occ`` (int32[lane, slots], the season's initial slots; half the bytes of
+    int64, which two threads sharing a cache feel), ``ratings`` (float64[lane, clubs], the
+    mean ratings), ``results`` (int8[lane, tracked]) and the
     structure-of-arrays buffers of the lane kernels (``LW`` ... ``TF``); then the buffers of
     the per-member paths (``W``, ``M``, ``stack``, ``used``, ``pool``, ``placed``);
     ``carry_occ``, ``carry_results`` and ``mark`` (int64[clubs, milestones], -1) of
@@ -2177,8 +2178,8 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
         np.zeros(lane, dtype=np.uint64),  # state
         np.zeros(lane, dtype=np.int64),  # st
         np.zeros(lane, dtype=np.int64),  # stop
-        np.repeat(initial[None, :], lane, axis=0),  # occ
-        initial.copy(),  # carry_occ
+        np.repeat(initial[None, :], lane, axis=0).astype(np.int32),  # occ
+        initial.astype(np.int32),  # carry_occ
         np.repeat(means[None, :], lane, axis=0),  # ratings
         np.zeros((lane, tracked), dtype=np.int8),  # results
         np.zeros(tracked, dtype=np.int8),  # carry_results
