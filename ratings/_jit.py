@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numba
+from numba.core.caching import FunctionCache
 
 __all__ = ["hot_kernel", "inline_kernel", "kernel", "load_numba", "loading_kernels", "run_kernel"]
 
@@ -32,6 +33,25 @@ _numba_njit: Any = numba.njit
 _warned_uncached = False
 
 
+class _WarmCache(FunctionCache):  # type: ignore[misc]  # numba is untyped
+    """numba's on-disk cache of one kernel, loading machine code without first loading
+    numba's typing and code-generation registries.
+
+    numba loads all its registries before every cache lookup (``Cache.load_overload``),
+    though code read from the cache is neither typed nor lowered again: about 0.2 s of a
+    warm run (benchmarks/README.md). Here they are loaded only on a miss, by
+    :func:`load_numba`, just before numba compiles (which would load them itself).
+    """
+
+    def load_overload(self, sig: Any, target_context: Any) -> Any:
+        found = None
+        with self._guard_against_spurious_io_errors():
+            found = self._load_overload(sig, target_context)
+        if found is None:
+            load_numba()
+        return found
+
+
 def _njit(**options: Any) -> Callable[[F], F]:
     """numba.njit with ``options``; uncached, with one warning, where nothing can cache.
 
@@ -45,7 +65,9 @@ def _njit(**options: Any) -> Callable[[F], F]:
         global _warned_uncached
         if options.get("cache"):
             try:
-                return _numba_njit(**options)(func)  # type: ignore[no-any-return]
+                dispatcher = _numba_njit(**options)(func)
+                dispatcher._cache = _WarmCache(func)
+                return dispatcher  # type: ignore[no-any-return]
             except RuntimeError as exc:
                 if "no locator available" not in str(exc):
                     raise
@@ -91,8 +113,9 @@ def inline_kernel(func: F) -> F:
 
 
 def load_numba() -> None:
-    """Load numba's typing and code-generation registries now, as the first kernel call
-    would, but with numba told that scipy has no BLAS.
+    """Load numba's typing and code-generation registries now, as numba would before it
+    compiles a kernel, but with numba told that scipy has no BLAS (:class:`_WarmCache`
+    calls it on a cache miss).
 
     When it loads them numba imports scipy.linalg (benchmarks/README.md, "The whole
     command") only to learn whether ``np.dot`` and ``np.correlate`` can call BLAS; no kernel here

@@ -11,6 +11,7 @@ hash holds the ratings after those results). Its input hash comes from
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -99,23 +100,43 @@ def test_lazy_package_names_all_resolve(package: str) -> None:
         assert getattr(module, name) is getattr(importlib.import_module(home), name), name
 
 
-def test_a_run_does_not_import_scipy_linalg_for_numba() -> None:
-    """numba imports scipy.linalg (a quarter of a second) when its registries load, only to
-    check for BLAS; the engine loads them with that check answered "no" (ratings._jit.
-    load_numba), and scipy.linalg still imports afterwards."""
-    code = (
-        "import contextlib, io, sys\n"
-        "from copa_forecast import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    code = main(['run', 'configs/copa_peru_2006.toml', '--sims', '2000', '-q',\n"
-        "                 '--no-charts', '--out', sys.argv[1]])\n"
-        "import numba.np.arraymath\n"
-        "print(code, 'scipy.linalg' in sys.modules, numba.np.arraymath._HAVE_BLAS)\n"
-        "import scipy.linalg.cython_blas\n"
-    )
+_RUN_2000 = (
+    "import contextlib, io, sys\n"
+    "from copa_forecast import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    code = main(['run', 'configs/copa_peru_2006.toml', '--sims', '2000', '-q',\n"
+    "                 '--no-charts', '--out', sys.argv[1]])\n"
+)
+
+
+def _run_2000(then: str, cache: str) -> list[str]:
+    """What ``then`` prints after a 2,000-season run in a fresh process (numba's cache in
+    ``cache``)."""
     with tempfile.TemporaryDirectory() as out:
         done = subprocess.run(
-            [sys.executable, "-c", code, out], cwd=REPO, capture_output=True, text=True
+            [sys.executable, "-c", _RUN_2000 + then, out],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NUMBA_CACHE_DIR": cache},
         )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["0", "False", "False"]
+    return done.stdout.split()
+
+
+@pytest.mark.slow  # compiles the 2006 season's kernels into an empty cache (15-20 s)
+def test_numba_loads_its_registries_only_to_compile() -> None:
+    """numba imports scipy.linalg (a quarter of a second) when its registries load, only to
+    check for BLAS: a run that compiles loads them with that check answered "no"
+    (ratings._jit.load_numba), and scipy.linalg still imports afterwards; a run that finds
+    every kernel in numba's cache does not load them at all (ratings._jit._WarmCache)."""
+    then = (
+        "loaded = 'numba.np.arraymath' in sys.modules\n"
+        "linalg = 'scipy.linalg' in sys.modules\n"
+        "import numba.np.arraymath\n"
+        "print(code, loaded, linalg, numba.np.arraymath._HAVE_BLAS)\n"
+        "import scipy.linalg.cython_blas\n"
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        assert _run_2000(then, cache) == ["0", "True", "False", "False"]  # compiled
+        assert _run_2000(then, cache)[:3] == ["0", "False", "False"]  # loaded from the cache

@@ -130,12 +130,12 @@ from forecast.engine._layout import (
 )
 from forecast.engine._rng import mix64, normal_step, split_step, stream_key, uniform
 from ratings._elo_kernel import elo_delta
-from ratings._jit import hot_kernel, inline_kernel, kernel, load_numba
+from ratings._jit import hot_kernel, inline_kernel, kernel
 
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "a345527e244a90cc"
+DEPENDENCIES_FINGERPRINT = "6434a146293c8a00"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -2283,7 +2283,6 @@ def run_blocks(
     playing blocks ``i``, ``i + threads``, ...; each block writes only its own rows, so the
     results do not depend on the number of threads.
     """
-    load_numba()  # (without the scipy import numba makes for kernels that are not ours)
     if threads is None:
         threads = numba.get_num_threads()
     threads = max(1, min(int(threads), block_seeds.shape[0]))

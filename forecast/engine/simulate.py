@@ -438,15 +438,13 @@ def _run(
     # Imported here so that loading configs, --help and --version compile nothing. Ctrl-C
     # and SIGTERM are held meanwhile (a fraction of a second): raised inside numba's set-up,
     # which calls Python back from llvmlite, one is swallowed (the run would go on) or
-    # leaves numba half-loaded.
+    # leaves numba half-loaded. (numba's registries are loaded only if a kernel has to be
+    # compiled, in the thread that compiles it: ratings._jit._WarmCache.)
     with signals_held():
         import numba
 
         from forecast.engine import _kernel
         from forecast.engine._layout import pack
-        from ratings._jit import load_numba
-
-        load_numba()
 
     max_threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     if threads is not None and not 1 <= threads <= max_threads:
