@@ -33,17 +33,26 @@ _numba_njit: Any = numba.njit
 _warned_uncached = False
 
 
-class _WarmCache(FunctionCache):  # type: ignore[misc]  # numba is untyped
-    """numba's on-disk cache of one kernel, loading machine code without first loading
-    numba's typing and code-generation registries.
+class _KernelCache(FunctionCache):  # type: ignore[misc]  # numba is untyped
+    """numba's on-disk cache of one kernel, which loads numba's typing and code-generation
+    registries only where they are needed, and then as :func:`load_numba` does.
 
-    numba loads all its registries before every cache lookup (``Cache.load_overload``),
-    though code read from the cache is neither typed nor lowered again: about 0.2 s of a
-    warm run (benchmarks/README.md). Here they are loaded only on a miss, by
-    :func:`load_numba`, just before numba compiles (which would load them itself).
+    numba loads them before every lookup in its cache (``Cache.load_overload``), though
+    code read from the cache is neither typed nor lowered again: about 0.2 s of a warm run
+    (benchmarks/README.md). A kernel with reference counting (``light`` False) needs them
+    loaded first all the same, since its code calls numba's runtime, which loading them
+    starts; a kernel without (:func:`hot_kernel`, all the engine calls from Python) is
+    loaded without them. On a miss they are loaded before numba compiles (which would
+    load them itself, with scipy's BLAS).
     """
 
+    def __init__(self, py_func: Callable[..., Any], light: bool) -> None:
+        super().__init__(py_func)
+        self._light = light
+
     def load_overload(self, sig: Any, target_context: Any) -> Any:
+        if not self._light:
+            load_numba()
         found = None
         with self._guard_against_spurious_io_errors():
             found = self._load_overload(sig, target_context)
@@ -66,7 +75,7 @@ def _njit(**options: Any) -> Callable[[F], F]:
         if options.get("cache"):
             try:
                 dispatcher = _numba_njit(**options)(func)
-                dispatcher._cache = _WarmCache(func)
+                dispatcher._cache = _KernelCache(func, light=options.get("_nrt") is False)
                 return dispatcher  # type: ignore[no-any-return]
             except RuntimeError as exc:
                 if "no locator available" not in str(exc):
@@ -114,8 +123,8 @@ def inline_kernel(func: F) -> F:
 
 def load_numba() -> None:
     """Load numba's typing and code-generation registries now, as numba would before it
-    compiles a kernel, but with numba told that scipy has no BLAS (:class:`_WarmCache`
-    calls it on a cache miss).
+    compiles a kernel, but with numba told that scipy has no BLAS (:class:`_KernelCache`
+    calls it where it is needed).
 
     When it loads them numba imports scipy.linalg (benchmarks/README.md, "The whole
     command") only to learn whether ``np.dot`` and ``np.correlate`` can call BLAS; no kernel here

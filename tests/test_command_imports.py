@@ -129,7 +129,7 @@ def test_numba_loads_its_registries_only_to_compile() -> None:
     """numba imports scipy.linalg (a quarter of a second) when its registries load, only to
     check for BLAS: a run that compiles loads them with that check answered "no"
     (ratings._jit.load_numba), and scipy.linalg still imports afterwards; a run that finds
-    every kernel in numba's cache does not load them at all (ratings._jit._WarmCache)."""
+    every kernel in numba's cache does not load them at all (ratings._jit._KernelCache)."""
     then = (
         "loaded = 'numba.np.arraymath' in sys.modules\n"
         "linalg = 'scipy.linalg' in sys.modules\n"
@@ -140,3 +140,21 @@ def test_numba_loads_its_registries_only_to_compile() -> None:
     with tempfile.TemporaryDirectory() as cache:
         assert _run_2000(then, cache) == ["0", "True", "False", "False"]  # compiled
         assert _run_2000(then, cache)[:3] == ["0", "False", "False"]  # loaded from the cache
+
+
+@pytest.mark.slow  # compiles the rating kernels into an empty cache (a few seconds)
+def test_rating_kernels_load_from_the_cache() -> None:
+    """The rating kernels count references, so their code calls numba's runtime, which
+    numba starts when it loads its registries: loaded from the cache in a fresh process
+    they still work (they crashed when loaded the engine's way)."""
+    season = str(REPO / "configs" / "copa_peru_2008.toml")  # known results: Elo runs
+    with tempfile.TemporaryDirectory() as cache:
+        for _ in range(2):  # compiled, then loaded from the cache
+            done = subprocess.run(
+                [sys.executable, "-m", "copa_forecast", "check", season],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "NUMBA_CACHE_DIR": cache},
+            )
+            assert done.returncode == 0, done.stderr

@@ -438,8 +438,9 @@ def _run(
     # Imported here so that loading configs, --help and --version compile nothing. Ctrl-C
     # and SIGTERM are held meanwhile (a fraction of a second): raised inside numba's set-up,
     # which calls Python back from llvmlite, one is swallowed (the run would go on) or
-    # leaves numba half-loaded. (numba's registries are loaded only if a kernel has to be
-    # compiled, in the thread that compiles it: ratings._jit._WarmCache.)
+    # leaves numba half-loaded. (The engine's kernels load from numba's cache without
+    # numba's registries, which are loaded only to compile, in the thread that compiles:
+    # ratings._jit._KernelCache.)
     with signals_held():
         import numba
 
