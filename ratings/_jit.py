@@ -75,7 +75,8 @@ def _njit(**options: Any) -> Callable[[F], F]:
         if options.get("cache"):
             try:
                 dispatcher = _numba_njit(**options)(func)
-                dispatcher._cache = _KernelCache(func, light=options.get("_nrt") is False)
+                if type(getattr(dispatcher, "_cache", None)) is FunctionCache:  # as numba 0.59+
+                    dispatcher._cache = _KernelCache(func, light=options.get("_nrt") is False)
                 return dispatcher  # type: ignore[no-any-return]
             except RuntimeError as exc:
                 if "no locator available" not in str(exc):
