@@ -85,13 +85,18 @@ def measure(tree: Path, fixed: bool, n: int, threads: int = 1) -> float:
     return fresh_process_number(_measure_code(tree, fixed, n, threads, 3), cwd=tree)
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
 def measure_paired(trees: list[Path], fixed: bool, n: int, swap: bool) -> list[float]:
     """Seasons per second of two trees' engines, one thread each, played at the same time
-    in two fresh processes pinned to cores 0 and 1 (1 and 0 when ``swap``); the best of 12
-    runs of ``n`` seasons each."""
+    in two fresh processes pinned to this process's first two cores (swapped when
+    ``swap``); the best of 12 runs of ``n`` seasons each."""
+    cores = sorted(os.sched_getaffinity(0))[:2]
     runs = []
     for i, tree in enumerate(trees):
-        core = (i + swap) % 2
+        core = cores[(i + swap) % 2]
         runs.append(
             subprocess.Popen(
                 [sys.executable, "-c", _measure_code(tree, fixed, n, 1, 12)],
@@ -133,7 +138,7 @@ def main() -> None:
         help="one REV: both versions at once, one a core (one thread each, no reference)",
     )
     args = parser.parse_args()
-    if args.paired and (len(args.revs) != 1 or args.threads != 1 or os.cpu_count() < 2):
+    if args.paired and (len(args.revs) != 1 or args.threads != 1 or _cores() < 2):
         parser.error("--paired takes one REV, one thread and a machine with two cores")
 
     with tempfile.TemporaryDirectory() as scratch:
