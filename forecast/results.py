@@ -90,20 +90,26 @@ def history_table(
     ``n_seasons[k]`` seasons. Columns: ``n_seasons``, ``club``, ``column``, ``p``, ``se``;
     one row per checkpoint, club and column (checkpoints with no season are skipped).
     """
-    frames = []
-    for n, tally in zip(n_seasons, counts, strict=True):
-        if n <= 0:
-            continue
-        p = np.asarray(tally) / n
-        frame = pd.DataFrame(p, index=list(club_names), columns=list(columns))
-        long = frame.stack().rename("p").reset_index()
-        long.columns = ["club", "column", "p"]
-        long.insert(0, "n_seasons", int(n))
-        long["se"] = np.sqrt(long["p"] * (1 - long["p"]) / n)
-        frames.append(long)
-    if not frames:
+    kept = [(int(n), np.asarray(tally)) for n, tally in zip(n_seasons, counts, strict=True)]
+    kept = [(n, tally) for n, tally in kept if n > 0]
+    clubs, names = list(club_names), list(columns)
+    if not kept or not clubs or not names:
         return pd.DataFrame(columns=["n_seasons", "club", "column", "p", "se"])
-    return pd.concat(frames, ignore_index=True)
+    # Built whole, in the order of a stacked club x column frame per checkpoint (a frame
+    # a checkpoint, stacked and concatenated, took 15-45 ms of a run's end; the same
+    # values and types).
+    cells = len(clubs) * len(names)
+    n_col = np.repeat(np.array([n for n, _ in kept], dtype=np.int64), cells)
+    long = pd.DataFrame(
+        {
+            "n_seasons": n_col,
+            "club": np.tile(np.repeat(np.array(clubs, dtype=object), len(names)), len(kept)),
+            "column": np.tile(np.array(names, dtype=object), len(clubs) * len(kept)),
+            "p": np.concatenate([(tally / n).ravel() for n, tally in kept]),
+        }
+    )
+    long["se"] = np.sqrt(long["p"] * (1 - long["p"]) / n_col)
+    return long
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,29 @@ def test_the_progress_bar_redraws_at_most_every_redraw_seconds(
             continue
         # The first draw, one per REDRAW_SECONDS, the last when it closes.
         assert 2 <= draws <= 2 + elapsed / _options.REDRAW_SECONDS, (draws, elapsed)
+
+
+def test_history_table_is_each_checkpoint_stacked() -> None:
+    """history_table builds its long table at once: row by row it equals the estimates of
+    each checkpoint (a club x column frame, stacked) with their standard errors; a
+    checkpoint without seasons is skipped."""
+    import pandas as pd
+
+    from forecast.results import history_table
+
+    rng = np.random.default_rng(7)
+    clubs, columns = ["A", "B", "C", "D"], ["regional", "final", "champion"]
+    n_seasons = [0, 64, 640]
+    counts = [rng.integers(0, max(n, 1), (4, 3)) for n in n_seasons]
+    table = history_table(clubs, columns, n_seasons, counts)
+    expected = []
+    for n, tally in zip(n_seasons[1:], counts[1:], strict=True):
+        for i, club in enumerate(clubs):
+            for j, column in enumerate(columns):
+                p = tally[i, j] / n
+                expected.append((n, club, column, p, float(np.sqrt(p * (1 - p) / n))))
+    assert list(table.columns) == ["n_seasons", "club", "column", "p", "se"]
+    assert [tuple(row) for row in table.itertuples(index=False)] == expected
+    assert table["n_seasons"].dtype == np.int64
+    assert isinstance(table.index, pd.RangeIndex)
+    assert history_table(clubs, columns, [0], counts[:1]).empty
