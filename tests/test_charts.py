@@ -624,6 +624,12 @@ def test_load_odds_json_round_trip(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(back.odds, data.odds, check_names=False)
     assert back.history is not None and data.history is not None
     assert len(back.history) == len(data.history)
+    # Every estimate comes back at its checkpoint, club and column (rounded to 6 places).
+    merged = data.history.merge(
+        back.history, on=["n_seasons", "club", "column"], suffixes=("", "_back")
+    )
+    assert len(merged) == len(data.history)
+    assert np.allclose(merged["p"], merged["p_back"], rtol=0, atol=5e-7)
     assert back.clubs.at["Gamma", "altitude_m"] == 3827.0
 
 
