@@ -100,49 +100,64 @@ def test_lazy_package_names_all_resolve(package: str) -> None:
         assert getattr(module, name) is getattr(importlib.import_module(home), name), name
 
 
-_RUN_2000 = (
-    "import contextlib, io, sys\n"
-    "from copa_forecast import main\n"
-    "with contextlib.redirect_stdout(io.StringIO()):\n"
-    "    code = main(['run', 'configs/copa_peru_2006.toml', '--sims', '2000', '-q',\n"
-    "                 '--no-charts', '--out', sys.argv[1]])\n"
+_REGISTRIES = (
+    "loaded = 'numba.np.arraymath' in sys.modules\n"
+    "linalg = 'scipy.linalg' in sys.modules\n"
+    "import numba.np.arraymath\n"
+    "print(code, loaded, linalg, numba.np.arraymath._HAVE_BLAS)\n"
+    "import scipy.linalg.cython_blas\n"
 )
 
 
-def _run_2000(then: str, cache: str) -> list[str]:
-    """What ``then`` prints after a 2,000-season run in a fresh process (numba's cache in
-    ``cache``)."""
+def _after(code: str, cache: str | None = None) -> list[str]:
+    """What ``code`` followed by :data:`_REGISTRIES` prints in a fresh process (numba's
+    cache in ``cache``, or where the tests keep it): the code's status, whether numba's
+    registries were loaded, whether scipy.linalg was, and numba's BLAS flag."""
+    env = dict(os.environ)
+    if cache is not None:
+        env["NUMBA_CACHE_DIR"] = cache
     with tempfile.TemporaryDirectory() as out:
         done = subprocess.run(
-            [sys.executable, "-c", _RUN_2000 + then, out],
+            [sys.executable, "-c", code + _REGISTRIES, out],
             cwd=REPO,
             capture_output=True,
             text=True,
-            env={**os.environ, "NUMBA_CACHE_DIR": cache},
+            env=env,
         )
     assert done.returncode == 0, done.stderr
     return done.stdout.split()
 
 
-@pytest.mark.slow  # compiles the 2006 season's kernels into an empty cache (15-20 s)
-def test_numba_loads_its_registries_only_to_compile() -> None:
-    """numba imports scipy.linalg (a quarter of a second) when its registries load, only to
-    check for BLAS: a run that compiles loads them with that check answered "no"
-    (ratings._jit.load_numba), and scipy.linalg still imports afterwards; a run that finds
-    every kernel in numba's cache does not load them at all (ratings._jit._KernelCache)."""
-    then = (
-        "loaded = 'numba.np.arraymath' in sys.modules\n"
-        "linalg = 'scipy.linalg' in sys.modules\n"
-        "import numba.np.arraymath\n"
-        "print(code, loaded, linalg, numba.np.arraymath._HAVE_BLAS)\n"
-        "import scipy.linalg.cython_blas\n"
+def test_a_run_from_numba_cache_loads_no_registries() -> None:
+    """numba loads its typing and code-generation registries (with scipy.linalg, a quarter
+    of a second, only to check for BLAS) before every lookup in its cache: a run whose
+    kernels are all cached loads none of it (ratings._jit._KernelCache)."""
+    run = (
+        "import contextlib, io, sys\n"
+        "from copa_forecast import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['run', 'configs/copa_peru_2006.toml', '--sims', '2000', '-q',\n"
+        "                 '--no-charts', '--out', sys.argv[1] + '/o'])\n"
+    )
+    first = _after(run)  # (compiles the kernels if no test has yet)
+    assert first[0] == "0" and first[2] == "False"
+    assert _after(run)[:3] == ["0", "False", "False"]
+
+
+def test_a_compile_loads_the_registries_without_scipy_blas() -> None:
+    """Compiling a kernel loads numba's registries first with the BLAS check answered "no"
+    (ratings._jit.load_numba): scipy.linalg is not imported, and still imports after."""
+    compile_one = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from forecast.engine._rng import next_u64\n"
+        "next_u64(np.zeros(1, dtype=np.uint64))\n"
+        "code = 0\n"
     )
     with tempfile.TemporaryDirectory() as cache:
-        assert _run_2000(then, cache) == ["0", "True", "False", "False"]  # compiled
-        assert _run_2000(then, cache)[:3] == ["0", "False", "False"]  # loaded from the cache
+        assert _after(compile_one, cache) == ["0", "True", "False", "False"]
 
 
-@pytest.mark.slow  # compiles the rating kernels into an empty cache (a few seconds)
 def test_rating_kernels_load_from_the_cache() -> None:
     """The rating kernels count references, so their code calls numba's runtime, which
     numba starts when it loads its registries: loaded from the cache in a fresh process
