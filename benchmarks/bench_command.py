@@ -61,7 +61,7 @@ def command_seconds(tree: Path, argv: list[str], *, env: dict[str, str] | None =
     """Wall time of one command run by ``python -m copa_forecast`` from ``tree``, in a
     fresh process (interpreter start-up included). Python may write and read its bytecode
     files as on a user's machine, even where PYTHONDONTWRITEBYTECODE is set (as in this
-    sandbox: every run would compile the project's modules anew, 0.15-0.2 s)."""
+    sandbox, where every run would compile the project's modules anew: benchmarks/README.md)."""
     env = dict(os.environ if env is None else env)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()

@@ -38,10 +38,10 @@ class _KernelCache(FunctionCache):  # type: ignore[misc]  # numba is untyped
     registries only where they are needed, and then as :func:`load_numba` does.
 
     numba loads them before every lookup in its cache (``Cache.load_overload``), though
-    code read from the cache is neither typed nor lowered again: about 0.2 s of a warm run
-    (benchmarks/README.md). A kernel with reference counting (``light`` False) needs them
-    loaded first all the same, since its code calls numba's runtime, which loading them
-    starts; a kernel without (:func:`hot_kernel`, all the engine calls from Python) is
+    code read from the cache is neither typed nor lowered again: a share of a warm run's
+    start (benchmarks/README.md). A kernel with reference counting (``light`` False) needs
+    them loaded first all the same, since its code calls numba's runtime, which loading
+    them starts; a kernel without (:func:`hot_kernel`, all the engine calls from Python) is
     loaded without them. On a miss they are loaded before numba compiles (which would
     load them itself, with scipy's BLAS).
     """

@@ -206,8 +206,9 @@ def history_record(history: pd.DataFrame | None) -> dict[str, Any] | None:
         return None
     checkpoints = sorted(int(n) for n in history["n_seasons"].unique())
     at = {n: i for i, n in enumerate(checkpoints)}
-    # Row by row in plain Python (a pivot and its rows as Series took 60-120 ms): columns
-    # and clubs in the order they first appear, NaN where a checkpoint has no row.
+    # Row by row in plain Python, faster than a pivot and its rows as Series
+    # (benchmarks/README.md, 2026-12-04): columns and clubs in the order they first appear,
+    # NaN where a checkpoint has no row.
     p: dict[str, dict[str, list[float]]] = {}
     for n, club, column, value in zip(
         history["n_seasons"].tolist(),
