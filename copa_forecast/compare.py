@@ -112,12 +112,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     base = load(args.config)
     for scenario in args.scenario:
         load(args.config, [scenario])
-    with loading_modules():
-        from reports._atomic import OutputFolder
-        from reports.compare import compare_terminal, write_compare
+    early = None
+    try:
+        with loading_modules():
+            from reports._atomic import OutputFolder
+            from reports.charts._render import EarlyChildren
+            from reports.compare import compare_terminal, write_compare
 
-    out_dir = Path(args.out) if args.out is not None else default_compare_dir(args.config)
-    folder = OutputFolder(out_dir).reserve()
+            # The charts are drawn by children forked now, as run's are (copa_forecast.run):
+            # this process is single-threaded and has not loaded numba; the first child loads
+            # matplotlib (which this process then never does) while the simulations start.
+            early = EarlyChildren.fork(None, args.lang)
+        out_dir = Path(args.out) if args.out is not None else default_compare_dir(args.config)
+        folder = OutputFolder(out_dir).reserve()
+    except BaseException:
+        # (a signal held while loading is raised as its block ends, the children forked)
+        if early is not None:
+            early.close()
+        raise
     planned = args.sims * (1 + len(args.scenario))
     try:
         with Progress(planned, enabled=not args.quiet and sys.stderr.isatty()) as bar:
@@ -150,10 +162,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             wall_seconds=round(time.perf_counter() - started, 3),
             lang=args.lang,
         )
-        staged = write_compare(comparison, info, folder.staging)
+        staged = write_compare(comparison, info, folder.staging, early=early)
         folder.publish()
         written = [out_dir / p.relative_to(folder.staging) for p in staged]
     finally:
+        if early is not None:
+            early.close()  # reaped (they have sent their charts, or the run failed)
         folder.close()
     if not args.quiet:
         print(compare_terminal(comparison))

@@ -13,7 +13,7 @@ import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from forecast.run_info import RunInfo
 from reports._atomic import write_atomically
 from reports.data import FLOAT_FORMAT
 from reports.tables import change_with_margin
+
+if TYPE_CHECKING:
+    from reports.charts._render import Charts, EarlyChildren
 
 __all__ = [
     "COMPARE_FILES",
@@ -137,7 +140,9 @@ def compare_record(comparison: Comparison, info: RunInfo) -> dict[str, Any]:
                 **numbers,
             }
         )
-    blocks = {s.label: comparison.difference(s) for s in comparison.scenarios}
+    # Each block's rows as dicts at once: a cell at a time through pandas cost more than
+    # the rest of compare.json.
+    rows = {s.label: comparison.difference(s).to_dict("index") for s in comparison.scenarios}
     clubs_frame = comparison.base.forecast.clubs
     clubs = []
     for club in clubs_frame.index:
@@ -146,8 +151,8 @@ def compare_record(comparison: Comparison, info: RunInfo) -> dict[str, Any]:
             "department": clubs_frame.at[club, "department"],
             "region": clubs_frame.at[club, "region"],
         }
-        for label, block in blocks.items():
-            entry[label] = {name: _number(block.at[club, name]) for name in block.columns}
+        for label, by_club in rows.items():
+            entry[label] = {name: _number(value) for name, value in by_club[club].items()}
         clubs.append(entry)
     return {
         "metadata": metadata,
@@ -160,7 +165,10 @@ def compare_record(comparison: Comparison, info: RunInfo) -> dict[str, Any]:
 
 def compare_json(comparison: Comparison, info: RunInfo) -> str:
     """compare.json as text (see :func:`compare_record`)."""
-    record = compare_record(comparison, info)
+    return _json_text(compare_record(comparison, info))
+
+
+def _json_text(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2, default=_jsonable) + "\n"
 
 
@@ -240,24 +248,51 @@ def compare_terminal(comparison: Comparison, top: int = 5, width: int = 80) -> s
     return "\n".join(lines)
 
 
-def compare_files(comparison: Comparison, info: RunInfo) -> dict[str, str]:
-    """File name -> text for every file in :data:`COMPARE_FILES`."""
-    from reports.html import compare_html
+def compare_files(
+    comparison: Comparison, info: RunInfo, *, early: EarlyChildren | None = None
+) -> dict[str, str]:
+    """File name -> text for every file in :data:`COMPARE_FILES`.
 
-    return {
-        "compare.csv": compare_csv(comparison),
-        "compare.json": compare_json(comparison, info),
-        "compare.md": compare_markdown(comparison, info),
-        "compare.html": compare_html(compare_record(comparison, info)),
-    }
+    compare.html's charts (one a scenario) are drawn while the other files are built: by
+    ``early`` chart children (forked before the simulation, see
+    :class:`reports.charts._render.EarlyChildren`), else by a child forked now where there
+    are two or more, else here (:class:`reports.charts._render.ChartRender`).
+    """
+    from reports.charts._render import ChartRender
+    from reports.html import compare_html, comparison_chart_data
+
+    record = compare_record(comparison, info)
+    data = comparison_chart_data(record)
+
+    def charts() -> Charts:
+        from reports.charts import comparison_figure_builders, figure_bytes
+
+        return comparison_figure_builders(data), figure_bytes
+
+    drawing = ChartRender(list(data.frames), charts, early=early, data=data).start()
+    try:
+        files = {
+            "compare.csv": compare_csv(comparison),
+            "compare.json": _json_text(record),
+            "compare.md": compare_markdown(comparison, info),
+        }
+    except BaseException:
+        drawing.cancel()
+        raise
+    files["compare.html"] = compare_html(record, drawing.finish())
+    return files
 
 
 def write_compare(
-    comparison: Comparison, info: RunInfo, out_dir: str | os.PathLike[str]
+    comparison: Comparison,
+    info: RunInfo,
+    out_dir: str | os.PathLike[str],
+    *,
+    early: EarlyChildren | None = None,
 ) -> list[Path]:
     """Write compare.csv, compare.json, compare.md and compare.html into ``out_dir``, all or
-    none."""
-    return write_atomically(out_dir, compare_files(comparison, info))
+    none (``early``: see :func:`compare_files`)."""
+    return write_atomically(out_dir, compare_files(comparison, info, early=early))
 
 
 # --------------------------------------------------------------------------- helpers

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from forecast.results import Forecast
     from forecast.run_info import SeasonOutline
+    from reports.charts._data import ComparisonChartData
 
 __all__ = [
     "CHART_TEXT",
@@ -36,6 +37,7 @@ __all__ = [
     "Table",
     "column_name",
     "compare_html",
+    "comparison_chart_data",
     "comparison_from_record",
     "odds_table_html",
     "png_size",
@@ -190,26 +192,21 @@ def compare_html(record: Mapping[str, Any], images: Mapping[str, bytes] | None =
     record : ``{"metadata", "base", "scenarios", "clubs"}`` as compare.json holds it.
     images : scenario label -> PNG of its comparison chart; drawn here when not given.
     """
-    from reports.charts import comparison_figure, figure_bytes
-
     meta = record["metadata"]
     tr = translator(str(meta.get("lang") or "en"))
     _ = tr.gettext
-    clubs = record["clubs"]
+    images = dict(images or {})
+    missing = [s["label"] for s in record["scenarios"] if s["label"] not in images]
+    if missing:
+        from reports.charts import comparison_figure_builders, figure_bytes
+
+        builders = comparison_figure_builders(comparison_chart_data(record))
+        images.update({label: figure_bytes(builders[label]()) for label in missing})
     sections = []
     for scenario in record["scenarios"]:
         label = scenario["label"]
         key = scenario.get("key_column") or "champion"
-        frame = comparison_from_record(clubs, label, key)
-        png = (images or {}).get(label)
-        if png is None:
-            fig = comparison_figure(
-                frame,
-                name=column_name(record, key, tr.lang),
-                scenario=scenario.get("name") or label,
-                metadata={**meta, "scenarios": [scenario.get("file", label)]},
-            )
-            png = figure_bytes(fig)
+        png = images[label]
         width, height = png_size(png)
         table = _compare_table(record, label, key, tr)
         sections.append(
@@ -708,6 +705,27 @@ def _importance(forecast: Forecast, tr: Translator | None = None) -> dict[str, A
         "intro": intro,
         "table": Table(name, header, rows, ["club", "num", "", "num", "num"]),
     }
+
+
+def comparison_chart_data(record: Mapping[str, Any]) -> ComparisonChartData:
+    """The numbers of compare.html's charts (one a scenario, by its label) from compare.json's
+    content."""
+    from reports.charts._data import ComparisonChartData
+
+    meta = record["metadata"]
+    lang = str(meta.get("lang") or "en")
+    frames: dict[str, pd.DataFrame] = {}
+    captions: dict[str, dict[str, Any]] = {}
+    for scenario in record["scenarios"]:
+        label = scenario["label"]
+        key = scenario.get("key_column") or "champion"
+        frames[label] = comparison_from_record(record["clubs"], label, key)
+        captions[label] = {
+            "name": column_name(record, key, lang),
+            "scenario": scenario.get("name") or label,
+            "metadata": {**meta, "scenarios": [scenario.get("file", label)]},
+        }
+    return ComparisonChartData(frames, captions)
 
 
 def comparison_from_record(

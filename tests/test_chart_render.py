@@ -6,6 +6,8 @@ here."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import os
 import signal
@@ -328,3 +330,82 @@ def test_a_run_whose_children_deliver_never_loads_matplotlib_here(tmp_path: Path
         "promotion.png",
         "stages.png",
     ]
+
+
+@pytest.fixture(scope="module")
+def small_comparison() -> Any:
+    """The 2006 season against two scenarios, 2,000 seasons a run in 2 batches."""
+    from forecast.analysis.comparison import compare
+
+    repo = Path(__file__).resolve().parents[1]
+    scenarios = [
+        repo / "configs" / "scenarios" / "no_altitude.toml",
+        repo / "configs" / "scenarios" / "club_cup_model.toml",
+    ]
+    return compare(repo / "configs" / "copa_peru_2006.toml", scenarios, 2000, 5, 2)
+
+
+@needs_fork
+def test_early_children_draw_compares_charts_as_one_process(
+    small_comparison: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reports.compare import compare_files, compare_record
+    from reports.html import compare_html
+
+    info = dataclasses.replace(
+        small_comparison.base.forecast.run,
+        season_name="Copa Perú 2006",
+        generated_at=datetime.datetime(2026, 12, 4, tzinfo=datetime.UTC),
+        wall_seconds=1.0,
+    )
+    serial = compare_html(compare_record(small_comparison, info))  # every chart drawn here
+    drawn_here: list[str] = []
+    draw_here = ChartRender._draw_here
+
+    def counted(self: ChartRender, names: list[str], *args: Any) -> None:
+        drawn_here.extend(names)
+        draw_here(self, names, *args)
+
+    monkeypatch.setattr(ChartRender, "_draw_here", counted)
+    early = EarlyChildren.fork(None, "en")
+    assert early is not None
+    first = early.children[0].pid
+    assert first
+    second = second_child(first)
+    files = compare_files(small_comparison, info, early=early)
+    assert drawn_here == []  # the children drew both charts
+    assert files["compare.html"] == serial
+    assert serial.count('src="data:image/png;base64,') == 2
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(first, os.WNOHANG)
+    assert gone(second)
+    # Without early children: one forked now draws a share, this process the other.
+    assert compare_files(small_comparison, info)["compare.html"] == serial
+    assert len(drawn_here) == 1
+
+
+# ``copa-forecast compare`` in a fresh process: did that process (not its children) load
+# matplotlib?
+_COMPARE_AND_REPORT = """
+import json, sys
+from copa_forecast import main
+code = main(["compare", "configs/copa_peru_2006.toml", "--scenario",
+             "configs/scenarios/no_altitude.toml", "--sims", "2000", "-q", "--out", {out!r}])
+print(json.dumps({{"code": code, "matplotlib": "matplotlib" in sys.modules}}))
+"""
+
+
+@needs_fork
+def test_a_compare_whose_children_deliver_never_loads_matplotlib_here(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPARE_AND_REPORT.format(out=str(out))],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "matplotlib": False}
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == 1

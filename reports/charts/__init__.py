@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING
 from reports._lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from reports.charts._data import ChartData, load_odds_json
+    from reports.charts._data import ChartData, ComparisonChartData, load_odds_json
     from reports.charts._figures import (
         CHARTS,
         altitude_figure,
         champion_figure,
         comparison_figure,
+        comparison_figure_builders,
         convergence_figure,
         figure_bytes,
         format_figure,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHARTS",
     "ChartData",
+    "ComparisonChartData",
     "Dumbbells",
     "FlowGraph",
     "altitude_chart",
@@ -63,6 +65,7 @@ __all__ = [
     "champion_figure",
     "comparison_chart",
     "comparison_figure",
+    "comparison_figure_builders",
     "comparison_frame",
     "convergence_chart",
     "convergence_figure",
@@ -86,6 +89,7 @@ __all__ = [
 _HOMES = {
     "CHARTS": "reports.charts._figures",
     "ChartData": "reports.charts._data",
+    "ComparisonChartData": "reports.charts._data",
     "Dumbbells": "reports.charts.scenario",
     "FlowGraph": "reports.charts.format",
     "altitude_chart": "reports.charts.odds",
@@ -94,6 +98,7 @@ _HOMES = {
     "champion_figure": "reports.charts._figures",
     "comparison_chart": "reports.charts.scenario",
     "comparison_figure": "reports.charts._figures",
+    "comparison_figure_builders": "reports.charts._figures",
     "comparison_frame": "reports.charts.scenario",
     "convergence_chart": "reports.charts.convergence",
     "convergence_figure": "reports.charts._figures",

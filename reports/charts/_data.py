@@ -17,7 +17,7 @@ from reports.data import history_from_record, importance_table
 if TYPE_CHECKING:
     from forecast.results import Forecast
 
-__all__ = ["ChartData", "load_odds_json", "run_chart_names"]
+__all__ = ["ChartData", "ComparisonChartData", "load_odds_json", "run_chart_names"]
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,23 @@ class ChartData:
             importance=importance_table(forecast),
             champion_slot_outcomes=_champion_slot_outcomes(forecast),
         )
+
+
+@dataclass(frozen=True)
+class ComparisonChartData:
+    """The numbers of compare's charts, one a scenario: ``frames[label]`` is the scenario's
+    ``base, scenario, diff, diff_se`` per club (:func:`reports.charts.comparison_chart`'s
+    frame) and ``captions[label]`` the keywords of :func:`reports.charts.comparison_figure`
+    (``name``, ``scenario``, ``metadata``). Plain and picklable: an early chart child
+    draws from it (reports.charts._render)."""
+
+    frames: dict[str, pd.DataFrame]
+    captions: dict[str, dict[str, Any]]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """(No format diagram is drawn ahead for compare: nothing to compare a caption to.)"""
+        return {}
 
 
 def run_chart_names(data: ChartData, with_format: bool) -> list[str]:

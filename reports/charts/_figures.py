@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from forecast.errors import InputError
-from reports.charts._data import ChartData, run_chart_names
+from reports.charts._data import ChartData, ComparisonChartData, run_chart_names
 from reports.charts._style import (
     FIG_WIDTH,
     INTERVAL_NOTE,
@@ -343,6 +343,25 @@ def run_figure_builders(
         "importance": lambda: importance_figure(data),
     }
     return {name: makers[name] for name in run_chart_names(data, graph is not None)}
+
+
+def comparison_figure_builders(data: ComparisonChartData) -> dict[str, Callable[[], Figure]]:
+    """compare's charts, scenario label -> a function that makes its Figure."""
+
+    def maker(label: str) -> Callable[[], Figure]:
+        return lambda: comparison_figure(data.frames[label], **data.captions[label])
+
+    return {label: maker(label) for label in data.frames}
+
+
+def figure_builders(
+    data: ChartData | ComparisonChartData, graph: FlowGraph | None = None
+) -> dict[str, Callable[[], Figure]]:
+    """A run's charts (:func:`run_figure_builders`) or compare's
+    (:func:`comparison_figure_builders`), by the numbers given."""
+    if isinstance(data, ComparisonChartData):
+        return comparison_figure_builders(data)
+    return run_figure_builders(data, graph)
 
 
 def format_caption(metadata: Mapping[str, Any] | None) -> str | None:

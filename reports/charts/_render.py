@@ -7,13 +7,14 @@ process, so the bytes are those of a serial run.
 
 The children are forked in one of two ways:
 
-- early (:meth:`EarlyChildren.fork`, what ``copa-forecast run`` does): two children, while
-  the simulation starts. This process, still single-threaded, forks the first, which loads
-  matplotlib, draws the format diagram (it needs only the season and a caption it can
-  predict) and forks the second. After the simulation each gets the charts' numbers
-  (:class:`ChartData`, pickled) and its share of the charts, and this process draws nothing
-  itself: it builds the run's other files meanwhile and never loads matplotlib. A format
-  diagram whose caption was mispredicted is drawn again.
+- early (:meth:`EarlyChildren.fork`, what ``copa-forecast run`` and ``compare`` do): two
+  children, while the simulation starts. This process, still single-threaded, forks the
+  first, which loads matplotlib, draws the format diagram (a run's: it needs only the season
+  and a caption it can predict) and forks the second. After the simulation each gets the
+  charts' numbers (:class:`ChartData`, or compare's :class:`ComparisonChartData`, pickled)
+  and its share of the charts, and this process draws nothing itself: it builds the other
+  files meanwhile and never loads matplotlib. A format diagram whose caption was
+  mispredicted is drawn again.
 - late (:class:`ChartRender` without early children): one child forked when the charts are
   drawn, inheriting the numbers; this process draws the other share.
 
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from forecast.run_info import SeasonOutline
-    from reports.charts._data import ChartData
+    from reports.charts._data import ChartData, ComparisonChartData
     from reports.charts.format import FlowGraph
 
 __all__ = [
@@ -377,7 +378,7 @@ def _get_ready(
 def _serve(request: int, reply: int, ahead: _Ahead) -> None:
     """Wait for the numbers and the names of the charts to draw, draw them and send them
     back; leave at once when the request pipe is closed empty."""
-    from reports.charts._figures import figure_bytes, format_caption, run_figure_builders
+    from reports.charts._figures import figure_builders, figure_bytes, format_caption
 
     with os.fdopen(request, "rb") as source:
         payload = source.read()
@@ -385,7 +386,7 @@ def _serve(request: int, reply: int, ahead: _Ahead) -> None:
         return
     data, names = pickle.loads(payload)
     ready = ahead.images if format_caption(data.metadata) == ahead.caption else {}
-    charts = (run_figure_builders(data, ahead.graph), figure_bytes)
+    charts = (figure_builders(data, ahead.graph), figure_bytes)
     images, glyphs, sent = _draw(charts, names, ready)
     if "format" in ready and "format" in names:
         glyphs += [g for g in ahead.glyphs if g not in glyphs]
@@ -419,7 +420,7 @@ class ChartRender:
         *,
         processes: int | None = None,
         early: EarlyChildren | None = None,
-        data: ChartData | None = None,
+        data: ChartData | ComparisonChartData | None = None,
     ) -> None:
         self.names = list(names)
         self._charts_factory = charts
@@ -589,7 +590,7 @@ def _cost(name: str) -> float:
     return CHART_COST.get(name, 400.0)
 
 
-def _request(data: ChartData, names: list[str]) -> bytes:
+def _request(data: ChartData | ComparisonChartData, names: list[str]) -> bytes:
     """What an early child is sent: the charts' numbers and the names it draws."""
     return pickle.dumps((data, names), protocol=pickle.HIGHEST_PROTOCOL)
 
