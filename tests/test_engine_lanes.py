@@ -185,6 +185,30 @@ def test_lanes_equal_serial_on_the_reference_formats(tmp_path: Path, name: str) 
         assert_identical(run(compiled, lane), serial)
 
 
+_QD_DISTINCT = 'size = 2\ndistinct = ["region"]\n'
+_QD_ENTRANTS = "entrants = [" + ", ".join(f'"K{k}#winner"' for k in range(1, 9)) + "]\n"
+_QD_POTS = (
+    'pots = [["K1#winner", "K2#winner", "K3#winner", "K4#winner"], '
+    '["K5#winner", "K6#winner", "K7#winner", "K8#winner"]]\n'
+)
+
+
+@pytest.mark.parametrize("draw", ["one pot", "pots of four"])
+def test_lanes_equal_serial_with_draws_without_a_rule(tmp_path: Path, draw: str) -> None:
+    """The knockout format's draw without its 'distinct' rule: a shuffle of one pot of
+    eight, or of two pots of four (the general shuffle; the 2006 season's pots of two take
+    the short path, tested above)."""
+    text = FORMATS["knockout"]()
+    assert _QD_DISTINCT in text and _QD_ENTRANTS in text
+    text = text.replace(_QD_DISTINCT, "size = 2\n")
+    if draw == "pots of four":
+        text = text.replace(_QD_ENTRANTS, _QD_POTS)
+    compiled = compile_tournament(load_text(tmp_path, "knockout", text))
+    serial = run(compiled, None)
+    for lane in (1, 6, 32):
+        assert_identical(run(compiled, lane), serial)
+
+
 def test_lanes_equal_serial_with_fixed_ratings_in_season_updates_and_a_withdrawn_club(
     season_2006: CompiledTournament,
 ) -> None:

@@ -1659,7 +1659,9 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
     """Make draw ``d`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
     :func:`play_draw` written out for each member (the same random numbers in the same
-    order); a draw without a 'distinct' rule takes its first shuffle.
+    order) for a draw without a 'distinct' rule, which takes its first shuffle; a draw with
+    one is made by :func:`lane_draw_distinct` (in this kernel, even behind a branch not
+    taken, its loops made the shuffle's twice as slow: benchmarks/README.md).
     """
     in_slots = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
     out_slots = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
@@ -1668,71 +1670,27 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
     n_buckets = ints[ints[DRAW_BUCKETS] + d]
     size = ints[ints[DRAW_SIZE] + d]
     pot_size = n_in if n_pots == 1 else n_buckets
-    distinct = ints[ints[DRAW_DISTINCT] + d]
-    if distinct != 0:
-        # play_draw's rejection sampling, per member: shuffle, place, check the buckets.
-        department = ints[DEPARTMENT]
-        region = ints[REGION]
-        by_department = (distinct & DISTINCT_DEPARTMENT) != 0
-        by_region = (distinct & DISTINCT_REGION) != 0
-        for m in range(n):
-            if st[m] != OK:
-                continue
-            x = state[m]
-            valid = False
-            for _ in range(MAX_DRAW_TRIES):
-                for i in range(n_in):
-                    pool[i] = occ[m, ints[in_slots + i]]
-                for pot in range(n_pots):
-                    start = pot * pot_size
-                    for i in range(pot_size - 1, 0, -1):
-                        x, z = split_step(x)
-                        j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
-                        tmp = pool[start + i]
-                        pool[start + i] = pool[start + j]
-                        pool[start + j] = tmp
-                if n_pots == 1:
-                    for i in range(n_in):
-                        placed[i] = pool[i]
-                else:
-                    for pot in range(n_pots):
-                        for j in range(n_buckets):
-                            placed[j * size + pot] = pool[pot * n_buckets + j]
-                # The same verdict as play_draw's check, which looks at every pair of a
-                # bucket: each club's department and region read once, and the first clash
-                # ends the check (no random number is drawn in it).
-                clash = False
-                for bucket in range(n_buckets):
-                    end = bucket * size + size
-                    for i in range(bucket * size, end):
-                        a_department = ints[department + placed[i]]
-                        a_region = ints[region + placed[i]]
-                        for j in range(i + 1, end):
-                            c = placed[j]
-                            if (by_department and ints[department + c] == a_department) or (
-                                by_region and ints[region + c] == a_region
-                            ):
-                                clash = True
-                                break
-                        if clash:
-                            break
-                    if clash:
-                        break
-                if not clash:
-                    valid = True
-                    break
-            state[m] = x
-            if valid:
-                for i in range(n_in):
-                    occ[m, ints[out_slots + i]] = placed[i]
-            else:
-                st[m] = DRAW_FAILED
-        return
     # Where pool position i lands: placed[i] (one pot) or placed[j * size + pot].
     for pot in range(n_pots):
         for j in range(pot_size):
             i = pot * pot_size + j
             placed[i] = ints[out_slots + (i if n_pots == 1 else j * size + pot)]
+    if pot_size == 2:
+        # Pots of two (one club of each department in each group): the shuffle's one step
+        # draws j = ((z >> 32) * 2) >> 32, z's top bit, and swaps the two when it is 0.
+        for m in range(n):
+            if st[m] != OK:
+                continue
+            x = state[m]
+            for pot in range(n_pots):
+                x, z = split_step(x)
+                keep = (z >> _S63) != 0
+                a = occ[m, ints[in_slots + 2 * pot]]
+                b = occ[m, ints[in_slots + 2 * pot + 1]]
+                occ[m, placed[2 * pot]] = a if keep else b
+                occ[m, placed[2 * pot + 1]] = b if keep else a
+            state[m] = x
+        return
     for m in range(n):
         if st[m] != OK:
             continue
@@ -1750,6 +1708,76 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
         state[m] = x
         for i in range(n_in):
             occ[m, placed[i]] = pool[i]
+
+
+@hot_kernel
+def lane_draw_distinct(ints, d, u, n, st, occ, state, pool, placed):
+    """:func:`lane_draw` for a draw with a 'distinct' rule: :func:`play_draw`'s rejection
+    sampling per member (shuffle, place, check the buckets)."""
+    in_slots = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
+    n_in = ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u]
+    out_slots = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
+    n_pots = ints[ints[DRAW_POTS] + d]
+    n_buckets = ints[ints[DRAW_BUCKETS] + d]
+    size = ints[ints[DRAW_SIZE] + d]
+    pot_size = n_in if n_pots == 1 else n_buckets
+    distinct = ints[ints[DRAW_DISTINCT] + d]
+    department = ints[DEPARTMENT]
+    region = ints[REGION]
+    by_department = (distinct & DISTINCT_DEPARTMENT) != 0
+    by_region = (distinct & DISTINCT_REGION) != 0
+    for m in range(n):
+        if st[m] != OK:
+            continue
+        x = state[m]
+        valid = False
+        for _ in range(MAX_DRAW_TRIES):
+            for i in range(n_in):
+                pool[i] = occ[m, ints[in_slots + i]]
+            for pot in range(n_pots):
+                start = pot * pot_size
+                for i in range(pot_size - 1, 0, -1):
+                    x, z = split_step(x)
+                    j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                    tmp = pool[start + i]
+                    pool[start + i] = pool[start + j]
+                    pool[start + j] = tmp
+            if n_pots == 1:
+                for i in range(n_in):
+                    placed[i] = pool[i]
+            else:
+                for pot in range(n_pots):
+                    for j in range(n_buckets):
+                        placed[j * size + pot] = pool[pot * n_buckets + j]
+            # The same verdict as play_draw's check, which looks at every pair of a
+            # bucket: each club's department and region read once, and the first clash
+            # ends the check (no random number is drawn in it).
+            clash = False
+            for bucket in range(n_buckets):
+                end = bucket * size + size
+                for i in range(bucket * size, end):
+                    a_department = ints[department + placed[i]]
+                    a_region = ints[region + placed[i]]
+                    for j in range(i + 1, end):
+                        c = placed[j]
+                        if (by_department and ints[department + c] == a_department) or (
+                            by_region and ints[region + c] == a_region
+                        ):
+                            clash = True
+                            break
+                    if clash:
+                        break
+                if clash:
+                    break
+            if not clash:
+                valid = True
+                break
+        state[m] = x
+        if valid:
+            for i in range(n_in):
+                occ[m, ints[out_slots + i]] = placed[i]
+        else:
+            st[m] = DRAW_FAILED
 
 
 @hot_kernel
@@ -1871,6 +1899,8 @@ def play_lane(
                 used,
                 tie_fallback,
             )
+        elif ints[ints[DRAW_DISTINCT] + param] != 0:
+            lane_draw_distinct(ints, param, u, n, st, occ, state, pool, placed)
         else:
             lane_draw(ints, param, u, n, st, occ, state, pool, placed)
         playing = False
