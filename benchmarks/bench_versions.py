@@ -32,6 +32,8 @@ from bench_engine import fresh_process_number  # the scripts sit side by side
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_2006 = REPO / "configs" / "copa_peru_2006.toml"
+#: The season file the engines play (``--season``), under each tree's configs/.
+SEASON = "copa_peru_2006"
 
 # One measurement in a fresh process: best rate of three runs of N seasons, one thread.
 _MEASURE = """
@@ -72,7 +74,7 @@ print({n} / (time.perf_counter() - started))
 def _measure_code(tree: Path, fixed: bool, n: int, threads: int, repeats: int) -> str:
     return _MEASURE.format(
         tree=str(tree),
-        config=str(tree / "configs" / "copa_peru_2006.toml"),
+        config=str(tree / "configs" / f"{SEASON}.toml"),
         fixed=fixed,
         n=n,
         threads=threads,
@@ -127,6 +129,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("revs", nargs="+", help="earlier commits to compare with")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--season",
+        default="copa_peru_2006",
+        help="season file under configs/ the engines play (default copa_peru_2006; the "
+        "pure-Python reference always plays 2006)",
+    )
     parser.add_argument("--seasons", type=int, default=50_000)
     parser.add_argument("--threads", type=int, default=1, help="numba threads (default 1)")
     parser.add_argument(
@@ -138,6 +146,8 @@ def main() -> None:
         help="one REV: both versions at once, one a core (one thread each, no reference)",
     )
     args = parser.parse_args()
+    global SEASON  # (read by _measure_code and the tables' headings)
+    SEASON = args.season
     if args.paired and (len(args.revs) != 1 or args.threads != 1 or _cores() < 2):
         parser.error("--paired takes one REV, one thread and a machine with two cores")
 
@@ -156,7 +166,7 @@ def main() -> None:
                 _print_paired(list(trees.items()), args.rounds, args.seasons)
                 return
             threads = "one thread" if args.threads == 1 else f"{args.threads} threads"
-            print(f"{args.rounds} rounds of {args.seasons:,} seasons, {threads}\n")
+            print(f"{SEASON}: {args.rounds} rounds of {args.seasons:,} seasons, {threads}\n")
             print(
                 "| ratings | version | median seasons/s | median ratio to working tree "
                 "| median ratio to reference |"
@@ -196,7 +206,8 @@ def main() -> None:
 
 def _print_paired(trees: list[tuple[str, Path]], rounds: int, seasons: int) -> None:
     """The table of ``--paired``: each version's median rate and the median ratio."""
-    print(f"{rounds} paired rounds, best of 12 runs of {seasons:,} seasons, one thread each\n")
+    print(f"{SEASON}: {rounds} paired rounds, best of 12 runs of {seasons:,} seasons, one thread")
+    print()
     print("| ratings | version | median seasons/s | median ratio to working tree | ratios |")
     print("|---|---|---|---|---|")
     paths = [path for _, path in trees]
