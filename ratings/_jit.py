@@ -130,20 +130,23 @@ def load_numba() -> None:
     When it loads them numba imports scipy.linalg (benchmarks/README.md, "The whole
     command") only to learn whether ``np.dot`` and ``np.correlate`` can call BLAS; no kernel here
     calls either (numba's own fallback, a loop, would serve if one did). scipy.linalg is
-    importable again afterwards. Does nothing once the registries are loaded, or when
-    scipy's BLAS module is loaded already (then numba uses it).
+    importable again afterwards. Where scipy's BLAS module is loaded already (the ratings'
+    fits import scipy.optimize), numba is left to use it. Does nothing once the registries
+    are loaded.
     """
-    blas = "scipy.linalg.cython_blas"
-    if "numba.np.arraymath" in sys.modules or blas in sys.modules:
+    if "numba.np.arraymath" in sys.modules:
         return
     from numba.core.registry import cpu_target
 
-    sys.modules[blas] = None  # type: ignore[assignment]  # "import" raises ImportError
+    blas = "scipy.linalg.cython_blas"
+    hidden = blas not in sys.modules
+    if hidden:
+        sys.modules[blas] = None  # type: ignore[assignment]  # "import" raises ImportError
     try:
         cpu_target.typing_context.refresh()
         cpu_target.target_context.refresh()
     finally:
-        if blas in sys.modules and sys.modules[blas] is None:
+        if hidden and blas in sys.modules and sys.modules[blas] is None:
             del sys.modules[blas]
 
 

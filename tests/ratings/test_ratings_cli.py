@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,25 @@ def write_history(tmp_path: Path, seed: int = 1) -> Path:
     path = tmp_path / "history.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def test_a_second_backtest_loads_its_kernels_from_the_cache(tmp_path: Path) -> None:
+    """The backtest imports scipy.optimize (and so scipy's BLAS) before its first kernel
+    call; its kernels count references, so numba's registries must be loaded before one is
+    read from the cache. They were not (ratings._jit.load_numba did nothing once scipy's
+    BLAS was in): the second run, from the cache, crashed (SIGSEGV)."""
+    history = write_history(tmp_path)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    outputs = []
+    for _ in range(2):  # compiled, then loaded from the cache
+        done = subprocess.run(
+            [sys.executable, "-m", "ratings", "backtest", str(history)]
+            + ["--fit-until", "2003-12-31", "--json"],
+            cwd=REPO, capture_output=True, text=True, timeout=300, env=env,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1]
 
 
 def test_backtest_json_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
