@@ -301,28 +301,37 @@ def test_early_children_never_asked_leave_no_process(small_run: dict[str, Any], 
     assert second is None or gone(second)
 
 
-# Runs the 2006 season's command (2,000 seasons) in a fresh process, as the copa-forecast
-# script does, and prints whether that process (not its children) loaded matplotlib.
-_RUN_AND_REPORT = """
+# Runs a copa-forecast command (ARGS) in a fresh process, as the copa-forecast script does,
+# and prints whether that process (not its children) loaded matplotlib.
+_MAIN_AND_REPORT = """
 import json, sys
 from copa_forecast import main
-code = main(["run", "configs/copa_peru_2006.toml", "--sims", "2000", "-q", "--out", {out!r}])
+code = main({args!r})
 print(json.dumps({{"code": code, "matplotlib": "matplotlib" in sys.modules}}))
 """
 
 
-@needs_fork
-def test_a_run_whose_children_deliver_never_loads_matplotlib_here(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+def main_in_a_fresh_process(*args: str) -> dict[str, Any]:
+    """``copa-forecast ARGS`` run from the repository: its exit code and whether it loaded
+    matplotlib."""
     done = subprocess.run(
-        [sys.executable, "-c", _RUN_AND_REPORT.format(out=str(out))],
+        [sys.executable, "-c", _MAIN_AND_REPORT.format(args=list(args))],
         cwd=Path(__file__).resolve().parents[1],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "matplotlib": False}
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+@needs_fork
+def test_a_run_whose_children_deliver_never_loads_matplotlib_here(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    reported = main_in_a_fresh_process(
+        "run", "configs/copa_peru_2006.toml", "--sims", "2000", "-q", "--out", str(out)
+    )
+    assert reported == {"code": 0, "matplotlib": False}
     assert sorted(p.name for p in (out / "charts").iterdir()) == [
         "altitude.png",
         "convergence.png",
@@ -384,28 +393,14 @@ def test_early_children_draw_compares_charts_as_one_process(
     assert len(drawn_here) == 1
 
 
-# ``copa-forecast compare`` in a fresh process: did that process (not its children) load
-# matplotlib?
-_COMPARE_AND_REPORT = """
-import json, sys
-from copa_forecast import main
-code = main(["compare", "configs/copa_peru_2006.toml", "--scenario",
-             "configs/scenarios/no_altitude.toml", "--sims", "2000", "-q", "--out", {out!r}])
-print(json.dumps({{"code": code, "matplotlib": "matplotlib" in sys.modules}}))
-"""
-
-
 @needs_fork
 def test_a_compare_whose_children_deliver_never_loads_matplotlib_here(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-c", _COMPARE_AND_REPORT.format(out=str(out))],
-        cwd=Path(__file__).resolve().parents[1],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "matplotlib": False}
+    scenario = "configs/scenarios/no_altitude.toml"
+    reported = main_in_a_fresh_process(
+        "compare", "configs/copa_peru_2006.toml", "--scenario", scenario, "--sims", "2000",
+        "-q", "--out", str(out),
+    )  # fmt: skip
+    assert reported == {"code": 0, "matplotlib": False}
     page = (out / "compare.html").read_text(encoding="utf-8")
     assert page.count('src="data:image/png;base64,') == 1

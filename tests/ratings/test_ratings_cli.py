@@ -58,8 +58,8 @@ def test_a_second_backtest_loads_its_kernels_from_the_cache(tmp_path: Path) -> N
     outputs = []
     for _ in range(2):  # compiled, then loaded from the cache
         done = subprocess.run(
-            [sys.executable, "-m", "ratings", "backtest", str(history)]
-            + ["--fit-until", "2003-12-31", "--json"],
+            [sys.executable, "-m", "ratings", "backtest", str(history),
+             "--fit-until", "2003-12-31", "--json"],
             cwd=REPO, capture_output=True, text=True, timeout=300, env=env,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
