@@ -1661,7 +1661,7 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
     :func:`play_draw` written out for each member (the same random numbers in the same
     order) for a draw without a 'distinct' rule, which takes its first shuffle; a draw with
     one is made by :func:`lane_draw_distinct` (in this kernel, even behind a branch not
-    taken, its loops made the shuffle's twice as slow: benchmarks/README.md).
+    taken, its loops made the shuffle twice as slow: benchmarks/README.md, "Draws").
     """
     in_slots = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
     out_slots = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
