@@ -1713,71 +1713,11 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
 @hot_kernel
 def lane_draw_distinct(ints, d, u, n, st, occ, state, pool, placed):
     """:func:`lane_draw` for a draw with a 'distinct' rule: :func:`play_draw`'s rejection
-    sampling per member (shuffle, place, check the buckets)."""
-    in_slots = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
-    n_in = ints[ints[UNIT_IN_PTR] + u + 1] - ints[ints[UNIT_IN_PTR] + u]
-    out_slots = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
-    n_pots = ints[ints[DRAW_POTS] + d]
-    n_buckets = ints[ints[DRAW_BUCKETS] + d]
-    size = ints[ints[DRAW_SIZE] + d]
-    pot_size = n_in if n_pots == 1 else n_buckets
-    distinct = ints[ints[DRAW_DISTINCT] + d]
-    department = ints[DEPARTMENT]
-    region = ints[REGION]
-    by_department = (distinct & DISTINCT_DEPARTMENT) != 0
-    by_region = (distinct & DISTINCT_REGION) != 0
+    sampling, member by member (as lane_group and lane_tie fall back to their per-member
+    paths)."""
     for m in range(n):
-        if st[m] != OK:
-            continue
-        x = state[m]
-        valid = False
-        for _ in range(MAX_DRAW_TRIES):
-            for i in range(n_in):
-                pool[i] = occ[m, ints[in_slots + i]]
-            for pot in range(n_pots):
-                start = pot * pot_size
-                for i in range(pot_size - 1, 0, -1):
-                    x, z = split_step(x)
-                    j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
-                    tmp = pool[start + i]
-                    pool[start + i] = pool[start + j]
-                    pool[start + j] = tmp
-            if n_pots == 1:
-                for i in range(n_in):
-                    placed[i] = pool[i]
-            else:
-                for pot in range(n_pots):
-                    for j in range(n_buckets):
-                        placed[j * size + pot] = pool[pot * n_buckets + j]
-            # The same verdict as play_draw's check, which looks at every pair of a
-            # bucket: each club's department and region read once, and the first clash
-            # ends the check (no random number is drawn in it).
-            clash = False
-            for bucket in range(n_buckets):
-                end = bucket * size + size
-                for i in range(bucket * size, end):
-                    a_department = ints[department + placed[i]]
-                    a_region = ints[region + placed[i]]
-                    for j in range(i + 1, end):
-                        c = placed[j]
-                        if (by_department and ints[department + c] == a_department) or (
-                            by_region and ints[region + c] == a_region
-                        ):
-                            clash = True
-                            break
-                    if clash:
-                        break
-                if clash:
-                    break
-            if not clash:
-                valid = True
-                break
-        state[m] = x
-        if valid:
-            for i in range(n_in):
-                occ[m, ints[out_slots + i]] = placed[i]
-        else:
-            st[m] = DRAW_FAILED
+        if st[m] == OK:
+            st[m] = play_draw(ints, d, u, occ[m], state[m : m + 1], pool, placed)
 
 
 @hot_kernel
