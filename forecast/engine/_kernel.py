@@ -345,13 +345,34 @@ def all_known_used(ints, k_start, k_end, used):
 
 
 @hot_kernel
+def draw_clash(ints, distinct, a, b):
+    """Whether clubs ``a`` and ``b`` may not share a bucket under rule bits ``distinct``."""
+    department = ints[DEPARTMENT]
+    region = ints[REGION]
+    if (distinct & DISTINCT_DEPARTMENT) and ints[department + a] == ints[department + b]:
+        return True
+    return (distinct & DISTINCT_REGION) != 0 and ints[region + a] == ints[region + b]
+
+
+@hot_kernel
 def play_draw(ints, d, u, occ, state, pool, placed):
     """Allocate the draw's entrants uniformly among the allocations that meet its rules.
 
-    Rejection sampling: shuffle each pot (Fisher-Yates; one pot without pots), keep the
-    first allocation with no two clubs of a bucket sharing a department or region. Every
-    valid allocation is equally likely. The shuffle and the check are written out here:
-    calls to helpers cost more than the work (benchmarks/README.md).
+    Each pot is shuffled (Fisher-Yates; one pot without pots) into ``pool``: with pots,
+    bucket ``j`` takes position ``j`` of every pot. A draw without a rule takes the first
+    shuffle. A draw with a 'distinct' rule (no two clubs of a bucket sharing a department
+    or region) is rejection sampling, made cheaper in two ways that keep every valid
+    allocation equally likely:
+
+    - the shuffle stops at the first clash and starts again: a finished shuffle that
+      clashed would have been rejected whatever its remaining steps drew;
+    - with pots, pot 0 is shuffled once and only the later pots again: the buckets are
+      alike, so every arrangement of pot 0 leaves as many valid ways to fill the others,
+      and pot 0's arrangement is uniform among the valid allocations' as it is here.
+
+    Fisher-Yates fixes position ``i`` of a pot at its step ``i`` (from the last down), so
+    each position is checked, as soon as it is fixed, against the bucket's clubs already
+    fixed: those of earlier pots, or (one pot) the later positions of its bucket.
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     out_start = ints[ints[UNIT_OUT_PTR] + u]
@@ -361,49 +382,60 @@ def play_draw(ints, d, u, occ, state, pool, placed):
     size = ints[ints[DRAW_SIZE] + d]
     distinct = ints[ints[DRAW_DISTINCT] + d]
     pot_size = n if n_pots == 1 else n_buckets
-    department = ints[DEPARTMENT]
-    region = ints[REGION]
     x = state[0]
-    for _ in range(MAX_DRAW_TRIES):
-        for i in range(n):
-            pool[i] = occ[ints[ints[UNIT_IN] + in_start + i]]
-        for pot in range(n_pots):
-            start = pot * pot_size
-            for i in range(pot_size - 1, 0, -1):
-                x, z = split_step(x)
-                j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
-                tmp = pool[start + i]
-                pool[start + i] = pool[start + j]
-                pool[start + j] = tmp
-        if n_pots == 1:
-            for i in range(n):
-                placed[i] = pool[i]
-        else:
-            for pot in range(n_pots):
-                for j in range(n_buckets):
-                    placed[j * size + pot] = pool[pot * n_buckets + j]
+    for i in range(n):
+        pool[i] = occ[ints[ints[UNIT_IN] + in_start + i]]
+    # Without a rule every pot is shuffled once; with one, pot 0 (if there are pots) once
+    # and the rest until no bucket clashes.
+    first = 0 if distinct == 0 or n_pots == 1 else 1
+    if first == 1:
+        for i in range(pot_size - 1, 0, -1):
+            x, z = split_step(x)
+            j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+            tmp = pool[i]
+            pool[i] = pool[j]
+            pool[j] = tmp
+    tries = 0
+    clash = True
+    while clash:
+        if tries == MAX_DRAW_TRIES:
+            state[0] = x
+            return DRAW_FAILED
+        tries += 1
         clash = False
-        if distinct != 0:
-            for bucket in range(n_buckets):
-                for i in range(bucket * size, bucket * size + size):
-                    for j in range(i + 1, bucket * size + size):
-                        a = placed[i]
-                        b = placed[j]
-                        if (distinct & DISTINCT_DEPARTMENT) and ints[department + a] == ints[
-                            department + b
-                        ]:
-                            clash = True
-                        if (distinct & DISTINCT_REGION) and ints[region + a] == ints[region + b]:
-                            clash = True
+        for pot in range(first, n_pots):
+            start = pot * pot_size
+            for i in range(pot_size - 1, -1, -1):
+                if i > 0:
+                    x, z = split_step(x)
+                    j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                    tmp = pool[start + i]
+                    pool[start + i] = pool[start + j]
+                    pool[start + j] = tmp
+                if distinct == 0:
+                    continue
+                club = pool[start + i]
+                if n_pots == 1:
+                    for k in range(i + 1, min(n, (i // size) * size + size)):
+                        clash |= draw_clash(ints, distinct, club, pool[k])
+                else:
+                    for q in range(pot):
+                        clash |= draw_clash(ints, distinct, club, pool[q * pot_size + i])
                 if clash:
                     break
-        if not clash:
-            state[0] = x
-            for i in range(n):
-                occ[ints[ints[UNIT_OUT] + out_start + i]] = placed[i]
-            return OK
+            if clash:
+                break
     state[0] = x
-    return DRAW_FAILED
+    if n_pots == 1:
+        for i in range(n):
+            placed[i] = pool[i]
+    else:
+        for pot in range(n_pots):
+            for j in range(n_buckets):
+                placed[j * size + pot] = pool[pot * n_buckets + j]
+    for i in range(n):
+        occ[ints[ints[UNIT_OUT] + out_start + i]] = placed[i]
+    return OK
 
 
 @hot_kernel
