@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_formats import club, load_text, season_toml
 
 from forecast.engine.compiler import compile_tournament
 from forecast.engine.simulate import simulate_compiled
-from tests.engine_formats import club, load_text, season_toml
 
 N_SIMS = 200_000
 SEED = 11

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from engine_formats import load_text
+from engine_formats import club, load_text, season_toml
 from test_engine_reference import FORMATS
 
 import forecast
@@ -205,6 +205,41 @@ def test_lanes_equal_serial_with_draws_without_a_rule(tmp_path: Path, draw: str)
         text = text.replace(_QD_ENTRANTS, _QD_POTS)
     compiled = compile_tournament(load_text(tmp_path, "knockout", text))
     serial = run(compiled, None)
+    for lane in (1, 6, 32):
+        assert_identical(run(compiled, lane), serial)
+
+
+def test_a_club_that_may_enter_a_milestone_twice_is_counted_once(tmp_path: Path) -> None:
+    """T1's winner and C are drawn into T2; T1 and T2 share milestone "cup". T2's entrants
+    may have reached "cup" in T1 or not (the draw mixes them), so the lanes count that
+    milestone through ``mark`` (``reach`` row 2); the other milestone's pairs do not need
+    it. Each season has exactly three clubs in "cup" (A, B and C), one in "last2" per
+    place, and the lanes equal the serial engine."""
+    clubs = [club(name, rating) for name, rating in (("A", 1540), ("B", 1500), ("C", 1460))]
+    one_leg = {"legs": 1, "host": "neutral", "resolution": ["aggregate_goals", "penalties"]}
+    text = season_toml(
+        champion="T2#winner",
+        clubs=clubs,
+        draws=[{"id": "D", "entrants": ["T1#winner", "C"], "size": 2}],
+        ties=[
+            {"id": "T1", "a": "A", "b": "B", **one_leg},
+            {"id": "T2", "a": "D#1", "b": "D#2", **one_leg},
+        ],
+        milestones=[
+            {"id": "cup", "name": "Cup", "units": ["T1", "T2"]},
+            {"id": "last2", "name": "Last two", "units": ["T2"]},
+        ],
+    )
+    compiled = compile_tournament(load_text(tmp_path, "twice", text))
+    ints, floats, _ = pack(compiled.program)
+    reach = _kernel.lane_buffers(ints, floats, 32, 2, 2, 2, 1)[-1]
+    names = [m.id for m in compiled.tournament.spec.milestones]
+    flags = {names[ms]: int(flag) for ms, flag in zip(reach[1], reach[2], strict=True)}
+    assert flags == {"cup": 1, "last2": 0}
+    serial = run(compiled, None)
+    counts = serial["counts"].sum(axis=0)
+    assert counts[:, names.index("cup")].sum() == 3 * SIZES.sum()
+    assert counts[:, names.index("last2")].sum() == 2 * SIZES.sum()
     for lane in (1, 6, 32):
         assert_identical(run(compiled, lane), serial)
 

@@ -1912,11 +1912,13 @@ def tally_lane(
     """Tally (and record) the lane's seasons ``first..first+n-1`` of block ``b`` in order,
     exactly as run_blocks_serial would have; True when a draw failed (the block stops).
 
-    ``reach[0, j]``, ``reach[1, j]``: a slot entering a unit and a milestone of that unit.
-    A season that stopped at unit ``stop[l]`` left the slots of that unit and the later
-    ones (and the tracked matches it did not play) as the season before it had them, as in
-    run_blocks_serial, where all seasons share one row: they are copied from the season
-    before (``carry_occ``/``carry_results`` before the lane's first) for its record.
+    ``reach[0, j]``, ``reach[1, j]``: a slot entering a unit and a milestone of that unit;
+    ``reach[2, j]``: 1 where its club may have reached that milestone already this season
+    (``mark`` then counts it once), else 0 (:func:`lane_buffers`). A season that stopped
+    at unit ``stop[l]`` left the slots of that unit and the later ones (and the tracked
+    matches it did not play) as the season before it had them, as in run_blocks_serial,
+    where all seasons share one row: they are copied from the season before
+    (``carry_occ``/``carry_results`` before the lane's first) for its record.
     """
     n_clubs = ints[N_CLUBS]
     n_slots = ints[N_SLOTS]
@@ -1960,7 +1962,9 @@ def tally_lane(
         for j in range(reach.shape[1]):
             c = occ[m, reach[0, j]]
             ms = reach[1, j]
-            if mark[c, ms] != s:
+            if reach[2, j] == 0:
+                counts[b, c, ms] += 1
+            elif mark[c, ms] != s:
                 mark[c, ms] = s
                 counts[b, c, ms] += 1
         for o in range(n_out):
@@ -2141,8 +2145,9 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     structure-of-arrays buffers of the lane kernels (``LW`` ... ``TF``); then the buffers of
     the per-member paths (``W``, ``M``, ``stack``, ``used``, ``pool``, ``placed``);
     ``carry_occ``, ``carry_results`` and ``mark`` (int64[clubs, milestones], -1) of
-    :func:`tally_lane`; ``reach`` (int64[2, R]): each unit's entrant slots paired with its
-    milestones (but where an earlier unit with that milestone wrote the slot). Everything
+    :func:`tally_lane`; ``reach`` (int64[3, R]): each unit's entrant slots paired with its
+    milestones (but where its club certainly reached that milestone), and whether its
+    club may have reached the milestone already. Everything
     not named here starts at zero.
     """
     n_clubs = int(ints[N_CLUBS])
@@ -2153,28 +2158,43 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     tracked = max(int(ints[N_TRACKED]), 1)
     group = max_group + 1
     fixtures = max(max_fixtures, 2) + 2
-    # Each unit's entrant slots paired with its milestones, but for an entrant slot that an
-    # earlier unit with the same milestone wrote: every unit's outputs are its own
-    # entrants, so that club was counted there (45% of the 2006 season's pairs).
-    reach = []
-    milestones_of_writer: dict[int, set[int]] = {}
+    # Each unit's entrant slots paired with its milestones. Every unit's outputs are its
+    # own entrants, so per slot two sets of milestones follow its occupant: those it
+    # certainly reached already (all of its unit's entrants did, and the slots its unit
+    # took from certainly had) and those it may have (any of them). A pair whose club
+    # certainly reached the milestone is left out (45% of the 2006 season's pairs); one
+    # whose club cannot have reached it yet is counted without a look at ``mark``; a
+    # milestone with any other pair looks at ``mark`` for every pair (row 2, 1).
+    pairs = []
+    certain: dict[int, frozenset[int]] = {}
+    possible: dict[int, frozenset[int]] = {}
+    unsure = set()
     for u in range(int(ints[N_UNITS])):
         first_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
         last_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u + 1]
-        milestones = {
+        entrants = [int(slot) for slot in ints[first_in:last_in]]
+        milestones = frozenset(
             int(ints[ints[UNIT_MS] + m_i])
             for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1])
-        }
+        )
         for milestone in sorted(milestones):
-            reach += [
-                (slot, milestone)
-                for slot in ints[first_in:last_in]
-                if milestone not in milestones_of_writer.get(int(slot), ())
-            ]
+            for slot in entrants:
+                if milestone not in certain.get(slot, frozenset()):
+                    pairs.append((slot, milestone))
+                    if milestone in possible.get(slot, frozenset()):
+                        unsure.add(milestone)
+        came_certain = (
+            frozenset.intersection(*(certain.get(slot, frozenset()) for slot in entrants))
+            if entrants
+            else frozenset()
+        )
+        came_possible = frozenset().union(*(possible.get(slot, frozenset()) for slot in entrants))
         first_out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
         last_out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u + 1]
         for slot in ints[first_out:last_out]:
-            milestones_of_writer[int(slot)] = milestones
+            certain[int(slot)] = came_certain | milestones
+            possible[int(slot)] = came_possible | milestones
+    reach = [(slot, milestone, int(milestone in unsure)) for slot, milestone in pairs]
     return (
         np.zeros(lane, dtype=np.uint64),  # keys
         np.zeros(lane, dtype=np.uint64),  # state
@@ -2200,7 +2220,7 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
         np.zeros(max_draw, dtype=np.int64),  # pool
         np.zeros(max_draw, dtype=np.int64),  # placed
         np.full((n_clubs, max(int(ints[N_MILESTONES]), 1)), -1, dtype=np.int64),  # mark
-        np.array(reach, dtype=np.int64).reshape(-1, 2).T.copy(),  # reach
+        np.array(reach, dtype=np.int64).reshape(-1, 3).T.copy(),  # reach
     )
 
 
