@@ -155,7 +155,8 @@ _LOADING: set[threading.Thread] = set()
 
 
 def run_kernel(kernel: Any, *args: Any) -> Any:
-    """``kernel(*args)`` for a call from Python, with Ctrl-C heard while numba loads it.
+    """``kernel(*args)`` for a call from Python, with Ctrl-C heard while numba loads it
+    (``kernel``: a numba kernel, or a Python function that loads or compiles some).
 
     A kernel's first call in a process loads its machine code from numba's cache (or
     compiles it), and numba's loading calls Python back from llvmlite, which drops an
@@ -168,7 +169,10 @@ def run_kernel(kernel: Any, *args: Any) -> Any:
     call with argument types never used before loads again here (the ratings code calls
     each kernel with one set of types).
     """
-    if kernel.signatures or threading.current_thread() is not threading.main_thread():
+    if (
+        getattr(kernel, "signatures", None)
+        or threading.current_thread() is not threading.main_thread()
+    ):
         return kernel(*args)
     outcome: list[tuple[bool, Any]] = []
 

@@ -135,7 +135,7 @@ from ratings._jit import hot_kernel, inline_kernel, kernel
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "c8a7f574b2ecbee0"
+DEPENDENCIES_FINGERPRINT = "296aefc2128c0c99"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -2135,6 +2135,12 @@ def needs_fallbacks(ints) -> tuple[bool, bool]:
     return bool(groups), bool(ties)
 
 
+def fallback_flags(ints) -> tuple:
+    """:func:`needs_fallbacks` as run_lanes takes it: True where needed, else None (a type
+    of its own to numba, which then compiles no per-member path)."""
+    return tuple(True if need else None for need in needs_fallbacks(ints))
+
+
 def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
@@ -2308,8 +2314,7 @@ def run_blocks(
     if threads is None:
         threads = numba.get_num_threads()
     threads = max(1, min(int(threads), block_seeds.shape[0]))
-    # None (a type of its own to numba) compiles a kernel without that per-member path.
-    group_fallback, tie_fallback = (True if need else None for need in needs_fallbacks(ints))
+    group_fallback, tie_fallback = fallback_flags(ints)
 
     def play_share(first):
         play_blocks(

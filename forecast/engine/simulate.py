@@ -444,8 +444,9 @@ def _run(
     with signals_held():
         import numba
 
-        from forecast.engine import _kernel
+        from forecast.engine import _cold_start, _kernel
         from forecast.engine._layout import pack
+        from ratings._jit import run_kernel
 
     max_threads = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     if threads is not None and not 1 <= threads <= max_threads:
@@ -515,7 +516,7 @@ def _run(
             records = np.zeros((0, n_outputs), dtype=np.int16)
         accepted = np.zeros(records.shape[0], dtype=np.int8)
         match_records = np.zeros((records.shape[0], n_tracked), dtype=np.int8)
-        _kernel.run_blocks(
+        arguments = (
             ints,
             floats,
             table,
@@ -533,8 +534,10 @@ def _run(
             records,
             accepted,
             match_records,
-            threads=used_threads,
         )
+        if calls == 0:  # a first run compiles on two cores (or finds the kernels cached)
+            run_kernel(_cold_start.compile_ahead, *arguments)
+        _kernel.run_blocks(*arguments, threads=used_threads)
         if recording:
             # Only the kept slots, in the smallest type: the buffer above is transient.
             rows = np.flatnonzero(accepted == 1)[: keep_limit - n_kept]

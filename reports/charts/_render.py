@@ -33,12 +33,13 @@ import math
 import os
 import pickle
 import signal
-import sys
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
+
+from forecast.children import can_fork, fork, run_child
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -78,9 +79,6 @@ HEAD_START = 400.0
 #: one leaves within milliseconds (the first reaps the second); one still loading matplotlib
 #: or drawing the format diagram is killed (and the second with it).
 LEAVE_SECONDS = 0.05
-#: prctl(2) option: the signal a process gets when its parent ends (Linux).
-_PR_SET_PDEATHSIG = 1
-
 #: (figure builders by name, Figure -> PNG bytes); made when first needed (matplotlib).
 Charts = tuple[Mapping[str, Callable[[], "Figure"]], Callable[["Figure"], bytes]]
 #: What a child sends back: PNG bytes by name, characters no font had, other warnings.
@@ -88,26 +86,9 @@ _Payload = tuple[dict[str, bytes], list[str], list[tuple[Any, ...]]]
 
 
 def chart_processes() -> int:
-    """2 where children can be forked to draw charts (Linux, at least two usable cores),
-    else 1."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return 2 if cores >= 2 else 1
-
-
-def _fork() -> int:
-    # Buffered output written before the fork would be written twice (once at exit).
-    sys.stdout.flush()
-    sys.stderr.flush()
-    with warnings.catch_warnings():
-        # Python 3.12 warns about fork() with threads (numba's idle pool, in a late fork):
-        # the child only draws, takes no lock those threads hold, and leaves with os._exit.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return os.fork()
+    """2 where children can be forked to draw charts (:func:`forecast.children.can_fork`:
+    Linux, at least two usable cores), else 1."""
+    return 2 if can_fork() else 1
 
 
 class ChartChild:
@@ -174,8 +155,8 @@ class EarlyChildren:
     ``guess`` at its caption) and then forks the second: matplotlib is loaded once, while
     the simulation starts, and the second starts with its fonts and caches warm. The first
     reaps the second; each dies with its parent (the first with the run, the second with the
-    first: :func:`_detach`). ``format_drawn``: the first drew the format diagram ahead (its
-    share then counts it at no cost).
+    first: :func:`forecast.children.detach`). ``format_drawn``: the first drew the format
+    diagram ahead (its share then counts it at no cost).
     """
 
     def __init__(self, children: list[ChartChild], format_drawn: bool) -> None:
@@ -201,13 +182,13 @@ class EarlyChildren:
         first, second = _ChildPipes(), _ChildPipes()
         me = os.getpid()
         try:
-            pid = _fork()
+            pid = fork()
         except OSError:  # (no more processes: every chart is drawn here)
             first.close(first.parent_ends + first.child_ends)
             second.close(second.parent_ends + second.child_ends)
             return None
         if pid == 0:
-            _run_child(
+            run_child(
                 me,
                 first.child_ends + second.child_ends,
                 _first_child,
@@ -274,23 +255,6 @@ class _Ahead:
     warnings: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def _run_child(
-    parent: int, pipes: Sequence[int], main: Callable[..., None], *args: Any
-) -> NoReturn:
-    """Run ``main(*args)`` in a child forked by ``parent`` and leave without running this
-    process's exit code; a child that fails only leaves (the parent draws what it did not
-    get). ``pipes``: the child's own pipe ends (kept whatever their numbers)."""
-    code = 1
-    try:
-        _detach(parent, pipes)
-        main(*args)
-        code = 0
-    except BaseException:
-        pass
-    finally:
-        os._exit(code)
-
-
 def _first_child(
     first: _ChildPipes,
     second: _ChildPipes,
@@ -305,11 +269,11 @@ def _first_child(
     ahead = _get_ready(outline, lang, guess)
     me = os.getpid()
     try:
-        pid = _fork()
+        pid = fork()
     except OSError:  # (no second child: the parent draws its share, its pipe being closed)
         pid = -1
     if pid == 0:
-        _run_child(me, second.child_ends, _second_child, first, second, ahead.graph)
+        run_child(me, second.child_ends, _second_child, first, second, ahead.graph)
     second.close(second.child_ends)
     try:
         _serve(*first.child_ends, ahead)
@@ -322,35 +286,6 @@ def _second_child(first: _ChildPipes, second: _ChildPipes, graph: FlowGraph | No
     """The second early child: draw its share."""
     first.close(first.child_ends)
     _serve(*second.child_ends, _Ahead(graph))
-
-
-def _detach(parent: int, pipes: Sequence[int]) -> None:
-    """Make a new child independent of what its parent held: it ends when ``parent`` does,
-    holds none of the caller's output streams and takes the signals' defaults.
-
-    - Linux kills it when ``parent`` ends (PR_SET_PDEATHSIG), however that ends (a kill, a
-      crash): a child never draws on as an orphan.
-    - Its stdout and stderr go to /dev/null (it sends everything back on its pipes), so no
-      child keeps a caller's pipe open once the run has ended: ``subprocess.run`` or a
-      shell pipeline sees the end of the output when the run process ends.
-    - Ctrl-C, SIGTERM and SIGHUP end it at once; it inherited the run's handlers, which
-      would raise in it or hold the signal back (:func:`forecast.signals.signals_held`).
-    """
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):  # (it still leaves at its pipes' end)
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # (it ended before the request above)
-        os._exit(1)
-    with contextlib.suppress(ValueError):  # (only a main thread may; a forked child's is)
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, signal.SIG_DFL)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    for fd in (1, 2):
-        if fd not in pipes:  # (a run started with fd 1 or 2 closed got them as pipe ends)
-            os.dup2(devnull, fd)
-    if devnull not in (1, 2):
-        os.close(devnull)
 
 
 def _get_ready(
@@ -484,14 +419,14 @@ class ChartRender:
         read, write = os.pipe()
         me = os.getpid()
         try:
-            pid = _fork()
+            pid = fork()
         except OSError:  # (no more processes: every chart is drawn here)
             os.close(read)
             os.close(write)
             return
         if pid == 0:
             os.close(read)
-            _run_child(me, (write,), _late_child, write, charts, theirs)
+            run_child(me, (write,), _late_child, write, charts, theirs)
         os.close(write)
         child = ChartChild(pid, read)
         child.names = theirs

@@ -1,0 +1,182 @@
+"""A first run's compile, shared by two processes.
+
+With numba's cache empty (a fresh install, a changed kernel), most of a first run is numba
+compiling :func:`~forecast.engine._kernel.run_lanes`: each unit kernel it calls on its own,
+then run_lanes itself, on one core (benchmarks/README.md, "Cold start, kernel by kernel").
+The unit kernels do not depend on each other, and numba looks in its cache for each before
+compiling it. So :func:`compile_ahead` forks a child that compiles the largest,
+``lane_group``, into the cache while this process compiles the others; once the child is
+done, compiling run_lanes finds lane_group in the cache. The machine code is the same (the
+same source, types and options), so are the results.
+
+Nothing is forked where run_lanes is cached already, where numba has no cache or where
+helpers are not forked (:func:`forecast.children.can_fork`). A child that fails or is too
+slow costs nothing but its time: run_lanes then compiles lane_group itself, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from typing import Any
+
+import numba
+
+from forecast.children import can_fork, fork, run_child
+from forecast.engine import _kernel
+
+__all__ = ["compile_ahead", "needs_compiling", "unit_signatures"]
+
+#: Seconds the child gets to compile lane_group (about 8 on the slow machine of
+#: benchmarks/README.md): past them it is killed and run_lanes compiles lane_group itself.
+CHILD_SECONDS = 120.0
+
+
+def unit_signatures(
+    ints: Any, floats: Any, table: Any, buffers: tuple, fallbacks: tuple, outputs: tuple
+) -> dict[str, tuple]:
+    """The argument types with which run_lanes (its ``play_lane``) calls each unit kernel.
+
+    ``buffers``: :func:`~forecast.engine._kernel.lane_buffers`; ``fallbacks``: the two
+    flags as run_lanes gets them (True or None); ``outputs``: run_lanes' arguments from
+    ``counts`` to ``match_records``. Written out to mirror play_lane's calls: a test
+    checks them against those a cold run_lanes compiles.
+    """
+    (
+        keys,
+        state,
+        st,
+        stop,
+        occ,
+        carry_occ,
+        ratings,
+        results,
+        carry_results,
+        LW,
+        LR,
+        LM,
+        LD,
+        LX,
+        LU,
+        TI,
+        TF,
+        W,
+        M,
+        stack,
+        used,
+        pool,
+        placed,
+        mark,
+        reach,
+    ) = buffers
+    t = numba.typeof
+    i64 = numba.int64
+    group_fallback, tie_fallback = (t(flag) for flag in fallbacks)
+    draw = (t(ints), i64, i64, i64, t(st), t(occ), t(state), t(pool), t(placed))
+    head = (t(ints), t(floats), t(table), i64, i64, i64, t(st), t(occ), t(ratings), t(state))
+    return {
+        "lane_group": (
+            *head,
+            *(t(a) for a in (results, LW, LR, LM, LD, LX, LU, W, M, stack, used)),
+            group_fallback,
+        ),
+        "lane_tie": (*head, *(t(a) for a in (results, TI, TF, M, used)), tie_fallback),
+        "lane_draw": draw,
+        "lane_draw_distinct": draw,
+        "lane_ratings": (t(ints), t(floats), i64, t(keys), t(ratings)),
+        "tally_lane": (
+            t(ints),
+            i64,
+            i64,
+            i64,
+            *(t(a) for a in (st, stop, occ, results, carry_occ, carry_results, reach, mark)),
+            *(t(a) for a in outputs),
+        ),
+    }
+
+
+def needs_compiling(run_lanes_args: tuple) -> bool:
+    """Whether calling run_lanes with these arguments would compile it: not loaded in this
+    process and not in numba's cache for their types (where numba caches at all)."""
+    dispatcher = _kernel.run_lanes
+    if dispatcher.signatures:
+        return False
+    index_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
+    if index_file is None:  # numba caches nothing here: a child's work would be lost
+        return False
+    signature = tuple(numba.typeof(a) for a in run_lanes_args)
+    try:
+        index = index_file._load_index()  # {(types, machine, code hashes): file name}
+    except Exception:  # an unreadable index: numba will compile
+        return True
+    return not any(key[0] == signature for key in index)
+
+
+def compile_ahead(
+    ints: Any,
+    floats: Any,
+    table: Any,
+    block_seeds: Any,
+    block_sizes: Any,
+    max_group: int,
+    max_fixtures: int,
+    max_draw: int,
+    max_known: int,
+    *outputs: Any,
+) -> bool:
+    """Where :func:`~forecast.engine._kernel.run_blocks` with these arguments (``outputs``:
+    ``counts`` to ``match_records``) would compile run_lanes: compile its unit kernels,
+    lane_group in a forked child and the others here, and wait for the child. True if the
+    child compiled lane_group into numba's cache.
+
+    Called from a worker thread (:func:`ratings._jit.run_kernel`), so that Ctrl-C is heard
+    meanwhile; the child dies with that thread (:func:`forecast.children.detach`).
+    """
+    if not can_fork():
+        return False
+    fallbacks = _kernel.fallback_flags(ints)
+    buffers = _kernel.lane_buffers(
+        ints, floats, _kernel.LANE, max_group, max_fixtures, max_draw, max_known
+    )
+    block = 0
+    if not needs_compiling(
+        (ints, floats, table, block_seeds, block_sizes, *outputs, block, buffers, *fallbacks)
+    ):
+        return False
+    signatures = unit_signatures(ints, floats, table, buffers, fallbacks, outputs)
+    group = signatures.pop("lane_group")
+    me = os.getpid()
+    try:
+        pid = fork()
+    except OSError:  # (no more processes: run_lanes compiles lane_group here)
+        return False
+    if pid == 0:
+        run_child(me, (), _compile, "lane_group", group)
+    try:
+        for name, signature in signatures.items():
+            _compile(name, signature)
+    except BaseException:
+        _reap(pid, deadline=0.0)
+        raise
+    return _reap(pid, time.monotonic() + CHILD_SECONDS)
+
+
+def _compile(name: str, signature: tuple) -> None:
+    getattr(_kernel, name).compile(signature)
+
+
+def _reap(pid: int, deadline: float) -> bool:
+    """Wait for child ``pid`` until ``deadline`` (time.monotonic()), then kill it; True if
+    it exited with status 0."""
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status) == 0
+        if time.monotonic() >= deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return False
+        time.sleep(0.02)
