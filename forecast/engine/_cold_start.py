@@ -101,7 +101,7 @@ def needs_compiling(run_lanes_args: tuple) -> bool:
     """Whether calling run_lanes with these arguments would compile it: not loaded in this
     process and not in numba's cache for their types (where numba caches at all)."""
     dispatcher = _kernel.run_lanes
-    if dispatcher.signatures:
+    if getattr(dispatcher, "signatures", True):  # loaded (or NUMBA_DISABLE_JIT: Python)
         return False
     index_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
     if index_file is None:  # numba caches nothing here: a child's work would be lost
@@ -170,13 +170,16 @@ def _compile(name: str, signature: tuple) -> None:
 def _reap(pid: int, deadline: float) -> bool:
     """Wait for child ``pid`` until ``deadline`` (time.monotonic()), then kill it; True if
     it exited with status 0."""
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status) == 0
-        if time.monotonic() >= deadline:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return False
-        time.sleep(0.02)
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status) == 0
+            if time.monotonic() >= deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return False
+            time.sleep(0.02)
+    except ChildProcessError:  # (reaped elsewhere: its outcome is unknown)
+        return False
