@@ -19,6 +19,7 @@ from test_cli_faults import STOP_WITHIN_S, group_members, start_cli, stop, wait_
 from test_cli_run import TINY
 
 from forecast.children import can_fork
+from forecast.engine._cold_start import COMPILE_SECONDS, FALLBACK_SECONDS, child_share
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -125,3 +126,20 @@ def test_ctrl_c_while_the_child_compiles_ends_both(tmp_path: Path) -> None:
     while group_members(run) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert group_members(run) == {}, members
+
+
+@pytest.mark.parametrize("fallbacks", [(None, None), (None, True), (True, None), (True, True)])
+def test_the_child_and_the_run_share_the_unit_kernels(fallbacks: tuple) -> None:
+    """Every unit kernel is compiled by one of the two, the child's share first holds
+    lane_group, and neither has more to do than the other plus the longest it took (the
+    bound of the longest-first rule, by its estimates)."""
+    share = child_share(fallbacks)
+    seconds = dict(COMPILE_SECONDS)
+    for name, flag in zip(("lane_group", "lane_tie"), fallbacks, strict=True):
+        seconds[name] += FALLBACK_SECONDS[name] if flag else 0.0
+    assert "lane_group" in share and share <= set(seconds) and share != set(seconds)
+    child = sum(seconds[n] for n in share)
+    run = sum(seconds[n] for n in set(seconds) - share)
+    assert abs(child - run) <= max(seconds.values())
+    if fallbacks == (None, True):  # lane_tie with play_tie: the child takes more than one
+        assert len(share) > 1

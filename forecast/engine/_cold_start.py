@@ -4,14 +4,15 @@ With numba's cache empty (a fresh install, a changed kernel), most of a first ru
 compiling :func:`~forecast.engine._kernel.run_lanes`: each unit kernel it calls on its own,
 then run_lanes itself, on one core (benchmarks/README.md, "Cold start, kernel by kernel").
 The unit kernels do not depend on each other, and numba looks in its cache for each before
-compiling it. So :func:`compile_ahead` forks a child that compiles the largest,
-``lane_group``, into the cache while this process compiles the others; once the child is
-done, compiling run_lanes finds lane_group in the cache. The machine code is the same (the
-same source, types and options), so are the results.
+compiling it. So :func:`compile_ahead` forks a child that compiles a share of them into the
+cache (:func:`child_share`: ``lane_group``, the largest, and more where the ties'
+per-member path makes ``lane_tie`` long) while this process compiles the others; once the
+child is done, compiling run_lanes finds its share in the cache. The machine code is the
+same (the same source, types and options), so are the results.
 
 Nothing is forked where run_lanes is cached already, where numba has no cache or where
 helpers are not forked (:func:`forecast.children.can_fork`). A child that fails or is too
-slow costs nothing but its time: run_lanes then compiles lane_group itself, as before.
+slow costs nothing but its time: run_lanes then compiles the child's share itself.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ import numba
 from forecast.children import can_fork, fork, run_child
 from forecast.engine import _kernel
 
-__all__ = ["compile_ahead", "needs_compiling", "unit_signatures"]
+__all__ = ["child_share", "compile_ahead", "needs_compiling", "unit_signatures"]
 
-#: Seconds the child gets to compile lane_group (about 8 on the slow machine of
-#: benchmarks/README.md): past them it is killed and run_lanes compiles lane_group itself.
+#: Seconds the child gets to compile its share (8-15 on the slow machine of
+#: benchmarks/README.md): past them it is killed and run_lanes compiles that share itself.
 CHILD_SECONDS = 120.0
 
 
@@ -128,8 +129,8 @@ def compile_ahead(
 ) -> bool:
     """Where :func:`~forecast.engine._kernel.run_blocks` with these arguments (``outputs``:
     ``counts`` to ``match_records``) would compile run_lanes: compile its unit kernels,
-    lane_group in a forked child and the others here, and wait for the child. True if the
-    child compiled lane_group into numba's cache.
+    the :func:`child_share` in a forked child and the others here, and wait for the child.
+    True if the child compiled its share into numba's cache.
 
     Called from a worker thread (:func:`ratings._jit.run_kernel`), so that Ctrl-C is heard
     meanwhile; the child dies with that thread (:func:`forecast.children.detach`).
@@ -146,25 +147,61 @@ def compile_ahead(
     ):
         return False
     signatures = unit_signatures(ints, floats, table, buffers, fallbacks, outputs)
-    group = signatures.pop("lane_group")
+    theirs = child_share(fallbacks)
     me = os.getpid()
     try:
         pid = fork()
-    except OSError:  # (no more processes: run_lanes compiles lane_group here)
+    except OSError:  # (no more processes: run_lanes compiles the child's share here)
         return False
     if pid == 0:
-        run_child(me, (), _compile, "lane_group", group)
+        run_child(me, (), _compile, {name: signatures[name] for name in theirs})
     try:
-        for name, signature in signatures.items():
-            _compile(name, signature)
+        _compile({name: sig for name, sig in signatures.items() if name not in theirs})
     except BaseException:
         _reap(pid, deadline=0.0)
         raise
     return _reap(pid, time.monotonic() + CHILD_SECONDS)
 
 
-def _compile(name: str, signature: tuple) -> None:
-    getattr(_kernel, name).compile(signature)
+#: Seconds a cold compile of each unit kernel takes, with what it calls (inclusive;
+#: ``python benchmarks/bench_compile.py`` on the 2006, 2008 and 2024 seasons, 2026-12-04),
+#: and what its per-member path adds where run_lanes needs it (``play_group`` with its
+#: play-offs, ``play_tie`` with the matches it plays).
+COMPILE_SECONDS = {
+    "lane_group": 7.7,
+    "lane_tie": 1.5,
+    "lane_draw_distinct": 2.7,
+    "lane_ratings": 1.2,
+    "tally_lane": 1.1,
+    "lane_draw": 1.0,
+}
+FALLBACK_SECONDS = {"lane_group": 7.6, "lane_tie": 5.0}
+
+
+def child_share(fallbacks: tuple) -> set[str]:
+    """The unit kernels the child compiles: the longest first, each to whichever process
+    has less to do so far (the child takes the first), by :data:`COMPILE_SECONDS`.
+
+    ``fallbacks``: the flags as run_lanes takes them (True where a per-member path is
+    compiled in). 2006 (no per-member path): lane_group alone, about 7.7 s against 7.5.
+    """
+    seconds = dict(COMPILE_SECONDS)
+    for name, flag in zip(("lane_group", "lane_tie"), fallbacks, strict=True):
+        if flag:
+            seconds[name] += FALLBACK_SECONDS[name]
+    child: set[str] = set()
+    loads = [0.0, 0.0]  # the child's, this process's
+    for name in sorted(seconds, key=lambda n: -seconds[n]):
+        side = 0 if loads[0] <= loads[1] else 1
+        loads[side] += seconds[name]
+        if side == 0:
+            child.add(name)
+    return child
+
+
+def _compile(signatures: dict[str, tuple]) -> None:
+    for name, signature in signatures.items():
+        getattr(_kernel, name).compile(signature)
 
 
 def _reap(pid: int, deadline: float) -> bool:
