@@ -64,9 +64,7 @@ print(json.dumps({
 """
 
 
-@pytest.fixture(scope="module")
-def cold_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    cache = tmp_path_factory.mktemp("numba-cache")
+def _run_in_a_fresh_process(cache: Path) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", _COLD_RUN],
         cwd=REPO,
@@ -77,6 +75,27 @@ def cold_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    """The script above twice with one numba cache: cold, then warm."""
+    cache = tmp_path_factory.mktemp("numba-cache")
+    return _run_in_a_fresh_process(cache), _run_in_a_fresh_process(cache)
+
+
+@pytest.fixture(scope="module")
+def cold_run(runs: tuple[dict, dict]) -> dict:
+    return runs[0]
+
+
+def test_a_warm_run_forks_no_child_and_compiles_nothing(runs: tuple[dict, dict]) -> None:
+    """With run_lanes in numba's cache, compile_ahead finds it there: no child, nothing
+    compiled (a warm run pays only for that look)."""
+    warm = runs[1]
+    assert warm["ahead"] == [False, False]
+    assert warm["compiled"] == []
+    assert warm["same"]
 
 
 def test_a_cold_run_takes_lane_group_from_the_child(cold_run: dict) -> None:

@@ -135,7 +135,7 @@ def compile_ahead(
     Called from a worker thread (:func:`ratings._jit.run_kernel`), so that Ctrl-C is heard
     meanwhile; the child dies with that thread (:func:`forecast.children.detach`).
     """
-    if not can_fork():
+    if getattr(_kernel.run_lanes, "signatures", True) or not can_fork():  # (loaded)
         return False
     fallbacks = _kernel.fallback_flags(ints)
     buffers = _kernel.lane_buffers(

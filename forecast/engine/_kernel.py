@@ -368,7 +368,8 @@ def play_draw(ints, d, u, occ, state, pool, placed):
       clashed would have been rejected whatever its remaining steps drew;
     - with pots, pot 0 is shuffled once and only the later pots again: the buckets are
       alike, so every arrangement of pot 0 leaves as many valid ways to fill the others,
-      and pot 0's arrangement is uniform among the valid allocations' as it is here.
+      and among the valid allocations pot 0's arrangement is as uniform as one shuffle
+      makes it.
 
     Fisher-Yates fixes position ``i`` of a pot at its step ``i`` (from the last down), so
     each position is checked, as soon as it is fixed, against the bucket's clubs already
@@ -2170,7 +2171,7 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     # took from certainly had) and those it may have (any of them). A pair whose club
     # certainly reached the milestone is left out (45% of the 2006 season's pairs); one
     # whose club cannot have reached it yet is counted without a look at ``mark``; a
-    # milestone with any other pair looks at ``mark`` for every pair (row 2, 1).
+    # milestone with any other pair looks at ``mark`` for every pair (``reach[2]`` is 1).
     pairs = []
     certain: dict[int, frozenset[int]] = {}
     possible: dict[int, frozenset[int]] = {}
