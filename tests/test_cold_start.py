@@ -162,3 +162,23 @@ def test_the_child_and_the_run_share_the_unit_kernels(fallbacks: tuple) -> None:
     assert abs(child - run) <= max(seconds.values())
     if fallbacks == (None, True):  # lane_tie with play_tie: the child takes more than one
         assert len(share) > 1
+
+
+def test_the_lane_buffers_are_named_in_their_order() -> None:
+    """LANE_BUFFERS names lane_buffers' arrays in order (unit_signatures reads them by
+    name): one name an array, and a few whose kind tells them apart where they should be."""
+    import forecast
+    from forecast.engine._kernel import LANE_BUFFERS, lane_buffers
+    from forecast.engine._layout import pack
+    from forecast.engine.compiler import compile_tournament
+
+    compiled = compile_tournament(forecast.load(REPO / "configs" / "copa_peru_2006.toml"))
+    ints, floats, _ = pack(compiled.program)
+    buffers = lane_buffers(ints, floats, 32, 4, 12, 16, 1)
+    named = dict(zip(LANE_BUFFERS, buffers, strict=True))
+    assert len(named) == len(buffers)
+    assert named["keys"].dtype == named["state"].dtype == "uint64"
+    assert named["occ"].dtype == "int32" and named["occ"].shape == (32, len(compiled.slot_names))
+    assert named["ratings"].dtype == "float64" and named["ratings"].shape[0] == 32
+    assert (named["mark"] == -1).all() and named["reach"].shape[0] == 3
+    assert named["LW"].ndim == named["LM"].ndim == 3 and named["TF"].dtype == "float64"

@@ -45,56 +45,25 @@ def unit_signatures(
     ``counts`` to ``match_records``. Written out to mirror play_lane's calls: a test
     checks them against those a cold run_lanes compiles.
     """
-    (
-        keys,
-        state,
-        st,
-        stop,
-        occ,
-        carry_occ,
-        ratings,
-        results,
-        carry_results,
-        LW,
-        LR,
-        LM,
-        LD,
-        LX,
-        LU,
-        TI,
-        TF,
-        W,
-        M,
-        stack,
-        used,
-        pool,
-        placed,
-        mark,
-        reach,
-    ) = buffers
+    b = dict(zip(_kernel.LANE_BUFFERS, buffers, strict=True))
     t = numba.typeof
     i64 = numba.int64
     group_fallback, tie_fallback = (t(flag) for flag in fallbacks)
-    draw = (t(ints), i64, i64, i64, t(st), t(occ), t(state), t(pool), t(placed))
-    head = (t(ints), t(floats), t(table), i64, i64, i64, t(st), t(occ), t(ratings), t(state))
+
+    def types(*names: str) -> tuple:
+        return tuple(t(b[name]) for name in names)
+
+    draw = (t(ints), i64, i64, i64, *types("st", "occ", "state", "pool", "placed"))
+    head = (t(ints), t(floats), t(table), i64, i64, i64, *types("st", "occ", "ratings", "state"))
+    group = ("results", "LW", "LR", "LM", "LD", "LX", "LU", "W", "M", "stack", "used")
+    tally = ("st", "stop", "occ", "results", "carry_occ", "carry_results", "reach", "mark")
     return {
-        "lane_group": (
-            *head,
-            *(t(a) for a in (results, LW, LR, LM, LD, LX, LU, W, M, stack, used)),
-            group_fallback,
-        ),
-        "lane_tie": (*head, *(t(a) for a in (results, TI, TF, M, used)), tie_fallback),
+        "lane_group": (*head, *types(*group), group_fallback),
+        "lane_tie": (*head, *types("results", "TI", "TF", "M", "used"), tie_fallback),
         "lane_draw": draw,
         "lane_draw_distinct": draw,
-        "lane_ratings": (t(ints), t(floats), i64, t(keys), t(ratings)),
-        "tally_lane": (
-            t(ints),
-            i64,
-            i64,
-            i64,
-            *(t(a) for a in (st, stop, occ, results, carry_occ, carry_results, reach, mark)),
-            *(t(a) for a in outputs),
-        ),
+        "lane_ratings": (t(ints), t(floats), i64, *types("keys", "ratings")),
+        "tally_lane": (t(ints), i64, i64, i64, *types(*tally), *(t(a) for a in outputs)),
     }
 
 

@@ -2142,6 +2142,37 @@ def fallback_flags(ints) -> tuple:
     return tuple(True if need else None for need in needs_fallbacks(ints))
 
 
+#: The names of :func:`lane_buffers`' arrays, in the order it returns them and
+#: :func:`run_lanes` unpacks them (for Python code that reads them by name).
+LANE_BUFFERS = (
+    "keys",
+    "state",
+    "st",
+    "stop",
+    "occ",
+    "carry_occ",
+    "ratings",
+    "results",
+    "carry_results",
+    "LW",
+    "LR",
+    "LM",
+    "LD",
+    "LX",
+    "LU",
+    "TI",
+    "TF",
+    "W",
+    "M",
+    "stack",
+    "used",
+    "pool",
+    "placed",
+    "mark",
+    "reach",
+)
+
+
 def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
