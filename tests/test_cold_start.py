@@ -1,7 +1,9 @@
 """A first run compiles on two cores (forecast.engine._cold_start): a forked child compiles
-lane_group into numba's cache while the run compiles the other unit kernels.
+a share of the unit kernels (lane_group for 2006) into numba's cache while the run
+compiles the others.
 
-Each test starts from an empty numba cache in a fresh process (a cold compile: about 15 s).
+The runs here start from an empty numba cache in fresh processes (a cold compile: about
+15 s, once for the module), then run again with that cache warm.
 """
 
 from __future__ import annotations
