@@ -9,7 +9,9 @@ Runs the copa-forecast command given (default: the 2006 season, 200,000 seasons,
 in a fresh process with an empty numba cache and listens to numba's ``numba:compile`` events.
 Times are inclusive: a kernel's figure contains the kernels it calls that were compiled for
 it (each is compiled once per signature, the first time), so the figures do not add up;
-"xN" is the number of signatures compiled.
+"xN" is the number of signatures compiled. Only the run's own process is heard: the
+unit kernels that a first run's compile child compiles (forecast/engine/_cold_start.py)
+are not listed, and run_lanes loads them from the cache.
 """
 
 from __future__ import annotations

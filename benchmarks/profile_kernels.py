@@ -34,8 +34,11 @@ sys.path.insert(0, {repo!r})
 import numba
 numba.set_num_threads(1)
 import ratings, forecast
-from forecast.engine import _kernel, _rng
+from forecast.engine import _cold_start, _kernel, _rng
 from forecast.engine.compiler import compile_tournament
+# Every kernel compiled here, none by a first run's compile child: this process needs
+# each kernel's object code, which one loaded from numba's cache does not keep.
+_cold_start.compile_ahead = lambda *args: False
 from forecast.engine.simulate import simulate_compiled
 compiled = compile_tournament(forecast.load({config!r}))
 if not {uncertain!r}:
