@@ -86,12 +86,15 @@ def run(
     elif lane == 0:
         _kernel.run_blocks(*args, threads=threads)
     else:
-        # One share of the blocks after another: the threads' split, played in turn.
+        # The blocks out of order, as threads that take the next free block may play them:
+        # every other block from the last, then the rest (threads > 1), or in order.
         flags = [
             True if fallbacks is True or need else None for need in _kernel.needs_fallbacks(ints)
         ]
-        for first in range(threads):
-            _kernel.play_blocks(*args, lane, first, threads, *flags)
+        order = list(range(len(sizes)))
+        if threads > 1:
+            order = order[::-2] + order[-2::-2]
+        _kernel.play_blocks(*args, lane, iter(order), *flags)
     return out
 
 

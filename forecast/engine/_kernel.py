@@ -2281,18 +2281,17 @@ def play_blocks(
     accepted,
     match_records,
     lane,
-    first_block,
-    block_step,
+    blocks,
     group_fallback,
     tie_fallback,
 ):
-    """Blocks ``first_block``, ``first_block + block_step``, ... of :func:`run_blocks`, one
-    :func:`run_lanes` call each with fresh :func:`lane_buffers` of ``lane`` seasons (copies
-    of one set: a call costs tens of microseconds, a block milliseconds); the fallback flags
-    as run_lanes takes them.
+    """The blocks of :func:`run_blocks` that ``blocks`` (an iterator of block numbers,
+    which other threads may share) yields, one :func:`run_lanes` call each with fresh
+    :func:`lane_buffers` of ``lane`` seasons (copies of one set: a call costs tens of
+    microseconds, a block milliseconds); the fallback flags as run_lanes takes them.
     """
     fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
-    for b in range(first_block, block_seeds.shape[0], block_step):
+    for b in blocks:
         buffers = tuple([array.copy() for array in fresh])
         run_lanes(
             ints,
@@ -2339,16 +2338,20 @@ def run_blocks(
 
     Seasons are played in lanes of :data:`LANE` (:func:`run_lanes`); the arguments and the
     results are those of :func:`run_blocks_serial` (which documents them), byte for byte.
-    ``threads`` (default: numba's thread count) threads share the blocks, thread ``i``
-    playing blocks ``i``, ``i + threads``, ...; each block writes only its own rows, so the
-    results do not depend on the number of threads.
+    ``threads`` (default: numba's thread count) threads share the blocks, each taking the
+    next block not yet taken whenever it is free (so a thread slowed by another process
+    leaves more blocks to the others); each block writes only its own rows, so the
+    results depend neither on the number of threads nor on which thread plays a block.
     """
     if threads is None:
         threads = numba.get_num_threads()
     threads = max(1, min(int(threads), block_seeds.shape[0]))
     group_fallback, tie_fallback = fallback_flags(ints)
+    # One iterator for all threads: CPython's range iterator hands out each number once,
+    # under the GIL, which every thread holds between two blocks.
+    blocks = iter(range(block_seeds.shape[0]))
 
-    def play_share(first):
+    def play_share():
         play_blocks(
             ints,
             floats,
@@ -2368,8 +2371,7 @@ def run_blocks(
             accepted,
             match_records,
             LANE,
-            first,
-            threads,
+            blocks,
             group_fallback,
             tie_fallback,
         )
@@ -2379,7 +2381,7 @@ def run_blocks(
     # numba's loading of a kernel (llvmlite calls Python back there and would swallow it).
     pool = ThreadPoolExecutor(max_workers=threads)
     try:
-        for share in [pool.submit(play_share, first) for first in range(threads)]:
+        for share in [pool.submit(play_share) for _ in range(threads)]:
             share.result()
     except BaseException:
         # Stopped or failed: the blocks in play are left to finish alone, not waited for
