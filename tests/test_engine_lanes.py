@@ -11,6 +11,7 @@ updates, a withdrawn club, rating uncertainty.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -337,3 +338,32 @@ def test_a_failed_draw_stops_the_block_as_before(season_2006: CompiledTournament
     assert serial["counts"].sum() > 0  # after some seasons were played
     for lane in (5, 32):
         assert_identical(run(failing, lane), serial)
+
+
+def test_a_thread_that_fails_leaves_the_others_no_new_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """run_blocks' threads take blocks from one iterator; when one fails (or Ctrl-C stops
+    the run), the blocks not yet taken are taken away, so each other thread ends after the
+    block it plays instead of playing on through the run's last."""
+    played: list[int] = []
+
+    def play_block(*args: Any) -> None:
+        b = args[13]  # run_lanes' block number
+        played.append(b)
+        time.sleep(0.02)
+        if b == 0:
+            raise RuntimeError("block 0 failed")
+
+    monkeypatch.setattr(_kernel, "run_lanes", play_block)
+    monkeypatch.setattr(_kernel, "lane_buffers", lambda *args: (np.zeros(1),))
+    monkeypatch.setattr(_kernel, "fallback_flags", lambda ints: (None, None))
+    n_blocks = 200
+    arrays = [np.zeros(1)] * 3 + [np.zeros(n_blocks, np.uint64), np.ones(n_blocks, np.int64)]
+    with pytest.raises(RuntimeError, match="block 0 failed"):
+        _kernel.run_blocks(*arrays, 1, 1, 1, 0, *[np.zeros(1)] * 8, threads=2)
+    # Blocks 1 and 2 may start before run_blocks hears of the failure; 6 leaves this
+    # thread 80 ms to be scheduled. Playing on, the other thread would take about 25 more
+    # blocks in this half second.
+    time.sleep(0.5)
+    assert 0 in played and len(played) <= 6, played

@@ -2386,7 +2386,10 @@ def run_blocks(
     except BaseException:
         # Stopped or failed: the blocks in play are left to finish alone, not waited for
         # (a kernel being compiled would hold a Ctrl-C for seconds); the caller drops the
-        # tallies, and the command's exit does not wait for these threads either.
+        # tallies, and the command's exit does not wait for these threads either. Taking
+        # the blocks not yet taken leaves each thread none after the one it plays.
+        for _ in blocks:
+            pass
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
