@@ -40,10 +40,13 @@ def run(
     record: bool = True,
     threads: int = 1,
     fallbacks: bool | None = None,
+    slot_counts: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Every output of one kernel call: run_lanes with ``lane``, run_blocks (0) or
     run_blocks_serial (None). run_lanes is compiled with the per-member fallbacks where
-    the season needs them (as run_blocks does) or where ``fallbacks`` is True."""
+    the season needs them (as run_blocks does) or where ``fallbacks`` is True. The slot
+    tallies start at zero or at a copy of ``slot_counts`` (a run's later calls find the
+    earlier calls' tallies there)."""
     p = compiled.program
     ints, floats, table = pack(p)
     n_clubs = len(compiled.club_names)
@@ -52,7 +55,11 @@ def run(
     n_rows = int(sizes.sum()) if record else 0
     out: dict[str, Any] = {
         "counts": np.zeros((n_blocks, n_clubs, compiled.n_columns), dtype=np.int32),
-        "slot_counts": np.zeros((n_blocks, n_slots, n_clubs), dtype=np.int32),
+        "slot_counts": (
+            np.zeros((n_blocks, n_slots, n_clubs), dtype=np.int32)
+            if slot_counts is None
+            else slot_counts.copy()
+        ),
         "rejected": np.zeros(n_blocks, dtype=np.int64),
         "status": np.zeros(n_blocks, dtype=np.int32),
         "records": np.zeros((n_rows, n_slots - n_clubs), dtype=np.int16),
@@ -216,9 +223,10 @@ def test_lanes_equal_serial_with_draws_without_a_rule(tmp_path: Path, draw: str)
 def test_a_club_that_may_enter_a_milestone_twice_is_counted_once(tmp_path: Path) -> None:
     """T1's winner and C are drawn into T2; T1 and T2 share milestone "cup". T2's entrants
     may have reached "cup" in T1 or not (the draw mixes them), so the lanes count that
-    milestone through ``mark`` (``reach`` row 2); the other milestone's pairs do not need
-    it. Each season has exactly three clubs in "cup" (A, B and C), one in "last2" per
-    place, and the lanes equal the serial engine."""
+    milestone through ``mark`` (``reach`` row 2: REACH_MARKED); the other milestone's
+    pairs do not need it, and are counted from the slot tallies. Each season has exactly
+    three clubs in "cup" (A, B and C), one in "last2" per place, and the lanes equal the
+    serial engine."""
     clubs = [club(name, rating) for name, rating in (("A", 1540), ("B", 1500), ("C", 1460))]
     one_leg = {"legs": 1, "host": "neutral", "resolution": ["aggregate_goals", "penalties"]}
     text = season_toml(
@@ -238,8 +246,8 @@ def test_a_club_that_may_enter_a_milestone_twice_is_counted_once(tmp_path: Path)
     ints, floats, _ = pack(compiled.program)
     reach = _kernel.lane_buffers(ints, floats, 32, 2, 2, 2, 1)[-1]
     names = [m.id for m in compiled.tournament.spec.milestones]
-    flags = {names[ms]: int(flag) for ms, flag in zip(reach[1], reach[2], strict=True)}
-    assert flags == {"cup": 1, "last2": 0}
+    kinds = {names[ms]: int(kind) for ms, kind in zip(reach[1], reach[2], strict=True) if ms < 2}
+    assert kinds == {"cup": _kernel.REACH_MARKED, "last2": _kernel.REACH_FROM_SLOTS}
     serial = run(compiled, None)
     counts = serial["counts"].sum(axis=0)
     assert counts[:, names.index("cup")].sum() == 3 * SIZES.sum()
@@ -304,6 +312,30 @@ def test_large_group_with_known_results_and_tracked_matches(repo: Path) -> None:
     serial = run(compiled, None, sizes)
     assert serial["match_records"].shape[1] > 100  # every group match is tracked
     assert_identical(run(compiled, 16, sizes), serial)
+
+
+def test_milestones_and_outcomes_counted_each_season_or_from_the_slot_tallies(
+    season_2006: CompiledTournament, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With up to FROM_SLOTS_MAX_CLUBS clubs, the milestones and outcome places of the slots
+    that units write are counted from the slot tallies at the end of each block (and those
+    of initial slots once a lane), also when the tallies hold a run's earlier calls; with
+    more clubs, every season. Both give the serial counts."""
+    ints, floats, _ = pack(season_2006.program)
+    kinds = _kernel.lane_buffers(ints, floats, 32, 8, 12, 16, 1)[-1][2]
+    assert set(kinds) == {_kernel.REACH_FROM_SLOTS, _kernel.REACH_LANE}
+    serial = run(season_2006, None)
+    assert_identical(run(season_2006, 32), serial)
+    # Slot tallies holding earlier calls' counts: only this call's seasons are counted.
+    earlier = run(season_2006, None, seed=3)["slot_counts"]
+    later = run(season_2006, 32, slot_counts=earlier)
+    assert later["counts"].tobytes() == serial["counts"].tobytes()
+    assert np.array_equal(later["slot_counts"], earlier + serial["slot_counts"])
+    monkeypatch.setattr(_kernel, "FROM_SLOTS_MAX_CLUBS", 0)
+    kinds = _kernel.lane_buffers(ints, floats, 32, 8, 12, 16, 1)[-1][2]
+    assert set(kinds) == {_kernel.REACH_SEASON, _kernel.REACH_LANE}
+    assert_identical(run(season_2006, 32), serial)
+    assert_identical(run(season_2006, 0, threads=2), serial)
 
 
 def test_threads_and_recording_change_nothing(season_2006: CompiledTournament) -> None:

@@ -139,6 +139,14 @@ DEPENDENCIES_FINGERPRINT = "296aefc2128c0c99"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
+# How tally_lane counts an (entrant slot, milestone) pair of ``reach`` (lane_buffers):
+# every season; every season but once per club (``mark``); at the end of the block, from
+# the slot's tallies; once per lane (an initial slot holds the same club every season).
+REACH_SEASON, REACH_MARKED, REACH_FROM_SLOTS, REACH_LANE = 0, 1, 2, 3
+#: Up to this many clubs, lane_buffers has the pairs of slots that units write counted from
+#: the slot tallies once per block (an addition per club each) instead of once per season:
+#: the same counts, for an eighth of the additions or fewer with 4,096-season blocks.
+FROM_SLOTS_MAX_CLUBS = 512
 
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
 _S32 = np.uint64(32)
@@ -1913,9 +1921,12 @@ def tally_lane(
     """Tally (and record) the lane's seasons ``first..first+n-1`` of block ``b`` in order,
     exactly as run_blocks_serial would have; True when a draw failed (the block stops).
 
-    ``reach[0, j]``, ``reach[1, j]``: a slot entering a unit and a milestone of that unit;
-    ``reach[2, j]``: 1 where its club may have reached that milestone already this season
-    (``mark`` then counts it once), else 0 (:func:`lane_buffers`). A season that stopped
+    ``reach[0, j]``, ``reach[1, j]``: a slot and the column of ``counts`` its club adds
+    to: a milestone of a unit the slot enters, an outcome with a place in the slot, or
+    the champion's; ``reach[2, j]``: how (:func:`lane_buffers` orders the pairs so). Pairs
+    ``REACH_MARKED``, where a club may have reached the milestone already this season, add
+    once a club through ``mark``; those of initial slots add once a lane; those of
+    ``REACH_FROM_SLOTS`` are left to :func:`tally_from_slots`. A season that stopped
     at unit ``stop[l]`` left the slots of that unit and the later ones (and the tracked
     matches it did not play) as the season before it had them, as in run_blocks_serial,
     where all seasons share one row: they are copied from the season before
@@ -1924,8 +1935,6 @@ def tally_lane(
     n_clubs = ints[N_CLUBS]
     n_slots = ints[N_SLOTS]
     n_units = ints[N_UNITS]
-    n_ms = ints[N_MILESTONES]
-    n_out = ints[N_OUTCOMES]
     n_tracked = ints[N_TRACKED]
     recording = record_rows[b] >= 0
     n_counted = n
@@ -1954,24 +1963,32 @@ def tally_lane(
             stopped = True
             n_counted = m
             break
+    n_reach = reach.shape[1]
+    season_end = 0  # pairs counted each season: 0..season_end-1
+    while season_end < n_reach and reach[2, season_end] <= REACH_MARKED:
+        season_end += 1
+    lane_start = season_end  # pairs counted once a lane: lane_start..n_reach-1
+    while lane_start < n_reach and reach[2, lane_start] != REACH_LANE:
+        lane_start += 1
+    n_ok = 0
     for m in range(n_counted):
         if st[m] != OK:
             continue
+        n_ok += 1
         # Milestones: every entrant of a unit reaches the unit's (once per season). Every
         # slot is written by one unit only, so the entrants are still in their slots.
         s = first + m
-        for j in range(reach.shape[1]):
+        for j in range(season_end):
             c = occ[m, reach[0, j]]
             ms = reach[1, j]
-            if reach[2, j] == 0:
+            if reach[2, j] != REACH_MARKED:
                 counts[b, c, ms] += 1
             elif mark[c, ms] != s:
                 mark[c, ms] = s
                 counts[b, c, ms] += 1
-        for o in range(n_out):
-            for j in range(ints[ints[OUTCOME_PTR] + o], ints[ints[OUTCOME_PTR] + o + 1]):
-                counts[b, occ[m, ints[ints[OUTCOME_SLOTS] + j]], n_ms + o] += 1
-        counts[b, occ[m, ints[CHAMPION_SLOT]], n_ms + n_out] += 1
+    # Initial slots hold the same club in every season of the lane.
+    for j in range(lane_start, n_reach):
+        counts[b, occ[0, reach[0, j]], reach[1, j]] += n_ok
     for slot in range(n_clubs, n_slots):  # slot by slot: one row of the tallies at a time
         for m in range(n_counted):
             if st[m] == OK:
@@ -1984,6 +2001,22 @@ def tally_lane(
         for j in range(n_tracked):
             carry_results[j] = results[n - 1, j]
     return False
+
+
+@inline_kernel
+def tally_from_slots(ints, b, reach, counts, slot_counts, sign):
+    """What :func:`tally_lane` leaves to the slot tallies: for each ``REACH_FROM_SLOTS``
+    pair, ``sign`` times ``slot_counts[b, slot]`` added to its count column, club by club.
+    The slot tallies hold the run's earlier calls too, so run_lanes calls this with -1
+    before block ``b`` and +1 after it: every club counts once per season of the block its
+    slot held it. Written into :func:`run_lanes` by numba (``inline_kernel``).
+    """
+    for j in range(reach.shape[1]):
+        if reach[2, j] == REACH_FROM_SLOTS:
+            slot = reach[0, j]
+            column = reach[1, j]
+            for c in range(ints[N_CLUBS]):
+                counts[b, c, column] += sign * slot_counts[b, slot, c]
 
 
 @hot_kernel
@@ -2045,6 +2078,7 @@ def run_lanes(
     lane = keys.shape[0]
     recording = record_rows[b] >= 0
     block = np.int64(b)
+    tally_from_slots(ints, block, reach, counts, slot_counts, -1)
     for lane_i in range((block_sizes[b] + lane - 1) // lane):
         first = lane_i * lane
         n = min(lane, block_sizes[b] - first)
@@ -2103,6 +2137,7 @@ def run_lanes(
             match_records,
         ):
             break
+    tally_from_slots(ints, block, reach, counts, slot_counts, 1)
 
 
 def needs_fallbacks(ints) -> tuple[bool, bool]:
@@ -2184,8 +2219,8 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     the per-member paths (``W``, ``M``, ``stack``, ``used``, ``pool``, ``placed``);
     ``carry_occ``, ``carry_results`` and ``mark`` (int64[clubs, milestones], -1) of
     :func:`tally_lane`; ``reach`` (int64[3, R]): each unit's entrant slots paired with its
-    milestones (but where its club certainly reached that milestone), and whether its
-    club may have reached the milestone already. Everything
+    milestones (but where its club certainly reached that milestone), and how tally_lane
+    counts the pair (``REACH_SEASON`` ...), in the order it reads them. Everything
     not named here starts at zero.
     """
     n_clubs = int(ints[N_CLUBS])
@@ -2202,7 +2237,7 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     # took from certainly had) and those it may have (any of them). A pair whose club
     # certainly reached the milestone is left out (45% of the 2006 season's pairs); one
     # whose club cannot have reached it yet is counted without a look at ``mark``; a
-    # milestone with any other pair looks at ``mark`` for every pair (``reach[2]`` is 1).
+    # milestone with any other pair looks at ``mark`` for every pair (REACH_MARKED).
     pairs = []
     certain: dict[int, frozenset[int]] = {}
     possible: dict[int, frozenset[int]] = {}
@@ -2232,7 +2267,30 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
         for slot in ints[first_out:last_out]:
             certain[int(slot)] = came_certain | milestones
             possible[int(slot)] = came_possible | milestones
-    reach = [(slot, milestone, int(milestone in unsure)) for slot, milestone in pairs]
+    # Then the places of the outcomes and the champion's: count columns n_ms + o, a club
+    # adding once per place it holds.
+    n_ms = int(ints[N_MILESTONES])
+    n_out = int(ints[N_OUTCOMES])
+    for o in range(n_out):
+        for j in range(ints[ints[OUTCOME_PTR] + o], ints[ints[OUTCOME_PTR] + o + 1]):
+            pairs.append((int(ints[ints[OUTCOME_SLOTS] + j]), n_ms + o))
+    pairs.append((int(ints[CHAMPION_SLOT]), n_ms + n_out))
+    from_slots = n_clubs <= FROM_SLOTS_MAX_CLUBS
+
+    def kind(slot: int, column: int) -> int:
+        if column in unsure:
+            return REACH_MARKED
+        if slot < n_clubs:  # an initial slot: the same club every season
+            return REACH_LANE
+        return REACH_FROM_SLOTS if from_slots else REACH_SEASON
+
+    # tally_lane's order: the pairs it counts every season, then those it leaves to the
+    # slot tallies, then those of initial slots (a stable sort keeps the rest in order).
+    rank = {REACH_SEASON: 0, REACH_MARKED: 0, REACH_FROM_SLOTS: 1, REACH_LANE: 2}
+    reach = sorted(
+        ((slot, column, kind(slot, column)) for slot, column in pairs),
+        key=lambda pair: rank[pair[2]],
+    )
     return (
         np.zeros(lane, dtype=np.uint64),  # keys
         np.zeros(lane, dtype=np.uint64),  # state
