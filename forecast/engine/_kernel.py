@@ -1382,7 +1382,9 @@ def lane_group(
             LD[m] = d
             r = d * per_point + row_offset
             r = r if r > 0.0 else 0.0
-            LX[m] = np.int64(r if r < row_top else row_top)
+            # Through int32 (rows < 2**31): AVX2 converts four doubles to int32 at once, but
+            # has no instruction for int64, which made the compiler convert one by one.
+            LX[m] = np.int32(r if r < row_top else row_top)
             x, z = split_step(state[m])
             state[m] = x
             LU[m] = z >> _S32
