@@ -138,7 +138,9 @@ def normal_step(x: np.uint64) -> tuple[np.uint64, float]:
     v = float(z >> _S11) * _TO_UNIT * _ZIG_X[layer]
     if v >= _ZIG_X[layer + 1]:
         x, v = _normal_edge(x, layer, v)
-    return x, (-v if (z >> _S8) & _ONE else v)
+    # The sign as a product (exactly -v or v): written as a choice, it compiled to a branch
+    # on a random bit, mispredicted every other deviate (benchmarks/README.md).
+    return x, v * (1.0 - 2.0 * float((z >> _S8) & _ONE))
 
 
 @kernel
