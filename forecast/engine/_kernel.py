@@ -139,9 +139,10 @@ DEPENDENCIES_FINGERPRINT = "c1aa908885c498ca"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
-# How tally_lane counts an (entrant slot, milestone) pair of ``reach`` (lane_buffers):
-# every season; every season but once per club (``mark``); at the end of the block, from
-# the slot's tallies; once per lane (an initial slot holds the same club every season).
+# How tally_lane counts a (slot, count column) pair of ``reach`` (lane_buffers: a unit's
+# entrant slot and milestone, or an outcome's place): every season; every season but once
+# per club (``mark``); at the end of the block, from the slot's tallies; once per lane (an
+# initial slot holds the same club every season).
 REACH_SEASON, REACH_MARKED, REACH_FROM_SLOTS, REACH_LANE = 0, 1, 2, 3
 #: Up to this many clubs, lane_buffers has the pairs of slots that units write counted from
 #: the slot tallies once per block (an addition per club each) instead of once per season:
