@@ -51,6 +51,7 @@ from reports.charts._canvas import use_line_text
 from reports.charts._labels import assign_slots, place_in_lane, segments_cross, spread
 from reports.charts._style import _EXTRA, OKABE_ITO, SMALL_SIZE, contrast_text_color, new_figure
 from reports.charts.odds import cell_text, column_shares
+from reports.charts.scenario import _change_text
 
 BASELINES = Path(__file__).parent / "baseline_images"
 #: RMS difference allowed against a baseline image (see the module docstring).
@@ -264,6 +265,19 @@ def test_comparison_chart_sorted_by_change_and_coloured_by_significance() -> Non
     assert colors[0] == "#0072b2"  # +10 points, far beyond 1.96 x 0.4: a clear gain
     assert colors[-1] == "#d55e00"  # -5 points: a clear loss
     assert colors[drawn.order.index("Eta")] == "#8c8c8c"  # -0.5 points: within the noise
+
+
+@pytest.mark.parametrize(
+    ("diff", "bound", "text"),
+    [
+        (0.017, 0.001, "+1.7 ± 0.1"),
+        (-0.017, 0.0004, "-1.7 ± <0.1"),  # a margin that rounds to 0.0 is not exact
+        (-0.0004, 0.0003, "-0.04 ± 0.03"),
+        (0.0021, 0.00004, "+0.21 ± <0.01"),
+    ],
+)
+def test_comparison_chart_change_labels(diff: float, bound: float, text: str) -> None:
+    assert _change_text(diff, bound) == text
 
 
 def test_comparison_chart_drops_missing_rows_and_keeps_top() -> None:

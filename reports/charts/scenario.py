@@ -175,6 +175,12 @@ def comparison_chart(
 
 
 def _change_text(diff: float, bound: float) -> str:
-    # Small changes get two decimals, so a real -0.04 does not read "-0.0 ± 0.0".
+    """``"+1.7 ± 0.1"``: a change and its 95% margin in percentage points. Small changes
+    get two decimals, so a real -0.04 does not read "-0.0 ± 0.0"; a margin too small for
+    the decimals shown reads "<0.1" (or "<0.01"), never "0.0", which would claim an exact
+    figure (as reports.tables.percent_with_error)."""
     decimals = 2 if abs(100 * diff) < 0.95 else 1
-    return f"{100 * diff:+.{decimals}f} ± {100 * bound:.{decimals}f}"
+    margin = f"{100 * bound:.{decimals}f}"
+    if float(margin) == 0.0:
+        margin = f"<{10.0**-decimals:.{decimals}f}"
+    return f"{100 * diff:+.{decimals}f} ± {margin}"
