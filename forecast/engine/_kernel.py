@@ -135,7 +135,7 @@ from ratings._jit import hot_kernel, inline_kernel, kernel
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "c1aa908885c498ca"
+DEPENDENCIES_FINGERPRINT = "829cd750a98dbb65"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000

@@ -139,7 +139,7 @@ def normal_step(x: np.uint64) -> tuple[np.uint64, float]:
     if v >= _ZIG_X[layer + 1]:
         x, v = _normal_edge(x, layer, v)
     # The sign as a product (exactly -v or v): written as a choice, it compiled to a branch
-    # on a random bit, mispredicted every other deviate (benchmarks/README.md).
+    # on a random bit, which no processor can predict (benchmarks/README.md).
     return x, v * (1.0 - 2.0 * float((z >> _S8) & _ONE))
 
 
