@@ -196,6 +196,35 @@ def test_lanes_equal_serial_on_the_reference_formats(tmp_path: Path, name: str) 
         assert_identical(run(compiled, lane), serial)
 
 
+def test_lanes_equal_serial_with_every_total_in_the_first_keys(tmp_path: Path) -> None:
+    """lane_group sums each match's share of the ranking key as it goes: every total
+    (points, goal difference, goals for, wins, away goals) among the first three keys,
+    in first, second and third place, with a deduction; level ratings, so that many
+    members fall to rank_group."""
+    clubs = [club(f"C{i}", 1500, 0) for i in range(11)]
+    groups = [
+        {"id": "G1", "clubs": ["C0", "C1", "C2", "C3"], "rounds": 2,
+         "tiebreak": ["away_goals", "wins", "goals_for", "lots"]},
+        {"id": "G2", "clubs": ["C4", "C5", "C6", "C7"], "rounds": 1,
+         "tiebreak": ["wins", "goal_difference", "away_goals", "lots"]},
+        {"id": "G3", "clubs": ["C8", "C9", "C10"], "rounds": 2,
+         "tiebreak": ["goals_for", "points", "lots"]},
+    ]  # fmt: skip
+    ties = [{"id": "F", "a": "G1#1", "b": "G2#1"}, {"id": "S", "a": "G3#1", "b": "G3#2"}]
+    text = season_toml(
+        champion="F#winner",
+        clubs=clubs,
+        groups=groups,
+        ties=ties,
+        outcomes=[{"id": "up", "name": "Up", "slots": ["F#winner", "S#winner"]}],
+        deductions=[{"unit": "G3", "club": "C9", "points": 1}],
+    )
+    compiled = compile_tournament(load_text(tmp_path, "totals", text))
+    serial = run(compiled, None)
+    for lane in (1, 6, 32):
+        assert_identical(run(compiled, lane), serial)
+
+
 _QD_DISTINCT = 'size = 2\ndistinct = ["region"]\n'
 _QD_ENTRANTS = "entrants = [" + ", ".join(f'"K{k}#winner"' for k in range(1, 9)) + "]\n"
 _QD_POTS = (

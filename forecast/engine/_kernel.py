@@ -45,11 +45,15 @@ from forecast.engine._codes import (
     RS_SEED,
     RS_TABLE,
     TB_AWAY,
+    TB_GD,
+    TB_GF,
     TB_H2H,
     TB_LOTS,
     TB_PLAYOFF,
+    TB_POINTS,
     TB_SEED,
     TB_TABLE,
+    TB_WINS,
     UNIT_GROUP,
     UNIT_TIE,
 )
@@ -646,6 +650,46 @@ def rank_group(ints, floats, table, W, M, g, k, stack, ratings, state, used, pla
 
 
 @hot_kernel
+def group_totals(ints, W, M, g, k):
+    """Fill the totals rows (``W[W_POINTS..W_AWAY, 0..k-1]``) of group ``g`` from its
+    matches' goals (``M[M_GOALS_HOST]``, ``M[M_GOALS_VISITOR]``), deductions included."""
+    for r in range(W_POINTS, W_AWAY + 1):
+        for i in range(k):
+            W[r, i] = 0
+    win_pts = ints[ints[GROUP_POINTS] + 3 * g]
+    draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
+    loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
+    fix_lo = ints[ints[GROUP_FIX_PTR] + g]
+    fix_home = ints[FIX_HOME] + fix_lo
+    fix_away = ints[FIX_AWAY] + fix_lo
+    for f in range(ints[ints[GROUP_FIX_PTR] + g + 1] - fix_lo):
+        h = ints[fix_home + f]
+        a = ints[fix_away + f]
+        gh = M[M_GOALS_HOST, f]
+        ga = M[M_GOALS_VISITOR, f]
+        W[W_GF, h] += gh
+        W[W_GF, a] += ga
+        W[W_GD, h] += gh - ga
+        W[W_GD, a] += ga - gh
+        W[W_AWAY, a] += ga
+        if gh > ga:
+            W[W_POINTS, h] += win_pts
+            W[W_POINTS, a] += loss_pts
+            W[W_WINS, h] += 1
+        elif gh == ga:
+            W[W_POINTS, h] += draw_pts
+            W[W_POINTS, a] += draw_pts
+        else:
+            W[W_POINTS, h] += loss_pts
+            W[W_POINTS, a] += win_pts
+            W[W_WINS, a] += 1
+    for x in range(ints[ints[GROUP_DED_PTR] + g], ints[ints[GROUP_DED_PTR] + g + 1]):
+        for i in range(k):
+            if W[W_CLUB, i] == ints[ints[DED_CLUB] + x]:
+                W[W_POINTS, i] -= ints[ints[DED_POINTS] + x]
+
+
+@hot_kernel
 def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used, results):
     """Play group ``g`` (unit ``u``), rank it and write its positions to the output slots.
 
@@ -656,11 +700,6 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
     k = ints[ints[UNIT_IN_PTR] + u + 1] - in_start
     for i in range(k):
         W[W_CLUB, i] = occ[ints[ints[UNIT_IN] + in_start + i]]
-        W[W_POINTS, i] = 0
-        W[W_GD, i] = 0
-        W[W_GF, i] = 0
-        W[W_WINS, i] = 0
-        W[W_AWAY, i] = 0
     k_start = ints[ints[UNIT_KNOWN_PTR] + u]
     k_end = ints[ints[UNIT_KNOWN_PTR] + u + 1]
     for i in range(k_end - k_start):
@@ -690,38 +729,12 @@ def play_group(ints, floats, table, g, u, occ, ratings, state, W, M, stack, used
     )
     if not all_known_used(ints, k_start, k_end, used):
         return REJECTED
-    win_pts = ints[ints[GROUP_POINTS] + 3 * g]
-    draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
-    loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
     fix_track = ints[FIX_TRACK] + fix_lo
     for f in range(n_fix):
         column = ints[fix_track + f]
         if column >= 0:
             results[column] = match_result(M[M_GOALS_HOST, f], M[M_GOALS_VISITOR, f])
-        h = ints[fix_home + f]
-        a = ints[fix_away + f]
-        gh = M[M_GOALS_HOST, f]
-        ga = M[M_GOALS_VISITOR, f]
-        W[W_GF, h] += gh
-        W[W_GF, a] += ga
-        W[W_GD, h] += gh - ga
-        W[W_GD, a] += ga - gh
-        W[W_AWAY, a] += ga
-        if gh > ga:
-            W[W_POINTS, h] += win_pts
-            W[W_POINTS, a] += loss_pts
-            W[W_WINS, h] += 1
-        elif gh == ga:
-            W[W_POINTS, h] += draw_pts
-            W[W_POINTS, a] += draw_pts
-        else:
-            W[W_POINTS, h] += loss_pts
-            W[W_POINTS, a] += win_pts
-            W[W_WINS, a] += 1
-    for x in range(ints[ints[GROUP_DED_PTR] + g], ints[ints[GROUP_DED_PTR] + g + 1]):
-        for i in range(k):
-            if W[W_CLUB, i] == ints[ints[DED_CLUB] + x]:
-                W[W_POINTS, i] -= ints[ints[DED_POINTS] + x]
+    group_totals(ints, W, M, g, k)
     table_unit = ints[ints[GROUP_TABLE] + g]
     if table_unit >= 0:
         for i in range(k):
@@ -1334,6 +1347,34 @@ def lane_group(
                         results[m],
                     )
             return
+    # The ranking key: the chain's first run of totals (up to three), as rank_group sorts
+    # them, each offset by ``half`` into a 20-bit field. A sum of each match's weighted
+    # totals (``w_points``...) and ``bias``: the same number, exactly (integers, and every
+    # field of the sum is within its 20 bits), kept in one row as the matches are played.
+    chain = ints[GROUP_CHAIN]
+    c0 = ints[ints[GROUP_CHAIN_PTR] + g]
+    chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
+    c1 = c0
+    while c1 < chain_end and c1 - c0 < 3 and ints[chain + c1] <= TB_AWAY:
+        c1 += 1
+    n_keys = c1 - c0
+    half = np.int64(1 << 19)
+    bias = np.int64(0)
+    w_points = w_gd = w_gf = w_wins = w_away = np.int64(0)
+    for j in range(n_keys):
+        weight = np.int64(1) << np.int64(20 * (n_keys - 1 - j))
+        bias += half * weight
+        code = ints[chain + c0 + j]
+        if code == TB_POINTS:
+            w_points += weight
+        elif code == TB_GD:
+            w_gd += weight
+        elif code == TB_GF:
+            w_gf += weight
+        elif code == TB_WINS:
+            w_wins += weight
+        else:
+            w_away += weight
     in_slots = ints[UNIT_IN] + in_start
     alt = np.int64(floats[ALTITUDE])
     for i in range(k):
@@ -1343,9 +1384,7 @@ def lane_group(
             LW[W_CLUB, i, m] = c
             LR[0, i, m] = ratings[m, c]
             LR[1, i, m] = floats[alt + c]
-        for r in range(W_POINTS, W_AWAY + 1):
-            for m in range(n):
-                LW[r, i, m] = 0
+            LW[W_KEY, i, m] = bias
     neutral = ints[ints[GROUP_NEUTRAL] + g] == 1
     venue_alt = floats[np.int64(floats[GROUP_VENUE_ALT]) + g]
     venue_known = neutral and not np.isnan(venue_alt)
@@ -1363,6 +1402,9 @@ def lane_group(
     n_fix = ints[ints[GROUP_FIX_PTR] + g + 1] - fix_lo
     fix_home = ints[FIX_HOME] + fix_lo
     fix_away = ints[FIX_AWAY] + fix_lo
+    win_key = w_points * ints[ints[GROUP_POINTS] + 3 * g]
+    draw_key = w_points * ints[ints[GROUP_POINTS] + 3 * g + 1]
+    loss_key = w_points * ints[ints[GROUP_POINTS] + 3 * g + 2]
     # The matches, as play_fixtures plays them (the same arithmetic in the same order), in
     # two passes over the lane per fixture: the table rows and random numbers of every
     # member (no branch that depends on the member: the compiler can vectorise it), then
@@ -1401,6 +1443,9 @@ def lane_group(
             ga = goals & 255
             LM[0, f, m] = gh
             LM[1, f, m] = ga
+            # Both clubs' keys, here where the loop waits for the table anyway: a pass of
+            # its own over the lane, one per match, cost more (the compiler checked its many
+            # rows for overlap every match, before vectorising it).
             if in_season:
                 delta = elo_delta(LD[m], gh, ga, k_factor, True)
                 LR[0, h, m] += delta
@@ -1410,10 +1455,6 @@ def lane_group(
             for m in range(n):
                 if st[m] == OK:
                     ratings[m, LW[W_CLUB, i, m]] = LR[0, i, m]
-    # The table.
-    win_pts = ints[ints[GROUP_POINTS] + 3 * g]
-    draw_pts = ints[ints[GROUP_POINTS] + 3 * g + 1]
-    loss_pts = ints[ints[GROUP_POINTS] + 3 * g + 2]
     fix_track = ints[FIX_TRACK] + fix_lo
     for f in range(n_fix):
         h = ints[fix_home + f]
@@ -1421,18 +1462,12 @@ def lane_group(
         for m in range(n):
             gh = LM[0, f, m]
             ga = LM[1, f, m]
-            hw = np.int64(gh > ga)
-            aw = np.int64(ga > gh)
-            dr = 1 - hw - aw
-            LW[W_GF, h, m] += gh
-            LW[W_GF, a, m] += ga
-            LW[W_GD, h, m] += gh - ga
-            LW[W_GD, a, m] += ga - gh
-            LW[W_AWAY, a, m] += ga
-            LW[W_POINTS, h, m] += hw * win_pts + dr * draw_pts + aw * loss_pts
-            LW[W_POINTS, a, m] += aw * win_pts + dr * draw_pts + hw * loss_pts
-            LW[W_WINS, h, m] += hw
-            LW[W_WINS, a, m] += aw
+            hw = gh > ga
+            aw = ga > gh
+            key_h = win_key + w_wins if hw else (loss_key if aw else draw_key)
+            key_a = win_key + w_wins if aw else (loss_key if hw else draw_key)
+            LW[W_KEY, h, m] += key_h + w_gd * (gh - ga) + w_gf * gh
+            LW[W_KEY, a, m] += key_a + w_gd * (ga - gh) + (w_gf + w_away) * ga
         column = ints[fix_track + f]
         if column >= 0:
             for m in range(n):
@@ -1442,35 +1477,15 @@ def lane_group(
                     results[m, column] = 0 if gh > ga else (1 if gh == ga else 2)
     for x in range(ints[ints[GROUP_DED_PTR] + g], ints[ints[GROUP_DED_PTR] + g + 1]):
         club = ints[ints[DED_CLUB] + x]
-        points = ints[ints[DED_POINTS] + x]
+        points = w_points * ints[ints[DED_POINTS] + x]
         for i in range(k):
             for m in range(n):
                 if LW[W_CLUB, i, m] == club:
-                    LW[W_POINTS, i, m] -= points
-    # The ranking: the chain's first run of totals (up to three) as one key, as rank_group
-    # sorts them, for the whole lane: each position's place is the number of clubs with a
-    # higher key plus the level ones before it (the stable sort's order), and W_BREAK
-    # flags a member with level keys. Such members are ranked by rank_group.
-    chain = ints[GROUP_CHAIN]
-    c0 = ints[ints[GROUP_CHAIN_PTR] + g]
-    chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
-    c1 = c0
-    while c1 < chain_end and c1 - c0 < 3 and ints[chain + c1] <= TB_AWAY:
-        c1 += 1
-    n_keys = c1 - c0
-    half = np.int64(1 << 19)
+                    LW[W_KEY, i, m] -= points
+    # The ranking by the keys, for the whole lane: each position's place is the number of
+    # clubs with a higher key plus the level ones before it (the stable sort's order), and
+    # W_BREAK flags a member with level keys. Such members are ranked by rank_group.
     if n_keys > 0:
-        r0 = W_POINTS + ints[chain + c0]
-        r1 = W_POINTS + ints[chain + c0 + 1] if n_keys > 1 else r0
-        r2 = W_POINTS + ints[chain + c0 + 2] if n_keys > 2 else r0
-        for i in range(k):
-            for m in range(n):
-                key = LW[r0, i, m] + half
-                if n_keys > 1:
-                    key = (key << 20) + LW[r1, i, m] + half
-                if n_keys > 2:
-                    key = (key << 20) + LW[r2, i, m] + half
-                LW[W_KEY, i, m] = key
         for m in range(n):
             LW[W_BREAK, 0, m] = 0
         for i in range(k):
@@ -1496,14 +1511,14 @@ def lane_group(
                 occ[m, ints[out + LW[W_ORDER, i, m]]] = LW[W_CLUB, i, m]
             continue
         for i in range(k):
-            for r in range(W_CLUB, W_AWAY + 1):
-                W[r, i] = LW[r, i, m]
+            W[W_CLUB, i] = LW[W_CLUB, i, m]
         if table_unit >= 0:
             for i in range(k):
                 W[W_TABLE, i] = -table_place(ints, occ[m], table_unit, W[W_CLUB, i])
         for f in range(n_fix):
             M[M_GOALS_HOST, f] = LM[0, f, m]
             M[M_GOALS_VISITOR, f] = LM[1, f, m]
+        group_totals(ints, W, M, g, k)
         rank_group(
             ints,
             floats,
