@@ -3,7 +3,8 @@
 Run from the repository root: ``python benchmarks/bench_units.py [TREE] [--rounds N]``;
 TREE is a checkout to time instead of this one (``git archive REV | tar -x -C DIR``).
 
-A kernel written here plays lanes of 32 seasons of the 2006 file (fixed ratings) through
+A kernel written here plays lanes of the 2006 file's seasons (fixed ratings; as long as the
+tree's engine makes them, 32 before ``lane_size``, or ``--lane``) through
 every unit ``--reps`` times, calling the engine's own unit kernels (``lane_group``,
 ``lane_tie``, ``lane_draw``) as ``play_lane`` does, or only the units of one kind (the
 slots the others write keep the clubs of the first pass: the timing needs clubs, not the
@@ -22,14 +23,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-LANE = 32
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", nargs="?", default=str(REPO), help="checkout to time")
     parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--reps", type=int, default=2000, help="lanes a timing")
+    parser.add_argument("--reps", type=int, default=2000, help="a timing's seasons, in 32s")
+    parser.add_argument("--lane", type=int, default=0, help="seasons a lane (default the engine's)")
     args = parser.parse_args()
     sys.path.insert(0, args.tree)
 
@@ -48,10 +49,12 @@ def main() -> None:
     compiled = dataclasses.replace(compiled, program=program)
     ints, floats, table = pack(program)
     max_known = int(np.max(np.diff(program.unit_known_ptr), initial=0))
+    lane = args.lane or (kernel.lane_size(ints) if hasattr(kernel, "lane_size") else 32)
+    reps = args.reps * 32 // lane  # the same number of seasons whatever the lane
     buffers = kernel.lane_buffers(
         ints,
         floats,
-        LANE,
+        lane,
         compiled.max_group_size,
         compiled.max_group_fixtures,
         compiled.max_draw_size,
@@ -118,10 +121,10 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, (only, units) in cases.items():
             started = time.perf_counter()
-            play(args.reps, only)
+            play(reps, only)
             seconds = time.perf_counter() - started
-            times[name].append(seconds / args.reps / LANE / units * 1e9)
-    print(f"{args.tree}: 2006 file, fixed ratings, lanes of {LANE}, {args.rounds} rounds\n")
+            times[name].append(seconds / reps / lane / units * 1e9)
+    print(f"{args.tree}: 2006 file, fixed ratings, lanes of {lane}, {args.rounds} rounds\n")
     print("| units | count | ns a unit and member, best | median | ns a season, best |")
     print("|---|---|---|---|---|")
     for name, (_, units) in cases.items():

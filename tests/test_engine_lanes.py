@@ -225,6 +225,22 @@ def test_lanes_equal_serial_with_every_total_in_the_first_keys(tmp_path: Path) -
         assert_identical(run(compiled, lane), serial)
 
 
+def test_lanes_are_shorter_where_a_lane_would_take_much_memory(
+    season_2006: CompiledTournament,
+) -> None:
+    """A lane's slots and ratings stay within LANE_BYTES, lanes never shorter than
+    LANE_MIN (results do not depend on the lane: the tests above)."""
+    ints = pack(season_2006.program)[0]
+    assert _kernel.lane_size(ints) == _kernel.LANE == 128  # 212 slots, 50 clubs: 156 KiB
+    big = ints.copy()
+    big[_kernel.N_CLUBS] = 700  # a season 6,448 bytes: 128 of them 806 KiB, 64 403, 32 201
+    assert _kernel.lane_size(big) == 32
+    big[_kernel.N_CLUBS] = 300  # 3,248 bytes: 128 seasons 406 KiB, 64 203
+    assert _kernel.lane_size(big) == 64
+    big[_kernel.N_CLUBS] = 100_000
+    assert _kernel.lane_size(big) == _kernel.LANE_MIN
+
+
 _QD_DISTINCT = 'size = 2\ndistinct = ["region"]\n'
 _QD_ENTRANTS = "entrants = [" + ", ".join(f'"K{k}#winner"' for k in range(1, 9)) + "]\n"
 _QD_POTS = (
@@ -419,6 +435,7 @@ def test_a_thread_that_fails_leaves_the_others_no_new_block(
     monkeypatch.setattr(_kernel, "run_lanes", play_block)
     monkeypatch.setattr(_kernel, "lane_buffers", lambda *args: (np.zeros(1),))
     monkeypatch.setattr(_kernel, "fallback_flags", lambda ints: (None, None))
+    monkeypatch.setattr(_kernel, "lane_size", lambda ints: _kernel.LANE)
     n_blocks = 200
     arrays = [np.zeros(1)] * 3 + [np.zeros(n_blocks, np.uint64), np.ones(n_blocks, np.int64)]
     with pytest.raises(RuntimeError, match="block 0 failed"):

@@ -108,7 +108,7 @@ def compile_ahead(
         return False
     fallbacks = _kernel.fallback_flags(ints)
     buffers = _kernel.lane_buffers(
-        ints, floats, _kernel.LANE, max_group, max_fixtures, max_draw, max_known
+        ints, floats, _kernel.lane_size(ints), max_group, max_fixtures, max_draw, max_known
     )
     block = 0
     if not needs_compiling(

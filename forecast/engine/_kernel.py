@@ -1279,8 +1279,13 @@ def run_blocks_serial(
 # keeps its own counter-based stream per unit and draws from it in the same order as
 # :func:`play_season`, so the results are those of :func:`run_blocks_serial` byte for byte.
 
-#: Seasons per lane (:func:`run_blocks`).
-LANE = 32
+#: Seasons per lane (:func:`run_blocks`), at most: :func:`lane_size` halves it (down to
+#: LANE_MIN) while a lane's slots and ratings would take more than LANE_BYTES. Longer
+#: lanes share each unit's set-up among more seasons; 128 was the fastest of 32-256 for
+#: the 2006 file (benchmarks/README.md).
+LANE = 128
+LANE_MIN = 32
+LANE_BYTES = 256 * 1024
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _S11 = np.uint64(11)
@@ -2226,6 +2231,16 @@ LANE_BUFFERS = (
 )
 
 
+def lane_size(ints) -> int:
+    """Seasons per lane for this season: :data:`LANE`, halved down to :data:`LANE_MIN`
+    while a lane's slots (int32) and ratings (float64) take more than :data:`LANE_BYTES`."""
+    per_season = 4 * int(ints[N_SLOTS]) + 8 * int(ints[N_CLUBS])
+    lane = LANE
+    while lane > LANE_MIN and lane * per_season > LANE_BYTES:
+        lane //= 2
+    return lane
+
+
 def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
@@ -2412,7 +2427,7 @@ def run_blocks(
 ):
     """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
 
-    Seasons are played in lanes of :data:`LANE` (:func:`run_lanes`); the arguments and the
+    Seasons are played in lanes of :func:`lane_size` (:func:`run_lanes`); the arguments and the
     results are those of :func:`run_blocks_serial` (which documents them), byte for byte.
     ``threads`` (default: numba's thread count) threads share the blocks, each taking the
     next block not yet taken whenever it is free (so a thread slowed by another process
@@ -2423,6 +2438,7 @@ def run_blocks(
         threads = numba.get_num_threads()
     threads = max(1, min(int(threads), block_seeds.shape[0]))
     group_fallback, tie_fallback = fallback_flags(ints)
+    lane = lane_size(ints)
     # One iterator for all threads: CPython's range iterator hands out each number once,
     # under the GIL, which every thread holds between two blocks.
     blocks = iter(range(block_seeds.shape[0]))
@@ -2446,7 +2462,7 @@ def run_blocks(
             records,
             accepted,
             match_records,
-            LANE,
+            lane,
             blocks,
             group_fallback,
             tie_fallback,
