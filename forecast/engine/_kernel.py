@@ -155,6 +155,7 @@ FROM_SLOTS_MAX_CLUBS = 512
 
 _RATINGS_STREAM = np.uint64(0xC0FFEE)
 _S32 = np.uint64(32)
+_U1, _U2, _U3, _U255 = np.uint64(1), np.uint64(2), np.uint64(3), np.uint64(255)
 # Rows of the integer work array (one row per per-club statistic of a group). The totals
 # follow the tiebreak codes (W_POINTS + TB_POINTS .. W_POINTS + TB_AWAY): rank_group relies on it.
 # W_TABLE holds minus each club's place in the group that 'table_position' reads.
@@ -1399,8 +1400,8 @@ def lane_group(
     per_point = floats[ROW_PER_POINT]
     row_offset = floats[ROW_OFFSET]
     row_top = ints[TABLE_ROWS] - 0.5
-    n_scorelines = ints[SIDE] * ints[SIDE]
-    scoreline_goals = ints[SCORELINE_GOALS]
+    guide_start = np.uint64(ints[SIDE] * ints[SIDE])  # the guide cells follow the scorelines
+    goals_start = np.uint64(ints[SCORELINE_GOALS])
     in_season = ints[IN_SEASON] != 0
     k_factor = floats[K_FACTOR]
     fix_lo = ints[ints[GROUP_FIX_PTR] + g]
@@ -1437,13 +1438,15 @@ def lane_group(
             state[m] = x
             LU[m] = z >> _S32
         for m in range(n):
-            row = LX[m]
+            # Unsigned indices: numba adds no code for a negative index to them.
+            row = np.uint64(LX[m])
             w = LU[m]
-            cell = np.int64(w >> _GUIDE_SHIFT)
-            q = np.int64(table[row, n_scorelines + (cell >> 2)] >> np.uint32(8 * (cell & 3))) & 255
+            cell = w >> _GUIDE_SHIFT
+            guide = np.uint64(table[row, guide_start + (cell >> _U2)])
+            q = (guide >> ((cell & _U3) << _U3)) & _U255
             while table[row, q] < w:
-                q += 1
-            goals = ints[scoreline_goals + q]
+                q += _U1
+            goals = ints[goals_start + q]
             gh = goals >> 8
             ga = goals & 255
             LM[0, f, m] = gh
