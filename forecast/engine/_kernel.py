@@ -1664,7 +1664,8 @@ def lane_tie(
             r = r if r > 0.0 else 0.0
             TI[leg, m] = gd_cdf + np.int64(r if r < row_top else row_top) * width + side
         TI[2, m] = not b_hosts  # side A hosts the last match
-    # Pass 2, the members still playing: the first margin, then the chance A wins.
+    # Pass 2, the members still playing: the first margin, then the chance A wins. The
+    # indices are unsigned: numba adds no negative-index code to them.
     for m in range(n):
         if st[m] != OK:
             continue
@@ -1679,12 +1680,12 @@ def lane_tie(
             base = TI[0, m]
             v = TF[0, m]
             g = 0  # the smallest g with P(margin <= g) > v
-            if floats[base - 1] > v:
+            if floats[np.uint64(base - 1)] > v:
                 g = -1
-                while floats[base + g - 1] > v:
+                while floats[np.uint64(base + g - 1)] > v:
                     g -= 1
             else:
-                while floats[base + g] <= v:
+                while floats[np.uint64(base + g)] <= v:
                     g += 1
             a_first = a_last if legs == 1 else not a_last
             margin_a = g if a_first else -g
@@ -1699,21 +1700,21 @@ def lane_tie(
                 win = 0.0
                 level = 1.0
             elif a_last:
-                win = 1.0 - floats[base + need]
-                level = floats[base + need] - floats[base + need - 1]
+                win = 1.0 - floats[np.uint64(base + need)]
+                level = floats[np.uint64(base + need)] - floats[np.uint64(base + need - 1)]
             else:
-                win = floats[base - need - 1]
-                level = floats[base - need] - floats[base - need - 1]
+                win = floats[np.uint64(base - need - 1)]
+                level = floats[np.uint64(base - need)] - floats[np.uint64(base - need - 1)]
             et_win = 0.0
             et_level = 1.0
             if extra_time:
                 et_base = base + rows * width
                 if a_last:
-                    et_win = 1.0 - floats[et_base]
-                    et_level = floats[et_base] - floats[et_base - 1]
+                    et_win = 1.0 - floats[np.uint64(et_base)]
+                    et_level = floats[np.uint64(et_base)] - floats[np.uint64(et_base - 1)]
                 else:
-                    et_win = floats[et_base - 1]
-                    et_level = floats[et_base] - floats[et_base - 1]
+                    et_win = floats[np.uint64(et_base - 1)]
+                    et_level = floats[np.uint64(et_base)] - floats[np.uint64(et_base - 1)]
             a_wins = TF[1, m] < win + level * (et_win + et_level * after_level)
         if tracked:
             results[m, column] = first_result
