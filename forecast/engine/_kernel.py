@@ -1631,9 +1631,11 @@ def lane_tie(
     # the random numbers, the goal-difference rows of the first and the last match. As in
     # exact_tie: side A hosts the only match unless B does, and the second of two.
     # A member no longer playing computes from stale slots, harmlessly, and is not used.
+    alt_u = np.uint64(alt)
     for m in range(n):
-        club_a = occ[m, slot_a]
-        club_b = occ[m, slot_b]
+        # Unsigned clubs: numba adds no negative-index code to the four loads below.
+        side_a = np.uint64(occ[m, slot_a])
+        side_b = np.uint64(occ[m, slot_b])
         x = state[m]
         b_hosts = tie_host == HOST_B
         if tie_host == HOST_DRAW:
@@ -1649,16 +1651,16 @@ def lane_tie(
         state[m] = x
         for leg in range(2):
             a_hosts = b_hosts if legs != 1 and leg == 0 else not b_hosts
-            hc = club_a if a_hosts else club_b
-            vc = club_b if a_hosts else club_a
+            hc = side_a if a_hosts else side_b
+            vc = side_b if a_hosts else side_a
             d = ratings[m, hc] - ratings[m, vc] + home_advantage
             if not neutral:
-                c = floats[alt + hc] - floats[alt + vc]
+                c = floats[alt_u + hc] - floats[alt_u + vc]
                 d += climb * c if c > 0.0 else -descend * c
             elif venue_known:
-                c = venue_alt - floats[alt + vc]
+                c = venue_alt - floats[alt_u + vc]
                 d += climb * c if c > 0.0 else -descend * c
-                c = venue_alt - floats[alt + hc]
+                c = venue_alt - floats[alt_u + hc]
                 d -= climb * c if c > 0.0 else -descend * c
             r = d * per_point + row_offset
             r = r if r > 0.0 else 0.0
