@@ -1382,14 +1382,16 @@ def lane_group(
         else:
             w_away += weight
     in_slots = ints[UNIT_IN] + in_start
-    alt = np.int64(floats[ALTITUDE])
+    alt_u = np.uint64(floats[ALTITUDE])
     for i in range(k):
         slot = ints[in_slots + i]
         for m in range(n):
-            c = occ[m, slot]  # a member no longer playing may read a stale slot: harmless
+            # A member no longer playing may read a stale slot: harmless. Unsigned: numba
+            # adds no negative-index code to the two loads.
+            c = np.uint64(occ[m, slot])
             LW[W_CLUB, i, m] = c
             LR[0, i, m] = ratings[m, c]
-            LR[1, i, m] = floats[alt + c]
+            LR[1, i, m] = floats[alt_u + c]
             LW[W_KEY, i, m] = bias
     neutral = ints[ints[GROUP_NEUTRAL] + g] == 1
     venue_alt = floats[np.int64(floats[GROUP_VENUE_ALT]) + g]
@@ -1516,7 +1518,7 @@ def lane_group(
             continue
         if n_keys > 0 and LW[W_BREAK, 0, m] == 0:
             for i in range(k):
-                occ[m, ints[out + LW[W_ORDER, i, m]]] = LW[W_CLUB, i, m]
+                occ[m, np.uint64(ints[out + LW[W_ORDER, i, m]])] = LW[W_CLUB, i, m]
             continue
         for i in range(k):
             W[W_CLUB, i] = LW[W_CLUB, i, m]
@@ -2021,7 +2023,7 @@ def tally_lane(
     for slot in range(n_clubs, n_slots):  # slot by slot: one row of the tallies at a time
         for m in range(n_counted):
             if st[m] == OK:
-                slot_counts[b, slot, occ[m, slot]] += 1
+                slot_counts[b, slot, np.uint64(occ[m, slot])] += 1  # unsigned: no wraparound
     if stopped:
         return True
     if recording:
