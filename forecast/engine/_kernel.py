@@ -1515,12 +1515,15 @@ def lane_group(
     table_unit = ints[ints[GROUP_TABLE] + g]
     out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
     order = W[W_ORDER]
-    for m in range(n):
-        if st[m] != OK:
-            continue
-        if n_keys > 0 and LW[W_BREAK, 0, m] == 0:
-            for i in range(k):
+    if n_keys > 0:
+        # Every member's places, without a branch: those of a member with level keys are
+        # written again below, and a member no longer playing has its slots replaced by
+        # tally_lane before they are read.
+        for i in range(k):
+            for m in range(n):
                 occ[m, np.uint64(ints[out + LW[W_ORDER, i, m]])] = LW[W_CLUB, i, m]
+    for m in range(n):
+        if st[m] != OK or (n_keys > 0 and LW[W_BREAK, 0, m] == 0):
             continue
         for i in range(k):
             W[W_CLUB, i] = LW[W_CLUB, i, m]
