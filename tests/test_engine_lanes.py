@@ -241,6 +241,19 @@ def test_lanes_are_shorter_where_a_lane_would_take_much_memory(
     assert _kernel.lane_size(big) == _kernel.LANE_MIN
 
 
+def test_every_slot_of_a_lane_starts_with_a_club(season_2006: CompiledTournament) -> None:
+    """The lane kernels read ratings and altitudes at the club in a slot through unsigned
+    indices, also where a season that stopped reads a slot no unit wrote: so every slot
+    starts with a club (its own in a club's slot, club 0 in an output slot, not -1)."""
+    ints, floats, _ = pack(season_2006.program)
+    buffers = _kernel.lane_buffers(ints, floats, 32, 8, 12, 16, 1)
+    occ = dict(zip(_kernel.LANE_BUFFERS, buffers, strict=True))["occ"]
+    n_clubs = int(ints[_kernel.N_CLUBS])
+    assert occ.min() == 0 and occ.max() == n_clubs - 1
+    assert (occ[:, :n_clubs] == np.arange(n_clubs)).all()
+    assert (occ[:, n_clubs:] == 0).all()
+
+
 _QD_DISTINCT = 'size = 2\ndistinct = ["region"]\n'
 _QD_ENTRANTS = "entrants = [" + ", ".join(f'"K{k}#winner"' for k in range(1, 9)) + "]\n"
 _QD_POTS = (

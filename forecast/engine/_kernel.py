@@ -1323,8 +1323,9 @@ def lane_group(
 ):
     """Play group ``g`` (unit ``u``) for lane members 0..n-1 whose status is OK.
 
-    ``LW[row, i, l]`` holds member ``l``'s club at position ``i`` (row W_CLUB) and its
-    totals (rows W_POINTS..W_AWAY); ``LR[0, i, l]``/``LR[1, i, l]`` its rating and altitude;
+    ``LW[row, i, l]`` holds member ``l``'s club at position ``i`` (row W_CLUB), its
+    ranking key, place and whether a key is level (W_KEY, W_ORDER, W_BREAK; the totals
+    rows are not used here); ``LR[0, i, l]``/``LR[1, i, l]`` its rating and altitude;
     ``LM[0, f, l]``/``LM[1, f, l]`` the goals of fixture ``f``; ``LD``, ``LX``, ``LU`` (per
     member) a match's effective difference, table row and random number. Groups with known
     results or withdrawn clubs are played per member by :func:`play_group`. A member whose
@@ -1356,9 +1357,9 @@ def lane_group(
                     )
             return
     # The ranking key: the chain's first run of totals (up to three), as rank_group sorts
-    # them, each offset by ``half`` into a 20-bit field. A sum of each match's weighted
-    # totals (``w_points``...) and ``bias``: the same number, exactly (integers, and every
-    # field of the sum is within its 20 bits), kept in one row as the matches are played.
+    # them, each offset by ``half`` into a 20-bit field. Shifting is multiplying, so the key
+    # is ``bias`` plus each match's totals weighted (``w_points``...): the same integer,
+    # summed in one row as the matches are played.
     chain = ints[GROUP_CHAIN]
     c0 = ints[ints[GROUP_CHAIN_PTR] + g]
     chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
@@ -1455,9 +1456,6 @@ def lane_group(
             ga = goals & 255
             LM[0, f, m] = gh
             LM[1, f, m] = ga
-            # Both clubs' keys, here where the loop waits for the table anyway: a pass of
-            # its own over the lane, one per match, cost more (the compiler checked its many
-            # rows for overlap every match, before vectorising it).
             if in_season:
                 delta = elo_delta(LD[m], gh, ga, k_factor, True)
                 LR[0, h, m] += delta
@@ -1467,6 +1465,9 @@ def lane_group(
             for m in range(n):
                 if st[m] == OK:
                     ratings[m, LW[W_CLUB, i, m]] = LR[0, i, m]
+    # Each match's share of both clubs' keys. Two rows written: before vectorising a pass,
+    # the compiler checks that the rows it writes do not overlap those it reads, and with
+    # the five totals rows of each club that was some sixty checks a match.
     fix_track = ints[FIX_TRACK] + fix_lo
     for f in range(n_fix):
         h = ints[fix_home + f]
@@ -1517,8 +1518,8 @@ def lane_group(
     order = W[W_ORDER]
     if n_keys > 0:
         # Every member's places, without a branch: those of a member with level keys are
-        # written again below, and a member no longer playing has its slots replaced by
-        # tally_lane before they are read.
+        # written again below; a member no longer playing is not counted, and tally_lane
+        # replaces its slots before they are recorded.
         for i in range(k):
             for m in range(n):
                 occ[m, np.uint64(ints[out + LW[W_ORDER, i, m]])] = LW[W_CLUB, i, m]
@@ -2258,9 +2259,9 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
     Per lane member (``lane`` of them): ``keys``, ``state`` (uint64), ``st``, ``stop``
-    (int64), ``occ`` (int32[lane, slots], the season's initial slots; half the bytes of
-    int64, which two threads sharing a cache feel), ``ratings`` (float64[lane, clubs], the
-    mean ratings), ``results`` (int8[lane, tracked]) and the
+    (int64), ``occ`` (int32[lane, slots], the season's initial slots and club 0 in the
+    others; half the bytes of int64, which two threads sharing a cache feel), ``ratings``
+    (float64[lane, clubs], the mean ratings), ``results`` (int8[lane, tracked]) and the
     structure-of-arrays buffers of the lane kernels (``LW`` ... ``TF``); then the buffers of
     the per-member paths (``W``, ``M``, ``stack``, ``used``, ``pool``, ``placed``);
     ``carry_occ``, ``carry_results`` and ``mark`` (int64[clubs, milestones], -1) of
@@ -2342,7 +2343,11 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
         np.zeros(lane, dtype=np.uint64),  # state
         np.zeros(lane, dtype=np.int64),  # st
         np.zeros(lane, dtype=np.int64),  # stop
-        np.repeat(initial[None, :], lane, axis=0).astype(np.int32),  # occ
+        # A season that stopped still reads the slots of later units (and ignores what
+        # it reads): club 0 there, not the -1 of an output slot not yet written, so that
+        # every club index the kernels read (unsigned, without numba's negative-index
+        # code) is a club's.
+        np.repeat(np.maximum(initial, 0)[None, :], lane, axis=0).astype(np.int32),  # occ
         initial.astype(np.int32),  # carry_occ
         np.repeat(means[None, :], lane, axis=0),  # ratings
         np.zeros((lane, tracked), dtype=np.int8),  # results
