@@ -221,7 +221,7 @@ def test_lanes_equal_serial_with_every_total_in_the_first_keys(tmp_path: Path) -
     )
     compiled = compile_tournament(load_text(tmp_path, "totals", text))
     serial = run(compiled, None)
-    for lane in (1, 6, 32):
+    for lane in (1, 6, 32, 128):
         assert_identical(run(compiled, lane), serial)
 
 
