@@ -361,13 +361,11 @@ def all_known_used(ints, k_start, k_end, used):
 @hot_kernel
 def draw_clash(ints, distinct, a, b):
     """Whether clubs ``a`` and ``b`` may not share a bucket under rule bits ``distinct``."""
-    # Unsigned indices: numba adds no negative-index code to them.
-    department = np.uint64(ints[DEPARTMENT])
-    region = np.uint64(ints[REGION])
-    club_a, club_b = np.uint64(a), np.uint64(b)
-    if (distinct & DISTINCT_DEPARTMENT) and ints[department + club_a] == ints[department + club_b]:
+    department = ints[DEPARTMENT]
+    region = ints[REGION]
+    if (distinct & DISTINCT_DEPARTMENT) and ints[department + a] == ints[department + b]:
         return True
-    return (distinct & DISTINCT_REGION) != 0 and ints[region + club_a] == ints[region + club_b]
+    return (distinct & DISTINCT_REGION) != 0 and ints[region + a] == ints[region + b]
 
 
 @hot_kernel
@@ -410,8 +408,8 @@ def play_draw(ints, d, u, occ, state, pool, placed):
             x, z = split_step(x)
             j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
             tmp = pool[i]
-            pool[i] = pool[np.uint64(j)]
-            pool[np.uint64(j)] = tmp
+            pool[i] = pool[j]
+            pool[j] = tmp
     tries = 0
     clash = True
     while clash:
@@ -426,18 +424,18 @@ def play_draw(ints, d, u, occ, state, pool, placed):
                 if i > 0:
                     x, z = split_step(x)
                     j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
-                    tmp = pool[np.uint64(start + i)]
-                    pool[np.uint64(start + i)] = pool[np.uint64(start + j)]
-                    pool[np.uint64(start + j)] = tmp
+                    tmp = pool[start + i]
+                    pool[start + i] = pool[start + j]
+                    pool[start + j] = tmp
                 if distinct == 0:
                     continue
-                club = pool[np.uint64(start + i)]
+                club = pool[start + i]
                 if n_pots == 1:
                     for k in range(i + 1, min(n, (i // size) * size + size)):
                         clash |= draw_clash(ints, distinct, club, pool[k])
                 else:
                     for q in range(pot):
-                        clash |= draw_clash(ints, distinct, club, pool[np.uint64(q * pot_size + i)])
+                        clash |= draw_clash(ints, distinct, club, pool[q * pot_size + i])
                 if clash:
                     break
             if clash:
