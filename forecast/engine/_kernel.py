@@ -19,6 +19,7 @@ found no valid allocation in ``MAX_DRAW_TRIES`` tries: an error for the caller).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -2253,6 +2254,26 @@ def lane_size(ints) -> int:
     return lane
 
 
+class LaneSetup(NamedTuple):
+    """What :func:`run_blocks` derives from the Program before it plays: the lane's size,
+    the fallback flags and the fresh work arrays that every block copies."""
+
+    lane: int
+    group_fallback: object
+    tie_fallback: object
+    fresh: tuple
+
+
+def lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known) -> LaneSetup:
+    """:func:`lane_size`, :func:`fallback_flags` and :func:`lane_buffers` of a season: made
+    once for a run, not once per thread and call (about a millisecond of Python for the
+    2006 file, during which the thread plays nothing)."""
+    lane = lane_size(ints)
+    group_fallback, tie_fallback = fallback_flags(ints)
+    fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
+    return LaneSetup(lane, group_fallback, tie_fallback, fresh)
+
+
 def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
@@ -2391,13 +2412,16 @@ def play_blocks(
     blocks,
     group_fallback,
     tie_fallback,
+    fresh=None,
 ):
     """The blocks of :func:`run_blocks` that ``blocks`` (an iterator of block numbers,
     which other threads may share) yields, one :func:`run_lanes` call each with fresh
-    :func:`lane_buffers` of ``lane`` seasons (copies of one set: a call costs tens of
-    microseconds, a block milliseconds); the fallback flags as run_lanes takes them.
+    :func:`lane_buffers` of ``lane`` seasons (copies of ``fresh``, made here when None:
+    a copy costs tens of microseconds, a block milliseconds); the fallback flags as
+    run_lanes takes them.
     """
-    fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
+    if fresh is None:
+        fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
     for b in blocks:
         buffers = tuple([array.copy() for array in fresh])
         run_lanes(
@@ -2440,6 +2464,7 @@ def run_blocks(
     accepted,
     match_records,
     threads=None,
+    setup=None,
 ):
     """Play ``block_sizes[b]`` seasons for each block ``b`` and tally them into row ``b``.
 
@@ -2449,12 +2474,15 @@ def run_blocks(
     next block not yet taken whenever it is free (so a thread slowed by another process
     leaves more blocks to the others); each block writes only its own rows, so the
     results depend neither on the number of threads nor on which thread plays a block.
+    ``setup``: :func:`lane_setup` of these arguments, made here when None (a run of many
+    calls makes it once).
     """
     if threads is None:
         threads = numba.get_num_threads()
     threads = max(1, min(int(threads), block_seeds.shape[0]))
-    group_fallback, tie_fallback = fallback_flags(ints)
-    lane = lane_size(ints)
+    if setup is None:
+        setup = lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
+    lane, group_fallback, tie_fallback, fresh = setup
     # One iterator for all threads: CPython's range iterator hands out each number once,
     # under the GIL, which every thread holds between two blocks.
     blocks = iter(range(block_seeds.shape[0]))
@@ -2482,6 +2510,7 @@ def run_blocks(
             blocks,
             group_fallback,
             tie_fallback,
+            fresh,
         )
 
     # The kernel releases the GIL, so the threads play side by side. This thread only
