@@ -430,6 +430,43 @@ def test_a_failed_draw_stops_the_block_as_before(season_2006: CompiledTournament
         assert_identical(run(failing, lane), serial)
 
 
+def test_blocks_that_do_not_share_out_evenly_are_played_in_parts(
+    season_2006: CompiledTournament, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three blocks on two threads, nothing recorded: run_blocks plays each block in two
+    parts of whole lanes (128 seasons for this file), or one for a block of one lane, each
+    part from its first season's number in its block's stream; added up, the tallies are
+    the serial engine's."""
+    sizes = np.array([300, 129, 1], dtype=np.int64)
+    serial = run(season_2006, None, sizes=sizes, record=False, seed=5)
+    played: list[tuple[int, int]] = []
+    run_lanes = _kernel.run_lanes
+
+    def spy(*args: Any) -> None:
+        b = args[14]  # run_lanes' block number; its sizes and starts are arguments 4 and 5
+        played.append((int(args[4][b]), int(args[5][b])))
+        run_lanes(*args)
+
+    monkeypatch.setattr(_kernel, "run_lanes", spy)
+    assert_identical(run(season_2006, 0, sizes=sizes, record=False, seed=5, threads=2), serial)
+    assert sorted(played) == [(1, 0), (1, 128), (44, 256), (128, 0), (256, 0)]
+
+
+def test_a_failed_draw_stops_a_block_played_in_parts_as_before(
+    season_2006: CompiledTournament,
+) -> None:
+    """As above with the failing draw: a block's parts are added up in order, up to the
+    part whose draw failed (it stopped at that season), so its later parts count nothing."""
+    p = season_2006.program
+    clubs = np.arange(p.region.size)
+    region = np.where(clubs % 2 == 0, 0, clubs + 1).astype(p.region.dtype)
+    failing = with_program(season_2006, region=region)
+    sizes = np.array([700, 37, 1000], dtype=np.int64)
+    serial = run(failing, None, sizes=sizes, record=False)
+    assert np.all(serial["status"][[0, 2]] == _kernel.DRAW_FAILED)
+    assert_identical(run(failing, 0, sizes=sizes, record=False, threads=2), serial)
+
+
 def test_a_thread_that_fails_leaves_the_others_no_new_block(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -439,7 +476,7 @@ def test_a_thread_that_fails_leaves_the_others_no_new_block(
     played: list[int] = []
 
     def play_block(*args: Any) -> None:
-        b = args[13]  # run_lanes' block number
+        b = args[14]  # run_lanes' block number
         played.append(b)
         time.sleep(0.02)
         if b == 0:

@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 import numba
+import numpy as np
 
 from forecast.children import can_fork, fork, run_child
 from forecast.engine import _kernel
@@ -111,8 +112,20 @@ def compile_ahead(
         ints, floats, _kernel.lane_size(ints), max_group, max_fixtures, max_draw, max_known
     )
     block = 0
+    starts = np.zeros(block_sizes.shape[0], dtype=np.int64)  # as run_blocks passes them
     if not needs_compiling(
-        (ints, floats, table, block_seeds, block_sizes, *outputs, block, buffers, *fallbacks)
+        (
+            ints,
+            floats,
+            table,
+            block_seeds,
+            block_sizes,
+            starts,
+            *outputs,
+            block,
+            buffers,
+            *fallbacks,
+        )
     ):
         return False
     signatures = unit_signatures(ints, floats, table, buffers, fallbacks, outputs)

@@ -2062,6 +2062,7 @@ def run_lanes(
     table,
     block_seeds,
     block_sizes,
+    block_starts,
     counts,
     slot_counts,
     rejected,
@@ -2076,7 +2077,9 @@ def run_lanes(
     tie_fallback,
 ):
     """Play block ``b`` of :func:`run_blocks` in lanes of ``len(keys)`` seasons (the last
-    lane holds the rest); the results do not depend on the lane's size.
+    lane holds the rest); the results do not depend on the lane's size. Its seasons are
+    numbers ``block_starts[b]`` to ``block_starts[b] + block_sizes[b] - 1`` of the stream
+    of ``block_seeds[b]`` (a block may be a part of a larger one: :func:`run_blocks`).
 
     ``buffers`` are the work arrays of :func:`lane_buffers`, fresh for each block (numba
     compiles an array constructor per shape and type, seconds on a first run, so Python
@@ -2119,7 +2122,7 @@ def run_lanes(
         first = lane_i * lane
         n = min(lane, block_sizes[b] - first)
         for m in range(n):
-            keys[m] = stream_key(block_seeds[b], np.uint64(first + m))
+            keys[m] = stream_key(block_seeds[b], np.uint64(block_starts[b] + first + m))
         play_lane(
             ints,
             floats,
@@ -2413,15 +2416,19 @@ def play_blocks(
     group_fallback,
     tie_fallback,
     fresh=None,
+    block_starts=None,
 ):
     """The blocks of :func:`run_blocks` that ``blocks`` (an iterator of block numbers,
     which other threads may share) yields, one :func:`run_lanes` call each with fresh
     :func:`lane_buffers` of ``lane`` seasons (copies of ``fresh``, made here when None:
     a copy costs tens of microseconds, a block milliseconds); the fallback flags as
-    run_lanes takes them.
+    run_lanes takes them; ``block_starts`` as run_lanes takes it (None: every block from
+    its first season).
     """
     if fresh is None:
         fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
+    if block_starts is None:
+        block_starts = np.zeros(block_seeds.shape[0], dtype=np.int64)
     for b in blocks:
         buffers = tuple([array.copy() for array in fresh])
         run_lanes(
@@ -2430,6 +2437,7 @@ def play_blocks(
             table,
             block_seeds,
             block_sizes,
+            block_starts,
             counts,
             slot_counts,
             rejected,
@@ -2476,12 +2484,97 @@ def run_blocks(
     results depend neither on the number of threads nor on which thread plays a block.
     ``setup``: :func:`lane_setup` of these arguments, made here when None (a run of many
     calls makes it once).
+
+    Where the blocks do not share out evenly (a run's last call often has one), and no
+    season is recorded, each block is played in parts (:func:`block_parts`), tallied
+    apart and added up in order: every season keeps its number in its block's stream, so
+    the tallies are the same, and no thread waits while another plays a whole block.
     """
     if threads is None:
         threads = numba.get_num_threads()
-    threads = max(1, min(int(threads), block_seeds.shape[0]))
+    threads = max(1, int(threads))
     if setup is None:
         setup = lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
+    sizes = (max_group, max_fixtures, max_draw, max_known)
+    outputs = (counts, slot_counts, rejected, status, record_rows, records, accepted, match_records)
+    parts = None
+    if not np.any(record_rows >= 0) and threads * slot_counts[:1].nbytes <= SPLIT_BYTES:
+        parts = block_parts(block_sizes, threads, setup.lane)
+    if parts is None:
+        starts = np.zeros(block_seeds.shape[0], dtype=np.int64)
+        _share_out(
+            ints, floats, table, block_seeds, block_sizes, starts, sizes, outputs, threads, setup
+        )
+        return
+    part_block, part_sizes, part_starts = parts
+    n_parts = part_block.size
+    part_counts = np.zeros((n_parts, *counts.shape[1:]), dtype=counts.dtype)
+    part_slots = np.zeros((n_parts, *slot_counts.shape[1:]), dtype=slot_counts.dtype)
+    part_rejected = np.zeros(n_parts, dtype=rejected.dtype)
+    part_status = np.zeros(n_parts, dtype=status.dtype)
+    part_outputs = (
+        part_counts,
+        part_slots,
+        part_rejected,
+        part_status,
+        np.full(n_parts, -1, dtype=record_rows.dtype),
+        records,
+        accepted,
+        match_records,
+    )
+    seeds = block_seeds[part_block]
+    _share_out(
+        ints, floats, table, seeds, part_sizes, part_starts, sizes, part_outputs, threads, setup
+    )
+    # In order: a block stops at a failed draw, so its parts after the failed one count
+    # nothing (the serial engine never played those seasons).
+    stopped = np.zeros(block_seeds.shape[0], dtype=np.bool_)
+    for i in range(n_parts):
+        b = part_block[i]
+        if stopped[b]:
+            continue
+        counts[b] += part_counts[i]
+        slot_counts[b] += part_slots[i]
+        rejected[b] += part_rejected[i]
+        if part_status[i] != OK:
+            status[b] = part_status[i]
+            stopped[b] = True
+
+
+#: run_blocks plays blocks in parts only while the parts' slot tallies, one block's worth
+#: a thread, take at most this many bytes (a season with many clubs keeps whole blocks).
+SPLIT_BYTES = 16 * 2**20
+
+
+def block_parts(block_sizes, threads: int, lane: int):
+    """Blocks cut into parts that ``threads`` threads can share out evenly: None where
+    the blocks do so already (their number is a multiple of ``threads``), else each block
+    in ``threads`` parts of whole lanes (fewer for a short block), in order.
+
+    Returns (block, size, start) of each part (int64 arrays): its block, its number of
+    seasons and the number of its first season in the block's stream.
+    """
+    if threads == 1 or block_sizes.shape[0] % threads == 0:
+        return None
+    block, size, start = [], [], []
+    for b in range(block_sizes.shape[0]):
+        n = int(block_sizes[b])
+        step = -(-n // threads)
+        step = max(lane, -(-step // lane) * lane)  # whole lanes
+        for first in range(0, max(n, 1), step):
+            block.append(b)
+            size.append(min(step, n - first))
+            start.append(first)
+    return tuple(np.array(values, dtype=np.int64) for values in (block, size, start))
+
+
+def _share_out(
+    ints, floats, table, block_seeds, block_sizes, block_starts, sizes, outputs, threads, setup
+):
+    """:func:`play_blocks` on ``threads`` threads (at most one a block) taking the blocks
+    from one iterator, as :func:`run_blocks` describes; ``sizes``: max_group to
+    max_known; ``outputs``: counts to match_records."""
+    threads = min(threads, block_seeds.shape[0])
     lane, group_fallback, tie_fallback, fresh = setup
     # One iterator for all threads: CPython's range iterator hands out each number once,
     # under the GIL, which every thread holds between two blocks.
@@ -2494,23 +2587,14 @@ def run_blocks(
             table,
             block_seeds,
             block_sizes,
-            max_group,
-            max_fixtures,
-            max_draw,
-            max_known,
-            counts,
-            slot_counts,
-            rejected,
-            status,
-            record_rows,
-            records,
-            accepted,
-            match_records,
+            *sizes,
+            *outputs,
             lane,
             blocks,
             group_fallback,
             tie_fallback,
             fresh,
+            block_starts,
         )
 
     # The kernel releases the GIL, so the threads play side by side. This thread only

@@ -9,6 +9,7 @@ compiled season (the tests compare them).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["display_path", "hash_inputs", "package_version", "tournament_input_hash"]
 
 
+@functools.cache
 def package_version() -> str:
-    """The installed copa-forecast version, as every output records it."""
+    """The installed copa-forecast version, as every output records it (looked up once a
+    process: importlib.metadata reads the installed files, about 0.7 ms a call)."""
     from importlib import metadata
 
     try:
