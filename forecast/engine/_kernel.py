@@ -2064,10 +2064,23 @@ def tally_lane(
     # Initial slots hold the same club in every season of the lane.
     for j in range(lane_start, n_reach):
         counts[b, occ[0, reach[0, j]], reach[1, j]] += n_ok
-    for slot in range(n_clubs, n_slots):  # slot by slot: one row of the tallies at a time
+    # Four slots at a time: their clubs share a cache line of each season's slots, and
+    # four rows of the tallies take independent additions (a slot that holds the same club
+    # in consecutive seasons adds to one count, each addition waiting for the one before).
+    # Unsigned clubs: no wraparound code.
+    slot = n_clubs
+    while slot + 4 <= n_slots:
         for m in range(n_counted):
             if st[m] == OK:
-                slot_counts[b, slot, np.uint64(occ[m, slot])] += 1  # unsigned: no wraparound
+                slot_counts[b, slot, np.uint64(occ[m, slot])] += 1
+                slot_counts[b, slot + 1, np.uint64(occ[m, slot + 1])] += 1
+                slot_counts[b, slot + 2, np.uint64(occ[m, slot + 2])] += 1
+                slot_counts[b, slot + 3, np.uint64(occ[m, slot + 3])] += 1
+        slot += 4
+    for rest in range(slot, n_slots):
+        for m in range(n_counted):
+            if st[m] == OK:
+                slot_counts[b, rest, np.uint64(occ[m, rest])] += 1
     if stopped:
         return True
     if recording:
