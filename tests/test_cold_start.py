@@ -180,7 +180,7 @@ def test_the_lane_buffers_are_named_in_their_order() -> None:
     named = dict(zip(LANE_BUFFERS, buffers, strict=True))
     assert len(named) == len(buffers)
     assert named["keys"].dtype == named["state"].dtype == "uint64"
-    assert named["occ"].dtype == "int32" and named["occ"].shape == (32, len(compiled.slot_names))
+    assert named["occ"].dtype == "int32" and named["occ"].shape == (len(compiled.slot_names), 32)
     assert named["ratings"].dtype == "float64" and named["ratings"].shape[0] == 32
     assert (named["mark"] == -1).all() and named["reach"].shape[0] == 3
     assert named["LW"].ndim == named["LM"].ndim == 3 and named["TF"].dtype == "float64"

@@ -250,8 +250,9 @@ def test_every_slot_of_a_lane_starts_with_a_club(season_2006: CompiledTournament
     occ = dict(zip(_kernel.LANE_BUFFERS, buffers, strict=True))["occ"]
     n_clubs = int(ints[_kernel.N_CLUBS])
     assert occ.min() == 0 and occ.max() == n_clubs - 1
-    assert (occ[:, :n_clubs] == np.arange(n_clubs)).all()
-    assert (occ[:, n_clubs:] == 0).all()
+    assert occ.shape == (len(season_2006.slot_names), 32)  # slot-major
+    assert (occ[:n_clubs] == np.arange(n_clubs)[:, None]).all()
+    assert (occ[n_clubs:] == 0).all()
 
 
 _QD_DISTINCT = 'size = 2\ndistinct = ["region"]\n'

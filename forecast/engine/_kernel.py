@@ -1362,7 +1362,7 @@ def lane_group(
                         table,
                         g,
                         u,
-                        occ[m],
+                        occ[:, m],
                         ratings[m],
                         state[m : m + 1],
                         W,
@@ -1407,7 +1407,7 @@ def lane_group(
         for m in range(n):
             # A member no longer playing may read a stale slot: harmless. Unsigned: numba
             # adds no negative-index code to the two loads.
-            c = np.uint64(occ[m, slot])
+            c = np.uint64(occ[slot, m])
             LW[W_CLUB, i, m] = c
             LR[0, i, m] = ratings[m, c]
             LR[1, i, m] = floats[alt_u + c]
@@ -1538,7 +1538,7 @@ def lane_group(
         # replaces its slots before they are recorded.
         for i in range(k):
             for m in range(n):
-                occ[m, np.uint64(ints[out + LW[W_ORDER, i, m]])] = LW[W_CLUB, i, m]
+                occ[np.uint64(ints[out + LW[W_ORDER, i, m]]), m] = LW[W_CLUB, i, m]
     for m in range(n):
         if st[m] != OK or (n_keys > 0 and LW[W_BREAK, 0, m] == 0):
             continue
@@ -1546,7 +1546,7 @@ def lane_group(
             W[W_CLUB, i] = LW[W_CLUB, i, m]
         if table_unit >= 0:
             for i in range(k):
-                W[W_TABLE, i] = -table_place(ints, occ[m], table_unit, W[W_CLUB, i])
+                W[W_TABLE, i] = -table_place(ints, occ[:, m], table_unit, W[W_CLUB, i])
         for f in range(n_fix):
             M[M_GOALS_HOST, f] = LM[0, f, m]
             M[M_GOALS_VISITOR, f] = LM[1, f, m]
@@ -1566,7 +1566,7 @@ def lane_group(
             group_fallback,
         )
         for i in range(k):
-            occ[m, ints[out + i]] = LW[W_CLUB, order[i], m]
+            occ[ints[out + i], m] = LW[W_CLUB, order[i], m]
 
 
 @hot_kernel
@@ -1600,7 +1600,7 @@ def lane_tie(
                         table,
                         t,
                         u,
-                        occ[m],
+                        occ[:, m],
                         ratings[m],
                         state[m : m + 1],
                         M,
@@ -1658,8 +1658,8 @@ def lane_tie(
     alt_u = np.uint64(alt)
     for m in range(n):
         # Unsigned clubs: numba adds no negative-index code to the four loads below.
-        side_a = np.uint64(occ[m, slot_a])
-        side_b = np.uint64(occ[m, slot_b])
+        side_a = np.uint64(occ[slot_a, m])
+        side_b = np.uint64(occ[slot_b, m])
         x = state[m]
         b_hosts = tie_host == HOST_B
         if tie_host == HOST_DRAW:
@@ -1695,8 +1695,8 @@ def lane_tie(
     for m in range(n):
         if st[m] != OK:
             continue
-        club_a = occ[m, slot_a]
-        club_b = occ[m, slot_b]
+        club_a = occ[slot_a, m]
+        club_b = occ[slot_b, m]
         a_last = TI[2, m] != 0
         margin_a = 0
         first_result = 1
@@ -1744,8 +1744,8 @@ def lane_tie(
             a_wins = TF[1, m] < win + level * (et_win + et_level * after_level)
         if tracked:
             results[m, column] = first_result
-        occ[m, out_a] = club_a if a_wins else club_b
-        occ[m, out_b] = club_b if a_wins else club_a
+        occ[out_a, m] = club_a if a_wins else club_b
+        occ[out_b, m] = club_b if a_wins else club_a
 
 
 @hot_kernel
@@ -1779,17 +1779,17 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
             for pot in range(n_pots):
                 x, z = split_step(x)
                 keep = (z >> _S63) != 0
-                a = occ[m, ints[in_slots + 2 * pot]]
-                b = occ[m, ints[in_slots + 2 * pot + 1]]
-                occ[m, placed[2 * pot]] = a if keep else b
-                occ[m, placed[2 * pot + 1]] = b if keep else a
+                a = occ[ints[in_slots + 2 * pot], m]
+                b = occ[ints[in_slots + 2 * pot + 1], m]
+                occ[placed[2 * pot], m] = a if keep else b
+                occ[placed[2 * pot + 1], m] = b if keep else a
             state[m] = x
         return
     for m in range(n):
         if st[m] != OK:
             continue
         for i in range(n_in):
-            pool[i] = occ[m, ints[in_slots + i]]
+            pool[i] = occ[ints[in_slots + i], m]
         x = state[m]
         for pot in range(n_pots):
             start = pot * pot_size
@@ -1801,7 +1801,7 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
                 pool[start + j] = tmp
         state[m] = x
         for i in range(n_in):
-            occ[m, placed[i]] = pool[i]
+            occ[placed[i], m] = pool[i]
 
 
 @hot_kernel
@@ -1822,7 +1822,7 @@ def lane_draw_distinct(ints, d, u, n, st, occ, state, pool, placed):
         if st[m] == OK:
             st[m] = make_draw(
                 ints,
-                occ[m],
+                occ[:, m],
                 state[m : m + 1],
                 pool,
                 placed,
@@ -2021,14 +2021,14 @@ def tally_lane(
                 for v in range(stop[m], n_units):
                     for j in range(ints[ints[UNIT_OUT_PTR] + v], ints[ints[UNIT_OUT_PTR] + v + 1]):
                         slot = ints[ints[UNIT_OUT] + j]
-                        occ[m, slot] = carry_occ[slot] if m == 0 else occ[m - 1, slot]
+                        occ[slot, m] = carry_occ[slot] if m == 0 else occ[slot, m - 1]
             for j in range(n_tracked):
                 if results[m, j] < 0:
                     results[m, j] = carry_results[j] if m == 0 else results[m - 1, j]
             row = record_rows[b] + s
             accepted[row] = 1 if st[m] == OK else 0
             for slot in range(n_clubs, n_slots):
-                records[row, slot - n_clubs] = occ[m, slot]
+                records[row, slot - n_clubs] = occ[slot, m]
             for j in range(n_tracked):
                 match_records[row, j] = results[m, j]
         if st[m] == REJECTED:
@@ -2054,7 +2054,7 @@ def tally_lane(
         # slot is written by one unit only, so the entrants are still in their slots.
         s = first + m
         for j in range(season_end):
-            c = occ[m, reach[0, j]]
+            c = occ[reach[0, j], m]
             ms = reach[1, j]
             if reach[2, j] != REACH_MARKED:
                 counts[b, c, ms] += 1
@@ -2063,29 +2063,28 @@ def tally_lane(
                 counts[b, c, ms] += 1
     # Initial slots hold the same club in every season of the lane.
     for j in range(lane_start, n_reach):
-        counts[b, occ[0, reach[0, j]], reach[1, j]] += n_ok
-    # Four slots at a time: their clubs share a cache line of each season's slots, and
-    # four rows of the tallies take independent additions (a slot that holds the same club
-    # in consecutive seasons adds to one count, each addition waiting for the one before).
-    # Unsigned clubs: no wraparound code.
+        counts[b, occ[reach[0, j], 0], reach[1, j]] += n_ok
+    # Four slots at a time: four rows of the tallies take independent additions (a slot
+    # that holds the same club in consecutive seasons adds to one count, each addition
+    # waiting for the one before). Unsigned clubs: no wraparound code.
     slot = n_clubs
     while slot + 4 <= n_slots:
         for m in range(n_counted):
             if st[m] == OK:
-                slot_counts[b, slot, np.uint64(occ[m, slot])] += 1
-                slot_counts[b, slot + 1, np.uint64(occ[m, slot + 1])] += 1
-                slot_counts[b, slot + 2, np.uint64(occ[m, slot + 2])] += 1
-                slot_counts[b, slot + 3, np.uint64(occ[m, slot + 3])] += 1
+                slot_counts[b, slot, np.uint64(occ[slot, m])] += 1
+                slot_counts[b, slot + 1, np.uint64(occ[slot + 1, m])] += 1
+                slot_counts[b, slot + 2, np.uint64(occ[slot + 2, m])] += 1
+                slot_counts[b, slot + 3, np.uint64(occ[slot + 3, m])] += 1
         slot += 4
     for rest in range(slot, n_slots):
         for m in range(n_counted):
             if st[m] == OK:
-                slot_counts[b, rest, np.uint64(occ[m, rest])] += 1
+                slot_counts[b, rest, np.uint64(occ[rest, m])] += 1
     if stopped:
         return True
     if recording:
         for slot in range(n_slots):
-            carry_occ[slot] = occ[n - 1, slot]
+            carry_occ[slot] = occ[slot, n - 1]
         for j in range(n_tracked):
             carry_results[j] = results[n - 1, j]
     return False
@@ -2333,8 +2332,10 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
     Per lane member (``lane`` of them): ``keys``, ``state`` (uint64), ``st``, ``stop``
-    (int64), ``occ`` (int32[lane, slots], the season's initial slots and club 0 in the
-    others; half the bytes of int64, which two threads sharing a cache feel), ``ratings``
+    (int64), ``occ`` (int32[slots, lane], slot-major: the kernels read a slot for every
+    member in turn, from one cache line for 16 members; the season's initial slots and
+    club 0 in the others; half the bytes of int64, which two threads sharing a cache
+    feel; a member's slots, ``occ[:, m]``, are what the per-member paths take), ``ratings``
     (float64[lane, clubs], the mean ratings), ``results`` (int8[lane, tracked]) and the
     structure-of-arrays buffers of the lane kernels (``LW`` ... ``TF``); then the buffers of
     the per-member paths (``W``, ``M``, ``stack``, ``used``, ``pool``, ``placed``);
@@ -2421,7 +2422,7 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
         # it reads): club 0 there, not the -1 of an output slot not yet written, so that
         # every club index the kernels read (unsigned, without numba's negative-index
         # code) is a club's.
-        np.repeat(np.maximum(initial, 0)[None, :], lane, axis=0).astype(np.int32),  # occ
+        np.repeat(np.maximum(initial, 0)[:, None], lane, axis=1).astype(np.int32),  # occ
         initial.astype(np.int32),  # carry_occ
         np.repeat(means[None, :], lane, axis=0),  # ratings
         np.zeros((lane, tracked), dtype=np.int8),  # results
