@@ -1772,18 +1772,22 @@ def lane_draw(ints, d, u, n, st, occ, state, pool, placed):
     if pot_size == 2:
         # Pots of two (one club of each department in each group): the shuffle's one step
         # draws j = ((z >> 32) * 2) >> 32, z's top bit, and swaps the two when it is 0.
-        for m in range(n):
-            if st[m] != OK:
-                continue
-            x = state[m]
-            for pot in range(n_pots):
-                x, z = split_step(x)
+        # Pot by pot over the lane (each member's numbers still in their order), every
+        # member, so that the compiler vectorises the loop: one no longer playing writes
+        # slots that nothing counts and tally_lane replaces before it records them.
+        for pot in range(n_pots):
+            in_a = ints[in_slots + 2 * pot]
+            in_b = ints[in_slots + 2 * pot + 1]
+            out_a = placed[2 * pot]
+            out_b = placed[2 * pot + 1]
+            for m in range(n):
+                x, z = split_step(state[m])
+                state[m] = x
                 keep = (z >> _S63) != 0
-                a = occ[ints[in_slots + 2 * pot], m]
-                b = occ[ints[in_slots + 2 * pot + 1], m]
-                occ[placed[2 * pot], m] = a if keep else b
-                occ[placed[2 * pot + 1], m] = b if keep else a
-            state[m] = x
+                a = occ[in_a, m]
+                b = occ[in_b, m]
+                occ[out_a, m] = a if keep else b
+                occ[out_b, m] = b if keep else a
         return
     for m in range(n):
         if st[m] != OK:
