@@ -453,6 +453,28 @@ def test_blocks_that_do_not_share_out_evenly_are_played_in_parts(
     assert sorted(played) == [(1, 0), (1, 128), (44, 256), (128, 0), (256, 0)]
 
 
+def test_blocks_stay_whole_where_their_parts_tallies_would_take_too_much_memory(
+    season_2006: CompiledTournament, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts' own slot tallies are allocated apart: over SPLIT_BYTES (a season with
+    many clubs), run_blocks plays whole blocks, with the same tallies."""
+    sizes = np.array([300, 129, 1], dtype=np.int64)
+    serial = run(season_2006, None, sizes=sizes, record=False, seed=5)
+    played: list[int] = []
+    run_lanes = _kernel.run_lanes
+
+    def spy(*args: Any) -> None:
+        played.append(int(args[4][args[14]]))  # the block's size
+        run_lanes(*args)
+
+    monkeypatch.setattr(_kernel, "run_lanes", spy)
+    n_slots, n_clubs = len(season_2006.slot_names), len(season_2006.club_names)
+    parts_bytes = 5 * n_slots * n_clubs * 4  # five parts, int32 tallies
+    monkeypatch.setattr(_kernel, "SPLIT_BYTES", parts_bytes - 1)
+    assert_identical(run(season_2006, 0, sizes=sizes, record=False, seed=5, threads=2), serial)
+    assert sorted(played) == [1, 129, 300]
+
+
 def test_a_failed_draw_stops_a_block_played_in_parts_as_before(
     season_2006: CompiledTournament,
 ) -> None:

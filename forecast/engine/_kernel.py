@@ -2554,9 +2554,9 @@ def run_blocks(
         setup = lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
     sizes = (max_group, max_fixtures, max_draw, max_known)
     outputs = (counts, slot_counts, rejected, status, record_rows, records, accepted, match_records)
-    parts = None
-    if not np.any(record_rows >= 0) and threads * slot_counts[:1].nbytes <= SPLIT_BYTES:
-        parts = block_parts(block_sizes, threads, setup.lane)
+    parts = None if np.any(record_rows >= 0) else block_parts(block_sizes, threads, setup.lane)
+    if parts is not None and parts[0].size * slot_counts[:1].nbytes > SPLIT_BYTES:
+        parts = None  # the parts' own slot tallies would take too much memory
     if parts is None:
         starts = np.zeros(block_seeds.shape[0], dtype=np.int64)
         _share_out(
@@ -2598,8 +2598,8 @@ def run_blocks(
             stopped[b] = True
 
 
-#: run_blocks plays blocks in parts only while the parts' slot tallies, one block's worth
-#: a thread, take at most this many bytes (a season with many clubs keeps whole blocks).
+#: run_blocks plays blocks in parts only while the parts' own slot tallies (a block's worth
+#: each) take at most this many bytes: a season with many clubs keeps whole blocks.
 SPLIT_BYTES = 16 * 2**20
 
 
