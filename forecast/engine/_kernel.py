@@ -2552,7 +2552,7 @@ def run_blocks(
     threads = max(1, int(threads))
     if setup is None:
         setup = lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
-    sizes = (max_group, max_fixtures, max_draw, max_known)
+    work_sizes = (max_group, max_fixtures, max_draw, max_known)
     outputs = (counts, slot_counts, rejected, status, record_rows, records, accepted, match_records)
     parts = None if np.any(record_rows >= 0) else block_parts(block_sizes, threads, setup.lane)
     if parts is not None and parts[0].size * slot_counts[:1].nbytes > SPLIT_BYTES:
@@ -2560,7 +2560,16 @@ def run_blocks(
     if parts is None:
         starts = np.zeros(block_seeds.shape[0], dtype=np.int64)
         _share_out(
-            ints, floats, table, block_seeds, block_sizes, starts, sizes, outputs, threads, setup
+            ints,
+            floats,
+            table,
+            block_seeds,
+            block_sizes,
+            starts,
+            work_sizes,
+            outputs,
+            threads,
+            setup,
         )
         return
     part_block, part_sizes, part_starts = parts
@@ -2581,7 +2590,16 @@ def run_blocks(
     )
     seeds = block_seeds[part_block]
     _share_out(
-        ints, floats, table, seeds, part_sizes, part_starts, sizes, part_outputs, threads, setup
+        ints,
+        floats,
+        table,
+        seeds,
+        part_sizes,
+        part_starts,
+        work_sizes,
+        part_outputs,
+        threads,
+        setup,
     )
     # In order: a block stops at a failed draw, so its parts after the failed one count
     # nothing (the serial engine never played those seasons).
@@ -2626,10 +2644,10 @@ def block_parts(block_sizes, threads: int, lane: int):
 
 
 def _share_out(
-    ints, floats, table, block_seeds, block_sizes, block_starts, sizes, outputs, threads, setup
+    ints, floats, table, block_seeds, block_sizes, block_starts, work_sizes, outputs, threads, setup
 ):
     """:func:`play_blocks` on ``threads`` threads (at most one a block) taking the blocks
-    from one iterator, as :func:`run_blocks` describes; ``sizes``: max_group to
+    from one iterator, as :func:`run_blocks` describes; ``work_sizes``: max_group to
     max_known; ``outputs``: counts to match_records."""
     threads = min(threads, block_seeds.shape[0])
     lane, group_fallback, tie_fallback, fresh = setup
@@ -2644,7 +2662,7 @@ def _share_out(
             table,
             block_seeds,
             block_sizes,
-            *sizes,
+            *work_sizes,
             *outputs,
             lane,
             blocks,
