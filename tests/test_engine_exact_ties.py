@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 
+import numba
 import numpy as np
 import pytest
-from engine_formats import club, load_text, season_toml, within
+from engine_formats import GOAL_MODEL, club, load_text, season_toml, within
 
-from forecast.engine._tables import goal_difference_cdf
-from forecast.engine.compiler import compile_tournament, exact_chain
+from forecast.engine._codes import MARGIN_GUIDE_CELLS
+from forecast.engine._kernel import first_margin
+from forecast.engine._layout import INT_HEADER, MARGIN_GUIDE
+from forecast.engine._tables import build_scoreline_table, goal_difference_cdf
+from forecast.engine.compiler import D_LIMIT, D_STEP, MAX_GOALS, compile_tournament, exact_chain
 from forecast.engine.simulate import simulate_compiled
 
 N_SIMS = 200_000
@@ -70,6 +74,43 @@ def test_goal_difference_cdf_sums_the_scoreline_grid() -> None:
         expected = grid[:, (a - b) <= g].sum(axis=1)
         # Only summation order differs (float64 rounding, about 1e-16 a term).
         np.testing.assert_allclose(cdf[:, g + 4], expected, rtol=1e-12)
+
+
+@numba.njit(cache=False)
+def _first_margins(ints, floats, side, values):
+    """first_margin of every row r (int64[R, K]) for the uniforms ``values[r]``."""
+    width = 2 * side + 1
+    out = np.zeros(values.shape, dtype=np.int64)
+    for r in range(values.shape[0]):
+        for i in range(values.shape[1]):
+            out[r, i] = first_margin(ints, floats, r * width + side, r, side, values[r, i])
+    return out
+
+
+def test_the_margin_guide_finds_the_first_margin_above_every_uniform() -> None:
+    """The guided search against a plain count, for every full-match row of the table and
+    uniforms at and just below each guide cell's start and each cumulative chance."""
+    table = build_scoreline_table(GOAL_MODEL, D_LIMIT, D_STEP, MAX_GOALS)
+    rows = table.full.shape[0]
+    cdf = table.goal_difference_cdf[:rows]
+    side = (cdf.shape[1] - 1) // 2
+    ints = np.zeros(INT_HEADER, dtype=np.int64)
+    ints[MARGIN_GUIDE] = INT_HEADER
+    ints = np.concatenate([ints, table.margin_guide.ravel()])
+    starts = np.arange(MARGIN_GUIDE_CELLS) / MARGIN_GUIDE_CELLS
+    values = np.concatenate(
+        [
+            np.broadcast_to(starts, (rows, MARGIN_GUIDE_CELLS)),
+            np.broadcast_to(np.nextafter(starts[1:], 0.0), (rows, MARGIN_GUIDE_CELLS - 1)),
+            cdf,
+            np.nextafter(cdf, 0.0),
+            np.random.default_rng(4).random((rows, 64)),
+        ],
+        axis=1,
+    )
+    values = np.ascontiguousarray(np.where(values < 1.0, values, 0.5))
+    expected = (cdf[:, None, :] <= values[:, :, None]).sum(axis=2) - side
+    np.testing.assert_array_equal(_first_margins(ints, cdf.ravel(), side, values), expected)
 
 
 @pytest.fixture(scope="module")

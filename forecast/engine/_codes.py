@@ -32,3 +32,10 @@ DISTINCT_DEPARTMENT, DISTINCT_REGION = 1, 2
 #: where it ends (benchmarks/README.md gives what that was measured to save).
 GUIDE_CELLS = 256
 GUIDE_WORDS = GUIDE_CELLS // 4
+
+#: Guide cells per row of the goal-difference distribution (a tie's first-leg margin): the
+#: search for a uniform v starts at the first margin whose cumulative probability exceeds
+#: the start of v's cell. One byte a cell, eight to an int64 word, so a row's 64 cells are
+#: one cache line; the search then rarely takes a step (benchmarks/README.md).
+MARGIN_GUIDE_CELLS = 64
+MARGIN_GUIDE_WORDS = MARGIN_GUIDE_CELLS // 8

@@ -35,6 +35,8 @@ from forecast.engine._codes import (
     KNOWN_LOSER,
     KNOWN_PLACE,
     KNOWN_WINNER,
+    MARGIN_GUIDE_CELLS,
+    MARGIN_GUIDE_WORDS,
     RS_AGG,
     RS_AWAY,
     RS_ET,
@@ -95,6 +97,7 @@ from forecast.engine._layout import (
     KNOWN_GOALS_HOME,
     KNOWN_HOME,
     KNOWN_ORDERED,
+    MARGIN_GUIDE,
     N_CLUBS,
     N_MILESTONES,
     N_OUTCOMES,
@@ -140,7 +143,7 @@ from ratings._jit import hot_kernel, inline_kernel, kernel
 #: forecast.engine._layout.dependencies_fingerprint() of the files these kernels were written
 #: against. numba caches a kernel by this file alone, so a change to one of those files must
 #: change this line too (a test checks it), or a cached kernel would keep the old code.
-DEPENDENCIES_FINGERPRINT = "829cd750a98dbb65"
+DEPENDENCIES_FINGERPRINT = "496abf322cbf7d77"
 
 OK, REJECTED, DRAW_FAILED = 0, 1, 2
 MAX_DRAW_TRIES = 100_000
@@ -821,6 +824,23 @@ def fix_places(ints, W, k, k_start, k_end):
 # --------------------------------------------------------------------------- ties
 
 
+@inline_kernel
+def first_margin(ints, floats, base, row, side, v):
+    """The host's margin g of a match whose goal-difference row starts at ``floats[base +
+    g]`` (= P(margin <= g), table row ``row``): the smallest g with P(margin <= g) > v.
+
+    The search starts at the row's guide byte for v's cell (:func:`forecast.engine._tables
+    .margin_guide`), so it rarely takes a step and the processor rarely mispredicts where it
+    ends; from the first margin (-side) it gives the same g, only later.
+    """
+    cell = np.int64(v * MARGIN_GUIDE_CELLS)
+    word = ints[ints[MARGIN_GUIDE] + row * MARGIN_GUIDE_WORDS + (cell >> 3)]
+    at = base - side + ((word >> ((cell & 7) << 3)) & 255)
+    while floats[np.uint64(at)] <= v:
+        at += 1
+    return at - base
+
+
 @hot_kernel
 def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_alt):
     """Whether side A wins tie ``t``, drawn from exact chances rather than played out.
@@ -872,15 +892,7 @@ def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_a
         base = gd_cdf + row * width + side
         a_hosts = host == club_a
         if leg == 0 and (legs == 2 or tracked):
-            u = uniform(state)
-            g = 0  # the smallest g with P(margin <= g) > u
-            if floats[base - 1] > u:
-                g = -1
-                while floats[base + g - 1] > u:
-                    g -= 1
-            else:
-                while floats[base + g] <= u:
-                    g += 1
+            g = first_margin(ints, floats, base, row, side, uniform(state))
             margin_a = g if a_hosts else -g
             first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
             if legs == 1:  # the match is drawn: decided unless level
@@ -1577,10 +1589,10 @@ def lane_tie(
 
     A tie :func:`play_tie` would decide by :func:`exact_tie` is decided here, that
     function's arithmetic written out in two passes over the lane (``TI``, ``TF``: per
-    member the first and the last match's goal-difference rows and who hosts the last, and
-    the two random numbers); any other tie is played by play_tie. The state after a unit
-    is never read (the next unit starts its own stream), so the random numbers may all be
-    drawn first.
+    member the first and the last match's goal-difference rows, who hosts the last and the
+    first match's table row, and the two random numbers); any other tie is played by
+    play_tie. The state after a unit is never read (the next unit starts its own stream),
+    so the random numbers may all be drawn first.
     """
     in_start = ints[ints[UNIT_IN_PTR] + u]
     if tie_fallback is not None:  # see needs_fallbacks: else no play_tie is compiled
@@ -1688,7 +1700,10 @@ def lane_tie(
                 d -= climb * c if c > 0.0 else -descend * c
             r = d * per_point + row_offset
             r = r if r > 0.0 else 0.0
-            TI[leg, m] = gd_cdf + np.int64(r if r < row_top else row_top) * width + side
+            row = np.int64(r if r < row_top else row_top)
+            TI[leg, m] = gd_cdf + row * width + side
+            if leg == 0:
+                TI[3, m] = row
         TI[2, m] = not b_hosts  # side A hosts the last match
     # Pass 2, the members still playing: the first margin, then the chance A wins. The
     # indices are unsigned: numba adds no negative-index code to them.
@@ -1703,16 +1718,7 @@ def lane_tie(
         decided = False
         a_wins = False
         if draws_first:
-            base = TI[0, m]
-            v = TF[0, m]
-            g = 0  # the smallest g with P(margin <= g) > v
-            if floats[np.uint64(base - 1)] > v:
-                g = -1
-                while floats[np.uint64(base + g - 1)] > v:
-                    g -= 1
-            else:
-                while floats[np.uint64(base + g)] <= v:
-                    g += 1
+            g = first_margin(ints, floats, TI[0, m], TI[3, m], side, TF[0, m])
             a_first = a_last if legs == 1 else not a_last
             margin_a = g if a_first else -g
             first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
@@ -2437,7 +2443,7 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
         np.zeros(lane),  # LD
         np.zeros(lane, dtype=np.int64),  # LX
         np.zeros(lane, dtype=np.uint64),  # LU
-        np.zeros((3, lane), dtype=np.int64),  # TI
+        np.zeros((4, lane), dtype=np.int64),  # TI
         np.zeros((2, lane)),  # TF
         np.zeros((N_WORK_ROWS, group), dtype=np.int64),  # W
         np.zeros((4, fixtures), dtype=np.int64),  # M

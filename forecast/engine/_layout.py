@@ -84,6 +84,7 @@ SECTIONS: tuple[tuple[str, type], ...] = (
     ("tie_exact", int),
     ("group_table", int),
     ("tie_table", int),
+    ("margin_guide", int),  # row r: [r * MARGIN_GUIDE_WORDS + word] (_tables.margin_guide)
     ("rating_mean", float),
     ("rating_sd", float),
     ("altitude", float),

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.engine._codes import GUIDE_CELLS, GUIDE_WORDS
+from forecast.engine._codes import (
+    GUIDE_CELLS,
+    GUIDE_WORDS,
+    MARGIN_GUIDE_CELLS,
+    MARGIN_GUIDE_WORDS,
+)
 from ratings.goal_model import GoalModel, expected_goals, scoreline_grid
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "build_inverse_table",
     "build_scoreline_table",
     "goal_difference_cdf",
+    "margin_guide",
     "scoreline_order",
 ]
 
@@ -54,6 +60,8 @@ class ScorelineTable:
     ``goal_difference_cdf`` (float64[2 * rows, 2 * side + 1]; full-match rows, then
     extra-time rows, as in the kernel's table) holds P(side A's goal difference <= g) for
     g = -side..side (:func:`goal_difference_cdf`): the exact tie chances come from it.
+    ``margin_guide`` (int64[rows, MARGIN_GUIDE_WORDS]) starts the search of a full-match
+    row's margin (:func:`margin_guide`).
     ``probabilities``/``et_probabilities`` keep the float64 grids (rows, Q), for tests.
     """
 
@@ -65,6 +73,7 @@ class ScorelineTable:
     goals_b: np.ndarray
     order: np.ndarray
     goal_difference_cdf: np.ndarray
+    margin_guide: np.ndarray
     probabilities: np.ndarray
     et_probabilities: np.ndarray
 
@@ -81,6 +90,7 @@ def build_scoreline_table(
         *expected_goals(d, model, model.extra_time_fraction), 0.0, max_goals
     ).reshape(len(d), -1)
     q = np.arange(side * side)
+    full_margins = goal_difference_cdf(full, side)
     return ScorelineTable(
         d_min=float(d[0]),
         d_step=d_step,
@@ -89,9 +99,8 @@ def build_scoreline_table(
         goals_a=(q // side).astype(np.int32),
         goals_b=(q % side).astype(np.int32),
         order=scoreline_order(side),
-        goal_difference_cdf=np.concatenate(
-            [goal_difference_cdf(full, side), goal_difference_cdf(extra, side)]
-        ),
+        goal_difference_cdf=np.concatenate([full_margins, goal_difference_cdf(extra, side)]),
+        margin_guide=margin_guide(full_margins),
         probabilities=full,
         et_probabilities=extra,
     )
@@ -112,6 +121,24 @@ def goal_difference_cdf(probabilities: np.ndarray, side: int) -> np.ndarray:
     cdf /= cdf[:, -1:]
     cdf[:, -1] = 1.0
     return np.ascontiguousarray(cdf)
+
+
+def margin_guide(cdf: np.ndarray) -> np.ndarray:
+    """Where a tie's search for its first-leg margin starts (int64[R, MARGIN_GUIDE_WORDS]).
+
+    ``cdf`` is float64[R, 2 * side + 1] (:func:`goal_difference_cdf`). Byte ``c % 8`` (from
+    the low end) of word ``c // 8`` of a row is the first column whose cumulative chance
+    exceeds ``c / MARGIN_GUIDE_CELLS``, the start of cell ``c``. A uniform ``v`` of that
+    cell falls on a column at or after it, the first with ``cdf > v``: the search from
+    there gives the same margin as a search from any column before it.
+    """
+    starts = np.arange(MARGIN_GUIDE_CELLS, dtype=np.float64) / MARGIN_GUIDE_CELLS
+    # The first column with cdf > start: the count of columns with cdf <= start (monotone).
+    found = (cdf[:, None, :] <= starts[None, :, None]).sum(axis=2).astype(np.int64)
+    assert cdf.shape[1] <= 256, "guide cells hold one byte"
+    cells = found.reshape(len(cdf), MARGIN_GUIDE_WORDS, 8)
+    shifts = np.arange(8, dtype=np.int64) * 8
+    return np.ascontiguousarray((cells << shifts).sum(axis=2))
 
 
 def scoreline_order(side: int) -> np.ndarray:

@@ -187,6 +187,7 @@ class Program(NamedTuple):
     goals_b: np.ndarray  # int32[Q]
     scoreline_goals: np.ndarray  # int32[Q]; table column k's scoreline: goals A << 8 | goals B
     goal_difference_cdf: np.ndarray  # float64[2R, 2 * side + 1]; full, then extra time
+    margin_guide: np.ndarray  # int64[R, MARGIN_GUIDE_WORDS]; where a margin search starts
 
 
 @dataclass(frozen=True)
@@ -410,6 +411,7 @@ def compile_tournament(
         goals_b=table.goals_b,
         scoreline_goals=(table.goals_a[table.order] << 8 | table.goals_b[table.order]).astype(i32),
         goal_difference_cdf=table.goal_difference_cdf,
+        margin_guide=table.margin_guide,
     )
     groups = [u for u in tournament.units if u.kind == "group"]
     draws = [u for u in tournament.units if u.kind == "draw"]
