@@ -825,17 +825,22 @@ def fix_places(ints, W, k, k_start, k_end):
 
 
 @inline_kernel
-def first_margin(ints, floats, base, row, side, v):
-    """The host's margin g of a match whose goal-difference row starts at ``floats[base +
-    g]`` (= P(margin <= g), table row ``row``): the smallest g with P(margin <= g) > v.
-
-    The search starts at the row's guide byte for v's cell (:func:`forecast.engine._tables
-    .margin_guide`), so it rarely takes a step and the processor rarely mispredicts where it
-    ends; from the first margin (-side) it gives the same g, only later.
-    """
+def margin_start(ints, floats, base, row, side, v):
+    """Where :func:`first_margin`'s search for ``v`` starts: the row's guide byte for v's
+    cell (:func:`forecast.engine._tables.margin_guide`) and one step taken without a
+    branch. From there the search rarely takes another, so the processor rarely
+    mispredicts where it ends; from the first margin (-side) it would end at the same g."""
     cell = np.int64(v * MARGIN_GUIDE_CELLS)
     word = ints[ints[MARGIN_GUIDE] + row * MARGIN_GUIDE_WORDS + (cell >> 3)]
     at = base - side + ((word >> ((cell & 7) << 3)) & 255)
+    return at + np.int64(floats[np.uint64(at)] <= v)
+
+
+@inline_kernel
+def first_margin(ints, floats, base, row, side, v):
+    """The host's margin g of a match whose goal-difference row starts at ``floats[base +
+    g]`` (= P(margin <= g), table row ``row``): the smallest g with P(margin <= g) > v."""
+    at = margin_start(ints, floats, base, row, side, v)
     while floats[np.uint64(at)] <= v:
         at += 1
     return at - base
@@ -1702,8 +1707,9 @@ def lane_tie(
             r = r if r > 0.0 else 0.0
             row = np.int64(r if r < row_top else row_top)
             TI[leg, m] = gd_cdf + row * width + side
-            if leg == 0:
-                TI[3, m] = row
+            if leg == 0 and draws_first:
+                # Here, where nothing waits on it, rather than in pass 2's search.
+                TI[3, m] = margin_start(ints, floats, TI[0, m], row, side, TF[0, m])
         TI[2, m] = not b_hosts  # side A hosts the last match
     # Pass 2, the members still playing: the first margin, then the chance A wins. The
     # indices are unsigned: numba adds no negative-index code to them.
@@ -1718,7 +1724,11 @@ def lane_tie(
         decided = False
         a_wins = False
         if draws_first:
-            g = first_margin(ints, floats, TI[0, m], TI[3, m], side, TF[0, m])
+            at = TI[3, m]
+            v = TF[0, m]
+            while floats[np.uint64(at)] <= v:  # as first_margin, from margin_start's place
+                at += 1
+            g = at - TI[0, m]
             a_first = a_last if legs == 1 else not a_last
             margin_a = g if a_first else -g
             first_result = 0 if margin_a > 0 else (1 if margin_a == 0 else 2)
