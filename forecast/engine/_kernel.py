@@ -1326,6 +1326,7 @@ LANE_BYTES = 256 * 1024
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _S11 = np.uint64(11)
 _S63 = np.uint64(63)
+_LOW32 = np.uint64(0xFFFFFFFF)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53, as forecast.engine._rng.uniform
 
 
@@ -1475,13 +1476,22 @@ def lane_group(
             x, z = split_step(state[m])
             state[m] = x
             LU[m] = z >> _S32
+        # The scoreline searches in two passes: first every member's guide cell and one
+        # step without a branch (loads that do not wait on each other), then the rare
+        # further steps.
         for m in range(n):
-            # Unsigned indices: numba adds no code for a negative index to them.
             row = np.uint64(LX[m])
-            w = LU[m]
-            cell = w >> _GUIDE_SHIFT
+            cell = LU[m] >> _GUIDE_SHIFT
             guide = np.uint64(table[row, guide_start + (cell >> _U2)])
             q = (guide >> ((cell & _U3) << _U3)) & _U255
+            q += np.uint64(table[row, q] < LU[m])
+            LX[m] = np.int64(row | (q << _S32))  # the row, and where the search goes on
+        for m in range(n):
+            # Unsigned indices: numba adds no code for a negative index to them.
+            xq = np.uint64(LX[m])
+            row = xq & _LOW32
+            q = xq >> _S32
+            w = LU[m]
             while table[row, q] < w:
                 q += _U1
             goals = ints[goals_start + q]
