@@ -1717,10 +1717,14 @@ def lane_tie(
             r = r if r > 0.0 else 0.0
             row = np.int64(r if r < row_top else row_top)
             TI[leg, m] = gd_cdf + row * width + side
-            if leg == 0 and draws_first:
-                # Here, where nothing waits on it, rather than in pass 2's search.
-                TI[3, m] = margin_start(ints, floats, TI[0, m], row, side, TF[0, m])
+            if leg == 0:
+                TI[3, m] = row
         TI[2, m] = not b_hosts  # side A hosts the last match
+    if draws_first:
+        # Where each search starts, in a loop of its own: its loads do not wait on each
+        # other (nor on pass 2's branches), so the processor overlaps those of many members.
+        for m in range(n):
+            TI[3, m] = margin_start(ints, floats, TI[0, m], TI[3, m], side, TF[0, m])
     # Pass 2, the members still playing: the first margin, then the chance A wins. The
     # indices are unsigned: numba adds no negative-index code to them.
     for m in range(n):
