@@ -113,21 +113,26 @@ def test_the_margin_guide_finds_the_first_margin_above_every_uniform() -> None:
     np.testing.assert_array_equal(_first_margins(ints, cdf.ravel(), side, values), expected)
 
 
-@pytest.fixture(scope="module")
-def both_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+def exact_ties_season() -> str:
+    """A season of the ties in TIES, each between the two clubs of PAIR in drawn order."""
     clubs, draws, ties = [], [], []
     for tie_id, fields in TIES.items():
         names = [f"{tie_id}x", f"{tie_id}y"]
         clubs += [club(n, r, alt) for n, (r, alt) in zip(names, PAIR, strict=True)]
         draws.append({"id": f"D{tie_id}", "entrants": names, "size": 2})
         ties.append({"id": tie_id, "a": f"D{tie_id}#1", "b": f"D{tie_id}#2", **fields})
-    text = season_toml(
+    return season_toml(
         champion="E1#winner",
         clubs=clubs,
         draws=draws,
         ties=ties,
         venues={"Cusco": 3400.0, "Lima": 150.0},
     )
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    text = exact_ties_season()
     tournament = load_text(tmp_path_factory.mktemp("exact_ties"), "exact_ties", text)
     exact = compile_tournament(tournament)
     assert exact.program.tie_exact.tolist() == [1] * len(TIES)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 from engine_formats import club, load_text, season_toml
+from test_engine_exact_ties import exact_ties_season
 from test_engine_reference import FORMATS
 
 import forecast
@@ -194,6 +195,18 @@ def test_lanes_equal_serial_on_the_reference_formats(tmp_path: Path, name: str) 
         assert 0 < serial["rejected"].sum() < SIZES.sum()
     for lane in (1, 6, 32):
         assert_identical(run(compiled, lane), serial)
+
+
+def test_lanes_equal_serial_on_every_exact_tie(tmp_path: Path) -> None:
+    """The ties of test_engine_exact_ties (every chain decided from exact chances: one and
+    two legs, extra time, penalties, lots, a better seed, neutral venues, a host drawn by
+    lot, altitude on both sides), which lane_tie decides in its passes over the lane."""
+    compiled = compile_tournament(load_text(tmp_path, "exact_ties", exact_ties_season()))
+    assert compiled.program.tie_exact.all()
+    sizes = np.array([300, 1, 257], dtype=np.int64)
+    serial = run(compiled, None, sizes=sizes)
+    for lane in (1, 6, 32):
+        assert_identical(run(compiled, lane, sizes=sizes), serial)
 
 
 def test_lanes_equal_serial_with_every_total_in_the_first_keys(tmp_path: Path) -> None:

@@ -1725,6 +1725,39 @@ def lane_tie(
         # other (nor on pass 2's branches), so the processor overlaps those of many members.
         for m in range(n):
             TI[3, m] = margin_start(ints, floats, TI[0, m], TI[3, m], side, TF[0, m])
+    if legs == 2 and not tracked:
+        # Pass 2 of an untracked two-legged tie (every tie of the 2006 file), for every
+        # member, without a branch on the member but the search's rare further steps: the
+        # arithmetic below as selects. A member no longer playing writes slots that nothing
+        # counts (tally_lane replaces them before it records a season).
+        et_rows = rows * width
+        for m in range(n):
+            at = TI[3, m]
+            v = TF[0, m]
+            while floats[np.uint64(at)] <= v:  # as first_margin, from margin_start's place
+                at += 1
+            a_last = TI[2, m] != 0
+            g = at - TI[0, m]  # the first leg's host's margin; B hosts it when A hosts the last
+            need = g if a_last else -g  # minus A's margin
+            hi = TI[1, m] + (need if a_last else -need)
+            f_hi = floats[np.uint64(hi)]
+            f_lo = floats[np.uint64(hi - 1)]
+            win = 1.0 - f_hi if a_last else f_lo
+            level = f_hi - f_lo
+            et_win = 0.0
+            et_level = 1.0
+            if extra_time:
+                et_hi = TI[1, m] + et_rows
+                et_f_hi = floats[np.uint64(et_hi)]
+                et_f_lo = floats[np.uint64(et_hi - 1)]
+                et_win = 1.0 - et_f_hi if a_last else et_f_lo
+                et_level = et_f_hi - et_f_lo
+            a_wins = TF[1, m] < win + level * (et_win + et_level * after_level)
+            club_a = occ[slot_a, m]
+            club_b = occ[slot_b, m]
+            occ[out_a, m] = club_a if a_wins else club_b
+            occ[out_b, m] = club_b if a_wins else club_a
+        return
     # Pass 2, the members still playing: the first margin, then the chance A wins. The
     # indices are unsigned: numba adds no negative-index code to them.
     for m in range(n):
