@@ -1700,25 +1700,39 @@ def lane_tie(
             v = float(z >> _S11) * _TO_UNIT
         TF[1, m] = v
         state[m] = x
-        for leg in range(2):
-            a_hosts = b_hosts if legs != 1 and leg == 0 else not b_hosts
-            hc = side_a if a_hosts else side_b
-            vc = side_b if a_hosts else side_a
-            d = ratings[m, hc] - ratings[m, vc] + home_advantage
-            if not neutral:
-                c = floats[alt_u + hc] - floats[alt_u + vc]
-                d += climb * c if c > 0.0 else -descend * c
-            elif venue_known:
-                c = venue_alt - floats[alt_u + vc]
-                d += climb * c if c > 0.0 else -descend * c
-                c = venue_alt - floats[alt_u + hc]
-                d -= climb * c if c > 0.0 else -descend * c
-            r = d * per_point + row_offset
-            r = r if r > 0.0 else 0.0
-            row = np.int64(r if r < row_top else row_top)
-            TI[leg, m] = gd_cdf + row * width + side
-            if leg == 0:
-                TI[3, m] = row
+        # The table row with A at home and with B at home (as exact_tie computes a leg's:
+        # the same operations in the same order), then each leg's by who hosts it.
+        rating_a = ratings[m, side_a]
+        rating_b = ratings[m, side_b]
+        alt_a = floats[alt_u + side_a]
+        alt_b = floats[alt_u + side_b]
+        d_a = rating_a - rating_b + home_advantage
+        d_b = rating_b - rating_a + home_advantage
+        if not neutral:
+            c = alt_a - alt_b
+            d_a += climb * c if c > 0.0 else -descend * c
+            c = alt_b - alt_a
+            d_b += climb * c if c > 0.0 else -descend * c
+        elif venue_known:
+            c = venue_alt - alt_b
+            d_a += climb * c if c > 0.0 else -descend * c
+            c = venue_alt - alt_a
+            d_a -= climb * c if c > 0.0 else -descend * c
+            c = venue_alt - alt_a
+            d_b += climb * c if c > 0.0 else -descend * c
+            c = venue_alt - alt_b
+            d_b -= climb * c if c > 0.0 else -descend * c
+        r = d_a * per_point + row_offset
+        r = r if r > 0.0 else 0.0
+        row_a = np.int64(r if r < row_top else row_top)
+        r = d_b * per_point + row_offset
+        r = r if r > 0.0 else 0.0
+        row_b = np.int64(r if r < row_top else row_top)
+        a_first = b_hosts if legs != 1 else not b_hosts  # A hosts the first (or only) match
+        row = row_a if a_first else row_b
+        TI[0, m] = gd_cdf + row * width + side
+        TI[3, m] = row
+        TI[1, m] = gd_cdf + (row_b if b_hosts else row_a) * width + side
         TI[2, m] = not b_hosts  # side A hosts the last match
     if draws_first:
         # Where each search starts, in a loop of its own: its loads do not wait on each
