@@ -365,8 +365,11 @@ def all_known_used(ints, k_start, k_end, used):
 @hot_kernel
 def draw_clash(ints, distinct, a, b):
     """Whether clubs ``a`` and ``b`` may not share a bucket under rule bits ``distinct``."""
-    department = ints[DEPARTMENT]
-    region = ints[REGION]
+    # Unsigned indices: numba adds no negative-index code to the loads.
+    department = np.uint64(ints[DEPARTMENT])
+    region = np.uint64(ints[REGION])
+    a = np.uint64(a)
+    b = np.uint64(b)
     if (distinct & DISTINCT_DEPARTMENT) and ints[department + a] == ints[department + b]:
         return True
     return (distinct & DISTINCT_REGION) != 0 and ints[region + a] == ints[region + b]
@@ -440,23 +443,24 @@ def make_draw(
         tries += 1
         clash = False
         for pot in range(first, n_pots):
-            start = pot * pot_size
+            start = np.uint64(pot * pot_size)  # unsigned positions: no negative-index code
             for i in range(pot_size - 1, -1, -1):
+                at = start + np.uint64(i)
                 if i > 0:
                     x, z = split_step(x)
-                    j = np.int64(((z >> _S32) * np.uint64(i + 1)) >> _S32)
-                    tmp = pool[start + i]
-                    pool[start + i] = pool[start + j]
-                    pool[start + j] = tmp
+                    j = start + (((z >> _S32) * np.uint64(i + 1)) >> _S32)
+                    tmp = pool[at]
+                    pool[at] = pool[j]
+                    pool[j] = tmp
                 if distinct == 0:
                     continue
-                club = pool[start + i]
+                club = pool[at]
                 if n_pots == 1:
                     for k in range(i + 1, min(n, (i // size) * size + size)):
-                        clash |= draw_clash(ints, distinct, club, pool[k])
+                        clash |= draw_clash(ints, distinct, club, pool[np.uint64(k)])
                 else:
                     for q in range(pot):
-                        clash |= draw_clash(ints, distinct, club, pool[q * pot_size + i])
+                        clash |= draw_clash(ints, distinct, club, pool[np.uint64(q * pot_size + i)])
                 if clash:
                     break
             if clash:
