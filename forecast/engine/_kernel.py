@@ -423,7 +423,7 @@ def make_draw(
     pot_size = n if n_pots == 1 else n_buckets
     x = state[0]
     for i in range(n):
-        pool[i] = occ[ints[in_slots + i]]
+        pool[i] = occ[np.uint64(ints[in_slots + i])]  # unsigned: no negative-index code
     # Without a rule every pot is shuffled once; with one, pot 0 (if there are pots) once
     # and the rest until no bucket clashes.
     first = 0 if distinct == 0 or n_pots == 1 else 1
@@ -474,7 +474,7 @@ def make_draw(
             for j in range(n_buckets):
                 placed[j * size + pot] = pool[pot * n_buckets + j]
     for i in range(n):
-        occ[ints[out_slots + i]] = placed[i]
+        occ[np.uint64(ints[out_slots + i])] = placed[i]
     return OK
 
 
