@@ -238,6 +238,29 @@ def test_lanes_equal_serial_with_every_total_in_the_first_keys(tmp_path: Path) -
         assert_identical(run(compiled, lane), serial)
 
 
+def test_lanes_equal_serial_with_a_total_repeated_in_the_first_keys(tmp_path: Path) -> None:
+    """A total named twice among the first keys: lane_group keeps its first field (the
+    repeat orders nothing), rank_group compares it twice; level ratings."""
+    clubs = [club(f"C{i}", 1500, 0) for i in range(8)]
+    groups = [
+        {"id": "G1", "clubs": ["C0", "C1", "C2", "C3"], "rounds": 2,
+         "tiebreak": ["goal_difference", "points", "goal_difference", "lots"]},
+        {"id": "G2", "clubs": ["C4", "C5", "C6", "C7"], "rounds": 2,
+         "tiebreak": ["away_goals", "away_goals", "goals_for", "lots"]},
+    ]  # fmt: skip
+    text = season_toml(
+        champion="F#winner",
+        clubs=clubs,
+        groups=groups,
+        ties=[{"id": "F", "a": "G1#1", "b": "G2#1"}],
+        outcomes=[{"id": "up", "name": "Up", "slots": ["G1#2", "G2#2", "F#winner"]}],
+    )
+    compiled = compile_tournament(load_text(tmp_path, "repeated", text))
+    serial = run(compiled, None)
+    for lane in (1, 6, 32):
+        assert_identical(run(compiled, lane), serial)
+
+
 def test_lanes_are_shorter_where_a_lane_would_take_much_memory(
     season_2006: CompiledTournament,
 ) -> None:

@@ -1397,7 +1397,9 @@ def lane_group(
     # The ranking key: the chain's first run of totals (up to three), as rank_group sorts
     # them, each offset by ``half`` into a 20-bit field. Shifting is multiplying, so the key
     # is ``bias`` plus each match's totals weighted (``w_points``...): the same integer,
-    # summed in one row as the matches are played.
+    # summed in one row as the matches are played. A total the run repeats keeps its first
+    # field (the repeat orders nothing the first did not: its field stays at ``half``), so
+    # every weight is 0 or one power of two, and the matches add shifted totals.
     chain = ints[GROUP_CHAIN]
     c0 = ints[ints[GROUP_CHAIN_PTR] + g]
     chain_end = ints[ints[GROUP_CHAIN_PTR] + g + 1]
@@ -1407,21 +1409,25 @@ def lane_group(
     n_keys = c1 - c0
     half = np.int64(1 << 19)
     bias = np.int64(0)
-    w_points = w_gd = w_gf = w_wins = w_away = np.int64(0)
+    w_points = w_wins = np.int64(0)
+    # The other totals' shifts, and masks that keep each (-1) or drop it (0: not a key).
+    s_gd = s_gf = s_away = np.int64(0)
+    m_gd = m_gf = m_away = np.int64(0)
     for j in range(n_keys):
-        weight = np.int64(1) << np.int64(20 * (n_keys - 1 - j))
+        shift = np.int64(20 * (n_keys - 1 - j))
+        weight = np.int64(1) << shift
         bias += half * weight
         code = ints[chain + c0 + j]
-        if code == TB_POINTS:
-            w_points += weight
-        elif code == TB_GD:
-            w_gd += weight
-        elif code == TB_GF:
-            w_gf += weight
-        elif code == TB_WINS:
-            w_wins += weight
-        else:
-            w_away += weight
+        if code == TB_POINTS and w_points == 0:
+            w_points = weight
+        elif code == TB_GD and m_gd == 0:
+            s_gd, m_gd = shift, np.int64(-1)
+        elif code == TB_GF and m_gf == 0:
+            s_gf, m_gf = shift, np.int64(-1)
+        elif code == TB_WINS and w_wins == 0:
+            w_wins = weight
+        elif code == TB_AWAY and m_away == 0:
+            s_away, m_away = shift, np.int64(-1)
     in_slots = ints[UNIT_IN] + in_start
     alt_u = np.uint64(floats[ALTITUDE])
     for i in range(k):
@@ -1526,8 +1532,11 @@ def lane_group(
             aw = ga > gh
             key_h = win_key + w_wins if hw else (loss_key if aw else draw_key)
             key_a = win_key + w_wins if aw else (loss_key if hw else draw_key)
-            LW[W_KEY, h, m] += key_h + w_gd * (gh - ga) + w_gf * gh
-            LW[W_KEY, a, m] += key_a + w_gd * (ga - gh) + (w_gf + w_away) * ga
+            # Each total times its weight, as a shift: a vector of 64-bit integers has no
+            # multiply instruction here (AVX2), and the compiler made three of each.
+            gd = ((gh - ga) << s_gd) & m_gd
+            LW[W_KEY, h, m] += key_h + gd + ((gh << s_gf) & m_gf)
+            LW[W_KEY, a, m] += key_a - gd + ((ga << s_gf) & m_gf) + ((ga << s_away) & m_away)
         column = ints[fix_track + f]
         if column >= 0:
             for m in range(n):
