@@ -9,7 +9,8 @@ of the working tree) is measured in the same rounds, in fresh processes too, on 
 hundred seasons. The machine's speed drifts by tens of percent over minutes
 (benchmarks/README.md), so only the ratio of rates measured close together in time means
 something: the table gives each version's median rate, its median ratio to the working tree
-and its median ratio to the reference over the rounds.
+(and its inverse, the working tree's speed over that version's, with the rounds' range) and
+its median ratio to the reference over the rounds.
 
 ``--paired`` (one REV, one thread each) runs the two versions at the same time instead, one
 on each core (``sched_setaffinity``), swapping cores every round, so that both see the same
@@ -169,9 +170,9 @@ def main() -> None:
             print(f"{SEASON}: {args.rounds} rounds of {args.seasons:,} seasons, {threads}\n")
             print(
                 "| ratings | version | median seasons/s | median ratio to working tree "
-                "| median ratio to reference |"
+                "| working tree's speed over it, median (rounds) | median ratio to reference |"
             )
-            print("|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|")
             reference: list[float] = []
             for fixed in (True, False):
                 for tree in trees.values():  # fill each version's numba cache first
@@ -185,10 +186,13 @@ def main() -> None:
                 ref_rounds = reference[-args.rounds :]
                 for name, values in rates.items():
                     ratios = [v / w for v, w in zip(values, rates["working tree"], strict=True)]
+                    times = [1.0 / r for r in ratios]  # the "times as fast" of the targets
                     to_ref = [v / r for v, r in zip(values, ref_rounds, strict=True)]
                     print(
                         f"| {label} | {name} | {statistics.median(values):,.0f} | "
-                        f"{statistics.median(ratios):.2f} | {statistics.median(to_ref):,.0f} |"
+                        f"{statistics.median(ratios):.3f} | {statistics.median(times):.2f} "
+                        f"({min(times):.2f}-{max(times):.2f}) | "
+                        f"{statistics.median(to_ref):,.0f} |"
                     )
             print(
                 f"\npure-Python reference (tests/reference.py, {args.reference_seasons} seasons, "
