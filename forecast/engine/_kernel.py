@@ -1486,9 +1486,9 @@ def lane_group(
             x, z = split_step(state[m])
             state[m] = x
             LU[m] = z >> _S32
-        # The scoreline searches in two passes: first every member's guide cell and one
-        # step without a branch (loads that do not wait on each other), then the rare
-        # further steps.
+        # The scoreline searches in passes with no branch on the member but the last:
+        # every member's guide cell and one step (loads that do not wait on each other),
+        # the goals there, then the rare searches that need more steps.
         for m in range(n):
             row = np.uint64(LX[m])
             cell = LU[m] >> _GUIDE_SHIFT
@@ -1497,20 +1497,24 @@ def lane_group(
             q += np.uint64(table[row, q] < LU[m])
             LX[m] = np.int64(row | (q << _S32))  # the row, and where the search goes on
         for m in range(n):
+            goals = ints[goals_start + (np.uint64(LX[m]) >> _S32)]
+            LM[0, f, m] = goals >> 8
+            LM[1, f, m] = goals & 255
+        for m in range(n):
             # Unsigned indices: numba adds no code for a negative index to them.
             xq = np.uint64(LX[m])
             row = xq & _LOW32
             q = xq >> _S32
             w = LU[m]
-            while table[row, q] < w:
-                q += _U1
-            goals = ints[goals_start + q]
-            gh = goals >> 8
-            ga = goals & 255
-            LM[0, f, m] = gh
-            LM[1, f, m] = ga
-            if in_season:
-                delta = elo_delta(LD[m], gh, ga, k_factor, True)
+            if table[row, q] < w:
+                while table[row, q] < w:
+                    q += _U1
+                goals = ints[goals_start + q]
+                LM[0, f, m] = goals >> 8
+                LM[1, f, m] = goals & 255
+        if in_season:
+            for m in range(n):
+                delta = elo_delta(LD[m], LM[0, f, m], LM[1, f, m], k_factor, True)
                 LR[0, h, m] += delta
                 LR[0, a, m] -= delta
     if in_season:
