@@ -107,10 +107,9 @@ def compile_ahead(
     """
     if getattr(_kernel.run_lanes, "signatures", True) or not can_fork():  # (loaded)
         return False
-    fallbacks = _kernel.fallback_flags(ints)
-    buffers = _kernel.lane_buffers(
-        ints, floats, _kernel.lane_size(ints), max_group, max_fixtures, max_draw, max_known
-    )
+    setup = _kernel.lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
+    fallbacks = (setup.group_fallback, setup.tie_fallback)
+    buffers = setup.fresh
     block = 0
     starts = np.zeros(block_sizes.shape[0], dtype=np.int64)  # as run_blocks passes them
     if not needs_compiling(
