@@ -537,3 +537,80 @@ def test_a_thread_that_fails_leaves_the_others_no_new_block(
     # blocks in this half second.
     time.sleep(0.5)
     assert 0 in played and len(played) <= 6, played
+
+
+def play_calls(
+    monkeypatch: pytest.MonkeyPatch, calls: list[list[tuple[int, int, float]]]
+) -> tuple[dict[tuple[int, int], tuple[float, float]], list[np.ndarray], np.ndarray]:
+    """Hand ``calls`` to one BlockFeed of two threads, all before waiting for the first, as
+    a run does; each call a list of (seed, seasons, seconds) blocks, every call adding to
+    the same slot tallies (row b: block b), as a run's calls do. A stand-in run_lanes sleeps
+    its block's seconds and adds 1 to its counts and slot tallies. Returns when each piece
+    played, {(seed, first season): (start, end)}, each call's counts and the slot tallies."""
+    played: dict[tuple[int, int], tuple[float, float]] = {}
+    seconds = {seed: s for call in calls for seed, _, s in call}
+
+    def stand_in(*args: Any) -> None:
+        seeds, starts, counts, slot_counts, b = args[3], args[5], args[6], args[7], args[14]
+        started = time.perf_counter()
+        time.sleep(seconds[int(seeds[b])])
+        counts[b] += 1
+        slot_counts[b] += 1
+        played[int(seeds[b]), int(starts[b])] = (started, time.perf_counter())
+
+    monkeypatch.setattr(_kernel, "run_lanes", stand_in)
+    setup = _kernel.LaneSetup(32, None, None, (np.zeros(1),))
+    feed = _kernel.BlockFeed(None, None, None, (1, 1, 1, 0), 2, setup)
+    slot_counts = np.zeros((max(len(call) for call in calls), 1, 1), dtype=np.int32)
+    handles, counts = [], []
+    for call in calls:
+        n = len(call)
+        counts.append(np.zeros((n, 1, 1), dtype=np.int32))
+        outputs = (counts[-1], slot_counts[:n], np.zeros(n, np.int64), np.zeros(n, np.int32))
+        outputs += (np.full(n, -1), np.zeros((0, 1), np.int16), np.zeros(0, np.int8))
+        seeds = np.array([seed for seed, _, _ in call], dtype=np.uint64)
+        sizes = np.array([size for _, size, _ in call], dtype=np.int64)
+        handles.append(feed.open(seeds, sizes, (*outputs, np.zeros((0, 1), np.int8))))
+    for handle in handles:
+        feed.wait(handle)
+    feed.close()
+    return played, counts, slot_counts
+
+
+def test_a_thread_done_with_a_call_plays_the_next_ones_blocks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A thread that finishes its share of a call goes on to the next call's blocks
+    instead of waiting for the other thread to finish the call's last one."""
+    calls = [[(10, 64, 0.05), (11, 64, 0.4)], [(20, 64, 0.05), (21, 64, 0.05)]]
+    played, counts, slot_counts = play_calls(monkeypatch, calls)
+    assert played[20, 0][0] < played[11, 0][1]  # call 1 began while call 0 ended
+    assert all(c.ravel().tolist() == [1, 1] for c in counts)
+    assert slot_counts.ravel().tolist() == [2, 2]
+
+
+def test_a_calls_block_waits_for_the_block_before_it_on_the_same_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every call's block b adds to row b of the run's slot tallies: a thread free for
+    call 1's block 0 while call 0's block 0 is in play waits for it (adding to the same
+    cells side by side could lose counts)."""
+    calls = [[(10, 64, 0.4), (11, 64, 0.05)], [(20, 64, 0.05), (21, 64, 0.05)]]
+    played, counts, slot_counts = play_calls(monkeypatch, calls)
+    assert played[20, 0][0] >= played[10, 0][1]
+    assert slot_counts.ravel().tolist() == [2, 2]
+
+
+def test_nothing_of_a_later_call_plays_before_a_call_in_parts_is_added_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A call of one block on two threads is played in two parts (of 32-season lanes:
+    seasons 0-63 and 64-99), added up into the call's row once both are played, so no
+    block of a later call starts before; the parts' tallies reach the call's outputs."""
+    calls = [[(10, 100, 0.2)], [(20, 64, 0.05), (21, 64, 0.05)]]
+    played, counts, slot_counts = play_calls(monkeypatch, calls)
+    assert set(played) == {(10, 0), (10, 64), (20, 0), (21, 0)}
+    parts_end = max(played[10, 0][1], played[10, 64][1])
+    assert min(played[20, 0][0], played[21, 0][0]) >= parts_end
+    assert counts[0].ravel().tolist() == [2] and counts[1].ravel().tolist() == [1, 1]
+    assert slot_counts.ravel().tolist() == [3, 1]

@@ -18,6 +18,7 @@ found no valid allocation in ``MAX_DRAW_TRIES`` tries: an error for the caller).
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -2629,89 +2630,27 @@ def run_blocks(
 
     Seasons are played in lanes of :func:`lane_size` (:func:`run_lanes`); the arguments and the
     results are those of :func:`run_blocks_serial` (which documents them), byte for byte.
-    ``threads`` (default: numba's thread count) threads share the blocks, each taking the
-    next block not yet taken whenever it is free (so a thread slowed by another process
-    leaves more blocks to the others); each block writes only its own rows, so the
-    results depend neither on the number of threads nor on which thread plays a block.
-    ``setup``: :func:`lane_setup` of these arguments, made here when None (a run of many
-    calls makes it once).
-
-    Where the blocks do not share out evenly (a run's last call often has one), and no
-    season is recorded, each block is played in parts (:func:`block_parts`), tallied
-    apart and added up in order: every season keeps its number in its block's stream, so
-    the tallies are the same, and no thread waits while another plays a whole block.
+    ``threads`` (default: numba's thread count) threads share the blocks (:class:`BlockFeed`,
+    one call). ``setup``: :func:`lane_setup` of these arguments, made here when None (a run
+    of many calls makes it once).
     """
     if threads is None:
         threads = numba.get_num_threads()
-    threads = max(1, int(threads))
     if setup is None:
         setup = lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
     work_sizes = (max_group, max_fixtures, max_draw, max_known)
+    feed = BlockFeed(ints, floats, table, work_sizes, threads, setup)
     outputs = (counts, slot_counts, rejected, status, record_rows, records, accepted, match_records)
-    parts = None if np.any(record_rows >= 0) else block_parts(block_sizes, threads, setup.lane)
-    if parts is not None and parts[0].size * slot_counts[:1].nbytes > SPLIT_BYTES:
-        parts = None  # the parts' own slot tallies would take too much memory
-    if parts is None:
-        starts = np.zeros(block_seeds.shape[0], dtype=np.int64)
-        _share_out(
-            ints,
-            floats,
-            table,
-            block_seeds,
-            block_sizes,
-            starts,
-            work_sizes,
-            outputs,
-            threads,
-            setup,
-        )
-        return
-    part_block, part_sizes, part_starts = parts
-    n_parts = part_block.size
-    part_counts = np.zeros((n_parts, *counts.shape[1:]), dtype=counts.dtype)
-    part_slots = np.zeros((n_parts, *slot_counts.shape[1:]), dtype=slot_counts.dtype)
-    part_rejected = np.zeros(n_parts, dtype=rejected.dtype)
-    part_status = np.zeros(n_parts, dtype=status.dtype)
-    part_outputs = (
-        part_counts,
-        part_slots,
-        part_rejected,
-        part_status,
-        np.full(n_parts, -1, dtype=record_rows.dtype),
-        records,
-        accepted,
-        match_records,
-    )
-    seeds = block_seeds[part_block]
-    _share_out(
-        ints,
-        floats,
-        table,
-        seeds,
-        part_sizes,
-        part_starts,
-        work_sizes,
-        part_outputs,
-        threads,
-        setup,
-    )
-    # In order: a block stops at a failed draw, so its parts after the failed one count
-    # nothing (the serial engine never played those seasons).
-    stopped = np.zeros(block_seeds.shape[0], dtype=np.bool_)
-    for i in range(n_parts):
-        b = part_block[i]
-        if stopped[b]:
-            continue
-        counts[b] += part_counts[i]
-        slot_counts[b] += part_slots[i]
-        rejected[b] += part_rejected[i]
-        if part_status[i] != OK:
-            status[b] = part_status[i]
-            stopped[b] = True
+    try:
+        feed.wait(feed.open(block_seeds, block_sizes, outputs))
+    except BaseException:
+        feed.close(abandon=True)
+        raise
+    feed.close()
 
 
-#: run_blocks plays blocks in parts only while the parts' own slot tallies (a block's worth
-#: each) take at most this many bytes: a season with many clubs keeps whole blocks.
+#: A call's blocks are played in parts only while the parts' own slot tallies (a block's
+#: worth each) take at most this many bytes: a season with many clubs keeps whole blocks.
 SPLIT_BYTES = 16 * 2**20
 
 
@@ -2737,49 +2676,202 @@ def block_parts(block_sizes, threads: int, lane: int):
     return tuple(np.array(values, dtype=np.int64) for values in (block, size, start))
 
 
-def _share_out(
-    ints, floats, table, block_seeds, block_sizes, block_starts, work_sizes, outputs, threads, setup
-):
-    """:func:`play_blocks` on ``threads`` threads (at most one a block) taking the blocks
-    from one iterator, as :func:`run_blocks` describes; ``work_sizes``: max_group to
-    max_known; ``outputs``: counts to match_records."""
-    threads = min(threads, block_seeds.shape[0])
-    lane, group_fallback, tie_fallback, fresh = setup
-    # One iterator for all threads: CPython's range iterator hands out each number once,
-    # under the GIL, which every thread holds between two blocks.
-    blocks = iter(range(block_seeds.shape[0]))
+class _Call:
+    """A kernel call handed to :class:`BlockFeed`: what :func:`run_lanes` plays (whole
+    blocks, or parts of them with outputs of their own) and how far the threads are."""
 
-    def play_share():
-        play_blocks(
-            ints,
-            floats,
-            table,
-            block_seeds,
-            block_sizes,
-            *work_sizes,
-            *outputs,
-            lane,
-            blocks,
-            group_fallback,
-            tie_fallback,
-            fresh,
-            block_starts,
-        )
+    def __init__(self, seeds, sizes, starts, outputs, parts=None):
+        self.seeds, self.sizes, self.starts, self.outputs = seeds, sizes, starts, outputs
+        #: None, or (each part's block, the call's own outputs) to add the parts up into.
+        self.parts = parts
+        self.n = seeds.shape[0]
+        self.taken = 0  # the items handed out, in order
+        self.played = [False] * self.n
+        self.left = self.n  # the items not yet played
+        self.done = False  # played, and its parts added up
 
-    # The kernel releases the GIL, so the threads play side by side. This thread only
-    # waits, with one thread too, so that Ctrl-C is seen at once and never raised inside
-    # numba's loading of a kernel (llvmlite calls Python back there and would swallow it).
-    pool = ThreadPoolExecutor(max_workers=threads)
-    try:
-        for share in [pool.submit(play_share) for _ in range(threads)]:
-            share.result()
-    except BaseException:
-        # Stopped or failed: the blocks in play are left to finish alone, not waited for
-        # (a kernel being compiled would hold a Ctrl-C for seconds); the caller drops the
-        # tallies, and the command's exit does not wait for these threads either. Taking
-        # the blocks not yet taken leaves each thread none after the one it plays.
-        for _ in blocks:
-            pass
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+
+class BlockFeed:
+    """``threads`` threads that play the blocks of kernel calls (:func:`run_lanes`, one
+    block at a time), one call after another, without waiting between calls.
+
+    :meth:`open` hands over a call (run_blocks' arguments); the threads take its blocks in
+    order, then the next open call's, so a thread that finishes a call's last block goes on
+    to the next call while the others finish theirs, and a thread slowed by another process
+    leaves more blocks to the others. :meth:`wait` returns once a call and every call before
+    it are played. Each block writes only its own rows, so the results depend neither on the
+    number of threads nor on which thread plays a block; two rules keep them those of
+    :func:`run_blocks_serial`, call by call:
+
+    - the calls of a run add to the same slot tallies (every call's block ``b`` to row
+      ``b``), so block ``b`` of a call starts only once block ``b`` of every earlier open
+      call is played;
+    - where a call's blocks do not share out evenly and no season is recorded, each block
+      is played in parts (:func:`block_parts`), tallied apart and, once every earlier call
+      is played, added up in order; no block of a later call starts before that. Every
+      season keeps its number in its block's stream, so the tallies are the same, and no
+      thread waits while another plays a whole block at the end of a run.
+    """
+
+    def __init__(self, ints, floats, table, work_sizes, threads, setup):
+        self._program = (ints, floats, table)
+        self._work_sizes = work_sizes  # max_group, max_fixtures, max_draw, max_known
+        self.threads = max(1, int(threads))
+        self._setup = setup
+        self._calls: list[_Call] = []  # open calls not yet done, oldest first
+        self._changed = threading.Condition()
+        self._stopped = False
+        self._failure: BaseException | None = None
+        # The kernel releases the GIL, so the threads play side by side. The caller's
+        # thread only waits, so that Ctrl-C is seen at once and never raised inside numba's
+        # loading of a kernel (llvmlite calls Python back there and would swallow it).
+        self._pool = ThreadPoolExecutor(max_workers=self.threads)
+        for _ in range(self.threads):
+            self._pool.submit(self._play)
+
+    def open(self, block_seeds, block_sizes, outputs) -> _Call:
+        """Hand over a call: run_blocks' ``block_seeds``, ``block_sizes`` and outputs
+        (``counts`` to ``match_records``), which must stay untouched until :meth:`wait`."""
+        record_rows, slot_counts = outputs[4], outputs[1]
+        parts = None
+        if not np.any(record_rows >= 0):
+            parts = block_parts(block_sizes, self.threads, self._setup.lane)
+        if parts is not None and parts[0].size * slot_counts[:1].nbytes > SPLIT_BYTES:
+            parts = None  # the parts' own slot tallies would take too much memory
+        if parts is None:
+            starts = np.zeros(block_seeds.shape[0], dtype=np.int64)
+            call = _Call(block_seeds, block_sizes, starts, outputs)
+        else:
+            part_block, part_sizes, part_starts = parts
+            n_parts = part_block.size
+            counts, rejected, status = outputs[0], outputs[2], outputs[3]
+            part_outputs = (
+                np.zeros((n_parts, *counts.shape[1:]), dtype=counts.dtype),
+                np.zeros((n_parts, *slot_counts.shape[1:]), dtype=slot_counts.dtype),
+                np.zeros(n_parts, dtype=rejected.dtype),
+                np.zeros(n_parts, dtype=status.dtype),
+                np.full(n_parts, -1, dtype=record_rows.dtype),
+                *outputs[5:],
+            )
+            seeds = block_seeds[part_block]
+            call = _Call(seeds, part_sizes, part_starts, part_outputs, (part_block, outputs))
+        with self._changed:
+            if self._stopped:
+                raise RuntimeError("the feed is closed")
+            self._calls.append(call)
+            self._changed.notify_all()
+        return call
+
+    def wait(self, call: _Call) -> None:
+        """Return once ``call`` (and every call opened before it) is played; raise what a
+        thread raised if one failed."""
+        with self._changed:
+            while not call.done:
+                if self._failure is not None:
+                    raise self._failure
+                self._changed.wait()
+
+    def close(self, abandon: bool = False) -> None:
+        """End the threads: after their blocks in play, waited for; with ``abandon`` (the
+        caller stopped or failed), not waited for (a kernel being compiled would hold a
+        Ctrl-C for seconds; the caller drops the tallies, and the command's exit does not
+        wait for these threads either), and no thread takes another block."""
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
+        self._pool.shutdown(wait=not abandon, cancel_futures=abandon)
+
+    def _take(self) -> tuple[_Call, int] | None:
+        """The next block to play, in order, as soon as the rules above allow; None once
+        the feed is closed or a thread failed. Called holding ``_changed``."""
+        while not self._stopped:
+            for c, call in enumerate(self._calls):
+                if call.taken == call.n:
+                    if call.parts is not None:
+                        break  # nothing of a later call before this one's parts are added up
+                    continue
+                i = call.taken
+                earlier = self._calls[:c]
+                if call.parts is None and any(i < e.n and not e.played[i] for e in earlier):
+                    break  # block i of an earlier call is in play: it adds to the same row
+                call.taken += 1
+                return call, i
+            self._changed.wait()
+        return None
+
+    def _played(self, call: _Call, i: int) -> None:
+        """Note a played block; add up (in order) and mark done the calls played in full.
+        Called holding ``_changed``."""
+        call.played[i] = True
+        call.left -= 1
+        while self._calls and self._calls[0].left == 0:
+            first = self._calls.pop(0)
+            if first.parts is not None:
+                _add_parts(first.outputs, *first.parts)
+            first.done = True
+        self._changed.notify_all()
+
+    def _blocks_of(self, call: _Call, first: int, handed: list):
+        """The blocks of ``call`` this thread plays in a row, from ``first``: each next one
+        is taken once the one before is played; a block of another call is left in
+        ``handed`` for the thread's next turn."""
+        i = first
+        while True:
+            yield i
+            with self._changed:
+                self._played(call, i)
+                item = self._take()
+            if item is None or item[0] is not call:
+                handed[0] = item
+                return
+            i = item[1]
+
+    def _play(self) -> None:
+        """One thread: :func:`play_blocks` on each call's blocks it takes, until the feed
+        is closed; a failure stops the feed and reaches :meth:`wait`."""
+        try:
+            with self._changed:
+                item = self._take()
+            handed: list = [None]
+            while item is not None:
+                call, first = item
+                handed[0] = None
+                play_blocks(
+                    *self._program,
+                    call.seeds,
+                    call.sizes,
+                    *self._work_sizes,
+                    *call.outputs,
+                    self._setup.lane,
+                    self._blocks_of(call, first, handed),
+                    self._setup.group_fallback,
+                    self._setup.tie_fallback,
+                    self._setup.fresh,
+                    call.starts,
+                )
+                item = handed[0]
+        except BaseException as error:
+            with self._changed:
+                if self._failure is None:
+                    self._failure = error
+                self._stopped = True  # the others take no new block
+                self._changed.notify_all()
+
+
+def _add_parts(part_outputs, part_block, outputs) -> None:
+    """Add a call's parts up into its own outputs, in order: a block stops at a failed
+    draw, so its parts after the failed one count nothing (the serial engine never played
+    those seasons)."""
+    part_counts, part_slots, part_rejected, part_status = part_outputs[:4]
+    counts, slot_counts, rejected, status = outputs[:4]
+    stopped = np.zeros(counts.shape[0], dtype=np.bool_)
+    for i in range(part_block.size):
+        b = part_block[i]
+        if stopped[b]:
+            continue
+        counts[b] += part_counts[i]
+        slot_counts[b] += part_slots[i]
+        rejected[b] += part_rejected[i]
+        if part_status[i] != OK:
+            status[b] = part_status[i]
+            stopped[b] = True

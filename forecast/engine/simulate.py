@@ -12,10 +12,11 @@ import gc
 import mmap
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,11 @@ BASE_BYTES = 300 * 2**20
 #: at most this many, plus the last call's: between half this and this many, evenly spaced
 #: in seasons, which is what the convergence chart (a linear axis of seasons) draws.
 HISTORY_MAX = 64
+#: Kernel calls of a run handed to the threads at once (without a precision target): the
+#: threads play the next call's blocks while the last one's tallies are added up, instead
+#: of waiting for the slowest thread at the end of every call. Each call in flight holds
+#: its own outputs (estimate_memory's ``calls``).
+CALLS_IN_FLIGHT = 2
 
 
 def block_seeds(seed: int, first_block: int, n_blocks: int) -> np.ndarray:
@@ -486,7 +492,6 @@ def _run(
     max_known = int(np.max(np.diff(p.unit_known_ptr), initial=0))
     total = Tallies.zeros(n_clubs, compiled.n_columns)
     groups = [total] * plan.n_groups
-    n_outputs = n_slots - n_clubs
     n_tracked = len(compiled.tracked_matches)
     blocks_per_call = blocks_per_call_for(compiled, block_size)
     # Slot tallies: one (block x slot x club) int32 buffer for the whole run. The kernel
@@ -528,78 +533,73 @@ def _run(
         compiled.max_draw_size,
         max_known,
     )
-    block = 0
-    while block < n_blocks:
-        n_now = min(blocks_per_call, n_blocks - block)
-        sizes = plan.sizes[block : block + n_now]
-        # int32 per block (a block has fewer than 2**31 seasons): half the cache lines
-        # of int64 for the tallies every season touches; totals are int64.
-        chunk_counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int32)
-        rejected = np.zeros(n_now, dtype=np.int64)
-        status = np.zeros(n_now, dtype=np.int32)
-        recording = keep_seasons and n_kept < keep_limit
-        if recording:
-            record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-            records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
-        else:
-            record_rows = np.full(n_now, -1, dtype=np.int64)
-            records = np.zeros((0, n_outputs), dtype=np.int16)
-        accepted = np.zeros(records.shape[0], dtype=np.int8)
-        match_records = np.zeros((records.shape[0], n_tracked), dtype=np.int8)
-        arguments = (
-            ints,
-            floats,
-            table,
-            plan.block_seeds(block, n_now),
-            sizes,
-            compiled.max_group_size,
-            compiled.max_group_fixtures,
-            compiled.max_draw_size,
-            max_known,
-            chunk_counts,
-            slot_tally[:n_now],
-            rejected,
-            status,
-            record_rows,
-            records,
-            accepted,
-            match_records,
-        )
-        if calls == 0:  # a first run compiles on two cores (or finds the kernels cached)
-            run_kernel(_cold_start.compile_ahead, *arguments)
-        _kernel.run_blocks(*arguments, threads=used_threads, setup=setup)
-        if recording:
-            # Only the kept slots, in the smallest type: the buffer above is transient.
-            rows = np.flatnonzero(accepted == 1)[: keep_limit - n_kept]
-            stop = n_kept + rows.size
-            kept[n_kept:stop] = records[np.ix_(rows, kept_slots - n_clubs)]
-            kept_matches[n_kept:stop] = match_records[rows]
-            n_kept = stop
-        del records, match_records
-        if np.any(status == _kernel.DRAW_FAILED):
-            raise InputError(
-                f"a constrained draw found no valid allocation in {_kernel.MAX_DRAW_TRIES} tries",
-                file=str(compiled.tournament.path),
-                place="stages",
-                hint="loosen the draw's 'distinct' rule or change its pots",
-            )
-        total = total + Tallies(
-            chunk_counts.sum(axis=0, dtype=np.int64), int(sizes.sum()), int(rejected.sum())
-        )
-        # A checkpoint after each call (the convergence of every estimate), thinned to
-        # at most HISTORY_MAX so that a run's memory does not grow with its seasons.
-        calls += 1
-        history.add(calls, total.n_seasons, total.counts)
-        if plan.groups is not None:
-            for i, g in enumerate(plan.groups[block : block + n_now]):
-                groups[g] = groups[g] + Tallies(
-                    chunk_counts[i].astype(np.int64), int(sizes[i]), int(rejected[i])
+    work_sizes = (
+        compiled.max_group_size,
+        compiled.max_group_fixtures,
+        compiled.max_draw_size,
+        max_known,
+    )
+    # With a precision target the run may stop after any call, so no call is played
+    # before it is needed: the slot tallies (one buffer for every call) could not leave
+    # a stopped call out. Without, the threads go on to the next call while this thread
+    # adds up the last one (BlockFeed; results the same either way).
+    in_flight = 1 if precision is not None else CALLS_IN_FLIGHT
+    feed = _kernel.BlockFeed(ints, floats, table, work_sizes, used_threads, setup)
+    pending: deque[_CallBuffers] = deque()
+    next_block = 0
+    try:
+        while True:
+            while next_block < n_blocks and len(pending) < in_flight:
+                recording = keep_seasons and n_kept < keep_limit  # (n_kept may grow since)
+                call = _call_buffers(plan, next_block, blocks_per_call, compiled, recording)
+                arguments = (ints, floats, table, call.seeds, call.sizes, *work_sizes)
+                outputs = (*call.outputs[:1], slot_tally[: call.sizes.size], *call.outputs[1:])
+                if next_block == 0:  # a first run compiles on two cores (or finds them cached)
+                    run_kernel(_cold_start.compile_ahead, *arguments, *outputs)
+                pending.append(call._replace(handle=feed.open(call.seeds, call.sizes, outputs)))
+                next_block += call.sizes.size
+            if not pending:
+                break
+            call = pending.popleft()
+            feed.wait(call.handle)
+            chunk_counts, rejected, status, _, records, accepted, match_records = call.outputs
+            sizes, block = call.sizes, call.first_block
+            if records.shape[0] and n_kept < keep_limit:
+                # Only the kept slots, in the smallest type: the buffer above is transient.
+                rows = np.flatnonzero(accepted == 1)[: keep_limit - n_kept]
+                stop = n_kept + rows.size
+                kept[n_kept:stop] = records[np.ix_(rows, kept_slots - n_clubs)]
+                kept_matches[n_kept:stop] = match_records[rows]
+                n_kept = stop
+            del call, records, match_records
+            if np.any(status == _kernel.DRAW_FAILED):
+                tries = _kernel.MAX_DRAW_TRIES
+                raise InputError(
+                    f"a constrained draw found no valid allocation in {tries} tries",
+                    file=str(compiled.tournament.path),
+                    place="stages",
+                    hint="loosen the draw's 'distinct' rule or change its pots",
                 )
-        block += n_now
-        if progress is not None:
-            progress(total.n_sims, n_sims)
-        if precision is not None and total.max_se() <= precision:
-            break
+            total = total + Tallies(
+                chunk_counts.sum(axis=0, dtype=np.int64), int(sizes.sum()), int(rejected.sum())
+            )
+            # A checkpoint after each call (the convergence of every estimate), thinned to
+            # at most HISTORY_MAX so that a run's memory does not grow with its seasons.
+            calls += 1
+            history.add(calls, total.n_seasons, total.counts)
+            if plan.groups is not None:
+                for i, g in enumerate(plan.groups[block : block + sizes.size]):
+                    groups[g] = groups[g] + Tallies(
+                        chunk_counts[i].astype(np.int64), int(sizes[i]), int(rejected[i])
+                    )
+            if progress is not None:
+                progress(total.n_sims, n_sims)
+            if precision is not None and total.max_se() <= precision:
+                break
+    except BaseException:
+        feed.close(abandon=True)
+        raise
+    feed.close()
     elapsed = time.perf_counter() - started
     if total.n_seasons == 0:
         raise InputError(
@@ -620,6 +620,50 @@ def _run(
             compiled, kept[:n_kept], kept_matches[:n_kept], kept_slots
         )
     return _Run(total, tuple(groups), seasons, n_kept, used_threads, blocks_per_call, elapsed)
+
+
+class _CallBuffers(NamedTuple):
+    """One kernel call of a run: its blocks (``first_block`` on, their ``seeds`` and
+    ``sizes``), its outputs but the slot tallies (``counts``, ``rejected``, ``status``,
+    ``record_rows``, ``records``, ``accepted``, ``match_records``) and, once handed to the
+    threads, its BlockFeed ``handle``."""
+
+    first_block: int
+    seeds: np.ndarray
+    sizes: np.ndarray
+    outputs: tuple[np.ndarray, ...]
+    handle: Any = None
+
+
+def _call_buffers(
+    plan: _Plan, block: int, blocks_per_call: int, compiled: CompiledTournament, recording: bool
+) -> _CallBuffers:
+    """The next call's blocks, from ``block``, and fresh outputs for them; ``recording``:
+    with rows for each season's output slots and tracked results."""
+    n_now = min(blocks_per_call, plan.sizes.size - block)
+    sizes = plan.sizes[block : block + n_now]
+    n_clubs = len(compiled.club_names)
+    n_outputs = len(compiled.slot_names) - n_clubs
+    n_tracked = len(compiled.tracked_matches)
+    # int32 per block (a block has fewer than 2**31 seasons): half the cache lines of int64
+    # for the tallies every season touches; totals are int64.
+    counts = np.zeros((n_now, n_clubs, compiled.n_columns), dtype=np.int32)
+    if recording:
+        record_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        records = np.zeros((int(sizes.sum()), n_outputs), dtype=np.int16)
+    else:
+        record_rows = np.full(n_now, -1, dtype=np.int64)
+        records = np.zeros((0, n_outputs), dtype=np.int16)
+    outputs = (
+        counts,
+        np.zeros(n_now, dtype=np.int64),  # rejected
+        np.zeros(n_now, dtype=np.int32),  # status
+        record_rows,
+        records,
+        np.zeros(records.shape[0], dtype=np.int8),  # accepted
+        np.zeros((records.shape[0], n_tracked), dtype=np.int8),  # match_records
+    )
+    return _CallBuffers(block, plan.block_seeds(block, n_now), sizes, outputs)
 
 
 def blocks_per_call_for(compiled: CompiledTournament, block_size: int = DEFAULT_BLOCK_SIZE) -> int:
@@ -695,7 +739,7 @@ def estimate_memory(
         tallies = per_call * _tally_bytes(n_slots, n_clubs) + pairs * 48
     return {
         "base": BASE_BYTES,
-        "calls": call_bytes + per_call * n_clubs * compiled.n_columns * 4,
+        "calls": CALLS_IN_FLIGHT * (call_bytes + per_call * n_clubs * compiled.n_columns * 4),
         "tallies": tallies,
         # A long table row (n_seasons, club, column, p, se) costs about 100 bytes, and a
         # kept checkpoint's counts 8 a cell; at most HISTORY_MAX checkpoints are kept.
