@@ -567,9 +567,9 @@ def play_calls(
         n = len(call)
         counts.append(np.zeros((n, 1, 1), dtype=np.int32))
         outputs = (counts[-1], slot_counts[:n], np.zeros(n, np.int64), np.zeros(n, np.int32))
-        outputs += (np.full(n, -1), np.zeros((0, 1), np.int16), np.zeros(0, np.int8))
+        outputs += (np.full(n, -1, np.int64), np.zeros((0, 1), np.int16), np.zeros(0, np.int8))
         seeds = np.array([seed for seed, _, _ in call], dtype=np.uint64)
-        sizes = np.array([size for _, size, _ in call], dtype=np.int64)
+        sizes = np.array([size for _, size, _ in call], dtype=np.int64).reshape(n)
         handles.append(feed.open(seeds, sizes, (*outputs, np.zeros((0, 1), np.int8))))
     for handle in handles:
         feed.wait(handle)
@@ -596,7 +596,7 @@ def test_a_calls_block_waits_for_the_block_before_it_on_the_same_row(
     call 1's block 0 while call 0's block 0 is in play waits for it (adding to the same
     cells side by side could lose counts)."""
     calls = [[(10, 64, 0.4), (11, 64, 0.05)], [(20, 64, 0.05), (21, 64, 0.05)]]
-    played, counts, slot_counts = play_calls(monkeypatch, calls)
+    played, _, slot_counts = play_calls(monkeypatch, calls)
     assert played[20, 0][0] >= played[10, 0][1]
     assert slot_counts.ravel().tolist() == [2, 2]
 
@@ -606,11 +606,35 @@ def test_nothing_of_a_later_call_plays_before_a_call_in_parts_is_added_up(
 ) -> None:
     """A call of one block on two threads is played in two parts (of 32-season lanes:
     seasons 0-63 and 64-99), added up into the call's row once both are played, so no
-    block of a later call starts before; the parts' tallies reach the call's outputs."""
-    calls = [[(10, 100, 0.2)], [(20, 64, 0.05), (21, 64, 0.05)]]
+    block of a later call starts before; the parts' tallies reach the call's outputs. A
+    call of no blocks in between is done at once."""
+    calls = [[(10, 100, 0.2)], [], [(20, 64, 0.05), (21, 64, 0.05)]]
     played, counts, slot_counts = play_calls(monkeypatch, calls)
     assert set(played) == {(10, 0), (10, 64), (20, 0), (21, 0)}
     parts_end = max(played[10, 0][1], played[10, 64][1])
     assert min(played[20, 0][0], played[21, 0][0]) >= parts_end
-    assert counts[0].ravel().tolist() == [2] and counts[1].ravel().tolist() == [1, 1]
+    assert [c.ravel().tolist() for c in counts] == [[2], [], [1, 1]]
     assert slot_counts.ravel().tolist() == [3, 1]
+
+
+def test_a_run_stopped_by_a_failed_thread_says_why_when_it_hands_over_the_next_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run hands over its next call before it waits for the last: once a thread has
+    failed, that hand-over raises the thread's error, not one about a closed feed."""
+
+    def failing(*args: Any) -> None:
+        raise RuntimeError("block 0 failed")
+
+    monkeypatch.setattr(_kernel, "run_lanes", failing)
+    setup = _kernel.LaneSetup(32, None, None, (np.zeros(1),))
+    feed = _kernel.BlockFeed(None, None, None, (1, 1, 1, 0), 1, setup)
+    outputs = (np.zeros((1, 1, 1), np.int32), np.zeros((1, 1, 1), np.int32))
+    outputs += (np.zeros(1, np.int64), np.zeros(1, np.int32), np.full(1, 0, np.int64))
+    outputs += (np.zeros((64, 1), np.int16), np.zeros(64, np.int8), np.zeros((64, 1), np.int8))
+    seeds, sizes = np.zeros(1, np.uint64), np.full(1, 64, np.int64)
+    with pytest.raises(RuntimeError, match="block 0 failed"):
+        feed.wait(feed.open(seeds, sizes, outputs))
+    with pytest.raises(RuntimeError, match="block 0 failed"):
+        feed.open(seeds, sizes, outputs)
+    feed.close(abandon=True)

@@ -2756,10 +2756,12 @@ class BlockFeed:
             seeds = block_seeds[part_block]
             call = _Call(seeds, part_sizes, part_starts, part_outputs, (part_block, outputs))
         with self._changed:
+            if self._failure is not None:
+                raise self._failure
             if self._stopped:
-                raise RuntimeError("the feed is closed")
+                raise RuntimeError("open() after close()")
             self._calls.append(call)
-            self._changed.notify_all()
+            self._settle()  # a call of no blocks is done at once
         return call
 
     def wait(self, call: _Call) -> None:
@@ -2800,10 +2802,14 @@ class BlockFeed:
         return None
 
     def _played(self, call: _Call, i: int) -> None:
-        """Note a played block; add up (in order) and mark done the calls played in full.
-        Called holding ``_changed``."""
+        """Note a played block (:meth:`_settle`). Called holding ``_changed``."""
         call.played[i] = True
         call.left -= 1
+        self._settle()
+
+    def _settle(self) -> None:
+        """Add up and mark done the calls played in full, in order, and wake every waiting
+        thread. Called holding ``_changed``."""
         while self._calls and self._calls[0].left == 0:
             first = self._calls.pop(0)
             if first.parts is not None:
