@@ -1,0 +1,118 @@
+"""Where a run's wall time goes besides playing blocks: this engine against an earlier one.
+
+Run from the repository root: ``python benchmarks/bench_idle.py REV [--rounds 6]
+[--runs 8] [--seasons 100000]``. REV is checked out into a temporary git worktree. In
+fresh processes that alternate (REV, working tree, working tree, REV, ...), each plays the
+2006 season with fixed ratings on two threads, ``--runs`` times; every block's
+:func:`run_lanes` call is timed (a wrapper around it). Per run:
+
+- **wall**: the whole ``simulate_compiled`` call;
+- **before** the first block starts and **after** the last one ends (packing, set-up,
+  threads started; adding up, the Forecast built);
+- **idle**: the threads' time not spent in a block between the first block's start and
+  the last one's end (two threads: twice that span less the blocks' times).
+
+The table gives the median over every run of every round, and the typical run's rate
+(seasons over its median wall time). ``bench_versions.py`` takes each process's best run;
+this takes every run, as a user gets them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+_CHILD = """
+import dataclasses, sys, time
+sys.path.insert(0, {tree!r})
+import numba
+numba.set_num_threads(2)
+import forecast
+from forecast.engine import _kernel
+from forecast.engine.compiler import compile_tournament
+from forecast.engine.simulate import simulate_compiled
+compiled = compile_tournament(forecast.load({config!r}))
+program = compiled.program._replace(rating_sd=compiled.program.rating_sd * 0)
+compiled = dataclasses.replace(compiled, program=program)
+simulate_compiled(compiled, 4096, 1)
+blocks = []
+play = _kernel.run_lanes
+def timed(*args):
+    started = time.perf_counter()
+    play(*args)
+    blocks.append((started, time.perf_counter()))
+_kernel.run_lanes = timed
+for _ in range({runs}):
+    blocks.clear()
+    started = time.perf_counter()
+    simulate_compiled(compiled, {seasons}, 2006)
+    ended = time.perf_counter()
+    first, last = min(s for s, _ in blocks), max(e for _, e in blocks)
+    busy = sum(e - s for s, e in blocks)
+    print(ended - started, first - started, ended - last, 2 * (last - first) - busy)
+"""
+
+MEASURES = ("wall", "before", "after", "idle")
+
+
+def measure(tree: Path, runs: int, seasons: int) -> list[tuple[float, ...]]:
+    """(wall, before, after, idle) seconds of each run in a fresh process of ``tree``."""
+    code = _CHILD.format(
+        tree=str(tree),
+        config=str(tree / "configs" / "copa_peru_2006.toml"),
+        runs=runs,
+        seasons=seasons,
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True
+    )
+    return [tuple(float(x) for x in line.split()) for line in out.stdout.splitlines()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rev", help="the earlier commit to compare with")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--runs", type=int, default=8, help="runs in each process")
+    parser.add_argument("--seasons", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "rev"
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(path), args.rev],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            trees = {args.rev: path, "working tree": REPO}
+            runs: dict[str, list[tuple[float, ...]]] = {name: [] for name in trees}
+            for r in range(args.rounds):
+                for name in list(trees)[:: 1 if r % 2 == 0 else -1]:
+                    runs[name] += measure(trees[name], args.runs, args.seasons)
+        finally:
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(path)],
+                check=False,
+                capture_output=True,
+            )
+    print(
+        f"copa_peru_2006, fixed ratings, two threads: {args.rounds} rounds of {args.runs} "
+        f"runs of {args.seasons:,} seasons a version; medians over all runs (ms)\n"
+    )
+    print("| version | wall | before the first block | after the last | threads idle | seasons/s |")
+    print("|---|---|---|---|---|---|")
+    for name, values in runs.items():
+        medians = [1000 * statistics.median(v[i] for v in values) for i in range(len(MEASURES))]
+        rate = args.seasons / (medians[0] / 1000)
+        cells = " | ".join(f"{m:.1f}" for m in medians)
+        print(f"| {name} | {cells} | {rate:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
