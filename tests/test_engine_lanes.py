@@ -559,7 +559,7 @@ def play_calls(
         played[int(seeds[b]), int(starts[b])] = (started, time.perf_counter())
 
     monkeypatch.setattr(_kernel, "run_lanes", stand_in)
-    setup = _kernel.LaneSetup(32, None, None, (np.zeros(1),))
+    setup = _kernel.LaneSetup(32, None, None, _kernel.lines_of_own((np.zeros(1),)))
     feed = _kernel.BlockFeed(None, None, None, (1, 1, 1, 0), 2, setup)
     slot_counts = np.zeros((max(len(call) for call in calls), 1, 1), dtype=np.int32)
     handles, counts = [], []
@@ -627,7 +627,7 @@ def test_a_run_stopped_by_a_failed_thread_says_why_when_it_hands_over_the_next_c
         raise RuntimeError("block 0 failed")
 
     monkeypatch.setattr(_kernel, "run_lanes", failing)
-    setup = _kernel.LaneSetup(32, None, None, (np.zeros(1),))
+    setup = _kernel.LaneSetup(32, None, None, _kernel.lines_of_own((np.zeros(1),)))
     feed = _kernel.BlockFeed(None, None, None, (1, 1, 1, 0), 1, setup)
     outputs = (np.zeros((1, 1, 1), np.int32), np.zeros((1, 1, 1), np.int32))
     outputs += (np.zeros(1, np.int64), np.zeros(1, np.int32), np.full(1, 0, np.int64))
@@ -638,3 +638,31 @@ def test_a_run_stopped_by_a_failed_thread_says_why_when_it_hands_over_the_next_c
     with pytest.raises(RuntimeError, match="block 0 failed"):
         feed.open(seeds, sizes, outputs)
     feed.close(abandon=True)
+
+
+def test_a_threads_work_arrays_sit_on_cache_lines_of_their_own(
+    season_2006: CompiledTournament,
+) -> None:
+    """lines_of_own lays out the work arrays in one slab, each from a LINE_PAIR boundary
+    up to the next one past its end (so no cache line is shared with another thread's),
+    with the arrays' values; one copy of a fresh slab refills every array of another."""
+    ints, floats, _ = pack(season_2006.program)
+    arrays = _kernel.lane_buffers(ints, floats, 32, 8, 12, 16, 1) + (np.zeros(0, np.int8),)
+    fresh = _kernel.lines_of_own(arrays)
+    own = _kernel.lines_of_own(fresh.arrays)
+    line = _kernel.LINE_PAIR
+    for work in (fresh, own):
+        base = work.slab.ctypes.data
+        assert base % line == 0
+        end = base
+        for view, array in zip(work.arrays, arrays, strict=True):
+            assert view.flags.c_contiguous and view.dtype == array.dtype
+            if array.nbytes:  # (an empty array has no bytes, nor a place)
+                assert view.ctypes.data % line == 0 and view.ctypes.data >= end
+                end = view.ctypes.data + -(-array.nbytes // line) * line
+            assert np.array_equal(view, array)
+        assert end <= base + work.slab.nbytes
+    for view in own.arrays:
+        view[...] = 1
+    np.copyto(own.slab, fresh.slab)
+    assert all(np.array_equal(v, a) for v, a in zip(own.arrays, arrays, strict=True))

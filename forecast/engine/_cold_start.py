@@ -109,7 +109,7 @@ def compile_ahead(
         return False
     setup = _kernel.lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
     fallbacks = (setup.group_fallback, setup.tie_fallback)
-    buffers = setup.fresh
+    buffers = setup.fresh.arrays
     block = 0
     starts = np.zeros(block_sizes.shape[0], dtype=np.int64)  # as run_blocks passes them
     if not needs_compiling(

@@ -2407,14 +2407,54 @@ def lane_size(ints) -> int:
     return lane
 
 
+class WorkArrays(NamedTuple):
+    """A block's work arrays (:func:`lane_buffers`, in its order) laid out in one piece of
+    memory, ``slab`` (uint8): each array starts on a :data:`LINE_PAIR` boundary and is
+    padded to one, so no cache line holds another thread's data, and all of them are
+    refilled by one copy of the slab (:func:`lines_of_own`)."""
+
+    slab: np.ndarray
+    arrays: tuple
+
+
+#: Bytes to which work arrays are aligned and padded (:class:`WorkArrays`): two 64-byte
+#: cache lines, as the processor's prefetcher fetches lines in pairs.
+LINE_PAIR = 128
+
+
+def lines_of_own(arrays: tuple) -> WorkArrays:
+    """A copy of ``arrays`` (C-ordered) as :class:`WorkArrays`; two copies of the same
+    arrays have the same layout, so ``np.copyto(mine.slab, fresh.slab)`` refills one.
+
+    A thread keeps one for the run and refills it before each block: fresh copies of each
+    array took 130 us a block (median, about 270 kB for the 2006 file) in a run's threads,
+    against 19 us in one thread, as each of 25 copies gave up Python's lock and waited to
+    take it back (benchmarks/README.md, "One pool of threads for a run").
+    """
+    offsets, total = [], 0
+    for array in arrays:
+        offsets.append(total)
+        total += max(1, -(-array.nbytes // LINE_PAIR)) * LINE_PAIR
+    raw = np.empty(total + LINE_PAIR, dtype=np.uint8)
+    first = -raw.ctypes.data % LINE_PAIR
+    slab = raw[first : first + total]
+    views = tuple(
+        slab[at : at + array.nbytes].view(array.dtype).reshape(array.shape)
+        for array, at in zip(arrays, offsets, strict=True)
+    )
+    for view, array in zip(views, arrays, strict=True):
+        np.copyto(view, array)
+    return WorkArrays(slab, views)
+
+
 class LaneSetup(NamedTuple):
     """What :func:`run_blocks` derives from the Program before it plays: the lane's size,
-    the fallback flags and the fresh work arrays that every block copies."""
+    the fallback flags and the fresh work arrays that every block starts from."""
 
     lane: int
     group_fallback: object
     tie_fallback: object
-    fresh: tuple
+    fresh: WorkArrays
 
 
 def lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known) -> LaneSetup:
@@ -2424,7 +2464,7 @@ def lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known) -> La
     lane = lane_size(ints)
     group_fallback, tie_fallback = fallback_flags(ints)
     fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
-    return LaneSetup(lane, group_fallback, tie_fallback, fresh)
+    return LaneSetup(lane, group_fallback, tie_fallback, lines_of_own(fresh))
 
 
 def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
@@ -2569,20 +2609,24 @@ def play_blocks(
     tie_fallback,
     fresh=None,
     block_starts=None,
+    own=None,
 ):
     """The blocks of :func:`run_blocks` that ``blocks`` (an iterator of block numbers,
     which other threads may share) yields, one :func:`run_lanes` call each with fresh
-    :func:`lane_buffers` of ``lane`` seasons (copies of ``fresh``, made here when None:
-    a copy costs tens of microseconds, a block milliseconds); the fallback flags as
-    run_lanes takes them; ``block_starts`` as run_lanes takes it (None: every block from
-    its first season).
+    :func:`lane_buffers` of ``lane`` seasons: ``fresh`` (:class:`WorkArrays`, made here when
+    None) copied into ``own`` (this thread's, made here when None) before each block; the
+    fallback flags as run_lanes takes them; ``block_starts`` as run_lanes takes it (None:
+    every block from its first season).
     """
     if fresh is None:
-        fresh = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
+        arrays = lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known)
+        fresh = lines_of_own(arrays)
     if block_starts is None:
         block_starts = np.zeros(block_seeds.shape[0], dtype=np.int64)
+    if own is None:
+        own = lines_of_own(fresh.arrays)
     for b in blocks:
-        buffers = tuple([array.copy() for array in fresh])
+        np.copyto(own.slab, fresh.slab)
         run_lanes(
             ints,
             floats,
@@ -2599,7 +2643,7 @@ def play_blocks(
             accepted,
             match_records,
             b,
-            buffers,
+            own.arrays,
             group_fallback,
             tie_fallback,
         )
@@ -2688,7 +2732,7 @@ class _Call:
         self.taken = 0  # the items handed out, in order
         self.played = [False] * self.n
         self.left = self.n  # the items not yet played
-        self.done = False  # played, and its parts added up
+        self.done = threading.Event()  # set once played, and its parts added up
 
 
 class BlockFeed:
@@ -2767,11 +2811,10 @@ class BlockFeed:
     def wait(self, call: _Call) -> None:
         """Return once ``call`` (and every call opened before it) is played; raise what a
         thread raised if one failed."""
-        with self._changed:
-            while not call.done:
-                if self._failure is not None:
-                    raise self._failure
-                self._changed.wait()
+        # An event of the call's own: this thread wakes once, not after every block.
+        call.done.wait()
+        if self._failure is not None:
+            raise self._failure
 
     def close(self, abandon: bool = False) -> None:
         """End the threads: after their blocks in play, waited for; with ``abandon`` (the
@@ -2814,7 +2857,7 @@ class BlockFeed:
             first = self._calls.pop(0)
             if first.parts is not None:
                 _add_parts(first.outputs, *first.parts)
-            first.done = True
+            first.done.set()
         self._changed.notify_all()
 
     def _blocks_of(self, call: _Call, first: int, handed: list):
@@ -2836,6 +2879,7 @@ class BlockFeed:
         """One thread: :func:`play_blocks` on each call's blocks it takes, until the feed
         is closed; a failure stops the feed and reaches :meth:`wait`."""
         try:
+            own = lines_of_own(self._setup.fresh.arrays)  # this thread's, for the run
             with self._changed:
                 item = self._take()
             handed: list = [None]
@@ -2854,6 +2898,7 @@ class BlockFeed:
                     self._setup.tie_fallback,
                     self._setup.fresh,
                     call.starts,
+                    own,
                 )
                 item = handed[0]
         except BaseException as error:
@@ -2861,6 +2906,8 @@ class BlockFeed:
                 if self._failure is None:
                     self._failure = error
                 self._stopped = True  # the others take no new block
+                for call in self._calls:  # wake wait() with the failure
+                    call.done.set()
                 self._changed.notify_all()
 
 
