@@ -10,7 +10,9 @@ fresh processes that alternate (REV, working tree, working tree, REV, ...), each
 - **before** the first block starts and **after** the last one ends (packing, set-up,
   threads started; adding up, the Forecast built);
 - **idle**: the threads' time not spent in a block between the first block's start and
-  the last one's end (two threads: twice that span less the blocks' times).
+  the last one's end (two threads: twice that span less the blocks' times);
+- **gap**: the median time between a thread's block and its next (taking the next block,
+  refilling the work arrays), in microseconds.
 
 The table gives the median over every run of every round, and the typical run's rate
 (seasons over its median wall time). ``bench_versions.py`` takes each process's best run;
@@ -29,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 _CHILD = """
-import dataclasses, sys, time
+import dataclasses, statistics, sys, threading, time
 sys.path.insert(0, {tree!r})
 import numba
 numba.set_num_threads(2)
@@ -46,23 +48,26 @@ play = _kernel.run_lanes
 def timed(*args):
     started = time.perf_counter()
     play(*args)
-    blocks.append((started, time.perf_counter()))
+    blocks.append((started, time.perf_counter(), threading.get_ident()))
 _kernel.run_lanes = timed
 for _ in range({runs}):
     blocks.clear()
     started = time.perf_counter()
     simulate_compiled(compiled, {seasons}, 2006)
     ended = time.perf_counter()
-    first, last = min(s for s, _ in blocks), max(e for _, e in blocks)
-    busy = sum(e - s for s, e in blocks)
-    print(ended - started, first - started, ended - last, 2 * (last - first) - busy)
+    first, last = min(s for s, _, _ in blocks), max(e for _, e, _ in blocks)
+    busy = sum(e - s for s, e, _ in blocks)
+    by_thread = sorted(blocks, key=lambda b: (b[2], b[0]))
+    gaps = [b[0] - a[1] for a, b in zip(by_thread, by_thread[1:]) if a[2] == b[2]]
+    gap = statistics.median(gaps) if gaps else 0.0
+    print(ended - started, first - started, ended - last, 2 * (last - first) - busy, gap)
 """
 
-MEASURES = ("wall", "before", "after", "idle")
+MEASURES = ("wall", "before", "after", "idle", "gap")
 
 
 def measure(tree: Path, runs: int, seasons: int) -> list[tuple[float, ...]]:
-    """(wall, before, after, idle) seconds of each run in a fresh process of ``tree``."""
+    """(wall, before, after, idle, gap) seconds of each run in a fresh process of ``tree``."""
     code = _CHILD.format(
         tree=str(tree),
         config=str(tree / "configs" / "copa_peru_2006.toml"),
@@ -105,13 +110,16 @@ def main() -> None:
         f"copa_peru_2006, fixed ratings, two threads: {args.rounds} rounds of {args.runs} "
         f"runs of {args.seasons:,} seasons a version; medians over all runs (ms)\n"
     )
-    print("| version | wall | before the first block | after the last | threads idle | seasons/s |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| version | wall | before the first block | after the last | threads idle "
+        "| gap between a thread's blocks (us) | seasons/s |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for name, values in runs.items():
         medians = [1000 * statistics.median(v[i] for v in values) for i in range(len(MEASURES))]
         rate = args.seasons / (medians[0] / 1000)
-        cells = " | ".join(f"{m:.1f}" for m in medians)
-        print(f"| {name} | {cells} | {rate:,.0f} |")
+        cells = " | ".join(f"{m:.1f}" for m in medians[:4])
+        print(f"| {name} | {cells} | {1000 * medians[4]:.0f} | {rate:,.0f} |")
 
 
 if __name__ == "__main__":

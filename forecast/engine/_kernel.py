@@ -3,9 +3,9 @@
 Rules (DESIGN.md section 4): only arrays and scalars come in (and, to :func:`run_lanes`, a
 tuple of work arrays and two fallback flags, each None where numba may leave per-member
 paths out); outputs and work arrays are allocated by the caller; parallelism is over blocks
-of seasons (threads each running a serial kernel that releases the GIL, :func:`run_blocks`),
-each block writing its own rows of the tallies, which Python then adds up, so results are
-identical for any thread count.
+of seasons (threads each running a serial kernel that releases the GIL, :class:`BlockFeed`,
+which hands a run's kernel calls to one pool of threads), each block writing its own rows
+of the tallies, which Python then adds up, so results are identical for any thread count.
 Every kernel reads the Program through the three packed arrays of :mod:`forecast.engine._layout`
 (``ints``, ``floats`` and the scoreline ``table``); ``ints[ints[SECTION] + i]`` is element
 ``i`` of a section.
