@@ -12,7 +12,10 @@ fresh processes that alternate (REV, working tree, working tree, REV, ...), each
 - **idle**: the threads' time not spent in a block between the first block's start and
   the last one's end (two threads: twice that span less the blocks' times);
 - **gap**: the median time between a thread's block and its next (taking the next block,
-  refilling the work arrays), in microseconds.
+  refilling the work arrays), in microseconds;
+- **block**: the median thread CPU time of a whole block (4,096 seasons). Each process's
+  median is also listed: in some processes one thread plays every block about half as
+  slowly again (where its work arrays fall in memory, benchmarks/README.md).
 
 The table gives the median over every run of every round, and the typical run's rate
 (seasons over its median wall time). ``bench_versions.py`` takes each process's best run;
@@ -46,33 +49,38 @@ simulate_compiled(compiled, 4096, 1)
 blocks = []
 play = _kernel.run_lanes
 def timed(*args):
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     play(*args)
-    blocks.append((started, time.perf_counter(), threading.get_ident()))
+    ended, cpu = time.perf_counter(), time.thread_time() - cpu
+    whole = args[4][args[14]] == {block_size}  # a whole block, not a part
+    blocks.append((started, ended, threading.get_ident(), cpu if whole else None))
 _kernel.run_lanes = timed
 for _ in range({runs}):
     blocks.clear()
     started = time.perf_counter()
     simulate_compiled(compiled, {seasons}, 2006)
     ended = time.perf_counter()
-    first, last = min(s for s, _, _ in blocks), max(e for _, e, _ in blocks)
-    busy = sum(e - s for s, e, _ in blocks)
+    first, last = min(b[0] for b in blocks), max(b[1] for b in blocks)
+    busy = sum(b[1] - b[0] for b in blocks)
     by_thread = sorted(blocks, key=lambda b: (b[2], b[0]))
     gaps = [b[0] - a[1] for a, b in zip(by_thread, by_thread[1:]) if a[2] == b[2]]
     gap = statistics.median(gaps) if gaps else 0.0
-    print(ended - started, first - started, ended - last, 2 * (last - first) - busy, gap)
+    block = statistics.median(b[3] for b in blocks if b[3] is not None)
+    print(ended - started, first - started, ended - last, 2 * (last - first) - busy, gap, block)
 """
 
-MEASURES = ("wall", "before", "after", "idle", "gap")
+MEASURES = ("wall", "before", "after", "idle", "gap", "block")
 
 
 def measure(tree: Path, runs: int, seasons: int) -> list[tuple[float, ...]]:
-    """(wall, before, after, idle, gap) seconds of each run in a fresh process of ``tree``."""
+    """(wall, before, after, idle, gap, block) seconds of each run in a fresh process of
+    ``tree``."""
     code = _CHILD.format(
         tree=str(tree),
         config=str(tree / "configs" / "copa_peru_2006.toml"),
         runs=runs,
         seasons=seasons,
+        block_size=4096,  # simulate's DEFAULT_BLOCK_SIZE
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True
@@ -97,9 +105,12 @@ def main() -> None:
         try:
             trees = {args.rev: path, "working tree": REPO}
             runs: dict[str, list[tuple[float, ...]]] = {name: [] for name in trees}
+            process_blocks: dict[str, list[float]] = {name: [] for name in trees}
             for r in range(args.rounds):
                 for name in list(trees)[:: 1 if r % 2 == 0 else -1]:
-                    runs[name] += measure(trees[name], args.runs, args.seasons)
+                    measured = measure(trees[name], args.runs, args.seasons)
+                    runs[name] += measured
+                    process_blocks[name].append(statistics.median(m[5] for m in measured))
         finally:
             subprocess.run(
                 ["git", "-C", str(REPO), "worktree", "remove", "--force", str(path)],
@@ -112,14 +123,19 @@ def main() -> None:
     )
     print(
         "| version | wall | before the first block | after the last | threads idle "
-        "| gap between a thread's blocks (us) | seasons/s |"
+        "| gap between a thread's blocks (us) | block (ms of thread CPU) | seasons/s |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name, values in runs.items():
         medians = [1000 * statistics.median(v[i] for v in values) for i in range(len(MEASURES))]
         rate = args.seasons / (medians[0] / 1000)
         cells = " | ".join(f"{m:.1f}" for m in medians[:4])
-        print(f"| {name} | {cells} | {1000 * medians[4]:.0f} | {rate:,.0f} |")
+        gap, block = medians[4:]
+        print(f"| {name} | {cells} | {1000 * gap:.0f} | {block:.2f} | {rate:,.0f} |")
+    print()
+    for name in runs:
+        each = ", ".join(f"{1000 * b:.2f}" for b in process_blocks[name])
+        print(f"{name}: each process's median block (ms of thread CPU): {each}")
 
 
 if __name__ == "__main__":
