@@ -2426,10 +2426,11 @@ def lines_of_own(arrays: tuple) -> WorkArrays:
     """A copy of ``arrays`` (C-ordered) as :class:`WorkArrays`; two copies of the same
     arrays have the same layout, so ``np.copyto(mine.slab, fresh.slab)`` refills one.
 
-    A thread keeps one for the run and refills it before each block: fresh copies of each
-    array took 130 us a block (median, about 270 kB for the 2006 file) in a run's threads,
-    against 19 us in one thread, as each of 25 copies gave up Python's lock and waited to
-    take it back (benchmarks/README.md, "One pool of threads for a run").
+    A thread keeps one for the run and refills it before each block. Fresh copies of the
+    25 arrays (about 270 kB for the 2006 file) took 130 us a block (median) in a run's
+    threads, against 19 us in one thread: each copy gives up Python's lock and may wait to
+    take it back. One copy of the slab takes 38 us there (benchmarks/README.md, "One pool
+    of threads for a run").
     """
     offsets, total = [], 0
     for array in arrays:

@@ -553,6 +553,7 @@ def _run(
                 recording = keep_seasons and n_kept < keep_limit  # (n_kept may grow since)
                 call = _call_buffers(plan, next_block, blocks_per_call, compiled, recording)
                 arguments = (ints, floats, table, call.seeds, call.sizes, *work_sizes)
+                # run_blocks' outputs: the call's counts, the run's slot tallies, the rest.
                 outputs = (*call.outputs[:1], slot_tally[: call.sizes.size], *call.outputs[1:])
                 if next_block == 0:  # a first run compiles on two cores (or finds them cached)
                     run_kernel(_cold_start.compile_ahead, *arguments, *outputs)
@@ -565,7 +566,7 @@ def _run(
             chunk_counts, rejected, status, _, records, accepted, match_records = call.outputs
             sizes, block = call.sizes, call.first_block
             if records.shape[0] and n_kept < keep_limit:
-                # Only the kept slots, in the smallest type: the buffer above is transient.
+                # Only the kept slots, in the smallest type: the call's records are transient.
                 rows = np.flatnonzero(accepted == 1)[: keep_limit - n_kept]
                 stop = n_kept + rows.size
                 kept[n_kept:stop] = records[np.ix_(rows, kept_slots - n_clubs)]
