@@ -2771,8 +2771,12 @@ class BlockFeed:
         # thread only waits, so that Ctrl-C is seen at once and never raised inside numba's
         # loading of a kernel (llvmlite calls Python back there and would swallow it).
         self._pool = ThreadPoolExecutor(max_workers=self.threads)
-        for _ in range(self.threads):
-            self._pool.submit(self._play)
+        try:
+            for _ in range(self.threads):
+                self._pool.submit(self._play)
+        except BaseException:  # (Ctrl-C): no thread left waiting for a call
+            self.close(abandon=True)
+            raise
 
     def open(self, block_seeds, block_sizes, outputs) -> _Call:
         """Hand over a call: run_blocks' ``block_seeds``, ``block_sizes`` and outputs
