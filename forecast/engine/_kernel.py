@@ -176,6 +176,45 @@ M_HOST, M_VISITOR, M_GOALS_HOST, M_GOALS_VISITOR = range(4)
 _GUIDE_SHIFT = np.uint64(32 - int(np.log2(GUIDE_CELLS)))
 
 
+@inline_kernel
+def match_difference(
+    rating_host,
+    rating_visitor,
+    alt_host,
+    alt_visitor,
+    home_advantage,
+    neutral,
+    venue_known,
+    venue_alt,
+    climb,
+    descend,
+):
+    """A match's effective rating difference, from the host's side: the ratings, the home
+    advantage, and the altitude penalties (the visitor climbing or descending to the host's
+    ground, or both clubs to a neutral venue of known altitude; none at a neutral venue of
+    unknown altitude). Written into each caller (``inline_kernel``): the same arithmetic
+    in the same order everywhere, without a call per match."""
+    d = rating_host - rating_visitor + home_advantage
+    if not neutral:
+        c = alt_host - alt_visitor  # the visitor climbs c metres
+        d += climb * c if c > 0.0 else -descend * c
+    elif venue_known:
+        c = venue_alt - alt_visitor
+        d += climb * c if c > 0.0 else -descend * c
+        c = venue_alt - alt_host
+        d -= climb * c if c > 0.0 else -descend * c
+    return d
+
+
+@inline_kernel
+def table_row(d, per_point, row_offset, row_top):
+    """The scoreline table's row nearest to difference ``d``, clamped to the table, as a
+    float (each caller converts it: to int32 where a lane converts four at once)."""
+    r = d * per_point + row_offset
+    r = r if r > 0.0 else 0.0
+    return r if r < row_top else row_top
+
+
 @hot_kernel
 def play_fixtures(
     ints,
@@ -265,21 +304,21 @@ def play_fixtures(
                 M[M_GOALS_HOST, f] = 0 if host_out else 3
                 M[M_GOALS_VISITOR, f] = 0 if visitor_out else 3
                 continue
-        # Effective difference d: ratings, home advantage, altitude penalties.
-        d = ratings[host] - ratings[visitor] + home_advantage
-        if not neutral:
-            c = floats[alt + host] - floats[alt + visitor]  # the visitor climbs c metres
-            d += climb * c if c > 0.0 else -descend * c
-        elif venue_known:
-            c = venue_alt - floats[alt + visitor]
-            d += climb * c if c > 0.0 else -descend * c
-            c = venue_alt - floats[alt + host]
-            d -= climb * c if c > 0.0 else -descend * c
+        d = match_difference(
+            ratings[host],
+            ratings[visitor],
+            floats[alt + host],
+            floats[alt + visitor],
+            home_advantage,
+            neutral,
+            venue_known,
+            venue_alt,
+            climb,
+            descend,
+        )
         # Scoreline: the table row nearest to d, inverse CDF of one SplitMix64 draw (the
         # top 32 bits), starting from the guide cell of that number.
-        r = d * per_point + row_offset
-        r = r if r > 0.0 else 0.0
-        row = np.int64(r if r < row_top else row_top) + row_base
+        row = np.int64(table_row(d, per_point, row_offset, row_top)) + row_base
         x, z = split_step(x)
         u = z >> _S32
         cell = np.int64(u >> _GUIDE_SHIFT)  # a byte of the guide words (forecast.engine._tables)
@@ -842,13 +881,19 @@ def margin_start(ints, floats, base, row, side, v):
 
 
 @inline_kernel
+def margin_end(floats, at, v):
+    """The search's further steps from ``at`` (:func:`margin_start`'s place): the first
+    place with P(margin <= g) > v. Unsigned: numba adds no negative-index code."""
+    while floats[np.uint64(at)] <= v:
+        at += 1
+    return at
+
+
+@inline_kernel
 def first_margin(ints, floats, base, row, side, v):
     """The host's margin g of a match whose goal-difference row starts at ``floats[base +
     g]`` (= P(margin <= g), table row ``row``): the smallest g with P(margin <= g) > v."""
-    at = margin_start(ints, floats, base, row, side, v)
-    while floats[np.uint64(at)] <= v:
-        at += 1
-    return at - base
+    return margin_end(floats, margin_start(ints, floats, base, row, side, v), v) - base
 
 
 @hot_kernel
@@ -884,20 +929,19 @@ def exact_tie(ints, floats, t, club_a, ratings, state, M, legs, neutral, venue_a
     for leg in range(legs):
         host = M[M_HOST, leg]
         visitor = M[M_VISITOR, leg]
-        # The effective difference and its table row, exactly as in play_fixtures (written
-        # out here too: a call per leg would cost more than the arithmetic).
-        d = ratings[host] - ratings[visitor] + home_advantage
-        if not neutral:
-            c = floats[alt + host] - floats[alt + visitor]
-            d += climb * c if c > 0.0 else -descend * c
-        elif not np.isnan(venue_alt):
-            c = venue_alt - floats[alt + visitor]
-            d += climb * c if c > 0.0 else -descend * c
-            c = venue_alt - floats[alt + host]
-            d -= climb * c if c > 0.0 else -descend * c
-        r = d * per_point + row_offset
-        r = r if r > 0.0 else 0.0
-        row = np.int64(r if r < row_top else row_top)
+        d = match_difference(
+            ratings[host],
+            ratings[visitor],
+            floats[alt + host],
+            floats[alt + visitor],
+            home_advantage,
+            neutral,
+            not np.isnan(venue_alt),
+            venue_alt,
+            climb,
+            descend,
+        )
+        row = np.int64(table_row(d, per_point, row_offset, row_top))
         # floats[base + g] = P(host's margin <= g), g = -side..side.
         base = gd_cdf + row * width + side
         a_hosts = host == club_a
@@ -1469,21 +1513,22 @@ def lane_group(
         h = ints[fix_home + f]
         a = ints[fix_away + f]
         for m in range(n):
-            d = LR[0, h, m] - LR[0, a, m] + home_advantage
-            if not neutral:
-                c = LR[1, h, m] - LR[1, a, m]
-                d += climb * c if c > 0.0 else -descend * c
-            elif venue_known:
-                c = venue_alt - LR[1, a, m]
-                d += climb * c if c > 0.0 else -descend * c
-                c = venue_alt - LR[1, h, m]
-                d -= climb * c if c > 0.0 else -descend * c
+            d = match_difference(
+                LR[0, h, m],
+                LR[0, a, m],
+                LR[1, h, m],
+                LR[1, a, m],
+                home_advantage,
+                neutral,
+                venue_known,
+                venue_alt,
+                climb,
+                descend,
+            )
             LD[m] = d
-            r = d * per_point + row_offset
-            r = r if r > 0.0 else 0.0
             # Through int32 (rows < 2**31): AVX2 converts four doubles to int32 at once, but
             # has no instruction for int64, which made the compiler convert one by one.
-            LX[m] = np.int32(r if r < row_top else row_top)
+            LX[m] = np.int32(table_row(d, per_point, row_offset, row_top))
             x, z = split_step(state[m])
             state[m] = x
             LU[m] = z >> _S32
@@ -1724,28 +1769,32 @@ def lane_tie(
         rating_b = ratings[m, side_b]
         alt_a = floats[alt_u + side_a]
         alt_b = floats[alt_u + side_b]
-        d_a = rating_a - rating_b + home_advantage
-        d_b = rating_b - rating_a + home_advantage
-        if not neutral:
-            c = alt_a - alt_b
-            d_a += climb * c if c > 0.0 else -descend * c
-            c = alt_b - alt_a
-            d_b += climb * c if c > 0.0 else -descend * c
-        elif venue_known:
-            c = venue_alt - alt_b
-            d_a += climb * c if c > 0.0 else -descend * c
-            c = venue_alt - alt_a
-            d_a -= climb * c if c > 0.0 else -descend * c
-            c = venue_alt - alt_a
-            d_b += climb * c if c > 0.0 else -descend * c
-            c = venue_alt - alt_b
-            d_b -= climb * c if c > 0.0 else -descend * c
-        r = d_a * per_point + row_offset
-        r = r if r > 0.0 else 0.0
-        row_a = np.int64(r if r < row_top else row_top)
-        r = d_b * per_point + row_offset
-        r = r if r > 0.0 else 0.0
-        row_b = np.int64(r if r < row_top else row_top)
+        d_a = match_difference(
+            rating_a,
+            rating_b,
+            alt_a,
+            alt_b,
+            home_advantage,
+            neutral,
+            venue_known,
+            venue_alt,
+            climb,
+            descend,
+        )
+        d_b = match_difference(
+            rating_b,
+            rating_a,
+            alt_b,
+            alt_a,
+            home_advantage,
+            neutral,
+            venue_known,
+            venue_alt,
+            climb,
+            descend,
+        )
+        row_a = np.int64(table_row(d_a, per_point, row_offset, row_top))
+        row_b = np.int64(table_row(d_b, per_point, row_offset, row_top))
         a_first = b_hosts if legs != 1 else not b_hosts  # A hosts the first (or only) match
         row = row_a if a_first else row_b
         TI[0, m] = gd_cdf + row * width + side
@@ -1764,10 +1813,8 @@ def lane_tie(
         # counts (tally_lane replaces them before it records a season).
         et_rows = rows * width
         for m in range(n):
-            at = TI[3, m]
             v = TF[0, m]
-            while floats[np.uint64(at)] <= v:  # as first_margin, from margin_start's place
-                at += 1
+            at = margin_end(floats, TI[3, m], v)  # as first_margin, from margin_start's place
             a_last = TI[2, m] != 0
             g = at - TI[0, m]  # the first leg's host's margin; B hosts it when A hosts the last
             need = g if a_last else -g  # minus A's margin
@@ -1803,10 +1850,8 @@ def lane_tie(
         decided = False
         a_wins = False
         if draws_first:
-            at = TI[3, m]
             v = TF[0, m]
-            while floats[np.uint64(at)] <= v:  # as first_margin, from margin_start's place
-                at += 1
+            at = margin_end(floats, TI[3, m], v)  # as first_margin, from margin_start's place
             g = at - TI[0, m]
             a_first = a_last if legs == 1 else not a_last
             margin_a = g if a_first else -g
