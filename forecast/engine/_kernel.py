@@ -2777,7 +2777,6 @@ class _Call:
         self.n = seeds.shape[0]
         self.taken = 0  # the items handed out, in order
         self.played = [False] * self.n
-        self.left = self.n  # the items not yet played
         self.done = threading.Event()  # set once played, and its parts added up
 
 
@@ -2897,13 +2896,12 @@ class BlockFeed:
     def _played(self, call: _Call, i: int) -> None:
         """Note a played block (:meth:`_settle`). Called holding ``_changed``."""
         call.played[i] = True
-        call.left -= 1
         self._settle()
 
     def _settle(self) -> None:
         """Add up and mark done the calls played in full, in order, and wake every waiting
         thread. Called holding ``_changed``."""
-        while self._calls and self._calls[0].left == 0:
+        while self._calls and all(self._calls[0].played):
             first = self._calls.pop(0)
             if first.parts is not None:
                 _add_parts(first.outputs, *first.parts)
