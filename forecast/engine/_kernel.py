@@ -2473,9 +2473,8 @@ def lines_of_own(arrays: tuple) -> WorkArrays:
 
     A thread keeps one for the run and refills it before each block. Fresh copies of the
     25 arrays (about 270 kB for the 2006 file) took 130 us a block (median) in a run's
-    threads, against 19 us in one thread: each copy gives up Python's lock and may wait to
-    take it back. One copy of the slab takes 38 us there (benchmarks/README.md, "One pool
-    of threads for a run").
+    threads, against 19 us in one thread; one copy of the slab takes 38 us there
+    (benchmarks/README.md, "One pool of threads for a run").
     """
     offsets, total = [], 0
     for array in arrays:
