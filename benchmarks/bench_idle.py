@@ -41,7 +41,7 @@ numba.set_num_threads(2)
 import forecast
 from forecast.engine import _kernel
 from forecast.engine.compiler import compile_tournament
-from forecast.engine.simulate import simulate_compiled
+from forecast.engine.simulate import DEFAULT_BLOCK_SIZE, simulate_compiled
 compiled = compile_tournament(forecast.load({config!r}))
 program = compiled.program._replace(rating_sd=compiled.program.rating_sd * 0)
 compiled = dataclasses.replace(compiled, program=program)
@@ -52,7 +52,7 @@ def timed(*args):
     started, cpu = time.perf_counter(), time.thread_time()
     play(*args)
     ended, cpu = time.perf_counter(), time.thread_time() - cpu
-    whole = args[4][args[14]] == {block_size}  # a whole block, not a part
+    whole = args[4][args[14]] == DEFAULT_BLOCK_SIZE  # a whole block, not a part
     blocks.append((started, ended, threading.get_ident(), cpu if whole else None))
 _kernel.run_lanes = timed
 for _ in range({runs}):
@@ -80,7 +80,6 @@ def measure(tree: Path, runs: int, seasons: int) -> list[tuple[float, ...]]:
         config=str(tree / "configs" / "copa_peru_2006.toml"),
         runs=runs,
         seasons=seasons,
-        block_size=4096,  # simulate's DEFAULT_BLOCK_SIZE
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True
