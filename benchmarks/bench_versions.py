@@ -10,7 +10,10 @@ hundred seasons. The machine's speed drifts by tens of percent over minutes
 (benchmarks/README.md), so only the ratio of rates measured close together in time means
 something: the table gives each version's median rate, its median ratio to the working tree
 (and its inverse, the working tree's speed over that version's, with the rounds' range) and
-its median ratio to the reference over the rounds.
+its median ratio to the reference over the rounds. The rounds' ratios scatter by tens of
+percent, so the table also gives an interval for the median ratio (:func:`median_interval`:
+order statistics, with its coverage; rounds taken as independent, no assumption about
+the shape of their scatter).
 
 ``--paired`` (one REV, one thread each) runs the two versions at the same time instead, one
 on each core (``sched_setaffinity``), swapping cores every round, so that both see the same
@@ -22,6 +25,7 @@ changes the rate of the version beside it: measure such a change without ``--pai
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import subprocess
@@ -86,6 +90,21 @@ def _measure_code(tree: Path, fixed: bool, n: int, threads: int, repeats: int) -
 def measure(tree: Path, fixed: bool, n: int, threads: int = 1) -> float:
     """Seasons per second of the engine in ``tree`` (a fresh process, its own numba cache)."""
     return fresh_process_number(_measure_code(tree, fixed, n, threads, 3), cwd=tree)
+
+
+def median_interval(values: list[float], level: float = 0.95) -> tuple[float, float, float]:
+    """A distribution-free interval for the median of the distribution ``values`` come
+    from: (low, high, coverage), order statistics k and n + 1 - k of the n sorted values
+    for the largest k whose coverage, 1 - 2 P(Binomial(n, 1/2) < k), is at least
+    ``level``; with too few values for that, their range (k = 1) and its coverage."""
+    ordered = sorted(values)
+    n = len(ordered)
+
+    def coverage(k: int) -> float:
+        return 1.0 - 2.0 * sum(math.comb(n, i) for i in range(k)) / 2.0**n
+
+    k = max((k for k in range(1, (n + 1) // 2 + 1) if coverage(k) >= level), default=1)
+    return ordered[k - 1], ordered[n - k], coverage(k)
 
 
 def _cores() -> int:
@@ -170,9 +189,10 @@ def main() -> None:
             print(f"{SEASON}: {args.rounds} rounds of {args.seasons:,} seasons, {threads}\n")
             print(
                 "| ratings | version | median seasons/s | median ratio to working tree "
-                "| working tree's speed over it, median (rounds) | median ratio to reference |"
+                "| working tree's speed over it, median (rounds) | interval for that median "
+                "| median ratio to reference |"
             )
-            print("|---|---|---|---|---|---|")
+            print("|---|---|---|---|---|---|---|")
             reference: list[float] = []
             for fixed in (True, False):
                 for tree in trees.values():  # fill each version's numba cache first
@@ -188,10 +208,12 @@ def main() -> None:
                     ratios = [v / w for v, w in zip(values, rates["working tree"], strict=True)]
                     times = [1.0 / r for r in ratios]  # the "times as fast" of the targets
                     to_ref = [v / r for v, r in zip(values, ref_rounds, strict=True)]
+                    low, high, cover = median_interval(times)
                     print(
                         f"| {label} | {name} | {statistics.median(values):,.0f} | "
                         f"{statistics.median(ratios):.3f} | {statistics.median(times):.2f} "
                         f"({min(times):.2f}-{max(times):.2f}) | "
+                        f"{low:.2f}-{high:.2f} ({cover:.0%}) | "
                         f"{statistics.median(to_ref):,.0f} |"
                     )
             print(
