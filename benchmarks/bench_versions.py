@@ -209,11 +209,14 @@ def main() -> None:
                     times = [1.0 / r for r in ratios]  # the "times as fast" of the targets
                     to_ref = [v / r for v, r in zip(values, ref_rounds, strict=True)]
                     low, high, cover = median_interval(times)
+                    interval = (
+                        "" if name == "working tree" else f"{low:.2f}-{high:.2f} ({cover:.1%})"
+                    )
                     print(
                         f"| {label} | {name} | {statistics.median(values):,.0f} | "
                         f"{statistics.median(ratios):.3f} | {statistics.median(times):.2f} "
                         f"({min(times):.2f}-{max(times):.2f}) | "
-                        f"{low:.2f}-{high:.2f} ({cover:.0%}) | "
+                        f"{interval} | "
                         f"{statistics.median(to_ref):,.0f} |"
                     )
             print(
