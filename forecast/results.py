@@ -101,16 +101,16 @@ def history_table(
     # (benchmarks/README.md, 2026-12-04).
     cells = len(clubs) * len(names)
     n_col = np.repeat(np.array([n for n, _ in kept], dtype=np.int64), cells)
-    long = pd.DataFrame(
+    p = np.concatenate([(tally / n).ravel() for n, tally in kept])
+    return pd.DataFrame(
         {
             "n_seasons": n_col,
             "club": np.tile(np.repeat(np.array(clubs, dtype=object), len(names)), len(kept)),
             "column": np.tile(np.array(names, dtype=object), len(clubs) * len(kept)),
-            "p": np.concatenate([(tally / n).ravel() for n, tally in kept]),
+            "p": p,
+            "se": np.sqrt(p * (1 - p) / n_col),
         }
     )
-    long["se"] = np.sqrt(long["p"] * (1 - long["p"]) / n_col)
-    return long
 
 
 @dataclass(frozen=True)

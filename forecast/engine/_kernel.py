@@ -2390,14 +2390,16 @@ def needs_fallbacks(ints) -> tuple[bool, bool]:
     """
     excluded = bool(ints[ANY_EXCLUDED])
     groups = ties = excluded
-    known = ints[UNIT_KNOWN_PTR]
+    n_units = int(ints[N_UNITS])
+    kinds, params = _section(ints, UNIT_KIND, n_units), _section(ints, UNIT_PARAM, n_units)
+    known = _section(ints, UNIT_KNOWN_PTR, n_units + 1)
+    in_season = bool(ints[IN_SEASON])
     chain = ints[GROUP_CHAIN]
-    for u in range(ints[N_UNITS]):
-        kind = ints[ints[UNIT_KIND] + u]
-        param = ints[ints[UNIT_PARAM] + u]
-        has_known = ints[known + u + 1] > ints[known + u]
+    for u in range(n_units):
+        kind, param = kinds[u], params[u]
+        has_known = known[u + 1] > known[u]
         if kind == UNIT_TIE:
-            ties |= has_known or bool(ints[IN_SEASON]) or not ints[ints[TIE_EXACT] + param]
+            ties |= has_known or in_season or not ints[ints[TIE_EXACT] + param]
         elif kind == UNIT_GROUP:
             lo = ints[ints[GROUP_CHAIN_PTR] + param]
             hi = ints[ints[GROUP_CHAIN_PTR] + param + 1]
@@ -2512,6 +2514,13 @@ def lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known) -> La
     return LaneSetup(lane, group_fallback, tie_fallback, lines_of_own(fresh))
 
 
+def _section(ints, at: int, length: int) -> list[int]:
+    """The first ``length`` elements of the packed section whose start ``ints[at]`` holds,
+    as a list of ints."""
+    start = int(ints[at])
+    return ints[start : start + length].tolist()
+
+
 def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_known):
     """Fresh work arrays for one block of :func:`run_lanes`, in the order it unpacks them.
 
@@ -2544,18 +2553,22 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     # certainly reached the milestone is left out (45% of the 2006 season's pairs); one
     # whose club cannot have reached it yet is counted without a look at ``mark``; a
     # milestone with any other pair looks at ``mark`` for every pair (REACH_MARKED).
+    # The sections read here, as lists: indexing numpy arrays one element at a time made
+    # this loop most of a run's set-up (benchmarks/README.md, fifth session).
+    n_units = int(ints[N_UNITS])
+    in_ptr, out_ptr, ms_ptr = (
+        _section(ints, at, n_units + 1) for at in (UNIT_IN_PTR, UNIT_OUT_PTR, UNIT_MS_PTR)
+    )
+    unit_in = _section(ints, UNIT_IN, in_ptr[-1])
+    unit_out = _section(ints, UNIT_OUT, out_ptr[-1])
+    unit_ms = _section(ints, UNIT_MS, ms_ptr[-1])
     pairs = []
     certain: dict[int, frozenset[int]] = {}
     possible: dict[int, frozenset[int]] = {}
     unsure = set()
-    for u in range(int(ints[N_UNITS])):
-        first_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u]
-        last_in = ints[UNIT_IN] + ints[ints[UNIT_IN_PTR] + u + 1]
-        entrants = [int(slot) for slot in ints[first_in:last_in]]
-        milestones = frozenset(
-            int(ints[ints[UNIT_MS] + m_i])
-            for m_i in range(ints[ints[UNIT_MS_PTR] + u], ints[ints[UNIT_MS_PTR] + u + 1])
-        )
+    for u in range(n_units):
+        entrants = unit_in[in_ptr[u] : in_ptr[u + 1]]
+        milestones = frozenset(unit_ms[ms_ptr[u] : ms_ptr[u + 1]])
         for milestone in sorted(milestones):
             for slot in entrants:
                 if milestone not in certain.get(slot, frozenset()):
@@ -2568,18 +2581,18 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
             else frozenset()
         )
         came_possible = frozenset().union(*(possible.get(slot, frozenset()) for slot in entrants))
-        first_out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u]
-        last_out = ints[UNIT_OUT] + ints[ints[UNIT_OUT_PTR] + u + 1]
-        for slot in ints[first_out:last_out]:
-            certain[int(slot)] = came_certain | milestones
-            possible[int(slot)] = came_possible | milestones
+        for slot in unit_out[out_ptr[u] : out_ptr[u + 1]]:
+            certain[slot] = came_certain | milestones
+            possible[slot] = came_possible | milestones
     # Then the places of the outcomes and the champion's: count columns n_ms + o, a club
     # adding once per place it holds.
     n_ms = int(ints[N_MILESTONES])
     n_out = int(ints[N_OUTCOMES])
+    outcome_ptr = _section(ints, OUTCOME_PTR, n_out + 1)
+    outcome_slots = _section(ints, OUTCOME_SLOTS, outcome_ptr[-1])
     for o in range(n_out):
-        for j in range(ints[ints[OUTCOME_PTR] + o], ints[ints[OUTCOME_PTR] + o + 1]):
-            pairs.append((int(ints[ints[OUTCOME_SLOTS] + j]), n_ms + o))
+        for slot in outcome_slots[outcome_ptr[o] : outcome_ptr[o + 1]]:
+            pairs.append((slot, n_ms + o))
     pairs.append((int(ints[CHAMPION_SLOT]), n_ms + n_out))
     from_slots = n_clubs <= FROM_SLOTS_MAX_CLUBS
 
