@@ -29,7 +29,7 @@ import numpy as np
 from forecast.children import can_fork, fork, run_child
 from forecast.engine import _kernel
 
-__all__ = ["child_share", "compile_ahead", "needs_compiling", "unit_signatures"]
+__all__ = ["child_share", "compile_ahead", "may_compile", "needs_compiling", "unit_signatures"]
 
 #: Seconds the child gets to compile its share (it takes 8-15: benchmarks/README.md, "A
 #: first run on two cores"): past them it is killed and run_lanes compiles that share.
@@ -85,6 +85,13 @@ def needs_compiling(run_lanes_args: tuple) -> bool:
     return not any(key[0] == signature for key in index)
 
 
+def may_compile() -> bool:
+    """Whether :func:`compile_ahead` may have work: run_lanes not loaded in this process yet
+    and a child can be forked. Cheap, so that a run in a process whose kernels are loaded
+    starts no thread to ask (``ratings._jit.run_kernel`` runs compile_ahead in one)."""
+    return not getattr(_kernel.run_lanes, "signatures", True) and can_fork()
+
+
 def compile_ahead(
     ints: Any,
     floats: Any,
@@ -105,7 +112,7 @@ def compile_ahead(
     Called from a worker thread (:func:`ratings._jit.run_kernel`), so that Ctrl-C is heard
     meanwhile; the child dies with that thread (:func:`forecast.children.detach`).
     """
-    if getattr(_kernel.run_lanes, "signatures", True) or not can_fork():  # (loaded)
+    if not may_compile():
         return False
     setup = _kernel.lane_setup(ints, floats, max_group, max_fixtures, max_draw, max_known)
     fallbacks = (setup.group_fallback, setup.tie_fallback)

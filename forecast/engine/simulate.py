@@ -555,7 +555,8 @@ def _run(
                 arguments = (ints, floats, table, call.seeds, call.sizes, *work_sizes)
                 # run_blocks' outputs: the call's counts, the run's slot tallies, the rest.
                 outputs = (*call.outputs[:1], slot_tally[: call.sizes.size], *call.outputs[1:])
-                if next_block == 0:  # a first run compiles on two cores (or finds them cached)
+                # A first run compiles on two cores (or finds the kernels cached).
+                if next_block == 0 and _cold_start.may_compile():
                     run_kernel(_cold_start.compile_ahead, *arguments, *outputs)
                 pending.append(call._replace(handle=feed.open(call.seeds, call.sizes, outputs)))
                 next_block += call.sizes.size
