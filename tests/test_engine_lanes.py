@@ -647,7 +647,7 @@ def test_a_threads_work_arrays_sit_on_cache_lines_of_their_own(
     up to the next one past its end (so no cache line is shared with another thread's),
     with the arrays' values; one copy of a fresh slab refills every array of another."""
     ints, floats, _ = pack(season_2006.program)
-    arrays = _kernel.lane_buffers(ints, floats, 32, 8, 12, 16, 1) + (np.zeros(0, np.int8),)
+    arrays = (*_kernel.lane_buffers(ints, floats, 32, 8, 12, 16, 1), np.zeros(0, np.int8))
     fresh = _kernel.lines_of_own(arrays)
     own = _kernel.lines_of_own(fresh.arrays)
     line = _kernel.LINE_PAIR
