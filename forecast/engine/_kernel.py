@@ -2554,7 +2554,7 @@ def lane_buffers(ints, floats, lane, max_group, max_fixtures, max_draw, max_know
     # whose club cannot have reached it yet is counted without a look at ``mark``; a
     # milestone with any other pair looks at ``mark`` for every pair (REACH_MARKED).
     # The sections read here, as lists: indexing numpy arrays one element at a time made
-    # this loop most of a run's set-up (benchmarks/README.md, fifth session).
+    # this loop most of lane_setup's time (benchmarks/README.md, fifth session).
     n_units = int(ints[N_UNITS])
     in_ptr, out_ptr, ms_ptr = (
         _section(ints, at, n_units + 1) for at in (UNIT_IN_PTR, UNIT_OUT_PTR, UNIT_MS_PTR)
